@@ -1,0 +1,120 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One list of settings for every target, as hummingbird and swift-log do.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "opscadence",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "opscadence", targets: ["opscadence"]),
+        .library(name: "Recurrence", targets: ["Recurrence"]),
+        .library(name: "MaturityModel", targets: ["MaturityModel"]),
+        .library(name: "Playbooks", targets: ["Playbooks"]),
+        .library(name: "Agendas", targets: ["Agendas"]),
+        .library(name: "StateStore", targets: ["StateStore"]),
+        .library(name: "Delivery", targets: ["Delivery"]),
+        .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
+        .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libcurl, linked from the system (apt: libcurl4-openssl-dev).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"])]
+        ),
+        // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
+        .target(name: "Recurrence", swiftSettings: swiftSettings),
+        // Pure: the operations maturity model (data file embedded in the binary) and its rules.
+        .target(
+            name: "MaturityModel",
+            resources: [.embedInCode("Resources/maturity-model.json")],
+            swiftSettings: swiftSettings
+        ),
+        // Workspace and playbook files: YAML with locations, validation, secret references.
+        .target(
+            name: "Playbooks",
+            dependencies: ["Recurrence", "MaturityModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Agenda model, Mustache rendering, iCalendar export.
+        .target(
+            name: "Agendas",
+            dependencies: [
+                "Playbooks", "Recurrence", "MaturityModel",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.embedInCode("Templates")],
+            swiftSettings: swiftSettings
+        ),
+        // Workspace state in SQLite through GRDB.
+        .target(
+            name: "StateStore",
+            dependencies: ["MaturityModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Webhook delivery through libcurl.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "CCurl", "Agendas", "Playbooks",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // tick and run: the scheduler itself.
+        .target(
+            name: "CadenceEngine",
+            dependencies: [
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opscadence",
+            dependencies: [
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: a loopback HTTP server and helpers for temporary workspaces and processes.
+        .target(name: "OpsCadenceTesting", swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "RecurrenceTests",
+            dependencies: ["Recurrence", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgendasTests", dependencies: ["Agendas", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CadenceEngineTests",
+            dependencies: ["CadenceEngine", "OpsCadenceTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Drives the real `opscadence` binary in child processes.
+        .testTarget(name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+    ]
+)
