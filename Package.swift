@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "CCurl", "Agendas", "Playbooks",
+                "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
