@@ -1,0 +1,76 @@
+/// Weekends plus a list of holiday dates: what the holiday policies measure "business day" against.
+public struct BusinessCalendar: Hashable, Sendable {
+    /// Non-business days of the week (Saturday and Sunday unless configured otherwise).
+    public var weekend: Set<Weekday>
+    /// Holiday dates, stored as day numbers for cheap lookups.
+    public private(set) var holidayDays: Set<Int>
+
+    public init(holidays: [CivilDate] = [], weekend: Set<Weekday> = [.saturday, .sunday]) {
+        self.weekend = weekend
+        self.holidayDays = Set(holidays.map(\.dayNumber))
+    }
+
+    /// The holiday dates, sorted.
+    public var holidays: [CivilDate] { holidayDays.sorted().map { CivilDate(dayNumber: $0) } }
+
+    public func isBusinessDay(_ date: CivilDate) -> Bool {
+        !weekend.contains(date.weekday) && !holidayDays.contains(date.dayNumber)
+    }
+
+    /// The longest run of consecutive non-business days; bounds how far a holiday shift can move
+    /// an occurrence, which is what lets shifted occurrences stream in order.
+    public var longestNonBusinessRun: Int {
+        guard weekend.count < 7 else { return Int.max }
+        var longest = 0
+        var run = 0
+        // Weekends repeat weekly; holidays add to them. Walk a window around every holiday.
+        var days = Set(holidayDays)
+        if days.isEmpty { days.insert(CivilDate(year: 2024, month: 1, day: 1).dayNumber) }
+        for day in days.sorted() {
+            var start = day
+            while !isBusinessDay(CivilDate(dayNumber: start - 1)), day - start < 400 { start -= 1 }
+            run = 0
+            var d = start
+            while !isBusinessDay(CivilDate(dayNumber: d)), run < 400 {
+                run += 1
+                d += 1
+            }
+            longest = max(longest, run)
+        }
+        return max(longest, weekend.count)
+    }
+
+    /// `date` itself when it is a business day, else the next one.
+    public func businessDay(onOrAfter date: CivilDate) -> CivilDate {
+        var d = date
+        var guardDays = 0
+        while !isBusinessDay(d), guardDays < 3660 {
+            d = d.adding(days: 1)
+            guardDays += 1
+        }
+        return d
+    }
+
+    /// `date` itself when it is a business day, else the previous one.
+    public func businessDay(onOrBefore date: CivilDate) -> CivilDate {
+        var d = date
+        var guardDays = 0
+        while !isBusinessDay(d), guardDays < 3660 {
+            d = d.adding(days: -1)
+            guardDays += 1
+        }
+        return d
+    }
+}
+
+/// What happens to an occurrence that falls on a weekend or holiday.
+public enum HolidayPolicy: String, CaseIterable, Hashable, Sendable, Codable {
+    /// Fire as scheduled.
+    case ignore
+    /// Drop the occurrence.
+    case skip
+    /// Move it to the next business day at the same wall-clock time.
+    case nextBusinessDay = "next_business_day"
+    /// Move it to the previous business day at the same wall-clock time.
+    case previousBusinessDay = "previous_business_day"
+}
