@@ -1,0 +1,87 @@
+import Recurrence
+
+/// One recurring meeting or check of the operating cadence, from a `playbooks/*.yaml` file.
+public struct Playbook: Sendable, Identifiable {
+    /// Stable id (`weekly-kpi-review`): lowercase letters, digits and dashes.
+    public var id: String
+    public var title: String
+    public var description: String?
+    /// The file it was read from, relative to the workspace.
+    public var file: String
+    /// When it happens, in `timeZone`, with the holiday policy applied.
+    public var schedule: Schedule
+    /// The schedule as written (`weekly on monday at 09:00`, `cron: 0 9 * * 1`, …).
+    public var scheduleText: String
+    public var timeZone: ZoneRules
+    /// Length of the meeting in seconds.
+    public var duration: Int
+    public var owner: String?
+    public var attendees: [String]
+    public var holidayPolicy: HolidayPolicy
+    /// What a late tick does with occurrences it missed.
+    public var catchUp: CatchUpPolicy
+    /// Seconds after which a due reminder is recorded as missed instead of sent, and after which
+    /// a failing delivery stops being retried.
+    public var grace: Int
+    public var reminders: [Reminder]
+    public var agenda: [AgendaSection]
+    public var checklist: [ChecklistItem]
+    /// Disabled playbooks validate but never fire.
+    public var isEnabled: Bool
+
+    /// Seconds before the occurrence at which its agenda is rendered and reminders are queued:
+    /// the earliest reminder, or the start itself.
+    public var leadTime: Int { max(0, reminders.map(\.before).max() ?? 0) }
+}
+
+/// `catch_up`: what a tick does with occurrences that fell due while nothing was ticking.
+public enum CatchUpPolicy: String, CaseIterable, Sendable, Codable {
+    /// Handle every missed occurrence (within `grace`).
+    case all
+    /// Handle only the most recent; record the others as coalesced.
+    case latest
+    /// Handle only occurrences that fell due within the last minute.
+    case none
+}
+
+/// A reminder posted to a target some time before the occurrence.
+public struct Reminder: Sendable, Hashable {
+    public var target: String
+    /// Seconds before the start (0 = at the start).
+    public var before: Int
+    public var location: SourceLocation
+}
+
+/// A timeboxed part of the agenda.
+public struct AgendaSection: Sendable, Hashable {
+    public var title: String
+    public var minutes: Int
+    /// KPIs whose scorecard rows the section shows.
+    public var kpis: [String]
+    /// Open action items carried over from earlier occurrences are listed here.
+    public var carryOver: Bool
+    /// Prompts or talking points.
+    public var items: [String]
+    /// Data from the maturity model shown in the section.
+    public var show: [SectionData]
+}
+
+/// Live data an agenda section can show.
+public enum SectionData: String, CaseIterable, Sendable, Codable {
+    /// The five-dimension self-assessment form with last quarter's scores.
+    case assessment
+    /// The stage roadmap for the current bottleneck.
+    case roadmap
+    /// Progress of the 12-month transformation plan.
+    case plan
+    /// KPIs currently in red.
+    case redKPIs = "red_kpis"
+}
+
+/// A checklist entry.
+public struct ChecklistItem: Sendable, Hashable {
+    public var item: String
+    public var owner: String?
+    /// Seconds relative to the start (`-1h` = an hour before).
+    public var due: Int?
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A secret value (a webhook URL or a signing secret) that never prints itself.
+///
+/// `description` shows only the URL's scheme and host (`https://hooks.slack.com/…`) or `<secret>`;
+/// the value is read through ``value`` at the one place that sends it.
+public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
+    /// The secret text itself. Do not log it.
+    public let value: String
+    /// Where it came from, e.g. `${env:OPS_SLACK_WEBHOOK}`: safe to print.
+    public let reference: String
+
+    public init(value: String, reference: String) {
+        self.value = value
+        self.reference = reference
+    }
+
+    public var description: String { Secret.redactedURL(value) ?? "<secret>" }
+    public var debugDescription: String { description }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// `https://hooks.slack.com/…` for a URL, nil for anything else.
+    public static func redactedURL(_ text: String) -> String? {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+            let host = components.host, !host.isEmpty
+        else { return nil }
+        return "\(scheme)://\(host)/…"
+    }
+}
+
+/// `${env:NAME}` and `${file:PATH}` references inside a configuration value.
+enum SecretReference {
+    enum Failure: Error, Equatable {
+        case unsetVariable(String)
+        case unreadableFile(String)
+        case malformed(String)
+    }
+
+    /// Whether `text` contains any reference.
+    static func containsReference(_ text: String) -> Bool { text.contains("${") }
+
+    /// Replaces every reference with its value. File contents lose one trailing newline.
+    static func resolve(_ text: String, environment: [String: String], baseDirectory: String) -> Result<String, Failure> {
+        var output = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            output += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                return .failure(.malformed(String(rest[start.lowerBound...])))
+            }
+            let body = rest[start.upperBound..<end]
+            rest = rest[rest.index(after: end)...]
+            if body.hasPrefix("env:") {
+                let name = String(body.dropFirst(4))
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    return .failure(.malformed("${\(body)}"))
+                }
+                guard let value = environment[name], !value.isEmpty else { return .failure(.unsetVariable(name)) }
+                output += value
+            } else if body.hasPrefix("file:") {
+                var path = String(body.dropFirst(5))
+                if !path.hasPrefix("/") { path = baseDirectory + "/" + path }
+                guard let data = FileManager.default.contents(atPath: path), var value = String(data: data, encoding: .utf8)
+                else { return .failure(.unreadableFile(String(body.dropFirst(5)))) }
+                if value.hasSuffix("\r\n") { value.removeLast(2) } else if value.hasSuffix("\n") { value.removeLast() }
+                output += value
+            } else {
+                return .failure(.malformed("${\(body)}"))
+            }
+        }
+        output += rest
+        return .success(output)
+    }
+}

@@ -1,0 +1,511 @@
+import Foundation
+import Recurrence
+import Yams
+
+/// A workspace: `opscadence.yaml` plus `playbooks/*.yaml`, validated as a whole.
+public struct Workspace: Sendable {
+    /// The workspace folder as given (relative or absolute).
+    public var root: String
+    public var configuration: WorkspaceConfiguration
+    /// Enabled and disabled playbooks, sorted by id.
+    public var playbooks: [Playbook]
+    /// Problems that do not stop the workspace from running (an optional target without its URL).
+    public var warnings: [ValidationIssue]
+
+    public func playbook(id: String) -> Playbook? { playbooks.first { $0.id == id } }
+
+    /// The configuration file name.
+    public static let configurationFile = "opscadence.yaml"
+    /// The folder of playbooks inside a workspace.
+    public static let playbooksFolder = "playbooks"
+
+    /// The KPI keys every workspace knows without declaring them (the maturity model's defaults).
+    public static let defaultKPIKeys: Set<String> = [
+        "order_accuracy", "forecast_mape", "stockout_rate", "fulfillment_error_rate", "manual_hours_per_week",
+        "time_to_decision_hours", "cost_per_order",
+    ]
+
+    /// Reads and validates a workspace.
+    ///
+    /// - Parameters:
+    ///   - root: The workspace folder.
+    ///   - environment: Where `${env:NAME}` references are looked up.
+    /// - Throws: ``WorkspaceError`` with every problem found, each with `file:line:column`.
+    public static func load(at root: String, environment: [String: String]) throws(WorkspaceError) -> Workspace {
+        var loader = Loader(root: root, environment: environment)
+        return try loader.load()
+    }
+
+    /// The playbook files of a workspace, sorted (without reading them).
+    public static func playbookFiles(at root: String) -> [String] {
+        let folder = (root as NSString).appendingPathComponent(playbooksFolder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
+            (folder as NSString).appendingPathComponent($0)
+        }
+    }
+}
+
+private struct Loader {
+    let root: String
+    let environment: [String: String]
+    var issues: [ValidationIssue] = []
+    var warnings: [ValidationIssue] = []
+
+    init(root: String, environment: [String: String]) {
+        self.root = root
+        self.environment = environment
+    }
+
+    /// The path shown in messages: relative to the workspace when it is the current folder.
+    func display(_ relative: String) -> String {
+        root == "." || root.isEmpty ? relative : (root as NSString).appendingPathComponent(relative)
+    }
+
+    var absoluteRoot: String {
+        let path = root.hasPrefix("/") ? root : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(root)
+        return (path as NSString).standardizingPath
+    }
+
+    mutating func load() throws(WorkspaceError) -> Workspace {
+        let configPath = (root as NSString).appendingPathComponent(Workspace.configurationFile)
+        let configFile = display(Workspace.configurationFile)
+        guard let data = FileManager.default.contents(atPath: configPath), let text = String(data: data, encoding: .utf8) else {
+            throw WorkspaceError(issues: [
+                ValidationIssue(
+                    SourceLocation(file: configFile, line: 1, column: 1),
+                    "cannot read the workspace configuration (a workspace is a folder with opscadence.yaml and playbooks/*.yaml)")
+            ])
+        }
+        var reader = YAMLReader(file: configFile)
+        let configuration = parseConfiguration(text, reader: &reader)
+        issues += reader.issues
+
+        var playbooks: [Playbook] = []
+        var idLocations: [String: SourceLocation] = [:]
+        let files = Workspace.playbookFiles(at: root)
+        if files.isEmpty {
+            issues.append(
+                ValidationIssue(
+                    SourceLocation(file: display(Workspace.playbooksFolder), line: 1, column: 1),
+                    "no playbooks found (expected playbooks/*.yaml)"))
+        }
+        for path in files {
+            let file = display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                issues.append(ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text"))
+                continue
+            }
+            var reader = YAMLReader(file: file)
+            if let (playbook, idLocation) = parsePlaybook(text, reader: &reader, configuration: configuration) {
+                if let first = idLocations[playbook.id] {
+                    reader.report(idLocation, "duplicate playbook id '\(playbook.id)' (also in \(first))")
+                } else {
+                    idLocations[playbook.id] = idLocation
+                    playbooks.append(playbook)
+                }
+            }
+            issues += reader.issues
+        }
+        guard issues.isEmpty, let configuration else { throw WorkspaceError(issues: issues) }
+        return Workspace(
+            root: root, configuration: configuration, playbooks: playbooks.sorted { $0.id < $1.id }, warnings: warnings)
+    }
+
+    // MARK: opscadence.yaml
+
+    static let configurationKeys = [
+        "timezone", "state", "output", "holidays", "weekend", "targets", "network", "delivery", "kpis",
+    ]
+    static let targetKeys = ["kind", "url", "secret", "optional", "retry", "rate_limit"]
+
+    mutating func parseConfiguration(_ text: String, reader: inout YAMLReader) -> WorkspaceConfiguration? {
+        guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.configurationKeys, what: "opscadence.yaml")
+        else { return nil }
+        var zone = ZoneRules.utc
+        if let zoneNode = fields["timezone"] {
+            if let name = reader.string(zoneNode, what: "timezone") {
+                do { zone = try ZoneRules(identifier: name) } catch { reader.report(zoneNode, error.message) }
+            }
+        } else {
+            reader.report(fields.node, "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
+        }
+        let state = fields["state"].flatMap { reader.nonEmptyString($0, what: "state") } ?? ".opscadence/state.sqlite"
+        let output = fields["output"].flatMap { reader.nonEmptyString($0, what: "output") } ?? "agendas"
+
+        var holidays: [CivilDate] = []
+        for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
+            guard let text = reader.string(item, what: "a holiday") else { continue }
+            if let date = CivilDate(iso: text) { holidays.append(date) } else {
+                reader.report(item, "expected a holiday as a date YYYY-MM-DD, got \"\(text)\"")
+            }
+        }
+        var weekend: Set<Weekday> = [.saturday, .sunday]
+        if let weekendNodes = reader.list(fields["weekend"], what: "weekend") {
+            weekend = []
+            for item in weekendNodes {
+                guard let text = reader.string(item, what: "a weekend day") else { continue }
+                if let day = CadencePhrase.weekday(text.lowercased()) { weekend.insert(day) } else {
+                    reader.report(item, "\"\(text)\" is not a day of the week (expected monday … sunday)")
+                }
+            }
+            if weekend.count == 7 { reader.report(fields["weekend"], "weekend cannot cover all seven days") }
+        }
+
+        var denyPrivate = false
+        if let network = reader.mapping(fields["network"], allowed: ["deny_private"], what: "network") {
+            denyPrivate = reader.bool(network["deny_private"], what: "deny_private") ?? false
+        }
+        var concurrency = 8
+        if let delivery = reader.mapping(fields["delivery"], allowed: ["concurrency"], what: "delivery") {
+            concurrency = reader.integer(delivery["concurrency"], what: "concurrency", range: 1...64) ?? 8
+        }
+
+        var targets: [Target] = []
+        for (name, keyNode, value) in reader.namedEntries(fields["targets"], what: "targets") {
+            if let target = parseTarget(name: name, keyNode: keyNode, value: value, reader: &reader) { targets.append(target) }
+        }
+
+        var kpis: [KPISettings] = []
+        for (key, keyNode, value) in reader.namedEntries(fields["kpis"], what: "kpis") {
+            guard let kpi = reader.mapping(value, allowed: ["title", "unit", "direction", "green", "red"], what: "KPI '\(key)'") else {
+                continue
+            }
+            var direction: Bool?
+            if let node = kpi["direction"], let text = reader.string(node, what: "direction") {
+                switch text {
+                case "higher", "higher_is_better": direction = true
+                case "lower", "lower_is_better": direction = false
+                default: reader.report(node, "expected direction as higher or lower (which way is better), got \"\(text)\"")
+                }
+            }
+            let settings = KPISettings(
+                key: key, title: kpi["title"].flatMap { reader.nonEmptyString($0, what: "title") },
+                unit: kpi["unit"].flatMap { reader.string($0, what: "unit") }, higherIsBetter: direction,
+                green: kpi["green"].flatMap { reader.number($0, what: "green") },
+                red: kpi["red"].flatMap { reader.number($0, what: "red") }, location: reader.location(keyNode))
+            if !Workspace.defaultKPIKeys.contains(key) {
+                if settings.title == nil { reader.report(keyNode, "KPI '\(key)' is not a default KPI, so it needs a title") }
+                if direction == nil { reader.report(keyNode, "KPI '\(key)' is not a default KPI, so it needs a direction (higher or lower)") }
+            }
+            if !key.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" }) || key.isEmpty {
+                reader.report(keyNode, "KPI key '\(key)' must be lowercase letters, digits and underscores")
+            }
+            if let green = settings.green, let red = settings.red {
+                if green == red {
+                    reader.report(keyNode, "KPI '\(key)': green and red thresholds must differ")
+                } else if let higher = direction, higher ? green < red : green > red {
+                    reader.report(
+                        keyNode,
+                        "KPI '\(key)': green \(green) and red \(red) are the wrong way round for direction \(higher ? "higher" : "lower")")
+                }
+            }
+            kpis.append(settings)
+        }
+
+        return WorkspaceConfiguration(
+            timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
+            calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
+            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis)
+    }
+
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : ((absoluteRoot as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    mutating func parseTarget(name: String, keyNode: Node, value: Node, reader: inout YAMLReader) -> Target? {
+        guard let fields = reader.mapping(value, allowed: Loader.targetKeys, what: "target '\(name)'") else { return nil }
+        var kind: Target.Kind?
+        if let node = fields["kind"] {
+            if let text = reader.string(node, what: "kind") {
+                kind = Target.Kind(rawValue: text)
+                if kind == nil {
+                    reader.report(node, "unknown target kind '\(text)' (expected \(Target.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            }
+        } else {
+            reader.report(keyNode, "target '\(name)' is missing 'kind' (\(Target.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let isOptional = fields["optional"].flatMap { reader.bool($0, what: "optional") } ?? false
+        var unset: [String] = []
+        var url: Secret?
+        if let node = fields["url"] {
+            url = secret(node, what: "url of target '\(name)'", optional: isOptional, unset: &unset, reader: &reader)
+            if let value = url?.value {
+                let scheme = URLComponents(string: value)?.scheme?.lowercased()
+                let host = URLComponents(string: value)?.host
+                if scheme != "http" && scheme != "https" || host == nil || host!.isEmpty {
+                    reader.report(node, "url of target '\(name)' (from \(url!.reference)) is not an http or https URL")
+                    url = nil
+                } else if value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == " " }) {
+                    reader.report(node, "url of target '\(name)' (from \(url!.reference)) contains spaces or line breaks")
+                    url = nil
+                }
+            }
+        } else {
+            reader.report(keyNode, "target '\(name)' is missing 'url' (write url: ${env:NAME} or url: ${file:PATH})")
+        }
+        var signing: Secret?
+        if let node = fields["secret"] {
+            if kind != nil && kind != .generic {
+                reader.report(node, "'secret' signs generic webhooks only; target '\(name)' is \(kind!.rawValue)")
+            }
+            signing = secret(node, what: "secret of target '\(name)'", optional: isOptional, unset: &unset, reader: &reader)
+        }
+        var maxAttempts = 12
+        var maxAge = 86_400
+        if let retry = reader.mapping(fields["retry"], allowed: ["max_attempts", "max_age"], what: "retry") {
+            maxAttempts = reader.integer(retry["max_attempts"], what: "max_attempts", range: 1...100) ?? 12
+            if let node = retry["max_age"], let seconds = reader.duration(node, what: "max_age") {
+                if seconds < 60 { reader.report(node, "max_age must be at least 1m") } else { maxAge = seconds }
+            }
+        }
+        var interval = kind.map(Target.defaultInterval(for:)) ?? 0
+        if let node = fields["rate_limit"], let text = reader.string(node, what: "rate_limit") {
+            if let parsed = Loader.rateLimit(text) { interval = parsed } else {
+                reader.report(node, "expected rate_limit as N/s or N/min (e.g. 1/s, 30/min) or none, got \"\(text)\"")
+            }
+        }
+        // An optional target with an unset variable is disabled, not broken.
+        if !unset.isEmpty {
+            warnings.append(
+                ValidationIssue(
+                    reader.location(keyNode),
+                    "target '\(name)' is skipped: \(unset.map { "$\($0)" }.joined(separator: ", ")) not set (optional target)"))
+            url = nil
+            signing = nil
+        }
+        guard let kind else { return nil }
+        return Target(
+            name: name, kind: kind, url: url, signingSecret: signing, isOptional: isOptional, maxAttempts: maxAttempts,
+            maxAge: maxAge, minimumInterval: interval, location: reader.location(keyNode))
+    }
+
+    static func rateLimit(_ text: String) -> Double? {
+        if text == "none" || text == "0" { return 0 }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let n = Double(parts[0]), n > 0 else { return nil }
+        switch parts[1] {
+        case "s", "sec", "second": return 1 / n
+        case "min", "m", "minute": return 60 / n
+        default: return nil
+        }
+    }
+
+    mutating func secret(
+        _ node: Node, what: String, optional: Bool, unset: inout [String], reader: inout YAMLReader
+    ) -> Secret? {
+        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        guard SecretReference.containsReference(text) else {
+            // Never echo the value: it is probably the secret itself.
+            reader.report(node, "\(what) is a secret: write ${env:NAME} or ${file:PATH} instead of the value")
+            return nil
+        }
+        switch SecretReference.resolve(text, environment: environment, baseDirectory: absoluteRoot) {
+        case .success(let value):
+            return Secret(value: value, reference: text)
+        case .failure(.unsetVariable(let name)):
+            if optional {
+                unset.append(name)
+            } else {
+                reader.report(node, "environment variable \(name) is not set (\(what); set it, or mark the target optional: true)")
+            }
+            return nil
+        case .failure(.unreadableFile(let path)):
+            if optional { unset.append(path) } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
+            return nil
+        case .failure(.malformed(let reference)):
+            reader.report(node, "malformed reference \(reference) in \(what) (expected ${env:NAME} or ${file:PATH})")
+            return nil
+        }
+    }
+
+    // MARK: playbooks/*.yaml
+
+    static let playbookKeys = [
+        "id", "title", "description", "schedule", "cron", "rrule", "timezone", "duration", "owner", "attendees", "holiday",
+        "catch_up", "grace", "remind", "agenda", "checklist", "enabled",
+    ]
+
+    mutating func parsePlaybook(
+        _ text: String, reader: inout YAMLReader, configuration: WorkspaceConfiguration?
+    ) -> (Playbook, SourceLocation)? {
+        guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.playbookKeys, what: "a playbook")
+        else { return nil }
+        let start = reader.issues.count
+
+        var id = ""
+        var idLocation = reader.location(node)
+        if let idNode = fields["id"], let value = reader.nonEmptyString(idNode, what: "id") {
+            idLocation = reader.location(idNode)
+            if value.allSatisfy({ ($0.isLowercase && $0.isASCII) || ($0.isNumber && $0.isASCII) || $0 == "-" }), value.first != "-" {
+                id = value
+            } else {
+                reader.report(idNode, "id '\(value)' must be lowercase letters, digits and dashes (e.g. weekly-kpi-review)")
+            }
+        } else if fields["id"] == nil {
+            reader.report(node, "missing key 'id'")
+        }
+        let title = fields["title"].flatMap { reader.nonEmptyString($0, what: "title") }
+        if fields["title"] == nil { reader.report(node, "missing key 'title'") }
+
+        var zone = configuration?.timeZone ?? .utc
+        if let zoneNode = fields["timezone"], let name = reader.string(zoneNode, what: "timezone") {
+            do { zone = try ZoneRules(identifier: name) } catch { reader.report(zoneNode, error.message) }
+        }
+
+        var holiday = HolidayPolicy.ignore
+        if let node = fields["holiday"], let text = reader.string(node, what: "holiday") {
+            if let policy = HolidayPolicy(rawValue: text) { holiday = policy } else {
+                reader.report(node, "unknown holiday policy '\(text)' (expected skip, next_business_day, previous_business_day or ignore)")
+            }
+        }
+        var catchUp = CatchUpPolicy.latest
+        if let node = fields["catch_up"], let text = reader.string(node, what: "catch_up") {
+            if let policy = CatchUpPolicy(rawValue: text) { catchUp = policy } else {
+                reader.report(node, "unknown catch_up policy '\(text)' (expected all, latest or none)")
+            }
+        }
+
+        let schedule = parseSchedule(fields, reader: &reader, zone: zone, configuration: configuration, holiday: holiday)
+
+        var duration = 0
+        if let node = fields["duration"] {
+            if let seconds = reader.duration(node, what: "duration") {
+                if seconds <= 0 || seconds > 7 * 86_400 {
+                    reader.report(node, "duration must be between 1m and 7d")
+                } else {
+                    duration = seconds
+                }
+            }
+        } else {
+            reader.report(node, "missing key 'duration' (e.g. duration: 30m)")
+        }
+        let grace = fields["grace"].flatMap { reader.duration($0, what: "grace") } ?? 3600
+        let owner = fields["owner"].flatMap { reader.nonEmptyString($0, what: "owner") }
+        let attendees = fields["attendees"].flatMap { reader.stringList($0, what: "attendees") } ?? []
+        let enabled = fields["enabled"].flatMap { reader.bool($0, what: "enabled") } ?? true
+
+        var reminders: [Reminder] = []
+        for item in reader.list(fields["remind"], what: "remind") ?? [] {
+            guard let entry = reader.mapping(item, allowed: ["target", "before"], what: "a reminder") else { continue }
+            guard let targetNode = entry["target"], let target = reader.nonEmptyString(targetNode, what: "target") else {
+                if entry["target"] == nil { reader.report(item, "a reminder needs a target") }
+                continue
+            }
+            if let configuration, configuration.target(named: target) == nil {
+                let defined = configuration.targets.map(\.name)
+                reader.report(
+                    targetNode,
+                    "reminder target '\(target)' is not defined in opscadence.yaml (defined: \(defined.isEmpty ? "none" : defined.joined(separator: ", ")))")
+            }
+            let before = entry["before"].flatMap { reader.duration($0, what: "before") } ?? 0
+            reminders.append(Reminder(target: target, before: before, location: reader.location(targetNode)))
+        }
+
+        var sections: [AgendaSection] = []
+        var totalMinutes = 0
+        for item in reader.list(fields["agenda"], what: "agenda") ?? [] {
+            guard let section = parseSection(item, reader: &reader, configuration: configuration) else { continue }
+            totalMinutes += section.minutes
+            sections.append(section)
+        }
+        if let agendaNode = fields["agenda"], duration > 0, totalMinutes * 60 > duration {
+            reader.report(
+                fields.keys["agenda"] ?? agendaNode,
+                "agenda timeboxes add up to \(totalMinutes) minutes, more than the duration \(DurationText.format(duration))")
+        }
+
+        var checklist: [ChecklistItem] = []
+        for item in reader.list(fields["checklist"], what: "checklist") ?? [] {
+            guard let entry = reader.mapping(item, allowed: ["item", "owner", "due"], what: "a checklist item") else { continue }
+            guard let text = entry["item"].flatMap({ reader.nonEmptyString($0, what: "item") }) else {
+                if entry["item"] == nil { reader.report(item, "a checklist entry needs 'item'") }
+                continue
+            }
+            checklist.append(
+                ChecklistItem(
+                    item: text, owner: entry["owner"].flatMap { reader.nonEmptyString($0, what: "owner") },
+                    due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
+        }
+
+        guard reader.issues.count == start, let schedule, let title else { return nil }
+        let playbook = Playbook(
+            id: id, title: title, description: fields["description"].flatMap { reader.string($0, what: "description") },
+            file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
+            owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
+            agenda: sections, checklist: checklist, isEnabled: enabled)
+        return (playbook, idLocation)
+    }
+
+    mutating func parseSchedule(
+        _ fields: Fields, reader: inout YAMLReader, zone: ZoneRules, configuration: WorkspaceConfiguration?,
+        holiday: HolidayPolicy
+    ) -> (schedule: Schedule, text: String)? {
+        let given = ["schedule", "cron", "rrule"].filter { fields[$0] != nil }
+        guard given.count == 1, let key = given.first, let node = fields[key] else {
+            if given.isEmpty {
+                reader.report(fields.node, "missing the schedule: write one of schedule: (a phrase such as \"weekly on monday at 09:00\"), cron: or rrule:")
+            } else {
+                reader.report(fields.keys[given[1]] ?? fields.node, "write only one of schedule, cron and rrule (found \(given.joined(separator: ", ")))")
+            }
+            return nil
+        }
+        guard let text = reader.nonEmptyString(node, what: key) else { return nil }
+        do {
+            var schedule: Schedule
+            switch key {
+            case "cron": schedule = try Schedule.cron(text, zone: zone)
+            case "rrule": schedule = try Schedule.rrule(text, zone: zone)
+            default: schedule = try Schedule.phrase(text, zone: zone)
+            }
+            schedule.calendar = configuration?.calendar ?? BusinessCalendar()
+            if case .phrase = schedule.source, schedule.holidayPolicy != .ignore {
+                // The phrase's own business-day rule wins.
+            } else {
+                schedule.holidayPolicy = holiday
+            }
+            try schedule.checkCanFire()
+            return (schedule, key == "schedule" ? text : "\(key): \(text)")
+        } catch {
+            reader.report(node, error.message)
+            return nil
+        }
+    }
+
+    mutating func parseSection(_ node: Node, reader: inout YAMLReader, configuration: WorkspaceConfiguration?) -> AgendaSection? {
+        guard let fields = reader.mapping(node, allowed: ["title", "minutes", "kpis", "carry_over", "items", "show"], what: "an agenda section")
+        else { return nil }
+        guard let title = fields["title"].flatMap({ reader.nonEmptyString($0, what: "title") }) else {
+            if fields["title"] == nil { reader.report(node, "an agenda section needs a title") }
+            return nil
+        }
+        guard let minutesNode = fields["minutes"] else {
+            reader.report(node, "agenda section '\(title)' needs minutes (its timebox)")
+            return nil
+        }
+        guard let minutes = reader.integer(minutesNode, what: "minutes", range: 1...1440) else { return nil }
+        var kpis: [String] = []
+        for kpiNode in reader.list(fields["kpis"], what: "kpis") ?? [] {
+            guard let key = reader.string(kpiNode, what: "a KPI key") else { continue }
+            let declared = configuration?.kpis.contains { $0.key == key } ?? false
+            if !Workspace.defaultKPIKeys.contains(key) && !declared {
+                reader.report(
+                    kpiNode,
+                    "unknown KPI '\(key)' (expected one of \(Workspace.defaultKPIKeys.sorted().joined(separator: ", ")) or a KPI declared under kpis: in opscadence.yaml)")
+            }
+            kpis.append(key)
+        }
+        var show: [SectionData] = []
+        for dataNode in reader.list(fields["show"], what: "show") ?? [] {
+            guard let text = reader.string(dataNode, what: "show") else { continue }
+            if let data = SectionData(rawValue: text) { show.append(data) } else {
+                reader.report(dataNode, "unknown data '\(text)' (expected \(SectionData.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        return AgendaSection(
+            title: title, minutes: minutes, kpis: kpis,
+            carryOver: fields["carry_over"].flatMap { reader.bool($0, what: "carry_over") } ?? false,
+            items: fields["items"].flatMap { reader.stringList($0, what: "items") } ?? [], show: show)
+    }
+}

@@ -1,0 +1,72 @@
+import Recurrence
+
+/// `opscadence.yaml`: the settings shared by every playbook of a workspace.
+public struct WorkspaceConfiguration: Sendable {
+    /// The default zone of playbooks.
+    public var timeZone: ZoneRules
+    /// Absolute path of the SQLite state file.
+    public var statePath: String
+    /// Absolute path of the folder agendas are rendered into.
+    public var outputPath: String
+    /// Weekends and holidays, for holiday policies.
+    public var calendar: BusinessCalendar
+    /// Webhook targets by name, in file order.
+    public var targets: [Target]
+    /// Refuse private and loopback addresses when true (link-local is always refused).
+    public var denyPrivateNetworks: Bool
+    /// How many deliveries may be in flight at once.
+    public var deliveryConcurrency: Int
+    /// KPI definitions and overrides declared by the team.
+    public var kpis: [KPISettings]
+
+    public func target(named name: String) -> Target? { targets.first { $0.name == name } }
+}
+
+/// A chat or webhook destination.
+public struct Target: Sendable, Hashable {
+    public enum Kind: String, CaseIterable, Sendable, Hashable, Codable {
+        case slack, discord, msteams, googlechat, mattermost, generic
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// The webhook URL; nil when the target is optional and its variables are unset.
+    public var url: Secret?
+    /// The Standard Webhooks signing secret (generic targets).
+    public var signingSecret: Secret?
+    /// `optional: true`: skipped with a warning while its variables are unset.
+    public var isOptional: Bool
+    /// Retry limits for failing deliveries.
+    public var maxAttempts: Int
+    public var maxAge: Int
+    /// Minimum seconds between two messages to this target (Slack allows about one per second).
+    public var minimumInterval: Double
+    /// Where the target is defined, for messages.
+    public var location: SourceLocation
+
+    /// Whether deliveries can be made (false for an optional target with unset variables).
+    public var isEnabled: Bool { url != nil }
+
+    /// The default pacing per kind, from the services' documented limits.
+    public static func defaultInterval(for kind: Kind) -> Double {
+        switch kind {
+        case .slack, .googlechat: return 1.0
+        case .discord: return 0.5
+        case .msteams: return 0.25
+        case .mattermost: return 0.1
+        case .generic: return 0
+        }
+    }
+}
+
+/// A KPI as the workspace declares it: a new one, or thresholds that override a default.
+public struct KPISettings: Sendable, Hashable {
+    public var key: String
+    public var title: String?
+    public var unit: String?
+    /// `higher` or `lower` is better.
+    public var higherIsBetter: Bool?
+    public var green: Double?
+    public var red: Double?
+    public var location: SourceLocation
+}

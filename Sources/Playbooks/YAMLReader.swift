@@ -1,0 +1,247 @@
+import Foundation
+import Yams
+
+/// Reads a YAML file into located values and collects every problem instead of stopping at the
+/// first, so `validate` can report them all in one run.
+///
+/// Yams' `Decodable` support loses positions; composing the node tree keeps a `Mark` on every
+/// node, which is what lets each error name `file:line:column`.
+struct YAMLReader {
+    let file: String
+    var issues: [ValidationIssue] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ node: Node?) -> SourceLocation {
+        let mark = node?.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    mutating func report(_ node: Node?, _ message: String) {
+        issues.append(ValidationIssue(location(node), message))
+    }
+
+    mutating func report(_ location: SourceLocation, _ message: String) {
+        issues.append(ValidationIssue(location, message))
+    }
+
+    /// Composes the document; a syntax error is reported at its position and yields nil.
+    mutating func root(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(SourceLocation(file: file, line: 1, column: 1), "the file is empty (expected a mapping of keys)")
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+                report(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax error: \(detail)")
+            default:
+                report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
+            }
+            return nil
+        } catch {
+            report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
+            return nil
+        }
+    }
+
+    // MARK: Typed access
+
+    /// A mapping's entries by key, reporting non-string keys, duplicates and keys not in `allowed`.
+    mutating func mapping(_ node: Node?, allowed: [String], what: String) -> Fields? {
+        guard let node else { return nil }
+        guard case .mapping(let mapping) = node else {
+            report(node, "expected \(what) as a mapping of keys (\(allowed.joined(separator: ", ")))")
+            return nil
+        }
+        var fields = Fields(node: node)
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode else {
+                report(keyNode, "expected a plain key")
+                continue
+            }
+            if fields.values[key.string] != nil {
+                report(keyNode, "duplicate key '\(key.string)'")
+                continue
+            }
+            if !allowed.isEmpty, !allowed.contains(key.string) {
+                report(keyNode, "unknown key '\(key.string)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+                continue
+            }
+            fields.values[key.string] = value
+            fields.keys[key.string] = keyNode
+            fields.order.append(key.string)
+        }
+        return fields
+    }
+
+    /// A mapping with arbitrary keys (targets, KPIs), in file order.
+    mutating func namedEntries(_ node: Node?, what: String) -> [(key: String, keyNode: Node, value: Node)] {
+        guard let node else { return [] }
+        guard case .mapping(let mapping) = node else {
+            report(node, "expected \(what) as a mapping of names")
+            return []
+        }
+        var seen = Set<String>()
+        var entries: [(String, Node, Node)] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode else {
+                report(keyNode, "expected a plain name")
+                continue
+            }
+            guard seen.insert(key.string).inserted else {
+                report(keyNode, "duplicate name '\(key.string)' in \(what)")
+                continue
+            }
+            entries.append((key.string, keyNode, value))
+        }
+        return entries
+    }
+
+    mutating func string(_ node: Node?, what: String) -> String? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node, !isNull(scalar) else {
+            report(node, "expected \(what) as text")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func nonEmptyString(_ node: Node?, what: String) -> String? {
+        guard let value = string(node, what: what) else { return nil }
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            report(node, "\(what) must not be empty")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node?, what: String) -> Bool? {
+        guard let node else { return nil }
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default: break
+            }
+        }
+        report(node, "expected \(what) as true or false")
+        return nil
+    }
+
+    mutating func integer(_ node: Node?, what: String, range: ClosedRange<Int>) -> Int? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+            report(node, "expected \(what) as a whole number")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(node, "\(what) \(value) is out of range \(range.lowerBound)-\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node?, what: String) -> Double? {
+        guard let node else { return nil }
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string),
+            value.isFinite
+        else {
+            report(node, "expected \(what) as a number")
+            return nil
+        }
+        return value
+    }
+
+    mutating func list(_ node: Node?, what: String) -> [Node]? {
+        guard let node else { return nil }
+        guard case .sequence(let sequence) = node else {
+            report(node, "expected \(what) as a list")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    mutating func stringList(_ node: Node?, what: String) -> [String]? {
+        guard let nodes = list(node, what: what) else { return nil }
+        return nodes.compactMap { string($0, what: "each entry of \(what)") }
+    }
+
+    /// A duration such as `15m`, `1h30m`, `2h`, `90s`, `1d`, `0m`; `allowNegative` for `-1h`.
+    mutating func duration(_ node: Node?, what: String, allowNegative: Bool = false) -> Int? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let seconds = DurationText.parse(text), allowNegative || seconds >= 0 else {
+            report(node, "expected \(what) as a duration such as 15m, 1h or 1h30m\(allowNegative ? " (negative for before the meeting, e.g. -1h)" : ""), got \"\(text)\"")
+            return nil
+        }
+        return seconds
+    }
+
+    private func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+}
+
+/// The entries of a YAML mapping, with their key nodes for error positions.
+struct Fields {
+    let node: Node
+    var values: [String: Node] = [:]
+    var keys: [String: Node] = [:]
+    var order: [String] = []
+
+    subscript(_ key: String) -> Node? { values[key] }
+}
+
+/// Durations as written in playbooks: `30m`, `1h`, `1h30m`, `90s`, `1d`, `-1h`.
+public enum DurationText {
+    public static func parse(_ text: String) -> Int? {
+        var s = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
+        var sign = 1
+        if s.hasPrefix("-") {
+            sign = -1
+            s = s.dropFirst()
+        }
+        guard !s.isEmpty else { return nil }
+        var total = 0
+        var number = 0
+        var sawDigit = false
+        var sawUnit = false
+        for ch in s {
+            if let digit = ch.wholeNumberValue, ch.isASCII {
+                number = number * 10 + digit
+                sawDigit = true
+                guard number < 10_000_000 else { return nil }
+                continue
+            }
+            guard sawDigit else { return nil }
+            switch ch {
+            case "d": total += number * 86_400
+            case "h": total += number * 3600
+            case "m": total += number * 60
+            case "s": total += number
+            default: return nil
+            }
+            number = 0
+            sawDigit = false
+            sawUnit = true
+        }
+        guard sawUnit, !sawDigit else { return nil }
+        return sign * total
+    }
+
+    /// The shortest text for a number of seconds: `15m`, `1h30m`, `0m`, `-1h`.
+    public static func format(_ seconds: Int) -> String {
+        if seconds == 0 { return "0m" }
+        var rest = abs(seconds)
+        var text = seconds < 0 ? "-" : ""
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            text += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return text
+    }
+}

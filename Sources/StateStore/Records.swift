@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+
+/// What became of an occurrence.
+public enum OccurrenceStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    /// Its agenda was rendered and its reminders queued.
+    case handled
+    /// A later occurrence was handled instead (`catch_up: latest`).
+    case coalesced
+    /// It fell due while nothing was ticking and was too late to handle (`grace`, `catch_up: none`).
+    case missed
+}
+
+/// A recorded occurrence of a playbook. `(playbookId, scheduledAt)` is unique.
+public struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "occurrence"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var playbookId: String
+    public var scheduledAt: Int64
+    public var utcOffset: Int32
+    public var nominalLocal: String
+    public var status: OccurrenceStatus
+    public var recordedAt: Int64
+    public var agendaPath: String?
+
+    public init(
+        id: Int64? = nil, playbookId: String, scheduledAt: Int64, utcOffset: Int32, nominalLocal: String,
+        status: OccurrenceStatus, recordedAt: Int64, agendaPath: String? = nil
+    ) {
+        self.id = id
+        self.playbookId = playbookId
+        self.scheduledAt = scheduledAt
+        self.utcOffset = utcOffset
+        self.nominalLocal = nominalLocal
+        self.status = status
+        self.recordedAt = recordedAt
+        self.agendaPath = agendaPath
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Where a delivery stands.
+public enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    /// Queued; sent once `nextAttemptAt` passes.
+    case pending
+    /// Claimed by a running process, request in flight.
+    case sending
+    /// Failed; sent again at `nextAttemptAt`.
+    case retrying
+    /// The target confirmed it.
+    case delivered
+    /// Failed permanently, or out of attempts. `outbox retry` sends it again.
+    case dead
+    /// Its reminder time was more than `grace` ago when it came due; never sent.
+    case missed
+    /// Still failing `grace` after its reminder time; no longer retried.
+    case expired
+    /// Superseded by a later reminder of the same occurrence when a late tick caught up.
+    case coalesced
+    /// Its target was disabled (an optional target without its URL).
+    case skipped
+    /// Dropped by hand (`outbox drop`).
+    case dropped
+
+    /// States that will still be sent.
+    public static let open: [DeliveryState] = [.pending, .retrying]
+}
+
+/// One reminder to one target for one occurrence: a row of the outbox.
+public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "delivery"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var occurrenceId: Int64
+    public var playbookId: String
+    public var target: String
+    public var beforeSeconds: Int
+    public var reminderAt: Int64
+    /// Sent as `webhook-id`; the same on every attempt, so receivers can drop a duplicate.
+    public var idempotencyKey: String
+    public var state: DeliveryState
+    public var attempts: Int
+    public var nextAttemptAt: Int64
+    public var expiresAt: Int64
+    public var leaseOwner: String?
+    public var leaseExpiresAt: Int64?
+    public var firstAttemptAt: Int64?
+    public var lastAttemptAt: Int64?
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var deliveredAt: Int64?
+    /// The message as first sent, so retries send identical bytes.
+    public var payload: Data?
+    public var createdAt: Int64
+
+    public init(
+        occurrenceId: Int64, playbookId: String, target: String, beforeSeconds: Int, reminderAt: Int64,
+        idempotencyKey: String, state: DeliveryState, nextAttemptAt: Int64, expiresAt: Int64, createdAt: Int64,
+        lastError: String? = nil
+    ) {
+        self.occurrenceId = occurrenceId
+        self.playbookId = playbookId
+        self.target = target
+        self.beforeSeconds = beforeSeconds
+        self.reminderAt = reminderAt
+        self.idempotencyKey = idempotencyKey
+        self.state = state
+        attempts = 0
+        self.nextAttemptAt = nextAttemptAt
+        self.expiresAt = expiresAt
+        self.createdAt = createdAt
+        self.lastError = lastError
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// An action item: carried into every agenda of its playbook until done.
+public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "action_item"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var playbookId: String?
+    public var text: String
+    public var owner: String?
+    /// `YYYY-MM-DD`.
+    public var dueDate: String?
+    public var createdAt: Int64
+    public var doneAt: Int64?
+    /// For items of the transformation plan: its stable id (`foundations-1`) and phase.
+    public var planItem: String?
+    public var planPhase: String?
+
+    public init(
+        playbookId: String?, text: String, owner: String?, dueDate: String?, createdAt: Int64, planItem: String? = nil,
+        planPhase: String? = nil
+    ) {
+        self.playbookId = playbookId
+        self.text = text
+        self.owner = owner
+        self.dueDate = dueDate
+        self.createdAt = createdAt
+        self.planItem = planItem
+        self.planPhase = planPhase
+    }
+
+    public var isDone: Bool { doneAt != nil }
+
+    /// Open and due before `today` (`YYYY-MM-DD`).
+    public func isOverdue(today: String) -> Bool {
+        guard doneAt == nil, let dueDate else { return false }
+        return dueDate < today
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A checked checklist item of one occurrence.
+public struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "checklist_mark"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var playbookId: String
+    public var scheduledAt: Int64
+    /// 1-based position in the playbook's checklist.
+    public var itemIndex: Int
+    public var item: String
+    public var doneAt: Int64
+
+    public init(playbookId: String, scheduledAt: Int64, itemIndex: Int, item: String, doneAt: Int64) {
+        self.playbookId = playbookId
+        self.scheduledAt = scheduledAt
+        self.itemIndex = itemIndex
+        self.item = item
+        self.doneAt = doneAt
+    }
+}
+
+/// A KPI measurement; one per KPI and date.
+public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "kpi_value"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var kpi: String
+    /// `YYYY-MM-DD`.
+    public var measuredOn: String
+    public var value: Double
+    public var recordedAt: Int64
+
+    public init(kpi: String, measuredOn: String, value: Double, recordedAt: Int64) {
+        self.kpi = kpi
+        self.measuredOn = measuredOn
+        self.value = value
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A quarterly self-assessment as stored.
+public struct AssessmentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "assessment"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// `2026-Q4`.
+    public var quarter: String
+    public var inventory: Int
+    public var fulfillment: Int
+    public var planning: Int
+    public var reporting: Int
+    public var governance: Int
+    /// JSON object of notes per dimension key.
+    public var notes: String
+    public var recordedAt: Int64
+
+    public init(
+        quarter: String, inventory: Int, fulfillment: Int, planning: Int, reporting: Int, governance: Int,
+        notes: [String: String], recordedAt: Int64
+    ) {
+        self.quarter = quarter
+        self.inventory = inventory
+        self.fulfillment = fulfillment
+        self.planning = planning
+        self.reporting = reporting
+        self.governance = governance
+        let data = (try? JSONSerialization.data(withJSONObject: notes, options: [.sortedKeys])) ?? Data("{}".utf8)
+        self.notes = String(decoding: data, as: UTF8.self)
+        self.recordedAt = recordedAt
+    }
+
+    public var notesByDimension: [String: String] {
+        (try? JSONSerialization.jsonObject(with: Data(notes.utf8)) as? [String: String]) ?? [:]
+    }
+
+    /// Scores keyed by dimension key.
+    public var scores: [String: Int] {
+        ["inventory": inventory, "fulfillment": fulfillment, "planning": planning, "reporting": reporting, "governance": governance]
+    }
+}

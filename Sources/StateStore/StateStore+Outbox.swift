@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+
+/// The result of one delivery attempt, as the engine decided it.
+public enum DeliveryResolution: Sendable, Equatable {
+    case delivered(status: Int, note: String?)
+    /// Try again at `at`; `consumesAttempt` is false for rate limits.
+    case retry(at: Int64, status: Int?, error: String)
+    case dead(status: Int?, error: String)
+    case expired(status: Int?, error: String)
+}
+
+/// Counts of deliveries per state.
+public struct DeliveryCounts: Sendable, Equatable, Codable {
+    public var delivered = 0
+    public var pending = 0
+    public var retrying = 0
+    public var dead = 0
+    public var missed = 0
+    public var expired = 0
+    public var other = 0
+
+    public init() {}
+}
+
+extension StateStore {
+    /// Rows left in `sending` by a process that died. Call only while holding the workspace lock:
+    /// then no live process can own them. The request may have reached the target, so the row
+    /// is retried with the same `webhook-id`.
+    @discardableResult
+    public func recoverInterruptedDeliveries(now: Int64) throws(StateError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'retrying', lease_owner = NULL, lease_expires_at = NULL,
+                        next_attempt_at = MIN(next_attempt_at, ?),
+                        last_error = 'interrupted while sending; resent with the same webhook-id'
+                    WHERE state = 'sending'
+                    """, arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    /// Marks queued deliveries whose deadline passed as expired.
+    @discardableResult
+    public func expireOverdueDeliveries(now: Int64) throws(StateError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'expired',
+                        last_error = COALESCE(last_error || '; ', '') || 'not delivered within grace of its reminder time'
+                    WHERE state IN ('pending', 'retrying') AND expires_at < ?
+                    """, arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    /// Claims up to `limit` due deliveries for `owner` with a lease, in one IMMEDIATE transaction.
+    public func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [DeliveryRecord] {
+        try write { db in
+            try DeliveryRecord.fetchAll(
+                db,
+                sql: """
+                    UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
+                        attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?
+                    WHERE id IN (
+                        SELECT id FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
+                        ORDER BY next_attempt_at, id LIMIT ?)
+                    RETURNING *
+                    """, arguments: [owner, now + lease, now, now, now, limit]
+            ).sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
+        }
+    }
+
+    /// Stores the message of claimed deliveries that have none yet, so every attempt sends it unchanged.
+    public func storePayloads(_ payloads: [Int64: Data], owner: String) throws(StateError) {
+        guard !payloads.isEmpty else { return }
+        try write { db in
+            for (id, payload) in payloads {
+                try db.execute(
+                    sql: "UPDATE delivery SET payload = ? WHERE id = ? AND lease_owner = ? AND payload IS NULL",
+                    arguments: [payload, id, owner])
+            }
+        }
+    }
+
+    /// Hands a claimed delivery back without counting the attempt (it was never sent).
+    public func release(id: Int64, owner: String, nextAttemptAt: Int64, note: String) throws(StateError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = CASE WHEN attempts <= 1 THEN 'pending' ELSE 'retrying' END,
+                        attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?,
+                        last_error = ?
+                    WHERE id = ? AND lease_owner = ? AND state = 'sending'
+                    """, arguments: [nextAttemptAt, note, id, owner])
+        }
+    }
+
+    /// Records the outcome of an attempt, only if `owner` still holds the lease (fencing).
+    ///
+    /// - Returns: false when the lease was lost and nothing was written.
+    @discardableResult
+    public func record(_ resolution: DeliveryResolution, id: Int64, owner: String, now: Int64, refundAttempt: Bool = false)
+        throws(StateError) -> Bool
+    {
+        try write { db in
+            let fence = "WHERE id = ? AND lease_owner = ? AND state = 'sending'"
+            let refund = refundAttempt ? ", attempts = attempts - 1" : ""
+            switch resolution {
+            case .delivered(let status, let note):
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """, arguments: [now, status, note, id, owner])
+            case .retry(let at, let status, let error):
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
+                        """, arguments: [at, status, error, id, owner])
+            case .dead(let status, let error):
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """, arguments: [status, error, id, owner])
+            case .expired(let status, let error):
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """, arguments: [status, error, id, owner])
+            }
+            return db.changesCount > 0
+        }
+    }
+
+    /// The earliest time a queued delivery becomes due, if any.
+    public func nextDeliveryDue() throws(StateError) -> Int64? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE state IN ('pending', 'retrying')")
+        }
+    }
+
+    /// Delivery counts per playbook.
+    public func deliveryCounts() throws(StateError) -> [String: DeliveryCounts] {
+        try read { db in
+            var result: [String: DeliveryCounts] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT playbook_id, state, COUNT(*) AS n FROM delivery GROUP BY playbook_id, state") {
+                let playbook: String = row["playbook_id"]
+                let n: Int = row["n"]
+                var counts = result[playbook] ?? DeliveryCounts()
+                switch DeliveryState(rawValue: row["state"]) {
+                case .delivered: counts.delivered += n
+                case .pending, .sending: counts.pending += n
+                case .retrying: counts.retrying += n
+                case .dead: counts.dead += n
+                case .missed: counts.missed += n
+                case .expired: counts.expired += n
+                default: counts.other += n
+                }
+                result[playbook] = counts
+            }
+            return result
+        }
+    }
+
+    /// Deliveries, newest first, optionally filtered by state.
+    public func deliveries(states: [DeliveryState]? = nil, limit: Int = 200) throws(StateError) -> [DeliveryRecord] {
+        try read { db in
+            var request = DeliveryRecord.order(Column("id").desc).limit(limit)
+            if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func delivery(id: Int64) throws(StateError) -> DeliveryRecord? {
+        try read { db in try DeliveryRecord.fetchOne(db, key: id) }
+    }
+
+    /// Queues deliveries again by hand: due now, with a fresh deadline. Returns how many changed.
+    @discardableResult
+    public func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
+        try write { db in
+            var changed = 0
+            for id in ids {
+                try db.execute(
+                    sql: """
+                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, expires_at = MAX(expires_at, ?),
+                            attempts = 0, first_attempt_at = NULL, last_error = COALESCE(last_error, '') || ' (requeued by hand)'
+                        WHERE id = ? AND state IN ('dead', 'expired', 'missed', 'retrying', 'dropped', 'skipped')
+                        """, arguments: [now, expiresAt, id])
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    /// Ids of every dead delivery.
+    public func deadDeliveryIds() throws(StateError) -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM delivery WHERE state = 'dead' ORDER BY id") }
+    }
+
+    /// Drops a queued or failed delivery by hand; it will not be sent. False when it cannot be dropped.
+    @discardableResult
+    public func drop(id: Int64) throws(StateError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'dropped' WHERE id = ? AND state IN ('pending', 'retrying', 'dead', 'expired')",
+                arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+}

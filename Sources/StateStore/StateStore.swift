@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+
+/// The workspace's state: one SQLite file, opened through GRDB.
+///
+/// WAL mode lets `status` read while `tick` writes; `synchronous=FULL` makes a committed
+/// "delivered" survive a power cut (otherwise the next tick would post it again); every write
+/// transaction is IMMEDIATE (GRDB 7's default), so a read-then-write never fails with
+/// SQLITE_BUSY_SNAPSHOT; a busy timeout waits out short locks held by another process.
+public final class StateStore: Sendable {
+    /// The file path.
+    public let path: String
+    let writer: DatabaseQueue
+
+    /// Seconds to wait for another process's write lock before failing, by default.
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    /// Opens (creating when needed, unless `readOnly`) and migrates the state file.
+    ///
+    /// - Throws: ``StateError`` with a one-line message: not a database, corrupted, locked, or
+    ///   unreadable. The file is never reset or replaced.
+    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = StateStore.defaultBusyTimeout) throws(StateError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.journalMode = .wal
+        }
+        configuration.foreignKeysEnabled = true
+        if !readOnly {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw StateError(.unreadable, path: path, detail: "cannot create folder \(folder): \(error.localizedDescription)")
+                }
+            }
+        }
+        do {
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            if readOnly {
+                try writer.read { db in
+                    let applied = try Schema.migrator.appliedIdentifiers(db)
+                    guard applied.isSubset(of: Set(Schema.migrator.migrations)) else {
+                        throw StateError(.newerSchema, path: path, detail: "written by a newer opscadence")
+                    }
+                }
+            } else {
+                try Schema.migrator.migrate(writer)
+                // GRDB picks NORMAL for WAL databases; FULL is what makes a commit survive power loss.
+                try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Opens the state read-only if the file exists; nil when there is no state yet.
+    public static func openIfPresent(path: String) throws(StateError) -> StateStore? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try StateStore(path: path, readOnly: true)
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite errors to ``StateError``.
+    public func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Runs `body` in a read transaction.
+    public func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or SQLite's findings.
+    public func integrityCheck() throws(StateError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}
+
+/// A state file that cannot be used. The message says what to do; the file is left as it is.
+public struct StateError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable {
+        private enum Value: Hashable, Sendable { case notADatabase, corrupted, locked, unreadable, newerSchema, notFound, other }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+        public static let notADatabase = Code(.notADatabase)
+        public static let corrupted = Code(.corrupted)
+        public static let locked = Code(.locked)
+        public static let unreadable = Code(.unreadable)
+        public static let newerSchema = Code(.newerSchema)
+        public static let notFound = Code(.notFound)
+        public static let other = Code(.other)
+    }
+
+    public let code: Code
+    public let path: String
+    public let detail: String
+
+    public init(_ code: Code, path: String, detail: String) {
+        self.code = code
+        self.path = path
+        self.detail = detail
+    }
+
+    init(mapping error: any Error, path: String) {
+        self.path = path
+        guard let db = error as? DatabaseError else {
+            code = .other
+            detail = "\(error)"
+            return
+        }
+        let sqliteMessage = db.message ?? "\(db.resultCode)"
+        switch db.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB:
+            code = .notADatabase
+            detail = "not a SQLite database (\(sqliteMessage))"
+        case .SQLITE_CORRUPT:
+            code = .corrupted
+            detail = "the database is corrupted (\(sqliteMessage))"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            code = .locked
+            detail = "locked by another process (\(sqliteMessage)); try again when it has finished"
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
+            code = .unreadable
+            detail = "cannot open or write it (\(sqliteMessage))"
+        default:
+            code = .other
+            detail = sqliteMessage
+        }
+    }
+
+    public var description: String {
+        var text = "state file \(path): \(detail)"
+        if code == .notADatabase || code == .corrupted {
+            text += "; it was left untouched — restore a backup or move it aside to start with empty state"
+        }
+        return text
+    }
+}

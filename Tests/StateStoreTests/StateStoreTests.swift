@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+import OpsCadenceTesting
+import Testing
+
+@testable import StateStore
+
+@Suite struct StateStoreTests {
+    func occurrence(_ playbook: String, at instant: Int64) -> OccurrenceRecord {
+        OccurrenceRecord(
+            playbookId: playbook, scheduledAt: instant, utcOffset: -18_000, nominalLocal: "2026-12-07T09:00:00",
+            status: .handled, recordedAt: instant - 900)
+    }
+
+    func delivery(_ playbook: String, at instant: Int64, before: Int, target: String = "ops-chat") -> DeliveryRecord {
+        DeliveryRecord(
+            occurrenceId: 0, playbookId: playbook, target: target, beforeSeconds: before, reminderAt: instant - Int64(before),
+            idempotencyKey: "msg_\(playbook)_\(instant)_\(before)_\(target)", state: .pending,
+            nextAttemptAt: instant - Int64(before), expiresAt: instant - Int64(before) + 3600, createdAt: instant - 900)
+    }
+
+    @Test func opensInWALWithFullSync() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state/state.sqlite"))
+        let (mode, sync) = try store.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA synchronous")!)
+        }
+        #expect(mode == "wal")
+        #expect(sync == 2)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func commitIsIdempotentAndWatermarksOnlyMoveForward() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        let batch = [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])]
+        #expect(try store.commit(batch, watermarks: ["weekly": t], now: t) == CommitSummary(occurrences: 1, deliveries: 2))
+        #expect(try store.commit(batch, watermarks: ["weekly": t - 500], now: t) == CommitSummary(occurrences: 0, deliveries: 0))
+        #expect(try store.watermarks() == ["weekly": t])
+        // A second process opening the same file sees the same state.
+        let other = try StateStore(path: dir.file("state.sqlite"))
+        #expect(try other.deliveries().count == 2)
+        #expect(try other.lastOccurrences()["weekly"]?.scheduledAt == t)
+    }
+
+    @Test func claimLeaseAndFencing() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        // Only the 15-minute reminder is due 10 minutes before the start.
+        let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10)
+        #expect(claimed.map(\.beforeSeconds) == [900])
+        #expect(claimed.first?.attempts == 1)
+        #expect(try store.claimDueDeliveries(now: t - 600, owner: "b", lease: 120, limit: 10).isEmpty)
+        let id = try #require(claimed.first?.id)
+        // A process that lost the lease cannot write the outcome.
+        #expect(try !store.record(.delivered(status: 200, note: nil), id: id, owner: "b", now: t - 599))
+        #expect(try store.record(.delivered(status: 200, note: nil), id: id, owner: "a", now: t - 599))
+        #expect(try store.delivery(id: id)?.state == .delivered)
+        #expect(try store.deliveryCounts()["weekly"]?.delivered == 1)
+        #expect(try store.nextDeliveryDue() == t)
+    }
+
+    @Test func interruptedSendsAreRecoveredAndOverdueOnesExpire() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10)
+        #expect(claimed.count == 1)
+        #expect(try store.recoverInterruptedDeliveries(now: t + 60) == 1)
+        let row = try #require(try store.delivery(id: claimed[0].id!))
+        #expect(row.state == .retrying)
+        #expect(row.attempts == 1)
+        #expect(row.lastError?.contains("same webhook-id") == true)
+        #expect(try store.expireOverdueDeliveries(now: t + 3601) == 1)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .expired)
+        #expect(try store.requeue(ids: [claimed[0].id!], now: t + 4000, expiresAt: t + 8000) == 1)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
+        #expect(try store.drop(id: claimed[0].id!))
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
+    }
+
+    @Test func teamDataRoundTrips() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let added = try store.addAction(ActionItem(playbookId: "weekly", text: "Fix pick errors", owner: "Sam", dueDate: "2026-12-01", createdAt: 1))
+        #expect(added.id != nil)
+        #expect(added.isOverdue(today: "2026-12-02"))
+        #expect(!added.isOverdue(today: "2026-12-01"))
+        #expect(try store.actions(playbook: "weekly").count == 1)
+        _ = try store.setActionDone(id: added.id!, doneAt: 5)
+        #expect(try store.actions(playbook: "weekly").isEmpty)
+        #expect(try store.actions(playbook: "weekly", includeDone: true).count == 1)
+        #expect(try store.setActionDone(id: 999, doneAt: 5) == nil)
+
+        try store.check(ChecklistMark(playbookId: "weekly", scheduledAt: 10, itemIndex: 2, item: "Update scorecard", doneAt: 3))
+        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).keys.sorted() == [2])
+        try store.uncheck(playbook: "weekly", scheduledAt: 10, itemIndex: 2)
+        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).isEmpty)
+
+        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 4.1, recordedAt: 1)])
+        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 3.9, recordedAt: 2)])
+        #expect(try store.kpiValues(kpi: "stockout_rate").map(\.value) == [3.9])
+
+        try store.saveAssessment(AssessmentRecord(quarter: "2026-Q4", inventory: 2, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: ["planning": "no forecast"], recordedAt: 1))
+        #expect(try store.assessment(quarter: "2026-Q4")?.notesByDimension == ["planning": "no forecast"])
+        // The schema refuses out-of-range scores even if a caller forgot to validate.
+        #expect(throws: StateError.self) {
+            try store.saveAssessment(AssessmentRecord(quarter: "2027-Q1", inventory: 6, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: [:], recordedAt: 1))
+        }
+    }
+
+    @Test func corruptedFileIsReportedAndLeftUntouched() throws {
+        let dir = TemporaryDirectory()
+        let garbage = String(repeating: "this is not sqlite ", count: 300)
+        let path = dir.write("state.sqlite", garbage)
+        do {
+            _ = try StateStore(path: path)
+            Issue.record("opened a corrupted file")
+        } catch {
+            #expect(error.code == .notADatabase)
+            #expect(error.description.contains("left untouched"))
+        }
+        #expect(dir.read("state.sqlite") == garbage)
+    }
+
+    @Test func lockedFileGivesAClearError() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        let store = try StateStore(path: path, busyTimeout: 0.2)
+        let holder = try DatabaseQueue(path: path)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? holder.inDatabase { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        thread.start()
+        locked.wait()
+        defer { release.signal() }
+        do {
+            try store.commit([], watermarks: ["weekly": 1], now: 1)
+            Issue.record("wrote through an exclusive lock")
+        } catch {
+            #expect(error.code == .locked)
+            #expect(error.description.contains("locked by another process"))
+        }
+    }
+
+    @Test func readOnlyOpenDoesNotCreateState() throws {
+        let dir = TemporaryDirectory()
+        #expect(try StateStore.openIfPresent(path: dir.file("missing.sqlite")) == nil)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("missing.sqlite")))
+    }
+}
