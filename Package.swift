@@ -56,10 +56,13 @@ let package = Package(
         .target(
             name: "Agendas",
             dependencies: [
-                "Playbooks", "Recurrence", "MaturityModel",
+                "Playbooks", "Recurrence", "MaturityModel", "StateStore",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.embedInCode("Templates")],
+            resources: [
+                .embedInCode("Templates/agenda.md.mustache"),
+                .embedInCode("Templates/agenda.html.mustache"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Workspace state in SQLite through GRDB.

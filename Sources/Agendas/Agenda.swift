@@ -1,0 +1,144 @@
+import Playbooks
+import Recurrence
+import StateStore
+
+/// Everything an agenda shows for one occurrence of a playbook: the view model the Mustache
+/// templates render and `agenda --format json` prints.
+public struct Agenda: Codable, Sendable {
+    public var playbookId: String
+    public var title: String
+    public var description: String?
+    /// The start as RFC 3339 in the playbook's zone.
+    public var occurrence: String
+    /// `Monday 7 December 2026`.
+    public var date: String
+    /// `09:00`.
+    public var startTime: String
+    public var endTime: String
+    public var timeZone: String
+    /// `EST`.
+    public var zoneAbbreviation: String
+    /// `30 min`, `2 h`, `4 h`.
+    public var duration: String
+    public var schedule: String
+    public var owner: String?
+    public var attendees: [String]
+    public var sections: [Section]
+    public var checklist: [ChecklistRow]
+    /// Open action items of this playbook, carried over from earlier occurrences.
+    public var actionItems: [ActionRow]
+    /// KPIs in red right now, one line each.
+    public var alerts: [String]
+    public var generatedAt: String
+
+    // Template helpers: Mustache has no logic, so the conditions are precomputed.
+    public var hasAttendees: Bool { !attendees.isEmpty }
+    public var attendeeList: String { attendees.joined(separator: ", ") }
+    public var hasChecklist: Bool { !checklist.isEmpty }
+    public var hasActionItems: Bool { !actionItems.isEmpty }
+    public var hasAlerts: Bool { !alerts.isEmpty }
+    public var openChecklistCount: Int { checklist.filter { !$0.done }.count }
+    public var overdueActionCount: Int { actionItems.filter(\.overdue).count }
+
+    enum CodingKeys: String, CodingKey {
+        case playbookId = "playbook", title, description, occurrence, date, startTime = "start_time", endTime = "end_time"
+        case timeZone = "time_zone", zoneAbbreviation = "zone_abbreviation", duration, schedule, owner, attendees
+        case sections, checklist, actionItems = "action_items", alerts, generatedAt = "generated_at"
+    }
+
+    /// A timeboxed section with its clock times and the data it shows.
+    public struct Section: Codable, Sendable {
+        public var number: Int
+        public var title: String
+        public var minutes: Int
+        public var start: String
+        public var end: String
+        public var items: [String]
+        /// The section lists the playbook's open action items.
+        public var carryOver: Bool
+        /// The section lists the KPIs in red.
+        public var showsRedKPIs: Bool
+        public var scorecard: [ScorecardRow] = []
+        public var actionItems: [ActionRow] = []
+        public var redKPIs: [ScorecardRow] = []
+        public var assessment: AssessmentBlock?
+        public var roadmap: RoadmapBlock?
+        public var plan: PlanBlock?
+
+        public var hasItems: Bool { !items.isEmpty }
+        public var hasScorecard: Bool { !scorecard.isEmpty }
+        public var hasCarriedActions: Bool { !actionItems.isEmpty }
+        public var hasRedKPIs: Bool { !redKPIs.isEmpty }
+
+        enum CodingKeys: String, CodingKey {
+            case number, title, minutes, start, end, items, carryOver = "carry_over", showsRedKPIs = "shows_red_kpis"
+            case scorecard, actionItems = "action_items", redKPIs = "red_kpis", assessment, roadmap, plan
+        }
+    }
+
+    public struct ChecklistRow: Codable, Sendable {
+        public var number: Int
+        public var item: String
+        public var owner: String?
+        /// Local due time, e.g. `Mon 7 Dec 08:00`.
+        public var due: String?
+        public var done: Bool
+    }
+
+    public struct ActionRow: Codable, Sendable {
+        public var id: Int64
+        public var text: String
+        public var owner: String?
+        public var due: String?
+        public var overdue: Bool
+    }
+}
+
+/// One KPI row of a scorecard.
+public struct ScorecardRow: Codable, Sendable {
+    public var key: String
+    public var title: String
+    /// `2.4 %`, or `—` when nothing was recorded.
+    public var latest: String
+    public var target: String
+    /// `▲ worsening`, `▼ improving`, `→ flat`, or `—`.
+    public var trend: String
+    /// `green`, `amber`, `red` or `no target`.
+    public var status: String
+    /// `Stage 3 (Optimized)` or empty.
+    public var stage: String
+    public var isRed: Bool
+}
+
+/// The self-assessment form with last quarter's scores.
+public struct AssessmentBlock: Codable, Sendable {
+    public struct Row: Codable, Sendable {
+        public var dimension: String
+        public var key: String
+        public var previous: String
+        public var descriptions: [String]
+    }
+    public var lastQuarter: String?
+    public var rows: [Row]
+    public var overall: String?
+    public var flatWarning: String?
+}
+
+/// The roadmap for the current bottleneck.
+public struct RoadmapBlock: Codable, Sendable {
+    public var heading: String
+    public var items: [String]
+    public var advice: String
+}
+
+/// Progress of the transformation plan.
+public struct PlanBlock: Codable, Sendable {
+    public struct Phase: Codable, Sendable {
+        public var name: String
+        public var months: String
+        public var done: Int
+        public var total: Int
+        public var open: [String]
+    }
+    public var phases: [Phase]
+}

@@ -1,0 +1,89 @@
+import Playbooks
+import Recurrence
+import StateStore
+
+/// The state an agenda draws on, read from the store by the caller.
+public struct AgendaData: Sendable {
+    /// Open action items of the playbook (carried over).
+    public var openActions: [ActionItem]
+    /// Checked checklist items of this occurrence, by 1-based index.
+    public var checklistMarks: [Int: ChecklistMark]
+    /// KPI, assessment, roadmap and plan content for data sections.
+    public var insights: AgendaInsights
+
+    public init(openActions: [ActionItem] = [], checklistMarks: [Int: ChecklistMark] = [:], insights: AgendaInsights = AgendaInsights()) {
+        self.openActions = openActions
+        self.checklistMarks = checklistMarks
+        self.insights = insights
+    }
+}
+
+/// Builds the agenda of one occurrence.
+public struct AgendaBuilder: Sendable {
+    public let playbook: Playbook
+
+    public init(playbook: Playbook) { self.playbook = playbook }
+
+    /// - Parameters:
+    ///   - start: The occurrence's instant.
+    ///   - data: Action items, checklist marks and maturity data.
+    ///   - now: For overdue flags and the generation time.
+    public func build(start: Int64, data: AgendaData, now: Int64) -> Agenda {
+        let zone = playbook.timeZone
+        let local = zone.localDateTime(at: start)
+        let today = zone.localDateTime(at: now).date.description
+        let actions = data.openActions.map { action in
+            Agenda.ActionRow(
+                id: action.id ?? 0, text: action.text, owner: action.owner, due: action.dueDate,
+                overdue: action.isOverdue(today: today))
+        }
+
+        var sections: [Agenda.Section] = []
+        var offset = 0
+        for (index, section) in playbook.agenda.enumerated() {
+            let sectionStart = start + Int64(offset * 60)
+            offset += section.minutes
+            let sectionEnd = start + Int64(offset * 60)
+            var row = Agenda.Section(
+                number: index + 1, title: section.title, minutes: section.minutes,
+                start: HumanTime.clock(zone.localDateTime(at: sectionStart)),
+                end: HumanTime.clock(zone.localDateTime(at: sectionEnd)), items: section.items,
+                carryOver: section.carryOver, showsRedKPIs: section.show.contains(.redKPIs))
+            if section.carryOver { row.actionItems = actions }
+            row.scorecard = section.kpis.compactMap { data.insights.scorecard[$0] }
+            if section.show.contains(.redKPIs) { row.redKPIs = data.insights.redKPIs }
+            if section.show.contains(.assessment) { row.assessment = data.insights.assessment }
+            if section.show.contains(.roadmap) { row.roadmap = data.insights.roadmap }
+            if section.show.contains(.plan) { row.plan = data.insights.plan }
+            sections.append(row)
+        }
+
+        let checklist = playbook.checklist.enumerated().map { index, item in
+            Agenda.ChecklistRow(
+                number: index + 1, item: item.item, owner: item.owner,
+                due: item.due.map { HumanTime.shortDateTime(zone.localDateTime(at: start + Int64($0))) },
+                done: data.checklistMarks[index + 1] != nil)
+        }
+
+        return Agenda(
+            playbookId: playbook.id, title: playbook.title, description: playbook.description,
+            occurrence: RFC3339.format(start, offset: zone.offset(at: start)), date: HumanTime.longDate(local.date),
+            startTime: HumanTime.clock(local), endTime: HumanTime.clock(zone.localDateTime(at: start + Int64(playbook.duration))),
+            timeZone: zone.identifier, zoneAbbreviation: zone.abbreviation(at: start),
+            duration: HumanTime.duration(playbook.duration), schedule: playbook.scheduleText, owner: playbook.owner,
+            attendees: playbook.attendees, sections: sections, checklist: checklist, actionItems: actions,
+            alerts: data.insights.redKPIs.map { "\($0.title) is red: \($0.latest) (target \($0.target))" },
+            generatedAt: RFC3339.format(now, offset: zone.offset(at: now)))
+    }
+}
+
+/// Maturity-model content for agenda sections, computed by ``AgendaInsights/compute`` from state.
+public struct AgendaInsights: Sendable {
+    public var scorecard: [String: ScorecardRow] = [:]
+    public var redKPIs: [ScorecardRow] = []
+    public var assessment: AssessmentBlock?
+    public var roadmap: RoadmapBlock?
+    public var plan: PlanBlock?
+
+    public init() {}
+}

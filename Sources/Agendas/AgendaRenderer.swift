@@ -1,0 +1,68 @@
+import Foundation
+import Mustache
+import Playbooks
+
+/// Renders agendas through Mustache templates: the workspace's own
+/// (`playbooks/templates/agenda.md.mustache`, `agenda.html.mustache`) when present, else the
+/// built-in copies of the shipped ones.
+public struct AgendaRenderer: Sendable {
+    /// Output formats of `opscadence agenda`.
+    public enum Format: String, CaseIterable, Sendable {
+        case markdown, html, json
+
+        public var fileExtension: String {
+            switch self {
+            case .markdown: return "md"
+            case .html: return "html"
+            case .json: return "json"
+            }
+        }
+    }
+
+    private let markdown: MustacheTemplate
+    private let html: MustacheTemplate
+
+    /// The template folder inside a workspace.
+    public static let templatesFolder = "playbooks/templates"
+
+    /// Loads templates, preferring the workspace's.
+    ///
+    /// - Throws: ``WorkspaceError`` naming the template file when a workspace template does not parse.
+    public init(workspaceRoot: String?) throws(WorkspaceError) {
+        markdown = try AgendaRenderer.template(
+            named: "agenda.md.mustache", builtIn: PackageResources.agenda_md_mustache, root: workspaceRoot)
+        html = try AgendaRenderer.template(
+            named: "agenda.html.mustache", builtIn: PackageResources.agenda_html_mustache, root: workspaceRoot)
+    }
+
+    private static func template(named name: String, builtIn: [UInt8], root: String?) throws(WorkspaceError) -> MustacheTemplate {
+        var text = String(decoding: builtIn, as: UTF8.self)
+        var file = "built-in \(name)"
+        if let root {
+            let path = (root as NSString).appendingPathComponent(templatesFolder + "/" + name)
+            if let data = FileManager.default.contents(atPath: path) {
+                text = String(decoding: data, as: UTF8.self)
+                file = root == "." ? templatesFolder + "/" + name : path
+            }
+        }
+        do {
+            return try MustacheTemplate(string: text)
+        } catch {
+            throw WorkspaceError(issues: [
+                ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "template does not parse: \(error)")
+            ])
+        }
+    }
+
+    /// The agenda as Markdown, HTML or JSON.
+    public func render(_ agenda: Agenda, as format: Format) -> String {
+        switch format {
+        case .markdown: return markdown.render(agenda)
+        case .html: return html.render(agenda)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(agenda)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+        }
+    }
+}

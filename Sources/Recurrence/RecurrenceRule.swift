@@ -1,0 +1,92 @@
+/// An RFC 5545 recurrence rule (section 3.3.10): FREQ YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY or
+/// MINUTELY with INTERVAL, COUNT, UNTIL, BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY,
+/// BYHOUR, BYMINUTE, BYSETPOS and WKST. Seconds are always 0 (`BYSECOND=0` is accepted).
+///
+/// Expansion follows python-dateutil's `rrule` (parts missing from the rule are taken from
+/// DTSTART; invalid dates such as February 30 are skipped and do not count), with one
+/// deliberate difference: a BYDAY list mixing plain and numbered days (`MO,1TU`) matches either,
+/// as the RFC says, where dateutil requires both.
+public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
+    public enum Frequency: String, CaseIterable, Hashable, Sendable, Comparable {
+        case yearly = "YEARLY", monthly = "MONTHLY", weekly = "WEEKLY", daily = "DAILY", hourly = "HOURLY"
+        case minutely = "MINUTELY"
+
+        var rank: Int { Frequency.allCases.firstIndex(of: self)! }
+        public static func < (lhs: Frequency, rhs: Frequency) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// `UNTIL`: a date (through the end of that day), a floating local date-time, or a UTC instant.
+    public enum Until: Hashable, Sendable {
+        case date(CivilDate)
+        case local(LocalDateTime)
+        /// Seconds since the epoch. Expansion yields local times only, so the schedule, which
+        /// knows the zone, applies this bound.
+        case utc(Int64)
+    }
+
+    /// A BYDAY entry: a weekday, optionally numbered within the month or year (`1MO`, `-1FR`).
+    public struct WeekdayNumber: Hashable, Sendable, CustomStringConvertible {
+        public var weekday: Weekday
+        public var ordinal: Int?
+
+        public init(_ weekday: Weekday, _ ordinal: Int? = nil) {
+            self.weekday = weekday
+            self.ordinal = ordinal
+        }
+
+        public var description: String { (ordinal.map(String.init) ?? "") + weekday.rfcCode }
+    }
+
+    public var frequency: Frequency
+    public var interval = 1
+    public var count: Int?
+    public var until: Until?
+    public var byMonth: [Int] = []
+    public var byWeekNo: [Int] = []
+    public var byYearDay: [Int] = []
+    public var byMonthDay: [Int] = []
+    public var byDay: [WeekdayNumber] = []
+    public var byHour: [Int] = []
+    public var byMinute: [Int] = []
+    public var bySetPos: [Int] = []
+    public var weekStart: Weekday = .monday
+
+    public init(frequency: Frequency) { self.frequency = frequency }
+
+    /// Canonical text, FREQ first, that parses back to an equal rule.
+    public var rfcText: String {
+        var parts = ["FREQ=\(frequency.rawValue)"]
+        if interval != 1 { parts.append("INTERVAL=\(interval)") }
+        if let count { parts.append("COUNT=\(count)") }
+        if let until {
+            switch until {
+            case .date(let d): parts.append("UNTIL=" + RecurrenceRule.basic(d))
+            case .local(let l): parts.append("UNTIL=" + RecurrenceRule.basic(l))
+            case .utc(let u): parts.append("UNTIL=" + RecurrenceRule.basic(LocalDateTime(localSeconds: u)) + "Z")
+            }
+        }
+        func list(_ name: String, _ values: [Int]) {
+            if !values.isEmpty { parts.append("\(name)=" + values.map(String.init).joined(separator: ",")) }
+        }
+        list("BYMONTH", byMonth)
+        list("BYWEEKNO", byWeekNo)
+        list("BYYEARDAY", byYearDay)
+        list("BYMONTHDAY", byMonthDay)
+        if !byDay.isEmpty { parts.append("BYDAY=" + byDay.map(\.description).joined(separator: ",")) }
+        list("BYHOUR", byHour)
+        list("BYMINUTE", byMinute)
+        list("BYSETPOS", bySetPos)
+        if weekStart != .monday { parts.append("WKST=\(weekStart.rfcCode)") }
+        return parts.joined(separator: ";")
+    }
+
+    public var description: String { rfcText }
+
+    static func basic(_ date: CivilDate) -> String {
+        pad(date.year, 4) + pad(date.month, 2) + pad(date.day, 2)
+    }
+
+    static func basic(_ local: LocalDateTime) -> String {
+        basic(local.date) + "T" + pad(local.hour, 2) + pad(local.minute, 2) + pad(local.second, 2)
+    }
+}
