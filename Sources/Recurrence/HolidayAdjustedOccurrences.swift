@@ -13,7 +13,8 @@ struct HolidayAdjustedOccurrences<Base: IteratorProtocol<Occurrence>>: IteratorP
     private var buffer = ReorderBuffer()
     private var exhausted = false
     private var bound = Int64.min
-    private var dropped = 0
+    private var droppingSince: Int64?
+    private let lastHoliday: Int64
 
     /// `base` must start early enough: `after` minus ``lookBehind(calendar:)`` for
     /// `next_business_day`, since an occurrence before `after` may move past it.
@@ -24,6 +25,7 @@ struct HolidayAdjustedOccurrences<Base: IteratorProtocol<Occurrence>>: IteratorP
         self.policy = policy
         self.after = after
         window = HolidayAdjustedOccurrences.lookBehind(calendar: calendar)
+        lastHoliday = Int64(calendar.holidayDays.max() ?? Int.min / 86_400) * 86_400
     }
 
     /// How far (in seconds) a shift can move an occurrence, with a day of margin for DST.
@@ -41,15 +43,16 @@ struct HolidayAdjustedOccurrences<Base: IteratorProtocol<Occurrence>>: IteratorP
                 continue
             }
             guard let adjusted = adjust(raw) else {
-                // Every occurrence on a non-business day with `skip`: stop rather than spin.
-                dropped += 1
-                if dropped > 2_000_000 {
+                // Weekends repeat and holidays end: 400 years of nothing but non-business days
+                // after the last holiday means `skip` drops every occurrence. Stop, don't spin.
+                if droppingSince == nil { droppingSince = max(raw.instant, lastHoliday) }
+                if raw.instant - droppingSince! > 400 * 366 * 86_400 {
                     exhausted = true
                     bound = .max
                 }
                 continue
             }
-            dropped = 0
+            droppingSince = nil
             if adjusted.instant > after { buffer.insert(adjusted) }
             // Later raw occurrences are at or after this one; a backward shift moves them at most
             // `window` earlier, a forward shift never earlier.

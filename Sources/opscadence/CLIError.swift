@@ -1,0 +1,37 @@
+import ArgumentParser
+import Playbooks
+import Recurrence
+import StateStore
+
+/// An error for the user: one line, and an exit code (2: fix your input; 1: something failed).
+struct CLIError: Error {
+    var message: String
+    var exitCode: Int32 = 2
+
+    init(_ message: String, exitCode: Int32 = 2) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    /// Our library errors, as the CLI reports them.
+    static func describe(_ error: any Error) -> CLIError? {
+        switch error {
+        case let error as RecurrenceError: return CLIError(error.message)
+        case let error as WorkspaceError:
+            // One line per problem, compiler style, so editors can jump to it.
+            let lines = error.issues.map { "\($0.location): error: \($0.message)" }
+            return CLIError(lines.joined(separator: "\n"), exitCode: 2).asPrefixed
+        case let error as StateError: return CLIError(error.description, exitCode: 1)
+        default: return nil
+        }
+    }
+
+    /// Marks a message that already carries its own `file:line:column: error:` prefixes.
+    private var asPrefixed: CLIError {
+        var copy = self
+        copy.message = CLIError.prefixedMarker + message
+        return copy
+    }
+
+    static let prefixedMarker = "\u{1}"
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct OpsCadence: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opscadence",
+        abstract: "Run an operations team's leadership cadence from playbooks: agendas, checklists and chat reminders.",
+        discussion: """
+            A workspace is a folder with opscadence.yaml and playbooks/*.yaml. Every command works on the
+            workspace in the current folder, or on --workspace DIR.
+
+            Run `opscadence tick` from cron every minute, or `opscadence run` as a service.
+            """,
+        version: "0.1.0",
+        subcommands: [Validate.self, Next.self, Explain.self]
+    )
+
+    /// Prints errors the way compilers do (`error: …`, one line each) instead of ArgumentParser's
+    /// generic format, and exits 2 for input the user must fix, 1 for other failures.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            Output.error(error.message)
+            Foundation.exit(error.exitCode)
+        } catch {
+            if let described = CLIError.describe(error) {
+                Output.error(described.message)
+                Foundation.exit(described.exitCode)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+/// `--workspace DIR`: where opscadence.yaml and playbooks/ live.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The workspace folder.", valueName: "DIR"))
+    var workspace: String = "."
+
+    /// Reads and validates the workspace; an invalid one stops the command before anything is written.
+    func load() throws -> Workspace {
+        guard FileManager.default.fileExists(atPath: workspace) else {
+            throw CLIError("--workspace: \(workspace) does not exist (expected a folder with opscadence.yaml and playbooks/)")
+        }
+        let loaded = try Workspace.load(at: workspace, environment: ProcessInfo.processInfo.environment)
+        return loaded
+    }
+
+    /// Opens the state for writing, creating it on first use.
+    func openStore(_ workspace: Workspace) throws -> StateStore {
+        try StateStore(path: workspace.configuration.statePath)
+    }
+
+    /// Opens the state for reading, or nil when nothing has been recorded yet.
+    func openStoreIfPresent(_ workspace: Workspace) throws -> StateStore? {
+        try StateStore.openIfPresent(path: workspace.configuration.statePath)
+    }
+}
+
+/// `--now INSTANT`: replaces the clock, for replays and tests.
+struct ClockOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Use this instant as the current time (RFC 3339), for replays and tests.", valueName: "INSTANT"))
+    var now: String?
+
+    func instant() throws -> Int64 {
+        guard let now else { return Int64(Date().timeIntervalSince1970.rounded(.down)) }
+        return try Arguments.instant(now, option: "--now")
+    }
+}
+
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Parsing helpers that produce one-line errors naming the option.
+enum Arguments {
+    static func instant(_ text: String, option: String) throws -> Int64 {
+        guard let value = RFC3339.parseInstant(text) else {
+            throw CLIError("\(option): expected an RFC 3339 instant such as 2026-03-08T06:00:00Z or 2026-03-08T01:00:00-05:00, got \"\(text)\"")
+        }
+        return value
+    }
+
+    static func zone(_ name: String?, option: String = "--tz") throws -> ZoneRules {
+        let identifier = name ?? ZoneRules.systemIdentifier
+        do {
+            return try ZoneRules(identifier: identifier)
+        } catch {
+            throw CLIError("\(option): \(error.message)")
+        }
+    }
+
+    static func date(_ text: String, option: String) throws -> CivilDate {
+        guard let date = CivilDate(iso: text) else {
+            throw CLIError("\(option): expected a date YYYY-MM-DD, got \"\(text)\"")
+        }
+        return date
+    }
+
+    /// An instant, or a duration ago (`7d`, `12h`) relative to `now`.
+    static func instantOrAgo(_ text: String, option: String, now: Int64) throws -> Int64 {
+        if let seconds = DurationText.parse(text), seconds > 0 { return now - Int64(seconds) }
+        guard let value = RFC3339.parseInstant(text) else {
+            throw CLIError("\(option): expected an RFC 3339 instant (2026-11-30T00:00:00Z) or a duration ago (7d, 12h), got \"\(text)\"")
+        }
+        return value
+    }
+}

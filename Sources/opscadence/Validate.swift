@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Playbooks
+
+extension OpsCadence {
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a workspace and report every problem with file:line:column.",
+            discussion: """
+                Exits 0 when the workspace is valid, 2 when it is not. Every other command validates the
+                same way first and writes nothing when the workspace is invalid.
+
+                Examples:
+                  opscadence validate
+                  opscadence validate ~/ops --format json
+                """)
+
+        @Argument(help: ArgumentHelp("The workspace folder (default: --workspace, or the current folder).", valueName: "WORKSPACE"))
+        var path: String?
+
+        @OptionGroup var options: WorkspaceOptions
+
+        @Option(help: "text, or json: a list of {file, line, column, message}.")
+        var format: TextOrJSON = .text
+
+        func run() async throws {
+            var target = options
+            if let path { target.workspace = path }
+            do {
+                let workspace = try target.load()
+                if format == .json {
+                    try Output.json([ValidationIssue]())
+                } else {
+                    for warning in workspace.warnings { Output.warning("\(warning.location): \(warning.message)") }
+                    let enabled = workspace.playbooks.filter(\.isEnabled).count
+                    let targets = workspace.configuration.targets
+                    Output.line(
+                        "ok: \(workspace.playbooks.count) playbooks (\(enabled) enabled), \(targets.count) targets (\(targets.filter(\.isEnabled).count) configured)")
+                }
+            } catch let error as WorkspaceError {
+                if format == .json {
+                    try Output.json(error.issues)
+                    throw ExitCode(2)
+                }
+                throw error
+            }
+        }
+    }
+}
