@@ -54,11 +54,13 @@ public struct AgendaRenderer: Sendable {
         }
     }
 
+    static func endingWithNewline(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
+
     /// The agenda as Markdown, HTML or JSON.
     public func render(_ agenda: Agenda, as format: Format) -> String {
         switch format {
-        case .markdown: return markdown.render(agenda)
-        case .html: return html.render(agenda)
+        case .markdown: return AgendaRenderer.endingWithNewline(markdown.render(agenda))
+        case .html: return AgendaRenderer.endingWithNewline(html.render(agenda))
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -214,6 +214,9 @@ private struct Loader {
     }
 
     mutating func parseTarget(name: String, keyNode: Node, value: Node, reader: inout YAMLReader) -> Target? {
+        if name.isEmpty || !name.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "_" }) {
+            reader.report(keyNode, "target name '\(name)' must be lowercase letters, digits, dashes and underscores")
+        }
         guard let fields = reader.mapping(value, allowed: Loader.targetKeys, what: "target '\(name)'") else { return nil }
         var kind: Target.Kind?
         if let node = fields["kind"] {
@@ -507,5 +510,12 @@ private struct Loader {
             title: title, minutes: minutes, kpis: kpis,
             carryOver: fields["carry_over"].flatMap { reader.bool($0, what: "carry_over") } ?? false,
             items: fields["items"].flatMap { reader.stringList($0, what: "items") } ?? [], show: show)
+    }
+}
+
+extension Workspace {
+    /// Every resolved secret (webhook URLs, signing secrets), for scrubbing logs.
+    public var secretValues: [String] {
+        configuration.targets.flatMap { [$0.url?.value, $0.signingSecret?.value].compactMap { $0 } }
     }
 }

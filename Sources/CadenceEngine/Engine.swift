@@ -1,0 +1,173 @@
+import Agendas
+import Foundation
+import Logging
+import Playbooks
+import Recurrence
+import StateStore
+
+/// The scheduler: one `tick` records what fell due, renders agendas, queues reminders and sends
+/// what is due. `opscadence tick` runs one; `opscadence run` runs them as a service.
+public final class Engine: Sendable {
+    public let workspace: Workspace
+    public let store: StateStore
+    let logger: Logger
+    /// Identifies this process in delivery leases.
+    let owner: String
+
+    public init(workspace: Workspace, store: StateStore, logger: Logger) {
+        self.workspace = workspace
+        self.store = store
+        self.logger = logger
+        owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Options of one tick.
+    public struct TickOptions: Sendable {
+        /// The current instant (the clock, or `--now`).
+        public var now: Int64
+        /// Where a playbook's first tick starts instead of `now`.
+        public var since: Int64?
+        /// How long the tick may spend sending before it leaves the rest for the next tick.
+        public var sendBudget: Duration
+
+        public init(now: Int64, since: Int64? = nil, sendBudget: Duration = .seconds(40)) {
+            self.now = now
+            self.since = since
+            self.sendBudget = sendBudget
+        }
+    }
+
+    /// Runs one tick. The caller holds the workspace lock.
+    ///
+    /// - Throws: ``StateError`` or ``EngineError`` for problems the user must fix; delivery
+    ///   failures are recorded for retry, never thrown.
+    public func tick(_ options: TickOptions) async throws -> TickReport {
+        let now = options.now
+        var report = TickReport(now: RFC3339.formatUTC(now), dryRun: false)
+        report.warnings = workspace.warnings.map(\.description)
+
+        // We hold the lock: anything still `sending` belongs to a process that died mid-send.
+        report.recovered = try store.recoverInterruptedDeliveries(now: now)
+        if report.recovered > 0 {
+            logger.warning("recovered deliveries interrupted by a crash; resending with the same webhook-id", metadata: ["count": "\(report.recovered)"])
+        }
+
+        let plans = try plan(now: now, since: options.since)
+        try record(plans, now: now, report: &report)
+        if options.since != nil { report.started = [] }
+        report.expired = try store.expireOverdueDeliveries(now: now)
+        try await deliverDue(now: now, budget: options.sendBudget, report: &report)
+        report.nextDue = try nextDue(after: now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
+        return report
+    }
+
+    /// What a tick would do, without writing, rendering or sending anything.
+    public static func dryRun(workspace: Workspace, store: StateStore?, now: Int64, since: Int64?) throws -> TickReport {
+        var report = TickReport(now: RFC3339.formatUTC(now), dryRun: true)
+        report.warnings = workspace.warnings.map(\.description)
+        let watermarks = try store?.watermarks() ?? [:]
+        let planner = TickPlanner()
+        let enabled = Set(workspace.configuration.targets.filter(\.isEnabled).map(\.name))
+        for playbook in workspace.playbooks {
+            let plan = planner.plan(playbook, watermark: watermarks[playbook.id], now: now, since: since, enabledTargets: enabled)
+            if plan.isFirstTick && since == nil { report.started.append(playbook.id) }
+            report.occurrences += plan.occurrences.map { Engine.line(for: $0, playbook: playbook, agenda: nil) }
+        }
+        if let store {
+            for row in try store.deliveries(states: DeliveryState.open, limit: 10_000) where row.nextAttemptAt <= now {
+                report.deliveries.append(
+                    TickReport.DeliveryLine(
+                        id: row.id ?? 0, playbook: row.playbookId, target: row.target, reminderAt: RFC3339.formatUTC(row.reminderAt),
+                        attempt: row.attempts + 1, outcome: "would send", status: nil, detail: nil))
+            }
+        }
+        return report
+    }
+
+    // MARK: Planning and recording
+
+    func plan(now: Int64, since: Int64?) throws -> [TickPlanner.Plan] {
+        let watermarks = try store.watermarks()
+        let planner = TickPlanner()
+        let enabled = Set(workspace.configuration.targets.filter(\.isEnabled).map(\.name))
+        return workspace.playbooks.map { playbook in
+            planner.plan(playbook, watermark: watermarks[playbook.id], now: now, since: since, enabledTargets: enabled)
+        }
+    }
+
+    /// Renders agendas of handled occurrences, then records occurrences, deliveries and
+    /// watermarks in one transaction. Rendering first means a crash can at worst render an
+    /// agenda twice (the same file, atomically replaced), never record one without its file.
+    func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws {
+        var items: [OccurrenceBatchItem] = []
+        var watermarks: [String: Int64] = [:]
+        var renderer: AgendaRenderer?
+        let source = AgendaSource(workspace: workspace, store: store)
+        for plan in plans {
+            watermarks[plan.playbookId] = plan.watermark
+            if plan.isFirstTick { report.started.append(plan.playbookId) }
+            guard let playbook = workspace.playbook(id: plan.playbookId) else { continue }
+            for planned in plan.occurrences {
+                var agendaPath: String?
+                if planned.status == .handled {
+                    // Templates load only when something is due: the idle tick never pays for them.
+                    if renderer == nil { renderer = try AgendaRenderer(workspaceRoot: workspace.root) }
+                    let agenda = try source.agenda(for: playbook, at: planned.occurrence.instant, now: now)
+                    for format in [AgendaRenderer.Format.markdown, .html] {
+                        let path = AgendaFiles.path(
+                            output: workspace.configuration.outputPath, playbook: playbook, instant: planned.occurrence.instant, format: format)
+                        try AgendaFiles.writeAtomically(renderer!.render(agenda, as: format), to: path)
+                        if format == .markdown { agendaPath = path }
+                    }
+                }
+                items.append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
+                report.occurrences.append(Engine.line(for: planned, playbook: playbook, agenda: agendaPath))
+                logger.info(
+                    "occurrence \(planned.status.rawValue)",
+                    metadata: [
+                        "playbook": "\(playbook.id)", "occurrence": "\(planned.occurrence.rfc3339)",
+                        "reason": "\(planned.reason ?? "")",
+                    ])
+            }
+        }
+        try store.commit(items, watermarks: watermarks, now: now)
+    }
+
+    func batchItem(_ planned: TickPlanner.PlannedOccurrence, playbook: Playbook, now: Int64, agendaPath: String?) -> OccurrenceBatchItem {
+        let o = planned.occurrence
+        let record = OccurrenceRecord(
+            playbookId: playbook.id, scheduledAt: o.instant, utcOffset: o.utcOffset, nominalLocal: o.nominal.description,
+            status: planned.status, recordedAt: now, agendaPath: agendaPath)
+        let deliveries = planned.deliveries.map { d in
+            DeliveryRecord(
+                occurrenceId: 0, playbookId: playbook.id, target: d.target, beforeSeconds: d.before, reminderAt: d.reminderAt,
+                idempotencyKey: TickPlanner.idempotencyKey(playbook: playbook.id, instant: o.instant, before: d.before, target: d.target),
+                state: d.state, nextAttemptAt: d.reminderAt, expiresAt: d.reminderAt + Int64(playbook.grace), createdAt: now,
+                lastError: d.note)
+        }
+        return OccurrenceBatchItem(occurrence: record, deliveries: deliveries)
+    }
+
+    static func line(for planned: TickPlanner.PlannedOccurrence, playbook: Playbook, agenda: String?) -> TickReport.OccurrenceLine {
+        TickReport.OccurrenceLine(
+            playbook: playbook.id, occurrence: planned.occurrence.rfc3339, status: planned.status.rawValue, reason: planned.reason,
+            agenda: agenda,
+            reminders: planned.deliveries.map { d in
+                TickReport.ReminderLine(
+                    target: d.target, before: DurationText.format(d.before),
+                    at: RFC3339.format(d.reminderAt, offset: playbook.timeZone.offset(at: d.reminderAt)), state: d.state.rawValue,
+                    note: d.note)
+            })
+    }
+
+    /// The next instant anything needs attention: an occurrence opening or a delivery coming due.
+    public func nextDue(after now: Int64) throws -> Int64? {
+        let watermarks = try store.watermarks()
+        var candidates: [Int64] = []
+        for playbook in workspace.playbooks {
+            if let next = TickPlanner.nextOpening(of: playbook, after: max(watermarks[playbook.id] ?? now, now)) { candidates.append(next) }
+        }
+        if let delivery = try store.nextDeliveryDue() { candidates.append(max(delivery, now)) }
+        return candidates.min()
+    }
+}

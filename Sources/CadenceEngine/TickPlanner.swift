@@ -1,0 +1,151 @@
+import Playbooks
+import Recurrence
+import StateStore
+
+/// Decides, without I/O, what a tick records for one playbook: which occurrences fell due since
+/// the watermark, which are handled, coalesced or missed, and which deliveries they queue.
+///
+/// An occurrence *opens* at its earliest reminder (or its start when it has none): that is when
+/// its agenda is rendered and all its reminders are queued, each to be sent at its own time.
+public struct TickPlanner: Sendable {
+    /// A tick this many seconds after an occurrence opened counts as late (cron ticks every 60 s).
+    public static let lateness: Int64 = 60
+    /// At most this many occurrences per playbook per tick; a longer backlog continues next tick.
+    public static let maximumOccurrences = 10_000
+
+    public struct PlannedDelivery: Sendable, Hashable {
+        public var target: String
+        public var before: Int
+        public var reminderAt: Int64
+        public var state: DeliveryState
+        public var note: String?
+    }
+
+    public struct PlannedOccurrence: Sendable, Hashable {
+        public var occurrence: Occurrence
+        public var status: OccurrenceStatus
+        public var deliveries: [PlannedDelivery]
+        /// Why it was coalesced or missed.
+        public var reason: String?
+    }
+
+    public struct Plan: Sendable {
+        public var playbookId: String
+        public var occurrences: [PlannedOccurrence]
+        /// The watermark to store: everything opening at or before it has been decided.
+        public var watermark: Int64
+        /// True on a playbook's first tick (nothing is backfilled unless `--since` is given).
+        public var isFirstTick: Bool
+    }
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - watermark: The stored watermark, nil on the playbook's first tick.
+    ///   - since: Where a first tick starts instead of `now` (`tick --since`).
+    ///   - enabledTargets: Targets that can be delivered to (optional targets without a URL are not).
+    public func plan(
+        _ playbook: Playbook, watermark: Int64?, now: Int64, since: Int64?, enabledTargets: Set<String>
+    ) -> Plan {
+        let isFirst = watermark == nil
+        let from = watermark ?? min(since ?? now, now)
+        guard playbook.isEnabled, from < now else {
+            return Plan(playbookId: playbook.id, occurrences: [], watermark: max(from, now), isFirstTick: isFirst)
+        }
+        let lead = Int64(playbook.leadTime)
+        var due: [Occurrence] = []
+        var newWatermark = now
+        for occurrence in playbook.schedule.occurrences(after: from + lead) {
+            let opening = occurrence.instant - lead
+            if opening > now { break }
+            due.append(occurrence)
+            if due.count == TickPlanner.maximumOccurrences {
+                newWatermark = opening
+                break
+            }
+        }
+
+        var planned: [PlannedOccurrence] = []
+        for (index, occurrence) in due.enumerated() {
+            let opening = occurrence.instant - lead
+            let isLate = now - opening > TickPlanner.lateness
+            var status = OccurrenceStatus.handled
+            var reason: String?
+            switch playbook.catchUp {
+            case .all:
+                break
+            case .latest:
+                if index < due.count - 1 {
+                    status = .coalesced
+                    reason = "a later occurrence fell due in the same tick (catch_up: latest)"
+                }
+            case .none:
+                if isLate {
+                    status = .missed
+                    reason = "fell due \(DurationText.format(Int(now - opening))) ago while nothing was ticking (catch_up: none)"
+                }
+            }
+            if status == .handled, now - occurrence.instant > Int64(playbook.grace) {
+                status = .missed
+                reason = "started more than grace (\(DurationText.format(playbook.grace))) ago"
+            }
+            planned.append(
+                PlannedOccurrence(
+                    occurrence: occurrence, status: status,
+                    deliveries: deliveries(for: playbook, occurrence: occurrence, status: status, now: now, enabledTargets: enabledTargets),
+                    reason: reason))
+        }
+        return Plan(playbookId: playbook.id, occurrences: planned, watermark: newWatermark, isFirstTick: isFirst)
+    }
+
+    private func deliveries(
+        for playbook: Playbook, occurrence: Occurrence, status: OccurrenceStatus, now: Int64, enabledTargets: Set<String>
+    ) -> [PlannedDelivery] {
+        let grace = Int64(playbook.grace)
+        var result: [PlannedDelivery] = []
+        for reminder in playbook.reminders {
+            let at = occurrence.instant - Int64(reminder.before)
+            var delivery = PlannedDelivery(target: reminder.target, before: reminder.before, reminderAt: at, state: .pending)
+            if status != .handled {
+                delivery.state = status == .coalesced ? .coalesced : .missed
+            } else if !enabledTargets.contains(reminder.target) {
+                delivery.state = .skipped
+                delivery.note = "target '\(reminder.target)' is not configured (optional target without its URL)"
+            } else if now - at > grace {
+                delivery.state = .missed
+                delivery.note = "its time passed more than grace (\(DurationText.format(playbook.grace))) ago"
+            }
+            result.append(delivery)
+        }
+        // A late tick finds several reminders of one target already past: "starts in 15 minutes"
+        // after the meeting began helps nobody, so unless catch_up is all, only the latest goes out.
+        if playbook.catchUp != .all {
+            for target in Set(result.map(\.target)) {
+                let pastDue = result.indices.filter {
+                    result[$0].target == target && result[$0].state == .pending && now - result[$0].reminderAt > TickPlanner.lateness
+                }
+                guard pastDue.count > 1, let latest = pastDue.max(by: { result[$0].reminderAt < result[$1].reminderAt }) else {
+                    continue
+                }
+                for index in pastDue where index != latest {
+                    result[index].state = .coalesced
+                    result[index].note = "superseded by a later reminder of the same occurrence (late tick)"
+                }
+            }
+        }
+        return result
+    }
+
+    /// The delivery id sent as `webhook-id`: stable across retries and readable in logs.
+    public static func idempotencyKey(playbook: String, instant: Int64, before: Int, target: String) -> String {
+        let stamp = RFC3339.formatUTC(instant).filter { $0 != "-" && $0 != ":" }
+        return "\(playbook).\(stamp).\(DurationText.format(before)).\(target)"
+    }
+
+    /// When the playbook next needs attention after `watermark`: its next opening instant.
+    public static func nextOpening(of playbook: Playbook, after watermark: Int64) -> Int64? {
+        guard playbook.isEnabled else { return nil }
+        let lead = Int64(playbook.leadTime)
+        return playbook.schedule.next(after: watermark + lead).map { $0.instant - lead }
+    }
+}

@@ -1,0 +1,55 @@
+import Recurrence
+import StateStore
+
+/// What a tick did (or, with `--dry-run`, would do), for the terminal and `--format json`.
+public struct TickReport: Sendable, Codable {
+    public struct OccurrenceLine: Sendable, Codable {
+        public var playbook: String
+        public var occurrence: String
+        public var status: String
+        public var reason: String?
+        public var agenda: String?
+        public var reminders: [ReminderLine]
+    }
+
+    public struct ReminderLine: Sendable, Codable {
+        public var target: String
+        public var before: String
+        public var at: String
+        public var state: String
+        public var note: String?
+    }
+
+    public struct DeliveryLine: Sendable, Codable {
+        public var id: Int64
+        public var playbook: String
+        public var target: String
+        public var reminderAt: String
+        public var attempt: Int
+        public var outcome: String
+        public var status: Int?
+        public var detail: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, playbook, target, reminderAt = "reminder_at", attempt, outcome, status, detail
+        }
+    }
+
+    public var now: String
+    public var dryRun: Bool
+    public var occurrences: [OccurrenceLine] = []
+    public var deliveries: [DeliveryLine] = []
+    /// Deliveries found in `sending` from a process that died, queued again.
+    public var recovered = 0
+    /// Deliveries that stopped being retried because their reminder is older than grace.
+    public var expired = 0
+    public var warnings: [String] = []
+    /// Playbooks whose first tick this was (they start from now unless --since is given).
+    public var started: [String] = []
+    /// The next instant anything is due, RFC 3339.
+    public var nextDue: String?
+
+    enum CodingKeys: String, CodingKey {
+        case now, dryRun = "dry_run", occurrences, deliveries, recovered, expired, warnings, started, nextDue = "next_due"
+    }
+}

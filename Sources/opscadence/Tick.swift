@@ -1,0 +1,105 @@
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import Logging
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct Tick: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record what fell due, render agendas, queue and send reminders. Run it from cron every minute.",
+            discussion: """
+                Idempotent: every occurrence is recorded once (unique per playbook and instant), so running
+                it twice, or two at once, never sends a reminder twice. A second tick that starts while one
+                is running exits 0 at once. On a playbook's first tick nothing is backfilled unless --since
+                is given. Exit 0 when everything was handled or queued for retry.
+
+                Examples:
+                  * * * * * cd /srv/ops && opscadence tick
+                  opscadence tick --since 7d                     # catch up on the last week, once
+                  opscadence tick --now 2026-12-07T14:00:00Z     # replay an instant (tests, demos)
+                  opscadence tick --dry-run --format json
+                """)
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @OptionGroup var clock: ClockOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(help: ArgumentHelp("On a playbook's first tick, start here instead of now: an RFC 3339 instant or a duration ago (7d).", valueName: "INSTANT"))
+        var since: String?
+
+        @Flag(help: "Print what would happen; write, render and send nothing.")
+        var dryRun = false
+
+        @Option(help: "text or json.")
+        var format: TextOrJSON = .text
+
+        func run() async throws {
+            let workspace = try workspaceOptions.load()
+            let now = try clock.instant()
+            let sinceInstant = try since.map { try Arguments.instantOrAgo($0, option: "--since", now: now) }
+            if dryRun {
+                let report = try Engine.dryRun(
+                    workspace: workspace, store: try workspaceOptions.openStoreIfPresent(workspace), now: now, since: sinceInstant)
+                try TickOutput.print(report, format: format, workspace: workspace)
+                return
+            }
+            let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues)
+            guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
+                logger.notice("another opscadence process is working on this workspace; nothing to do")
+                if format == .text { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
+                return
+            }
+            let store = try workspaceOptions.openStore(workspace)
+            let engine = Engine(workspace: workspace, store: store, logger: logger)
+            let report = try await engine.tick(Engine.TickOptions(now: now, since: sinceInstant))
+            withExtendedLifetime(lock) {}
+            try TickOutput.print(report, format: format, workspace: workspace)
+        }
+    }
+}
+
+/// The human and JSON forms of a tick report.
+enum TickOutput {
+    static func print(_ report: TickReport, format: TextOrJSON, workspace: Workspace) throws {
+        if format == .json {
+            try Output.json(report)
+            return
+        }
+        for warning in workspace.warnings { Output.warning("\(warning.location): \(warning.message)") }
+        let prefix = report.dryRun ? "would " : ""
+        if !report.started.isEmpty {
+            Output.line("started: \(report.started.joined(separator: ", ")) (first tick: nothing before now is backfilled; use --since to catch up)")
+        }
+        if report.recovered > 0 { Output.line("recovered \(report.recovered) interrupted deliveries") }
+        for line in report.occurrences {
+            var text = "\(line.playbook)  \(line.occurrence)  \(prefix)\(line.status)"
+            if let reason = line.reason { text += " (\(reason))" }
+            if let agenda = line.agenda { text += "\n    agenda: \(relative(agenda, workspace: workspace))" }
+            for reminder in line.reminders {
+                text += "\n    reminder \(reminder.before) before → \(reminder.target) at \(reminder.at): \(reminder.state)"
+                if let note = reminder.note { text += " (\(note))" }
+            }
+            Output.line(text)
+        }
+        for delivery in report.deliveries {
+            var text = "delivery #\(delivery.id) \(delivery.playbook) → \(delivery.target) attempt \(delivery.attempt): \(delivery.outcome)"
+            if let status = delivery.status { text += " (HTTP \(status))" }
+            if let detail = delivery.detail { text += " — \(detail)" }
+            Output.line(text)
+        }
+        if report.expired > 0 { Output.line("expired \(report.expired) deliveries still failing after grace") }
+        if report.occurrences.isEmpty && report.deliveries.isEmpty {
+            Output.line("nothing due\(report.nextDue.map { "; next at \($0)" } ?? "")")
+        } else if let next = report.nextDue {
+            Output.line("next due at \(next)")
+        }
+    }
+
+    static func relative(_ path: String, workspace: Workspace) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+}
