@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct Outbox: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List, retry and drop reminder deliveries.",
+            discussion: """
+                Examples:
+                  opscadence outbox list --state dead
+                  opscadence outbox retry 42
+                  opscadence outbox retry --dead
+                  opscadence outbox drop 42
+                """,
+            subcommands: [List.self, Retry.self, Drop.self], defaultSubcommand: List.self)
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List deliveries, newest first.")
+
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+
+            @Option(help: ArgumentHelp("Only deliveries in this state (\(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "STATE"))
+            var state: String?
+
+            @Option(help: "How many.")
+            var limit: Int = 50
+
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Row: Encodable {
+                var id: Int64
+                var playbook: String
+                var target: String
+                var reminderAt: String
+                var state: String
+                var attempts: Int
+                var nextAttemptAt: String?
+                var lastStatus: Int?
+                var lastError: String?
+                var webhookId: String
+
+                enum CodingKeys: String, CodingKey {
+                    case id, playbook, target, reminderAt = "reminder_at", state, attempts, nextAttemptAt = "next_attempt_at"
+                    case lastStatus = "last_status", lastError = "last_error", webhookId = "webhook_id"
+                }
+            }
+
+            func run() async throws {
+                var states: [DeliveryState]?
+                if let state {
+                    guard let parsed = DeliveryState(rawValue: state) else {
+                        throw CLIError("--state: unknown state '\(state)' (expected \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    states = [parsed]
+                }
+                guard limit > 0 else { throw CLIError("--limit: expected a positive number, got \(limit)") }
+                let workspace = try workspaceOptions.load()
+                let rows = try workspaceOptions.openStoreIfPresent(workspace)?.deliveries(states: states, limit: limit) ?? []
+                let zone = workspace.configuration.timeZone
+                let out = rows.map { r in
+                    Row(
+                        id: r.id ?? 0, playbook: r.playbookId, target: r.target,
+                        reminderAt: RFC3339.format(r.reminderAt, offset: zone.offset(at: r.reminderAt)), state: r.state.rawValue,
+                        attempts: r.attempts,
+                        nextAttemptAt: DeliveryState.open.contains(r.state) ? RFC3339.format(r.nextAttemptAt, offset: zone.offset(at: r.nextAttemptAt)) : nil,
+                        lastStatus: r.lastStatus, lastError: r.lastError, webhookId: r.idempotencyKey)
+                }
+                if format == .json {
+                    try Output.json(out)
+                    return
+                }
+                if out.isEmpty {
+                    Output.line("no deliveries\(state.map { " in state \($0)" } ?? "")")
+                    return
+                }
+                var table = [["ID", "PLAYBOOK", "TARGET", "REMINDER AT", "STATE", "ATTEMPTS", "LAST"]]
+                for r in out {
+                    let last = [r.lastStatus.map { "HTTP \($0)" }, r.lastError].compactMap { $0 }.joined(separator: " ")
+                    table.append(["\(r.id)", r.playbook, r.target, r.reminderAt, r.state, "\(r.attempts)", String(last.prefix(80))])
+                }
+                Table.print(table)
+            }
+        }
+
+        struct Retry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Queue deliveries again (sent by the next tick, with the same webhook-id).")
+
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+
+            @Argument(help: "Delivery ids.")
+            var ids: [Int64] = []
+
+            @Flag(help: "Retry every dead delivery.")
+            var dead = false
+
+            func validate() throws {
+                if ids.isEmpty && !dead { throw CLIError("give delivery ids or --dead") }
+                if !ids.isEmpty && dead { throw CLIError("give delivery ids or --dead, not both") }
+            }
+
+            func run() async throws {
+                let workspace = try workspaceOptions.load()
+                let store = try workspaceOptions.openStore(workspace)
+                let now = try clock.instant()
+                let targets = dead ? try store.deadDeliveryIds() : ids
+                for id in ids where try store.delivery(id: id) == nil {
+                    throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)")
+                }
+                var changed = 0
+                for id in targets {
+                    guard let row = try store.delivery(id: id) else { continue }
+                    let grace = Int64(workspace.playbook(id: row.playbookId)?.grace ?? 3600)
+                    changed += try store.requeue(ids: [id], now: now, expiresAt: now + grace)
+                }
+                Output.line("queued \(changed) deliver\(changed == 1 ? "y" : "ies") for the next tick")
+                if changed < targets.count {
+                    Output.line("\(targets.count - changed) could not be queued again (already delivered, pending or sending)")
+                }
+            }
+        }
+
+        struct Drop: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Drop a queued or failed delivery: it will not be sent.")
+
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+
+            @Argument(help: "The delivery id.")
+            var id: Int64
+
+            func run() async throws {
+                let workspace = try workspaceOptions.load()
+                let store = try workspaceOptions.openStore(workspace)
+                guard let row = try store.delivery(id: id) else {
+                    throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)")
+                }
+                guard try store.drop(id: id) else {
+                    throw CLIError("delivery \(id) is \(row.state.rawValue); only pending, retrying, dead or expired deliveries can be dropped")
+                }
+                Output.line("dropped delivery \(id)")
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each playbook's next and last occurrence and its deliveries, and the targets.",
+            discussion: """
+                Webhook URLs are shown as scheme and host only.
+
+                Examples:
+                  opscadence status
+                  opscadence status --format json
+                """)
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @OptionGroup var clock: ClockOptions
+
+        @Option(help: "text or json.")
+        var format: TextOrJSON = .text
+
+        struct PlaybookStatus: Encodable {
+            var id: String
+            var title: String
+            var schedule: String
+            var enabled: Bool
+            var next: String?
+            var last: String?
+            var lastStatus: String?
+            var deliveries: DeliveryCounts
+
+            enum CodingKeys: String, CodingKey {
+                case id, title, schedule, enabled, next, last, lastStatus = "last_status", deliveries
+            }
+        }
+
+        struct TargetStatus: Encodable {
+            var name: String
+            var kind: String
+            var configured: Bool
+            var url: String?
+        }
+
+        struct Report: Encodable {
+            var now: String
+            var state: String
+            var playbooks: [PlaybookStatus]
+            var targets: [TargetStatus]
+            var nextDue: String?
+
+            enum CodingKeys: String, CodingKey { case now, state, playbooks, targets, nextDue = "next_due" }
+        }
+
+        func run() async throws {
+            let workspace = try workspaceOptions.load()
+            let now = try clock.instant()
+            let store = try workspaceOptions.openStoreIfPresent(workspace)
+            let last = try store?.lastOccurrences() ?? [:]
+            let counts = try store?.deliveryCounts() ?? [:]
+            let watermarks = try store?.watermarks() ?? [:]
+            let zone = workspace.configuration.timeZone
+            var nextDue: Int64?
+            if let due = try store?.nextDeliveryDue() { nextDue = max(due, now) }
+            let playbooks = workspace.playbooks.map { playbook -> PlaybookStatus in
+                let next = playbook.isEnabled ? playbook.schedule.next(after: now) : nil
+                if let opening = TickPlanner.nextOpening(of: playbook, after: max(watermarks[playbook.id] ?? now, now)) {
+                    nextDue = min(nextDue ?? opening, opening)
+                }
+                let recorded = last[playbook.id]
+                return PlaybookStatus(
+                    id: playbook.id, title: playbook.title, schedule: playbook.scheduleText, enabled: playbook.isEnabled,
+                    next: next?.rfc3339, last: recorded.map { RFC3339.format($0.scheduledAt, offset: $0.utcOffset) },
+                    lastStatus: recorded?.status.rawValue, deliveries: counts[playbook.id] ?? DeliveryCounts())
+            }
+            let targets = workspace.configuration.targets.map { target in
+                TargetStatus(name: target.name, kind: target.kind.rawValue, configured: target.isEnabled, url: target.url?.description)
+            }
+            let report = Report(
+                now: RFC3339.format(now, offset: zone.offset(at: now)), state: store == nil ? "none yet" : workspace.configuration.statePath,
+                playbooks: playbooks, targets: targets, nextDue: nextDue.map { RFC3339.format($0, offset: zone.offset(at: $0)) })
+            if format == .json {
+                try Output.json(report)
+                return
+            }
+            Output.line("state: \(report.state)")
+            var rows = [["PLAYBOOK", "NEXT", "LAST", "DELIVERED", "PENDING", "RETRYING", "DEAD", "MISSED/EXPIRED"]]
+            for p in playbooks {
+                let c = p.deliveries
+                rows.append([
+                    p.id + (p.enabled ? "" : " (disabled)"), p.next ?? "—", p.last.map { "\($0) \(p.lastStatus ?? "")" } ?? "—",
+                    "\(c.delivered)", "\(c.pending)", "\(c.retrying)", "\(c.dead)", "\(c.missed)/\(c.expired)",
+                ])
+            }
+            Table.print(rows)
+            Output.line()
+            var targetRows = [["TARGET", "KIND", "URL"]]
+            for t in targets { targetRows.append([t.name, t.kind, t.url ?? "not configured"]) }
+            Table.print(targetRows)
+            if let next = report.nextDue { Output.line("\nnext due: \(next)") }
+            let dead = playbooks.reduce(0) { $0 + $1.deliveries.dead }
+            if dead > 0 { Output.line("\(dead) dead deliveries: see `opscadence outbox list --state dead`, retry with `opscadence outbox retry --dead`") }
+        }
+    }
+}
+
+/// Left-aligned columns for terminal tables.
+enum Table {
+    static func print(_ rows: [[String]]) {
+        guard let first = rows.first else { return }
+        var widths = Array(repeating: 0, count: first.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            let line = row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
+            }.joined()
+            Output.line(line)
+        }
+    }
+}
