@@ -13,7 +13,10 @@ struct OpsCadence: AsyncParsableCommand {
             Run `opscadence tick` from cron every minute, or `opscadence run` as a service.
             """,
         version: "0.1.0",
-        subcommands: [Tick.self, Status.self, Outbox.self, Validate.self, Next.self, Explain.self, Install.self]
+        subcommands: [
+            Tick.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
+            Action.self, Next.self, Explain.self, Install.self,
+        ]
     )
 
     /// Prints errors the way compilers do (`error: …`, one line each) instead of ArgumentParser's

@@ -80,3 +80,26 @@ enum Arguments {
         return value
     }
 }
+
+extension Workspace {
+    /// The playbook with this id, or an error listing the ids there are.
+    func requirePlaybook(_ id: String) throws -> Playbook {
+        guard let playbook = playbook(id: id) else {
+            throw CLIError("unknown playbook '\(id)' (expected one of: \(playbooks.map(\.id).joined(separator: ", ")))")
+        }
+        return playbook
+    }
+}
+
+extension Playbook {
+    /// The occurrence `--at` names, or a one-line error.
+    func occurrence(at text: String, now: Int64, option: String = "--at") throws -> Occurrence {
+        guard let selection = OccurrenceSelection(text) else {
+            throw CLIError("\(option): expected next, last, nearest, an RFC 3339 instant or a date YYYY-MM-DD, got \"\(text)\"")
+        }
+        switch occurrence(selection, now: now) {
+        case .success(let o): return o
+        case .failure(let error): throw CLIError("\(option): \(error.message)")
+        }
+    }
+}

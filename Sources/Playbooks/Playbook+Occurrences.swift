@@ -1,0 +1,75 @@
+import Recurrence
+
+extension Playbook {
+    /// Which occurrence a command means by `--at`.
+    public enum OccurrenceSelection: Sendable, Equatable {
+        /// The next one after now.
+        case next
+        /// The latest one at or before now.
+        case last
+        /// Whichever of last and next is closer to now (the meeting just held, or about to be).
+        case nearest
+        /// The one at exactly this instant.
+        case instant(Int64)
+        /// The one on this local date.
+        case date(CivilDate)
+
+        /// Parses `next`, `last`, `nearest`, an RFC 3339 instant, or a date `YYYY-MM-DD`.
+        public init?(_ text: String) {
+            switch text {
+            case "next": self = .next
+            case "last", "previous": self = .last
+            case "nearest", "current": self = .nearest
+            default:
+                if let instant = RFC3339.parseInstant(text) {
+                    self = .instant(instant)
+                } else if let date = CivilDate(iso: text) {
+                    self = .date(date)
+                } else {
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// The selected occurrence, or a one-line explanation of why there is none.
+    public func occurrence(_ selection: OccurrenceSelection, now: Int64) -> Result<Occurrence, OccurrenceLookupError> {
+        switch selection {
+        case .next:
+            guard let o = schedule.next(after: now) else { return .failure(.init("\(id) has no occurrence after now")) }
+            return .success(o)
+        case .last:
+            guard let o = schedule.previous(atOrBefore: now) else { return .failure(.init("\(id) has no occurrence before now")) }
+            return .success(o)
+        case .nearest:
+            let last = schedule.previous(atOrBefore: now)
+            let next = schedule.next(after: now)
+            switch (last, next) {
+            case (let l?, let n?): return .success(now - l.instant <= n.instant - now ? l : n)
+            case (let l?, nil): return .success(l)
+            case (nil, let n?): return .success(n)
+            default: return .failure(.init("\(id) has no occurrences"))
+            }
+        case .instant(let instant):
+            if let o = schedule.next(after: instant - 1), o.instant == instant { return .success(o) }
+            let before = schedule.previous(atOrBefore: instant).map(\.rfc3339) ?? "none"
+            let after = schedule.next(after: instant).map(\.rfc3339) ?? "none"
+            return .failure(.init("\(RFC3339.format(instant, offset: timeZone.offset(at: instant))) is not an occurrence of \(id) (the nearest are \(before) and \(after))"))
+        case .date(let date):
+            let start = timeZone.resolve(LocalDateTime(date: date)).instant - 1
+            let end = timeZone.resolve(LocalDateTime(date: date.adding(days: 1))).instant - 1
+            guard let o = schedule.occurrences(after: start, through: end).first else {
+                let after = schedule.next(after: start).map(\.rfc3339) ?? "none"
+                return .failure(.init("\(id) has no occurrence on \(date) (the next one is \(after))"))
+            }
+            return .success(o)
+        }
+    }
+}
+
+/// Why `--at` found no occurrence.
+public struct OccurrenceLookupError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

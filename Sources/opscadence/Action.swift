@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct Action: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Track action items: they stay open, and carried into their playbook's agendas, until done.",
+            discussion: """
+                Without --playbook, a new item belongs to the playbook whose meeting happened most recently
+                (among those whose agenda carries action items over).
+
+                Examples:
+                  opscadence action add "Fix the pick-list printer" --owner Sam --due 2026-12-04
+                  opscadence action list
+                  opscadence action done 12
+                """,
+            subcommands: [Add.self, List.self, Done.self, Reopen.self], defaultSubcommand: List.self)
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add an action item.")
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+
+            @Argument(help: "What needs doing.")
+            var text: String
+
+            @Option(help: "Who does it.")
+            var owner: String?
+
+            @Option(help: ArgumentHelp("Due date, YYYY-MM-DD.", valueName: "DATE"))
+            var due: String?
+
+            @Option(help: ArgumentHelp("The playbook whose agendas carry it.", valueName: "ID"))
+            var playbook: String?
+
+            func run() async throws {
+                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("the action item text must not be empty") }
+                if let due { _ = try Arguments.date(due, option: "--due") }
+                let workspace = try workspaceOptions.load()
+                let now = try clock.instant()
+                let owning: Playbook
+                if let playbook {
+                    owning = try workspace.requirePlaybook(playbook)
+                } else {
+                    let candidates = workspace.playbooks.filter { $0.isEnabled && $0.agenda.contains(where: \.carryOver) }
+                    guard
+                        let latest = candidates.compactMap({ p in p.schedule.previous(atOrBefore: now).map { (p, $0.instant) } })
+                            .max(by: { $0.1 < $1.1 })?.0
+                    else { throw CLIError("no playbook carries action items over; give --playbook ID") }
+                    owning = latest
+                }
+                let store = try workspaceOptions.openStore(workspace)
+                let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
+                Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List open action items (overdue ones flagged).")
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+
+            @Flag(help: "Include done items.")
+            var all = false
+
+            @Option(help: ArgumentHelp("Only this playbook's items.", valueName: "ID"))
+            var playbook: String?
+
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Row: Encodable {
+                var id: Int64
+                var playbook: String?
+                var text: String
+                var owner: String?
+                var due: String?
+                var done: Bool
+                var overdue: Bool
+            }
+
+            func run() async throws {
+                let workspace = try workspaceOptions.load()
+                if let playbook { _ = try workspace.requirePlaybook(playbook) }
+                let now = try clock.instant()
+                let today = workspace.configuration.timeZone.localDateTime(at: now).date.description
+                let items = try workspaceOptions.openStoreIfPresent(workspace)?.actions(playbook: playbook, includeDone: all) ?? []
+                let rows = items.map {
+                    Row(id: $0.id ?? 0, playbook: $0.playbookId, text: $0.text, owner: $0.owner, due: $0.dueDate, done: $0.isDone, overdue: $0.isOverdue(today: today))
+                }
+                if format == .json {
+                    try Output.json(rows)
+                    return
+                }
+                if rows.isEmpty { Output.line(all ? "no action items" : "no open action items") }
+                for r in rows {
+                    var line = "#\(r.id) [\(r.done ? "x" : " ")] \(r.text)"
+                    if let owner = r.owner { line += " — \(owner)" }
+                    if let due = r.due { line += ", due \(due)" }
+                    if r.overdue { line += "  OVERDUE" }
+                    if let p = r.playbook { line += "  (\(p))" }
+                    Output.line(line)
+                }
+            }
+        }
+
+        struct Done: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark an action item done.")
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+            @Argument(help: "The item id.")
+            var id: Int64
+
+            func run() async throws {
+                let workspace = try workspaceOptions.load()
+                guard let item = try workspaceOptions.openStore(workspace).setActionDone(id: id, doneAt: try clock.instant()) else {
+                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
+                }
+                Output.line("done #\(id): \(item.text)")
+            }
+        }
+
+        struct Reopen: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Open a done action item again.")
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @Argument(help: "The item id.")
+            var id: Int64
+
+            func run() async throws {
+                let workspace = try workspaceOptions.load()
+                guard let item = try workspaceOptions.openStore(workspace).setActionDone(id: id, doneAt: nil) else {
+                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
+                }
+                Output.line("reopened #\(id): \(item.text)")
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Agendas
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct ChecklistCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checklist",
+            abstract: "Show, check and uncheck the checklist of an occurrence.",
+            discussion: """
+                Without --at, the occurrence nearest to now: the meeting just held, or the one coming up.
+
+                Examples:
+                  opscadence checklist weekly-kpi-review
+                  opscadence checklist check weekly-kpi-review 1
+                  opscadence checklist uncheck weekly-kpi-review 1 --at last
+                """,
+            subcommands: [Show.self, Check.self, Uncheck.self], defaultSubcommand: Show.self)
+
+        struct Target: ParsableArguments {
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+
+            @Argument(help: "The playbook id.")
+            var playbook: String
+
+            @Option(help: ArgumentHelp("next, last, nearest, an RFC 3339 instant, or a date YYYY-MM-DD.", valueName: "WHEN"))
+            var at: String = "nearest"
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show the checklist with completion.")
+            @OptionGroup var target: Target
+
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            func run() async throws {
+                let workspace = try target.workspaceOptions.load()
+                let now = try target.clock.instant()
+                let playbook = try workspace.requirePlaybook(target.playbook)
+                let occurrence = try playbook.occurrence(at: target.at, now: now)
+                let agenda = try AgendaSource(workspace: workspace, store: try target.workspaceOptions.openStoreIfPresent(workspace))
+                    .agenda(for: playbook, at: occurrence.instant, now: now)
+                if format == .json {
+                    try Output.json(ChecklistView(playbook: playbook.id, occurrence: agenda.occurrence, items: agenda.checklist))
+                    return
+                }
+                Output.line("\(playbook.title) — \(agenda.date) \(agenda.startTime) \(agenda.zoneAbbreviation)")
+                if agenda.checklist.isEmpty { Output.line("no checklist items") }
+                for item in agenda.checklist {
+                    var line = "[\(item.done ? "x" : " ")] \(item.number). \(item.item)"
+                    if let owner = item.owner { line += " — \(owner)" }
+                    if let due = item.due { line += " (due \(due))" }
+                    Output.line(line)
+                }
+                let done = agenda.checklist.filter(\.done).count
+                Output.line("\(done)/\(agenda.checklist.count) done")
+            }
+        }
+
+        struct ChecklistView: Encodable {
+            var playbook: String
+            var occurrence: String
+            var items: [Agenda.ChecklistRow]
+        }
+
+        struct Check: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark a checklist item done.")
+            @OptionGroup var target: Target
+            @Argument(help: "The item's number, as `checklist` shows it.")
+            var item: Int
+
+            func run() async throws { try mark(target: target, item: item, done: true) }
+        }
+
+        struct Uncheck: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark a checklist item not done.")
+            @OptionGroup var target: Target
+            @Argument(help: "The item's number, as `checklist` shows it.")
+            var item: Int
+
+            func run() async throws { try mark(target: target, item: item, done: false) }
+        }
+
+        static func mark(target: Target, item: Int, done: Bool) throws {
+            let workspace = try target.workspaceOptions.load()
+            let now = try target.clock.instant()
+            let playbook = try workspace.requirePlaybook(target.playbook)
+            guard (1...max(1, playbook.checklist.count)).contains(item), !playbook.checklist.isEmpty else {
+                throw CLIError("item \(item) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items (1-\(playbook.checklist.count))")
+            }
+            let occurrence = try playbook.occurrence(at: target.at, now: now)
+            let store = try target.workspaceOptions.openStore(workspace)
+            if done {
+                try store.check(
+                    ChecklistMark(
+                        playbookId: playbook.id, scheduledAt: occurrence.instant, itemIndex: item, item: playbook.checklist[item - 1].item,
+                        doneAt: now))
+            } else {
+                try store.uncheck(playbook: playbook.id, scheduledAt: occurrence.instant, itemIndex: item)
+            }
+            Output.line("\(done ? "checked" : "unchecked") \(item). \(playbook.checklist[item - 1].item) (\(playbook.id) \(occurrence.rfc3339))")
+        }
+    }
+}
+
+private typealias ChecklistTarget = OpsCadence.ChecklistCommand.Target
