@@ -20,6 +20,8 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     let initialAbbreviation: String
     // Applies after the last explicit transition, for every later year.
     let rule: PosixTimeZoneRule?
+    // The last transition the TZif file lists itself; `rule` governs everything after it.
+    let ruleStart: Int64
 
     /// Explicit transitions are extended with the POSIX rule up to this year at load time, so
     /// ordinary dates take the binary-search path; later years compute transitions on the fly.
@@ -29,6 +31,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
         identifier: String, instants: [Int64], offsets: [Int32], abbreviations: [String],
         initialOffset: Int32, initialAbbreviation: String, rule: PosixTimeZoneRule?
     ) {
+        ruleStart = instants.last ?? Int64.min
         var instants = instants
         var offsets = offsets
         var abbreviations = abbreviations
