@@ -1,0 +1,198 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+@testable import Playbooks
+
+/// The repository root, which is itself the shipped workspace.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+let validConfig = """
+    timezone: America/New_York
+    holidays: [2026-12-25]
+    targets:
+      ops-chat:
+        kind: slack
+        url: ${env:TEST_SLACK_URL}
+    """
+
+let validPlaybook = """
+    id: weekly-kpi-review
+    title: Weekly KPI review
+    schedule: weekly on monday at 09:00
+    duration: 30m
+    remind:
+      - { target: ops-chat, before: 15m }
+    agenda:
+      - { title: KPI scorecard, minutes: 10, kpis: [order_accuracy] }
+      - { title: Action items, minutes: 20, carry_over: true }
+    checklist:
+      - { item: Update the scorecard, owner: Ops Lead, due: -1h }
+    """
+
+func workspace(config: String = validConfig, playbooks: [String: String], environment: [String: String] = ["TEST_SLACK_URL": "https://hooks.slack.com/services/T0/B0/secret-token"])
+    -> (TemporaryDirectory, Result<Workspace, WorkspaceError>)
+{
+    let dir = TemporaryDirectory()
+    dir.write("opscadence.yaml", config)
+    for (name, text) in playbooks { dir.write("playbooks/\(name)", text) }
+    do {
+        return (dir, .success(try Workspace.load(at: dir.path, environment: environment)))
+    } catch {
+        return (dir, .failure(error))
+    }
+}
+
+func issues(config: String = validConfig, playbooks: [String: String], environment: [String: String]? = nil) -> [String] {
+    let (dir, result) =
+        environment.map { workspace(config: config, playbooks: playbooks, environment: $0) } ?? workspace(config: config, playbooks: playbooks)
+    switch result {
+    case .success: return []
+    case .failure(let error):
+        // Paths relative to the workspace keep expectations short.
+        return error.issues.map { $0.description.replacingOccurrences(of: dir.path + "/", with: "") }
+    }
+}
+
+@Suite struct WorkspaceValidationTests {
+    @Test func validWorkspaceLoads() throws {
+        let (_, result) = workspace(playbooks: ["weekly.yaml": validPlaybook])
+        let ws = try result.get()
+        #expect(ws.playbooks.map(\.id) == ["weekly-kpi-review"])
+        let playbook = try #require(ws.playbook(id: "weekly-kpi-review"))
+        #expect(playbook.duration == 1800)
+        #expect(playbook.reminders.first?.before == 900)
+        #expect(playbook.checklist.first?.due == -3600)
+        #expect(playbook.catchUp == .latest)
+        #expect(ws.configuration.target(named: "ops-chat")?.url?.description == "https://hooks.slack.com/…")
+        #expect(ws.warnings.isEmpty)
+    }
+
+    @Test func shippedWorkspaceValidates() throws {
+        let ws = try Workspace.load(at: repositoryRoot, environment: [:])
+        #expect(ws.playbooks.count == 9)
+        for id in ["daily-red-alert-check", "weekly-kpi-review", "monthly-process-improvement", "quarterly-maturity-assessment", "annual-strategic-planning"] {
+            #expect(ws.playbook(id: id) != nil)
+        }
+        #expect(ws.playbooks.filter { $0.id.hasPrefix("transformation-") }.count == 4)
+        // Optional targets without their variables are skipped with a warning, not an error.
+        #expect(ws.warnings.count == 2)
+        #expect(ws.configuration.targets.allSatisfy { !$0.isEnabled })
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var text: String
+        var expected: String
+        var testDescription: String { name }
+    }
+
+    static let playbookCases: [Case] = {
+        var cases: [Case] = []
+        func add(_ name: String, _ text: String, _ expected: String) { cases.append(Case(name: name, text: text, expected: expected)) }
+        add("unknown key", validPlaybook + "\nshedule: daily at 09:00\n",
+         "playbooks/p.yaml:12:1: unknown key 'shedule' in a playbook (expected one of: id, title, description, schedule, cron, rrule, timezone, duration, owner, attendees, holiday, catch_up, grace, remind, agenda, checklist, enabled)")
+        add("wrong type", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review", with: "title: [a, b]"),
+         "playbooks/p.yaml:2:8: expected title as text")
+        add("timebox over duration", validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 25"),
+         "playbooks/p.yaml:7:1: agenda timeboxes add up to 35 minutes, more than the duration 30m")
+        add("undefined target", validPlaybook.replacingOccurrences(of: "target: ops-chat", with: "target: ops-chta"),
+         "playbooks/p.yaml:6:15: reminder target 'ops-chta' is not defined in opscadence.yaml (defined: ops-chat)")
+        add("bad cron", validPlaybook.replacingOccurrences(of: "schedule: weekly on monday at 09:00", with: "cron: \"0 9 32 * *\""),
+         "playbooks/p.yaml:3:7: cron field 3 (day of month): 32 is out of range 1-31")
+        add("bad phrase", validPlaybook.replacingOccurrences(of: "weekly on monday at 09:00", with: "weekly on funday at 09:00"),
+         "playbooks/p.yaml:3:11: cadence phrase \"weekly on funday at 09:00\": \"funday\" is not a day of the week (expected monday … sunday)")
+        add("bad rrule", validPlaybook.replacingOccurrences(of: "schedule: weekly on monday at 09:00", with: "rrule: FREQ=WEEKLY;BYDAY=XX"),
+         "playbooks/p.yaml:3:8: RRULE part BYDAY: \"XX\" is not a day (expected e.g. MO, 1MO, -1FR)")
+        add("unknown zone", validPlaybook + "\ntimezone: Mars/Base\n",
+         "playbooks/p.yaml:12:11: unknown time zone \"Mars/Base\" (expected an IANA name such as America/New_York)")
+        add("two schedules", validPlaybook + "\ncron: \"0 9 * * 1\"\n",
+         "playbooks/p.yaml:12:1: write only one of schedule, cron and rrule (found schedule, cron)")
+        add("bad duration", validPlaybook.replacingOccurrences(of: "duration: 30m", with: "duration: half an hour"),
+         "playbooks/p.yaml:4:11: expected duration as a duration such as 15m, 1h or 1h30m, got \"half an hour\"")
+        add("unknown KPI", validPlaybook.replacingOccurrences(of: "kpis: [order_accuracy]", with: "kpis: [conversion]"),
+         "playbooks/p.yaml:8:49: unknown KPI 'conversion' (expected one of cost_per_order, forecast_mape, fulfillment_error_rate, manual_hours_per_week, order_accuracy, stockout_rate, time_to_decision_hours or a KPI declared under kpis: in opscadence.yaml)")
+        add("bad policy", validPlaybook + "\ncatch_up: sometimes\n",
+         "playbooks/p.yaml:12:11: unknown catch_up policy 'sometimes' (expected all, latest or none)")
+        add("missing title", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review\n", with: ""),
+         "playbooks/p.yaml:1:1: missing key 'title'")
+        add("bad id", validPlaybook.replacingOccurrences(of: "id: weekly-kpi-review", with: "id: Weekly KPI"),
+         "playbooks/p.yaml:1:5: id 'Weekly KPI' must be lowercase letters, digits and dashes (e.g. weekly-kpi-review)")
+        add("never fires", validPlaybook.replacingOccurrences(of: "schedule: weekly on monday at 09:00", with: "cron: \"0 9 * * 6,0\"") + "\nholiday: skip\n",
+         "playbooks/p.yaml:3:7: cron \"0 9 * * 6,0\" in America/New_York can never fire: every occurrence falls on a weekend or holiday and the holiday policy is skip")
+        add("yaml syntax", "id: x\ntitle: [unclosed\n",
+         "playbooks/p.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'")
+        return cases
+    }()
+
+    @Test(arguments: WorkspaceValidationTests.playbookCases)
+    func playbookErrors(_ c: Case) {
+        #expect(issues(playbooks: ["p.yaml": c.text]) == [c.expected], "\(c.name)")
+    }
+
+    @Test func everyErrorIsReportedInOneRun() {
+        let broken = validPlaybook
+            .replacingOccurrences(of: "title: Weekly KPI review", with: "title: [a]")
+            .replacingOccurrences(of: "target: ops-chat", with: "target: nowhere")
+            .replacingOccurrences(of: "duration: 30m", with: "duration: 30 minutes")
+        let found = issues(playbooks: ["a.yaml": broken, "b.yaml": validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 99")])
+        #expect(found.count == 4, "\(found)")
+        #expect(found.filter { $0.hasPrefix("playbooks/a.yaml") }.count == 3)
+    }
+
+    @Test func duplicateIdsNameBothFiles() {
+        #expect(issues(playbooks: ["a.yaml": validPlaybook, "b.yaml": validPlaybook]) == [
+            "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)"
+        ])
+    }
+
+    @Test func unsetVariableOfRequiredTargetIsAnError() {
+        #expect(issues(playbooks: ["p.yaml": validPlaybook], environment: [:]) == [
+            "opscadence.yaml:6:10: environment variable TEST_SLACK_URL is not set (url of target 'ops-chat'; set it, or mark the target optional: true)"
+        ])
+    }
+
+    @Test func optionalTargetWithUnsetVariableIsSkippedWithAWarning() throws {
+        let (_, result) = workspace(config: validConfig + "\n    optional: true\n", playbooks: ["p.yaml": validPlaybook], environment: [:])
+        let ws = try result.get()
+        #expect(ws.warnings.map(\.message) == ["target 'ops-chat' is skipped: $TEST_SLACK_URL not set (optional target)"])
+        #expect(ws.configuration.target(named: "ops-chat")?.isEnabled == false)
+    }
+
+    @Test func literalSecretsAreRefusedWithoutEchoingThem() {
+        let config = validConfig.replacingOccurrences(of: "${env:TEST_SLACK_URL}", with: "https://hooks.slack.com/services/T0/B0/super-secret")
+        let found = issues(config: config, playbooks: ["p.yaml": validPlaybook])
+        #expect(found == ["opscadence.yaml:6:10: url of target 'ops-chat' is a secret: write ${env:NAME} or ${file:PATH} instead of the value"])
+        #expect(!found.joined().contains("super-secret"))
+    }
+
+    @Test func nonHTTPURLIsRefusedWithoutEchoingIt() {
+        let found = issues(playbooks: ["p.yaml": validPlaybook], environment: ["TEST_SLACK_URL": "ftp://files.example.com/secret-path"])
+        #expect(found == ["opscadence.yaml:6:10: url of target 'ops-chat' (from ${env:TEST_SLACK_URL}) is not an http or https URL"])
+    }
+
+    @Test func secretFromFile() throws {
+        let dir = TemporaryDirectory()
+        dir.write("secret-url", "https://chat.example.com/hooks/abc\n")
+        dir.write("opscadence.yaml", validConfig.replacingOccurrences(of: "${env:TEST_SLACK_URL}", with: "${file:secret-url}"))
+        dir.write("playbooks/p.yaml", validPlaybook)
+        let ws = try Workspace.load(at: dir.path, environment: [:])
+        #expect(ws.configuration.target(named: "ops-chat")?.url?.value == "https://chat.example.com/hooks/abc")
+        #expect(ws.secretValues == ["https://chat.example.com/hooks/abc"])
+    }
+
+    @Test(arguments: [
+        ("timezone: America/New_York\nholidays: [2026-13-01]\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
+         "opscadence.yaml:2:12: expected a holiday as a date YYYY-MM-DD, got \"2026-13-01\""),
+        ("timezone: America/New_York\ntargets:\n  ops-chat:\n    kind: telegram\n    url: ${env:TEST_SLACK_URL}\n",
+         "opscadence.yaml:4:11: unknown target kind 'telegram' (expected slack, discord, msteams, googlechat, mattermost, generic)"),
+        ("timezone: Nowhere/City\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
+         "opscadence.yaml:1:11: unknown time zone \"Nowhere/City\" (expected an IANA name such as America/New_York)"),
+        ("timzone: America/New_York\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
+         "opscadence.yaml:1:1: unknown key 'timzone' in opscadence.yaml (expected one of: timezone, state, output, holidays, weekend, targets, network, delivery, kpis)"),
+    ])
+    func configurationErrors(config: String, expected: String) {
+        let found = issues(config: config, playbooks: ["p.yaml": validPlaybook])
+        #expect(found.first == expected, "\(found)")
+    }
+}
