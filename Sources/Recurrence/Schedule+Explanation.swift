@@ -171,7 +171,8 @@ extension RecurrenceRule {
             text += " on " + (days == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] ? "weekdays" : days.joined(separator: ", "))
         }
         if !bySetPos.isEmpty {
-            text += ", taking position " + bySetPos.map { $0 == -1 ? "last" : String($0) }.joined(separator: ", ") + " of each \(unit)"
+            let positions = bySetPos.map { $0 == 1 ? "the first" : $0 == -1 ? "the last" : $0 > 0 ? "number \($0)" : "number \(-$0) from the end" }
+            text += " (\(positions.joined(separator: " and ")) of them in each \(unit))"
         }
         if !byHour.isEmpty || !byMinute.isEmpty {
             let hs = byHour.isEmpty ? nil : byHour

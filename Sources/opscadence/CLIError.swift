@@ -4,7 +4,7 @@ import Recurrence
 import StateStore
 
 /// An error for the user: one line, and an exit code (2: fix your input; 1: something failed).
-struct CLIError: Error {
+struct CLIError: Error, CustomStringConvertible {
     var message: String
     var exitCode: Int32 = 2
 
@@ -12,6 +12,8 @@ struct CLIError: Error {
         self.message = message
         self.exitCode = exitCode
     }
+
+    var description: String { message }
 
     /// Our library errors, as the CLI reports them.
     static func describe(_ error: any Error) -> CLIError? {

@@ -37,7 +37,10 @@ struct OpsCadence: AsyncParsableCommand {
                 Output.error(described.message)
                 Foundation.exit(described.exitCode)
             }
-            exit(withError: error)
+            // Help and version requests, and ExitCode from commands, keep ArgumentParser's handling.
+            if exitCode(for: error) == .success || error is ExitCode { exit(withError: error) }
+            Output.error(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+            Foundation.exit(2)
         }
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Runs the `opscadence` binary built next to the test bundle, as a real child process.
+public struct CommandRunner: Sendable {
+    /// What a run printed and how it ended.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        /// Terminated by a signal rather than exiting.
+        public var signaled: Bool
+    }
+
+    /// The `opscadence` executable: SwiftPM builds it into the same folder as the test runner.
+    public static var binary: String {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        // On Linux the runner is `<products>/<Package>PackageTests.xctest`; elsewhere it may sit deeper.
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("opscadence").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return runner.deletingLastPathComponent().appendingPathComponent("opscadence").path
+    }
+
+    public var directory: String
+    public var environment: [String: String]
+
+    /// - Parameters:
+    ///   - directory: The working directory of the child.
+    ///   - environment: Added to a minimal environment (PATH, HOME, TZ=UTC unless given).
+    public init(directory: String, environment: [String: String] = [:]) {
+        self.directory = directory
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory, "TZ": "UTC"]
+        if let tzdir = ProcessInfo.processInfo.environment["TZDIR"] { base["TZDIR"] = tzdir }
+        self.environment = base.merging(environment) { $1 }
+    }
+
+    /// Runs `opscadence arguments…` to completion (killed after `timeout` seconds).
+    @discardableResult
+    public func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+        let process = try start(arguments)
+        return try finish(process, timeout: timeout)
+    }
+
+    /// A started child whose output is collected in the background.
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        let stdout: Pipe
+        let stderr: Pipe
+        let lock = NSLock()
+        var outData = Data()
+        var errData = Data()
+
+        init(process: Process, stdout: Pipe, stderr: Pipe) {
+            self.process = process
+            self.stdout = stdout
+            self.stderr = stderr
+            stdout.fileHandleForReading.readabilityHandler = { [weak self] h in
+                let d = h.availableData
+                guard let self else { return }
+                self.lock.withLock { self.outData.append(d) }
+            }
+            stderr.fileHandleForReading.readabilityHandler = { [weak self] h in
+                let d = h.availableData
+                guard let self else { return }
+                self.lock.withLock { self.errData.append(d) }
+            }
+        }
+
+        /// Output so far.
+        public var currentStdout: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
+        public var currentStderr: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
+
+        public var pid: Int32 { process.processIdentifier }
+
+        /// Sends a signal (SIGTERM, SIGKILL, SIGHUP …).
+        public func signal(_ value: Int32) { kill(process.processIdentifier, value) }
+    }
+
+    /// Starts `opscadence arguments…` without waiting.
+    public func start(_ arguments: [String]) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let running = Running(process: process, stdout: out, stderr: err)
+        try process.run()
+        return running
+    }
+
+    /// Waits for a started child (killing it after `timeout`) and collects its output.
+    public func finish(_ running: Running, timeout: TimeInterval = 60) throws -> Result {
+        let deadline = Date().addingTimeInterval(timeout)
+        while running.process.isRunning {
+            if Date() > deadline {
+                running.signal(SIGKILL)
+                break
+            }
+            usleep(2_000)
+        }
+        running.process.waitUntilExit()
+        running.stdout.fileHandleForReading.readabilityHandler = nil
+        running.stderr.fileHandleForReading.readabilityHandler = nil
+        let restOut = running.stdout.fileHandleForReading.readDataToEndOfFile()
+        let restErr = running.stderr.fileHandleForReading.readDataToEndOfFile()
+        running.lock.withLock {
+            running.outData.append(restOut)
+            running.errData.append(restErr)
+        }
+        return Result(
+            status: running.process.terminationStatus, stdout: running.currentStdout, stderr: running.currentStderr,
+            signaled: running.process.terminationReason == .uncaughtSignal)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+@Suite struct NextCommandTests {
+    let runner = CommandRunner(directory: FileManager.default.temporaryDirectory.path)
+
+    @Test func jsonIsAnArrayOfRFC3339InTheZonesOffset() throws {
+        let r = try runner.run(["next", "--cron", "0 9 * * 1", "--tz", "America/New_York", "--after", "2026-03-01T00:00:00Z", "--count", "3", "--format", "json"])
+        #expect(r.status == 0)
+        #expect(try r.json() as? [String] == ["2026-03-02T09:00:00-05:00", "2026-03-09T09:00:00-04:00", "2026-03-16T09:00:00-04:00"])
+    }
+
+    @Test func everyFormAndDtstart() throws {
+        let every = try runner.run(["next", "--every", "every 2 weeks on friday at 15:00 starting 2026-12-04", "--tz", "Europe/London", "--after", "2026-11-01T00:00:00Z", "--count", "2", "--format", "json"])
+        #expect(try every.json() as? [String] == ["2026-12-04T15:00:00+00:00", "2026-12-18T15:00:00+00:00"])
+        let rrule = try runner.run(["next", "--rrule", "FREQ=DAILY;COUNT=3", "--dtstart", "2026-03-07T02:30", "--tz", "America/New_York", "--after", "2026-01-01T00:00:00Z", "--format", "json"])
+        #expect(try rrule.json() as? [String] == ["2026-03-07T02:30:00-05:00", "2026-03-08T03:30:00-04:00", "2026-03-09T02:30:00-04:00"])
+        let empty = try runner.run(["next", "--cron", "@daily", "--count", "0", "--format", "json"])
+        #expect(empty.stdout == "[]\n")
+    }
+
+    @Test func defaultsToTheSystemZoneFromTZ() throws {
+        let r = try CommandRunner(directory: runner.directory, environment: ["TZ": "Asia/Kathmandu"])
+            .run(["next", "--cron", "0 9 * * *", "--after", "2026-06-01T00:00:00Z", "--count", "1", "--format", "json"])
+        #expect(try r.json() as? [String] == ["2026-06-01T09:00:00+05:45"])
+    }
+
+    @Test(arguments: [
+        (["next", "--cron", "0 0 32 * *"], "error: cron field 3 (day of month): 32 is out of range 1-31"),
+        (["next", "--cron", "0 9 * * *", "--tz", "Mars/Base"], "error: --tz: unknown time zone \"Mars/Base\" (expected an IANA name such as America/New_York)"),
+        (["next", "--cron", "0 9 * * *", "--after", "yesterday"], "error: --after: expected an RFC 3339 instant such as 2026-03-08T06:00:00Z or 2026-03-08T01:00:00-05:00, got \"yesterday\""),
+        (["next", "--rrule", "FREQ=DAILY;BYSECOND=30"], "error: RRULE part BYSECOND: only 0 is supported (occurrences fall on whole minutes)"),
+        (["next", "--every", "fortnightly"], "error: unknown cadence phrase \"fortnightly\""),
+        (["next"], "error: give exactly one of --cron EXPR, --rrule RULE or --every PHRASE"),
+        (["next", "--cron", "@daily", "--every", "daily at 09:00"], "error: give exactly one of --cron EXPR, --rrule RULE or --every PHRASE"),
+        (["next", "--cron", "0 0 30 2 *"], "error: cron expression \"0 0 30 2 *\" can never fire: no date matches its day and month fields"),
+        (["next", "--rrule", "FREQ=DAILY", "--dtstart", "tomorrow"], "error: --dtstart: expected a local date-time YYYY-MM-DDTHH:MM[:SS], got \"tomorrow\""),
+    ])
+    func badInputIsOneLineAndExitsNonZero(arguments: [String], message: String) throws {
+        let r = try runner.run(arguments)
+        #expect(r.status != 0)
+        #expect(r.stdout.isEmpty)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix(message), "\(r.stderr)")
+    }
+
+    @Test func streamsInsteadOfBuildingEverythingFirst() throws {
+        // A count this large would take minutes and gigabytes if built first; output must flow at once.
+        let running = try runner.start(["next", "--cron", "* * * * *", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z", "--count", "2000000000", "--format", "json"])
+        let deadline = Date().addingTimeInterval(30)
+        while running.currentStdout.utf8.count < 1_000_000, Date() < deadline, running.process.isRunning { usleep(5_000) }
+        let stillRunning = running.process.isRunning
+        running.signal(SIGKILL)
+        let result = try runner.finish(running)
+        #expect(stillRunning)
+        #expect(result.stdout.hasPrefix("[\n  \"2026-01-01T00:01:00+00:00\",\n  \"2026-01-01T00:02:00+00:00\""))
+    }
+
+    @Test func explainSaysWhichDayRuleApplies() throws {
+        let or = try runner.run(["explain", "30 4 1,15 * 5", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z"])
+        #expect(or.status == 0)
+        #expect(or.stdout.contains("a day matches if EITHER matches"))
+        #expect(or.stdout.contains("2026-01-02T04:30:00+00:00"))
+        let and = try runner.run(["explain", "0 9 */2 * 1", "--tz", "UTC", "--after", "2026-01-01T00:00:00Z", "--format", "json"])
+        let object = try #require(try and.json() as? [String: Any])
+        #expect((object["next"] as? [String])?.first == "2026-01-05T09:00:00+00:00")
+        #expect((object["explanation"] as? [String])?.contains { $0.contains("both fields must match (AND)") } == true)
+        let phrase = try runner.run(["explain", "monthly on the last business day at 16:00", "--tz", "America/New_York", "--after", "2026-01-01T00:00:00Z"])
+        #expect(phrase.stdout.contains("Compiled to RRULE: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=16;BYMINUTE=0;BYSETPOS=-1"))
+    }
+}
