@@ -43,6 +43,7 @@ let package = Package(
         // Pure: the operations maturity model (data file embedded in the binary) and its rules.
         .target(
             name: "MaturityModel",
+            dependencies: ["Recurrence"],
             resources: [.embedInCode("Resources/maturity-model.json")],
             swiftSettings: swiftSettings
         ),

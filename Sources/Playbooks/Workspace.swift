@@ -1,4 +1,5 @@
 import Foundation
+import MaturityModel
 import Recurrence
 import Yams
 
@@ -20,10 +21,7 @@ public struct Workspace: Sendable {
     public static let playbooksFolder = "playbooks"
 
     /// The KPI keys every workspace knows without declaring them (the maturity model's defaults).
-    public static let defaultKPIKeys: Set<String> = [
-        "order_accuracy", "forecast_mape", "stockout_rate", "fulfillment_error_rate", "manual_hours_per_week",
-        "time_to_decision_hours", "cost_per_order",
-    ]
+    public static var defaultKPIKeys: Set<String> { Set(MaturityModel.standard.kpis.map(\.key)) }
 
     /// Reads and validates a workspace.
     ///

@@ -1,0 +1,203 @@
+/// A KPI with its targets: green at or better than `green`, red worse than `red`, amber between.
+public struct KPIDefinition: Hashable, Codable, Sendable {
+    public var key: String
+    public var title: String
+    public var unit: String
+    public var higherIsBetter: Bool
+    public var green: Double?
+    public var red: Double?
+    /// What a value says about the maturity stage, highest stage first.
+    public var evidence: [StageThreshold]
+    /// Where the numbers come from in the model.
+    public var source: String?
+
+    public init(
+        key: String, title: String, unit: String, higherIsBetter: Bool, green: Double?, red: Double?,
+        evidence: [StageThreshold] = [], source: String? = nil
+    ) {
+        self.key = key
+        self.title = title
+        self.unit = unit
+        self.higherIsBetter = higherIsBetter
+        self.green = green
+        self.red = red
+        self.evidence = evidence
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, title, unit, higherIsBetter = "higher_is_better", green, red, evidence, source
+    }
+
+    /// A bound on a KPI value that evidences a stage.
+    public struct StageThreshold: Hashable, Codable, Sendable {
+        public var stage: Int
+        public var above: Double?
+        public var below: Double?
+        public var atLeast: Double?
+        public var atMost: Double?
+
+        enum CodingKeys: String, CodingKey { case stage, above, below, atLeast = "at_least", atMost = "at_most" }
+
+        func contains(_ value: Double) -> Bool {
+            if let above, !(value > above) { return false }
+            if let below, !(value < below) { return false }
+            if let atLeast, !(value >= atLeast) { return false }
+            if let atMost, !(value <= atMost) { return false }
+            return true
+        }
+    }
+
+    /// Green, amber or red against the team's targets.
+    public func status(of value: Double) -> KPIStatus {
+        guard let green, let red else { return .noTarget }
+        if higherIsBetter {
+            if value >= green { return .green }
+            if value < red { return .red }
+        } else {
+            if value <= green { return .green }
+            if value > red { return .red }
+        }
+        return .amber
+    }
+
+    /// The maturity stage a value is evidence of (stockout 2.4% is Stage 3: below 3%).
+    public func evidencedStage(for value: Double) -> Stage? {
+        evidence.first { $0.contains(value) }.flatMap { Stage($0.stage) }
+    }
+
+    /// `99.5 %`, `2.4 %`, `$4.20`, `12 h`.
+    public func format(_ value: Double) -> String {
+        let number = KPIDefinition.trim(value)
+        switch unit {
+        case "%": return "\(number)%"
+        case "$", "€", "£": return "\(unit)\(number)"
+        case "": return number
+        default: return "\(number) \(unit)"
+        }
+    }
+
+    /// The target as text: `≥ 99.5%`, `≤ 3%`, or `no target`.
+    public var targetText: String {
+        guard let green else { return "no target" }
+        return (higherIsBetter ? "≥ " : "≤ ") + format(green)
+    }
+
+    static func trim(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        var text = String(format2: value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    /// Applies a workspace's overrides to the defaults and adds the team's own KPIs.
+    public static func merged(defaults: [KPIDefinition], overrides: [KPIOverride]) -> [KPIDefinition] {
+        var result = defaults
+        for o in overrides {
+            if let index = result.firstIndex(where: { $0.key == o.key }) {
+                if let t = o.title { result[index].title = t }
+                if let u = o.unit { result[index].unit = u }
+                if let h = o.higherIsBetter { result[index].higherIsBetter = h }
+                if let g = o.green { result[index].green = g }
+                if let r = o.red { result[index].red = r }
+            } else {
+                result.append(
+                    KPIDefinition(
+                        key: o.key, title: o.title ?? o.key, unit: o.unit ?? "", higherIsBetter: o.higherIsBetter ?? true, green: o.green,
+                        red: o.red))
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    /// Up to four decimals, without Foundation's locale-dependent formatters.
+    init(format2 value: Double) {
+        let scaled = (value * 10_000).rounded()
+        let sign = scaled < 0 ? "-" : ""
+        let magnitude = Int(abs(scaled))
+        let fraction = magnitude % 10_000
+        let digits = String(fraction)
+        self = "\(sign)\(magnitude / 10_000)." + String(repeating: "0", count: 4 - digits.count) + digits
+    }
+}
+
+/// A workspace's change to a KPI: new thresholds for a default, or a whole new KPI.
+public struct KPIOverride: Hashable, Sendable {
+    public var key: String
+    public var title: String?
+    public var unit: String?
+    public var higherIsBetter: Bool?
+    public var green: Double?
+    public var red: Double?
+
+    public init(key: String, title: String? = nil, unit: String? = nil, higherIsBetter: Bool? = nil, green: Double? = nil, red: Double? = nil) {
+        self.key = key
+        self.title = title
+        self.unit = unit
+        self.higherIsBetter = higherIsBetter
+        self.green = green
+        self.red = red
+    }
+}
+
+/// A KPI value's status.
+public enum KPIStatus: String, Codable, Sendable {
+    case green, amber, red
+    case noTarget = "no target"
+}
+
+/// The recent history of one KPI.
+public struct KPITrend: Sendable {
+    public enum Direction: String, Codable, Sendable {
+        case improving, worsening, flat, unknown
+    }
+
+    public var latest: (date: String, value: Double)?
+    public var direction: Direction
+    /// The latest value is red and the one before it was not: worth an alert of its own.
+    public var crossedIntoRed: Bool
+
+    /// - Parameters:
+    ///   - points: `(YYYY-MM-DD, value)` sorted by date.
+    public init(points: [(date: String, value: Double)], definition: KPIDefinition) {
+        latest = points.last
+        guard let last = points.last else {
+            direction = .unknown
+            crossedIntoRed = false
+            return
+        }
+        // Compare with the value about four weeks earlier, or the earliest one within 28 days.
+        let cutoff = KPITrend.day(last.date) - 28
+        let base = points.last { KPITrend.day($0.date) <= cutoff } ?? points.first { KPITrend.day($0.date) >= cutoff }
+        if let base, base.date != last.date {
+            let change = last.value - base.value
+            let tolerance = max(abs(base.value) * 0.001, 1e-9)
+            if abs(change) <= tolerance {
+                direction = .flat
+            } else {
+                direction = (change > 0) == definition.higherIsBetter ? .improving : .worsening
+            }
+        } else {
+            direction = .unknown
+        }
+        if points.count >= 2 {
+            crossedIntoRed = definition.status(of: last.value) == .red && definition.status(of: points[points.count - 2].value) != .red
+        } else {
+            crossedIntoRed = definition.status(of: last.value) == .red
+        }
+    }
+
+    /// Days since 1970 of a `YYYY-MM-DD` date.
+    static func day(_ text: String) -> Int {
+        let p = text.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3 else { return 0 }
+        let y = p[1] <= 2 ? p[0] - 1 : p[0]
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (p[1] > 2 ? p[1] - 3 : p[1] + 9) + 2) / 5 + p[2] - 1
+        return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+    }
+}

@@ -1,0 +1,95 @@
+/// A calendar quarter such as `2026-Q4`.
+public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int
+    /// 1 to 4.
+    public let quarter: Int
+
+    public init?(year: Int, quarter: Int) {
+        guard (1...4).contains(quarter), (1...9999).contains(year) else { return nil }
+        self.year = year
+        self.quarter = quarter
+    }
+
+    /// Parses `2026-Q4` (case-insensitive `q`).
+    public init(parsing text: String) throws(MaturityError) {
+        let parts = text.uppercased().split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
+            let q = Int(parts[1].dropFirst()), let value = Quarter(year: y, quarter: q)
+        else {
+            throw MaturityError("expected a quarter YYYY-Qn, e.g. 2026-Q4, got \"\(text)\"")
+        }
+        self = value
+    }
+
+    /// The quarter containing a month.
+    public static func containing(year: Int, month: Int) -> Quarter {
+        Quarter(year: year, quarter: (month - 1) / 3 + 1)!
+    }
+
+    public var previous: Quarter { quarter == 1 ? Quarter(year: year - 1, quarter: 4)! : Quarter(year: year, quarter: quarter - 1)! }
+    public var next: Quarter { quarter == 4 ? Quarter(year: year + 1, quarter: 1)! : Quarter(year: year, quarter: quarter + 1)! }
+
+    public var description: String { "\(year)-Q\(quarter)" }
+
+    public static func < (lhs: Quarter, rhs: Quarter) -> Bool { (lhs.year, lhs.quarter) < (rhs.year, rhs.quarter) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try Quarter(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// A calendar month such as `2027-01`.
+public struct YearMonth: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+
+    public init?(year: Int, month: Int) {
+        guard (1...12).contains(month), (1...9999).contains(year) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses `2027-01`.
+    public init(parsing text: String) throws(MaturityError) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
+            let value = YearMonth(year: y, month: m)
+        else { throw MaturityError("expected a month YYYY-MM, e.g. 2027-01, got \"\(text)\"") }
+        self = value
+    }
+
+    public func adding(months: Int) -> YearMonth {
+        let index = year * 12 + (month - 1) + months
+        return YearMonth(year: index / 12, month: index % 12 + 1)!
+    }
+
+    /// The month's last day, `YYYY-MM-DD`.
+    public var lastDay: String {
+        let days = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return description + "-\(days)"
+    }
+
+    public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+
+    public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { self = try YearMonth(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
