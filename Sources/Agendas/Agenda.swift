@@ -108,6 +108,17 @@ public struct ScorecardRow: Codable, Sendable {
     /// `Stage 3 (Optimized)` or empty.
     public var stage: String
     public var isRed: Bool
+
+    public init(key: String, title: String, latest: String, target: String, trend: String, status: String, stage: String, isRed: Bool) {
+        self.key = key
+        self.title = title
+        self.latest = latest
+        self.target = target
+        self.trend = trend
+        self.status = status
+        self.stage = stage
+        self.isRed = isRed
+    }
 }
 
 /// The self-assessment form with last quarter's scores.
@@ -117,11 +128,25 @@ public struct AssessmentBlock: Codable, Sendable {
         public var key: String
         public var previous: String
         public var descriptions: [String]
+
+        public init(dimension: String, key: String, previous: String, descriptions: [String]) {
+            self.dimension = dimension
+            self.key = key
+            self.previous = previous
+            self.descriptions = descriptions
+        }
     }
     public var lastQuarter: String?
     public var rows: [Row]
     public var overall: String?
     public var flatWarning: String?
+
+    public init(lastQuarter: String?, rows: [Row], overall: String?, flatWarning: String?) {
+        self.lastQuarter = lastQuarter
+        self.rows = rows
+        self.overall = overall
+        self.flatWarning = flatWarning
+    }
 }
 
 /// The roadmap for the current bottleneck.
@@ -129,6 +154,12 @@ public struct RoadmapBlock: Codable, Sendable {
     public var heading: String
     public var items: [String]
     public var advice: String
+
+    public init(heading: String, items: [String], advice: String) {
+        self.heading = heading
+        self.items = items
+        self.advice = advice
+    }
 }
 
 /// Progress of the transformation plan.
@@ -139,6 +170,16 @@ public struct PlanBlock: Codable, Sendable {
         public var done: Int
         public var total: Int
         public var open: [String]
+
+        public init(name: String, months: String, done: Int, total: Int, open: [String]) {
+            self.name = name
+            self.months = months
+            self.done = done
+            self.total = total
+            self.open = open
+        }
     }
     public var phases: [Phase]
+
+    public init(phases: [Phase]) { self.phases = phases }
 }

@@ -1,4 +1,5 @@
 import Agendas
+import MaturityModel
 import Playbooks
 import Recurrence
 import StateStore
@@ -15,12 +16,12 @@ public struct AgendaSource: Sendable {
 
     /// The data an occurrence's agenda shows, read from the state (empty when there is none yet).
     public func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
-        guard let store else { return AgendaData(insights: try insights(now: now)) }
+        guard let store else { return AgendaData() }
         let needsActions = playbook.agenda.contains(where: \.carryOver)
         return AgendaData(
             openActions: needsActions ? try store.actions(playbook: playbook.id) : [],
             checklistMarks: try store.checklistMarks(playbook: playbook.id, scheduledAt: instant),
-            insights: try insights(now: now))
+            insights: try insights(for: playbook))
     }
 
     /// The agenda of one occurrence.
@@ -28,7 +29,111 @@ public struct AgendaSource: Sendable {
         AgendaBuilder(playbook: playbook).build(start: instant, data: try data(for: playbook, at: instant, now: now), now: now)
     }
 
-    func insights(now: Int64) throws(StateError) -> AgendaInsights {
-        AgendaInsights()
+    /// Scorecards, red KPIs, assessment, roadmap and plan progress, read only for what the
+    /// playbook's sections show.
+    func insights(for playbook: Playbook) throws(StateError) -> AgendaInsights {
+        guard let store else { return AgendaInsights() }
+        var insights = AgendaInsights()
+        let sections = playbook.agenda
+        let wantsKPIs = sections.contains { !$0.kpis.isEmpty || $0.show.contains(.redKPIs) }
+        if wantsKPIs {
+            let scorecard = try Scorecard.rows(definitions: workspace.kpiDefinitions, values: store.kpiValues())
+            insights.scorecard = Dictionary(uniqueKeysWithValues: scorecard.map { ($0.key, $0) })
+            insights.redKPIs = scorecard.filter(\.isRed)
+        }
+        if sections.contains(where: { $0.show.contains(.assessment) || $0.show.contains(.roadmap) }) {
+            let history = try Assessments.load(from: store)
+            let model = MaturityModel.standard
+            if let latest = history.last {
+                let result = AssessmentResult(assessment: latest, history: history)
+                insights.assessment = AssessmentBlock(
+                    lastQuarter: latest.quarter.description,
+                    rows: MaturityDimension.allCases.map { d in
+                        AssessmentBlock.Row(
+                            dimension: d.title, key: d.rawValue, previous: "\(latest.scores[d])",
+                            descriptions: (1...5).map { "\($0): " + model.characteristics(of: d, at: Stage($0)!) })
+                    },
+                    overall: "Overall: Stage \(result.stage) (\(result.stageName)); bottleneck: \(result.bottlenecks.map(\.title).joined(separator: ", ")).",
+                    flatWarning: result.flatWarningText)
+                let next = Stage(result.stage)?.next
+                insights.roadmap = RoadmapBlock(
+                    heading: next.map { "Stage \(result.stage) → \($0.number) priorities (bottleneck first)" } ?? "Stage 5: no next stage",
+                    items: result.roadmap.map(\.text), advice: result.advice)
+            } else {
+                insights.assessment = AssessmentBlock(
+                    lastQuarter: nil,
+                    rows: MaturityDimension.allCases.map { d in
+                        AssessmentBlock.Row(
+                            dimension: d.title, key: d.rawValue, previous: "—",
+                            descriptions: (1...5).map { "\($0): " + model.characteristics(of: d, at: Stage($0)!) })
+                    }, overall: "No assessment yet: score each dimension 1-5 with `opscadence assess`.", flatWarning: nil)
+                insights.roadmap = RoadmapBlock(
+                    heading: "Roadmap", items: [], advice: "Record an assessment (`opscadence assess`) to get the roadmap for your bottleneck.")
+            }
+        }
+        if sections.contains(where: { $0.show.contains(.plan) }), let plan = try PlanState.load(from: store) {
+            let done = Set(try store.planItems().filter(\.isDone).compactMap(\.planItem))
+            insights.plan = PlanBlock(
+                phases: plan.progress(done: done).map { PlanBlock.Phase(name: $0.name, months: $0.months, done: $0.done, total: $0.total, open: $0.open) })
+        }
+        return insights
+    }
+}
+
+/// Scorecard rows from KPI definitions and recorded values.
+public enum Scorecard {
+    public static func rows(definitions: [KPIDefinition], values: [KPIValue]) -> [ScorecardRow] {
+        let byKPI = Dictionary(grouping: values, by: \.kpi)
+        return definitions.map { kpi in
+            let points = (byKPI[kpi.key] ?? []).sorted { $0.measuredOn < $1.measuredOn }.map { (date: $0.measuredOn, value: $0.value) }
+            let trend = KPITrend(points: points, definition: kpi)
+            guard let latest = trend.latest else {
+                return ScorecardRow(
+                    key: kpi.key, title: kpi.title, latest: "—", target: kpi.targetText, trend: "—", status: "no data", stage: "",
+                    isRed: false)
+            }
+            let status = kpi.status(of: latest.value)
+            let arrow: String
+            switch trend.direction {
+            case .improving: arrow = "improving"
+            case .worsening: arrow = "worsening"
+            case .flat: arrow = "flat"
+            case .unknown: arrow = "—"
+            }
+            return ScorecardRow(
+                key: kpi.key, title: kpi.title, latest: "\(kpi.format(latest.value)) (\(latest.date))", target: kpi.targetText,
+                trend: arrow, status: status.rawValue, stage: kpi.evidencedStage(for: latest.value).map(\.description) ?? "",
+                isRed: status == .red)
+        }
+    }
+}
+
+/// Assessments as the model sees them.
+public enum Assessments {
+    public static func load(from store: StateStore) throws(StateError) -> [Assessment] {
+        try store.assessments().compactMap { record in
+            guard let quarter = try? Quarter(parsing: record.quarter) else { return nil }
+            let scores = Scores(
+                inventory: record.inventory, fulfillment: record.fulfillment, planning: record.planning, reporting: record.reporting,
+                governance: record.governance)
+            var notes: [MaturityDimension: String] = [:]
+            for (key, value) in record.notesByDimension { if let d = MaturityDimension(rawValue: key) { notes[d] = value } }
+            return try? Assessment(quarter: quarter, scores: scores, notes: notes)
+        }.sorted { $0.quarter < $1.quarter }
+    }
+}
+
+/// The stored transformation plan, rebuilt from its start month and assessment.
+public enum PlanState {
+    public static func load(from store: StateStore) throws(StateError) -> TransformationPlan? {
+        guard let stored = try store.plan(), let start = try? YearMonth(parsing: stored.startMonth) else { return nil }
+        var result: AssessmentResult?
+        if let quarterText = stored.assessmentQuarter, let quarter = try? Quarter(parsing: quarterText) {
+            let history = try Assessments.load(from: store)
+            if let assessment = history.first(where: { $0.quarter == quarter }) {
+                result = AssessmentResult(assessment: assessment, history: history)
+            }
+        }
+        return TransformationPlan.build(start: start, assessment: result)
     }
 }

@@ -14,7 +14,7 @@ public struct Scores: Hashable, Codable, Sendable {
         self.governance = governance
     }
 
-    public subscript(_ dimension: Dimension) -> Int {
+    public subscript(_ dimension: MaturityDimension) -> Int {
         get {
             switch dimension {
             case .inventory: return inventory
@@ -35,21 +35,21 @@ public struct Scores: Hashable, Codable, Sendable {
         }
     }
 
-    public var sum: Int { Dimension.allCases.reduce(0) { $0 + self[$1] } }
+    public var sum: Int { MaturityDimension.allCases.reduce(0) { $0 + self[$1] } }
 }
 
 /// One quarter's self-assessment.
 public struct Assessment: Hashable, Sendable {
     public var quarter: Quarter
     public var scores: Scores
-    public var notes: [Dimension: String]
+    public var notes: [MaturityDimension: String]
 
     /// Validates the scores: whole numbers 1 to 5.
     ///
     /// - Throws: ``MaturityError`` naming the dimension, e.g.
     ///   `score for fulfillment: 6 is out of range 1-5 (whole numbers)`.
-    public init(quarter: Quarter, scores: Scores, notes: [Dimension: String] = [:]) throws(MaturityError) {
-        for dimension in Dimension.allCases where !(1...5).contains(scores[dimension]) {
+    public init(quarter: Quarter, scores: Scores, notes: [MaturityDimension: String] = [:]) throws(MaturityError) {
+        for dimension in MaturityDimension.allCases where !(1...5).contains(scores[dimension]) {
             throw MaturityError("score for \(dimension.rawValue): \(scores[dimension]) is out of range 1-5 (whole numbers)")
         }
         self.quarter = quarter
@@ -68,7 +68,7 @@ public struct AssessmentResult: Codable, Sendable {
     public var averageStage: Int
     public var lowest: Int
     /// Every dimension at the lowest score, in model order.
-    public var bottlenecks: [Dimension]
+    public var bottlenecks: [MaturityDimension]
     /// The overall stage: the lowest dimension's, not the average's.
     public var stage: Int
     public var stageName: String
@@ -100,9 +100,9 @@ public struct AssessmentResult: Codable, Sendable {
         // From the integer sum, so 2.0 is exactly Stage 2 and 1.96 is Stage 1.
         averageStage = min(5, max(1, sum / 5))
         let given = assessment.scores
-        let minimum = Dimension.allCases.map { given[$0] }.min()!
+        let minimum = MaturityDimension.allCases.map { given[$0] }.min()!
         lowest = minimum
-        bottlenecks = Dimension.allCases.filter { given[$0] == minimum }
+        bottlenecks = MaturityDimension.allCases.filter { given[$0] == minimum }
         stage = minimum
         stageName = Stage(minimum)!.name
         notes = Dictionary(uniqueKeysWithValues: assessment.notes.map { ($0.key.rawValue, $0.value) })
@@ -111,11 +111,11 @@ public struct AssessmentResult: Codable, Sendable {
         if let previous = earlier.last {
             previousQuarter = previous.quarter
             var diff: [String: Int] = [:]
-            for d in Dimension.allCases { diff[d.rawValue] = given[d] - previous.scores[d] }
+            for d in MaturityDimension.allCases { diff[d.rawValue] = given[d] - previous.scores[d] }
             changes = diff
         }
         // A quarter is flat when no dimension rose against the quarter before it.
-        func isFlat(_ current: Scores, _ before: Scores) -> Bool { !Dimension.allCases.contains { current[$0] > before[$0] } }
+        func isFlat(_ current: Scores, _ before: Scores) -> Bool { !MaturityDimension.allCases.contains { current[$0] > before[$0] } }
         if earlier.count >= 2 {
             let previous = earlier[earlier.count - 1]
             let beforePrevious = earlier[earlier.count - 2]
@@ -125,7 +125,7 @@ public struct AssessmentResult: Codable, Sendable {
         }
         flatWarningText = flatWarning ? model.flatWarning : nil
 
-        let bottleneckSet = Set(Dimension.allCases.filter { given[$0] == minimum })
+        let bottleneckSet = Set(MaturityDimension.allCases.filter { given[$0] == minimum })
         let items = model.roadmap(from: Stage(minimum)!)
         roadmap = items.filter { !bottleneckSet.isDisjoint(with: $0.dimensions) } + items.filter { bottleneckSet.isDisjoint(with: $0.dimensions) }
         advice = roadmap.isEmpty ? "Stage 5 is the top of the model: keep assessing every quarter and protect what compounds." : model.advice

@@ -33,7 +33,7 @@ public enum RadarChart {
         let cx = 300.0
         let cy = 225.0
         let radius = 150.0
-        let dims = Dimension.allCases
+        let dims = MaturityDimension.allCases
         func point(_ index: Int, _ value: Double) -> (Double, Double) {
             let angle = -Double.pi / 2 + Double(index) * 2 * Double.pi / Double(dims.count)
             return (cx + cos(angle) * radius * value / 5, cy + sin(angle) * radius * value / 5)
@@ -106,7 +106,7 @@ public enum LineChart {
         for (i, q) in quarters.enumerated() {
             svg += "<text class=\"quarter\" x=\"\(SVG.number(x(i)))\" y=\"\(SVG.number(top + plotHeight + 22))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#4a5468\">\(q)</text>\n"
         }
-        for (d, dimension) in Dimension.allCases.enumerated() {
+        for (d, dimension) in MaturityDimension.allCases.enumerated() {
             let color = SVG.colors[d]
             // Spread overlapping lines a little so equal scores stay visible.
             let shift = Double(d - 2) * 2.0

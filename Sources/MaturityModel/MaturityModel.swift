@@ -80,11 +80,11 @@ public struct MaturityModel: Sendable, Decodable {
     }
 
     /// What `dimension` looks like at `stage`.
-    public func characteristics(of dimension: Dimension, at stage: Stage) -> String {
+    public func characteristics(of dimension: MaturityDimension, at stage: Stage) -> String {
         dimensions.first { $0.key == dimension.rawValue }?.characteristics[stage.number - 1] ?? ""
     }
 
-    public func info(for dimension: Dimension) -> DimensionInfo? { dimensions.first { $0.key == dimension.rawValue } }
+    public func info(for dimension: MaturityDimension) -> DimensionInfo? { dimensions.first { $0.key == dimension.rawValue } }
 
     public func info(for stage: Stage) -> StageInfo { stages[stage.number - 1] }
 
@@ -98,7 +98,7 @@ public struct MaturityModel: Sendable, Decodable {
 }
 
 /// One of the five dimensions the self-assessment scores.
-public enum Dimension: String, CaseIterable, Codable, Sendable, Comparable {
+public enum MaturityDimension: String, CaseIterable, Codable, Sendable, Comparable {
     case inventory, fulfillment, planning, reporting, governance
 
     public var title: String {
@@ -111,7 +111,7 @@ public enum Dimension: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    public static func < (lhs: Dimension, rhs: Dimension) -> Bool {
+    public static func < (lhs: MaturityDimension, rhs: MaturityDimension) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
@@ -148,9 +148,9 @@ public struct Stage: Hashable, Codable, Sendable, Comparable, CustomStringConver
 /// A roadmap priority and the dimensions it mainly moves.
 public struct RoadmapItem: Hashable, Codable, Sendable {
     public var text: String
-    public var dimensions: [Dimension]
+    public var dimensions: [MaturityDimension]
 
-    public init(text: String, dimensions: [Dimension]) {
+    public init(text: String, dimensions: [MaturityDimension]) {
         self.text = text
         self.dimensions = dimensions
     }

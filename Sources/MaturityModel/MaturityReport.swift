@@ -31,9 +31,9 @@ public struct MaturityReport: Sendable {
         var lines = ["# Operations maturity report", "", "## \(latest.quarter): Stage \(latest.stage) (\(latest.stageName))", ""]
         lines.append("Average \(String(format2: latest.average).prefix(4)) (Stage \(latest.averageStage) band); lowest \(latest.lowest). \(model.bottleneckRule)")
         lines.append("")
-        lines.append("| Dimension | Score | Change | Stage description |")
+        lines.append("| MaturityDimension | Score | Change | Stage description |")
         lines.append("|---|---|---|---|")
-        for d in Dimension.allCases {
+        for d in MaturityDimension.allCases {
             let change = latest.changes?[d.rawValue].map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—"
             let marker = latest.bottlenecks.contains(d) ? " ← bottleneck" : ""
             lines.append("| \(d.title)\(marker) | \(latest.scores[d]) | \(change) | \(model.characteristics(of: d, at: Stage(latest.scores[d])!)) |")
@@ -41,11 +41,11 @@ public struct MaturityReport: Sendable {
         if let warning = latest.flatWarningText { lines += ["", "> ⚠️ \(warning)"] }
         lines += ["", "## Priority roadmap" + (Stage(latest.stage)!.next.map { " to \($0)" } ?? ""), ""]
         for item in latest.roadmap { lines.append("- \(item.text)") }
-        lines += ["", latest.advice, "", "## History", "", "| Quarter | " + Dimension.allCases.map(\.title).joined(separator: " | ") + " | Stage |"]
-        lines.append("|---|" + String(repeating: "---|", count: Dimension.allCases.count + 1))
+        lines += ["", latest.advice, "", "## History", "", "| Quarter | " + MaturityDimension.allCases.map(\.title).joined(separator: " | ") + " | Stage |"]
+        lines.append("|---|" + String(repeating: "---|", count: MaturityDimension.allCases.count + 1))
         for a in history {
-            let stage = Dimension.allCases.map { a.scores[$0] }.min()!
-            lines.append("| \(a.quarter) | " + Dimension.allCases.map { String(a.scores[$0]) }.joined(separator: " | ") + " | \(stage) |")
+            let stage = MaturityDimension.allCases.map { a.scores[$0] }.min()!
+            lines.append("| \(a.quarter) | " + MaturityDimension.allCases.map { String(a.scores[$0]) }.joined(separator: " | ") + " | \(stage) |")
         }
         if let radarFile { lines += ["", "![Maturity by dimension](\(radarFile))"] }
         if let lineFile { lines += ["", "![Scores by quarter](\(lineFile))"] }
@@ -56,15 +56,15 @@ public struct MaturityReport: Sendable {
     public func html() -> String {
         let esc = SVG.escape
         var rows = ""
-        for d in Dimension.allCases {
+        for d in MaturityDimension.allCases {
             let change = latest.changes?[d.rawValue].map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—"
             let cls = latest.bottlenecks.contains(d) ? " class=\"bottleneck\"" : ""
             rows += "<tr\(cls)><td>\(esc(d.title))</td><td>\(latest.scores[d])</td><td>\(change)</td><td>\(esc(model.characteristics(of: d, at: Stage(latest.scores[d])!)))</td></tr>\n"
         }
         var historyRows = ""
         for a in history {
-            historyRows += "<tr><td>\(a.quarter)</td>" + Dimension.allCases.map { "<td>\(a.scores[$0])</td>" }.joined()
-                + "<td>\(Dimension.allCases.map { a.scores[$0] }.min()!)</td></tr>\n"
+            historyRows += "<tr><td>\(a.quarter)</td>" + MaturityDimension.allCases.map { "<td>\(a.scores[$0])</td>" }.joined()
+                + "<td>\(MaturityDimension.allCases.map { a.scores[$0] }.min()!)</td></tr>\n"
         }
         let roadmap = latest.roadmap.map { "<li>\(esc($0.text))</li>" }.joined()
         let warning = latest.flatWarningText.map { "<p class=\"warning\">\(esc($0))</p>" } ?? ""
@@ -86,7 +86,7 @@ public struct MaturityReport: Sendable {
             <h1>Operations maturity report</h1>
             <p class="stage"><strong>\(latest.quarter): Stage \(latest.stage) (\(esc(latest.stageName)))</strong> — average \(String(format2: latest.average).prefix(4)) (Stage \(latest.averageStage) band), lowest score \(latest.lowest).</p>
             <p>\(esc(model.bottleneckRule))</p>
-            <table><tr><th>Dimension</th><th>Score</th><th>Change</th><th>Where you are</th></tr>
+            <table><tr><th>MaturityDimension</th><th>Score</th><th>Change</th><th>Where you are</th></tr>
             \(rows)</table>
             \(warning)
             <h2>Priority roadmap</h2>
@@ -96,7 +96,7 @@ public struct MaturityReport: Sendable {
             <div class="charts">
             \(radarSVG)\(lineSVG)</div>
             <h2>History</h2>
-            <table><tr><th>Quarter</th>\(Dimension.allCases.map { "<th>\(esc($0.title))</th>" }.joined())<th>Stage</th></tr>
+            <table><tr><th>Quarter</th>\(MaturityDimension.allCases.map { "<th>\(esc($0.title))</th>" }.joined())<th>Stage</th></tr>
             \(historyRows)</table>
             </body>
             </html>

@@ -517,3 +517,14 @@ extension Workspace {
         configuration.targets.flatMap { [$0.url?.value, $0.signingSecret?.value].compactMap { $0 } }
     }
 }
+
+extension Workspace {
+    /// The maturity model's KPIs with the workspace's thresholds and additions applied.
+    public var kpiDefinitions: [KPIDefinition] {
+        KPIDefinition.merged(
+            defaults: MaturityModel.standard.kpis,
+            overrides: configuration.kpis.map {
+                KPIOverride(key: $0.key, title: $0.title, unit: $0.unit, higherIsBetter: $0.higherIsBetter, green: $0.green, red: $0.red)
+            })
+    }
+}

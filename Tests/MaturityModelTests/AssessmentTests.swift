@@ -123,8 +123,8 @@ func assessment(_ quarter: String, _ v: [Int]) throws -> Assessment {
 
     @Test func everyStageDescribesEveryDimension() {
         #expect(model.stages.map(\.name) == ["Reactive", "Controlled", "Optimized", "Predictive", "Adaptive"])
-        #expect(model.dimensions.map(\.key) == Dimension.allCases.map(\.rawValue))
-        for d in Dimension.allCases {
+        #expect(model.dimensions.map(\.key) == MaturityDimension.allCases.map(\.rawValue))
+        for d in MaturityDimension.allCases {
             for n in 1...5 { #expect(!model.characteristics(of: d, at: Stage(n)!).isEmpty) }
         }
         #expect(model.characteristics(of: .inventory, at: Stage(3)!) == "Automated reorder points and safety stock. Multi-channel sync. Stockout rate below 3%.")

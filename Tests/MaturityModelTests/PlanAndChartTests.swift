@@ -127,7 +127,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         #expect(parsed.all("polygon", class: "current").count == 1)
         #expect(parsed.all("polygon", class: "previous").count == 1)
         #expect(parsed.all("polygon", class: "current").first?["points"]?.split(separator: " ").count == 5)
-        for d in Dimension.allCases { #expect(parsed.texts.contains(d.title)) }
+        for d in MaturityDimension.allCases { #expect(parsed.texts.contains(d.title)) }
         #expect(parsed.texts.contains("2026-Q4") && parsed.texts.contains("2026-Q3"))
         let (w, h) = parsed.viewBox
         #expect(parsed.points.allSatisfy { $0.0 >= 0 && $0.0 <= w && $0.1 >= 0 && $0.1 <= h })
@@ -144,7 +144,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         #expect(parsed.all("circle", class: "point").count == 20)
         #expect(parsed.all("polyline", class: "series").allSatisfy { $0["points"]?.split(separator: " ").count == 4 })
         for q in ["2026-Q1", "2026-Q4"] { #expect(parsed.texts.contains(q)) }
-        for d in Dimension.allCases { #expect(parsed.texts.contains(d.title)) }
+        for d in MaturityDimension.allCases { #expect(parsed.texts.contains(d.title)) }
         let (w, h) = parsed.viewBox
         #expect(parsed.points.allSatisfy { $0.0 >= 0 && $0.0 <= w && $0.1 >= 0 && $0.1 <= h })
     }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import MaturityModel
+
+extension OpsCadence {
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The maturity report: latest assessment, history by quarter, radar and line charts.",
+            discussion: """
+                HTML embeds both charts as SVG. Markdown written to a file gets the charts as SVG files beside it.
+
+                Examples:
+                  opscadence report
+                  opscadence report --format html --output maturity.html
+                  opscadence report --output reports/maturity.md      # also writes maturity-radar.svg, maturity-scores.svg
+                """)
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+
+        enum Format: String, ExpressibleByArgument { case markdown, html }
+
+        @Option(help: "markdown or html.")
+        var format: Format = .markdown
+
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE"))
+        var output: String?
+
+        func run() async throws {
+            let workspace = try workspaceOptions.load()
+            guard let store = try workspaceOptions.openStoreIfPresent(workspace) else {
+                throw CLIError("no assessment recorded yet (run `opscadence assess` first)", exitCode: 1)
+            }
+            let report: MaturityReport
+            let assessments = try Assessments.load(from: store)
+            do { report = try MaturityReport(assessments: assessments) } catch { throw CLIError(error.message, exitCode: 1) }
+            var text: String
+            switch format {
+            case .html: text = report.html()
+            case .markdown:
+                if let output {
+                    let base = ((output as NSString).deletingPathExtension as NSString).lastPathComponent
+                    let folder = (output as NSString).deletingLastPathComponent
+                    let radar = "\(base)-radar.svg"
+                    let line = "\(base)-scores.svg"
+                    try write(report.radarSVG, to: folder.isEmpty ? radar : folder + "/" + radar)
+                    try write(report.lineSVG, to: folder.isEmpty ? line : folder + "/" + line)
+                    text = report.markdown(radarFile: radar, lineFile: line)
+                } else {
+                    text = report.markdown()
+                }
+            }
+            if let output {
+                try write(text, to: output)
+                Output.line("wrote \(output)")
+            } else {
+                var writer = Output.Writer()
+                writer.append(text)
+                writer.flush()
+            }
+        }
+
+        func write(_ text: String, to path: String) throws {
+            do {
+                let folder = (path as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("--output: cannot write \(path): \(error.localizedDescription)", exitCode: 1)
+            }
+        }
+    }
+}
