@@ -42,6 +42,18 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
         self.redactor = Redactor(urls: [url], secrets: additionalSecrets)
     }
 
+    /// A request whose redactor also knows everything `extra` knows (the target's unadjusted
+    /// URL and its signing secret).
+    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redacting extra: Redactor) throws(DeliveryError) {
+        for header in headers { try header.validate() }
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.rateKey = rateKey
+        self.rateLimit = rateLimit
+        self.redactor = Redactor(urls: [url]).merging(extra)
+    }
+
     /// `POST https://host/… (123 bytes, key "ops-slack")`.
     public var description: String {
         "POST \(url) (\(body.count) bytes, key \(String(reflecting: rateKey)))"
