@@ -1,0 +1,142 @@
+import Glibc
+import Synchronization
+
+/// The thread-safe side of the delivery loop: a mailbox that callers post batches and
+/// cancellations to, an eventfd that wakes the loop thread out of `curl_multi_poll`, and the
+/// thread itself. Everything libcurl lives in ``LoopRunner`` on that thread.
+final class DeliveryLoop: Sendable {
+    /// A batch of requests and what to call, on the loop thread, with their results.
+    struct Submission: Sendable {
+        let id: UInt64
+        let requests: [WebhookRequest]
+        let submittedAt: ContinuousClock.Instant
+        let completion: @Sendable ([WebhookResult]) -> Void
+    }
+
+    /// What the loop thread takes from the mailbox on each turn.
+    struct Mail {
+        var submissions: [Submission]
+        var cancellations: Set<UInt64>
+        var shuttingDown: Bool
+    }
+
+    private struct Mailbox {
+        var submissions: [Submission] = []
+        /// Kept until the batch completes, so a cancellation that arrives before its batch is
+        /// not lost.
+        var cancellations: Set<UInt64> = []
+        var shuttingDown = false
+        var nextID: UInt64 = 1
+    }
+
+    let configuration: WebhookClient.Configuration
+    private let mailbox = Mutex(Mailbox())
+    /// A non-blocking pipe: callers write a byte to wake the loop thread out of
+    /// `curl_multi_poll`, which watches the read end. Never closed while a caller could still
+    /// write to it: it is closed in `deinit`, after the client and the thread have both let go.
+    private let wakeReadEnd: Int32
+    private let wakeWriteEnd: Int32
+    private let thread = Mutex<NativeThread?>(nil)
+    private let startupError: DeliveryLoopError?
+
+    init(configuration: WebhookClient.Configuration) {
+        self.configuration = configuration
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
+            startupError = nil
+        } else {
+            startupError = DeliveryLoopError("could not create the wake-up pipe: \(String(cString: strerror(errno)))")
+        }
+        wakeReadEnd = ends[0]
+        wakeWriteEnd = ends[1]
+    }
+
+    deinit {
+        if wakeReadEnd >= 0 { close(wakeReadEnd) }
+        if wakeWriteEnd >= 0 { close(wakeWriteEnd) }
+    }
+
+    /// A fresh batch id.
+    func makeID() -> UInt64 {
+        mailbox.withLock { box in
+            defer { box.nextID += 1 }
+            return box.nextID
+        }
+    }
+
+    /// Hands a batch to the loop thread, starting the thread on first use.
+    func submit(id: UInt64, _ requests: [WebhookRequest], completion: @escaping @Sendable ([WebhookResult]) -> Void) {
+        if let error = startupError ?? startThreadIfNeeded() {
+            completion(requests.map { _ in Self.internalFailure(error.description) })
+            return
+        }
+        let submission = Submission(id: id, requests: requests, submittedAt: .now, completion: completion)
+        mailbox.withLock { $0.submissions.append(submission) }
+        wake()
+    }
+
+    /// Asks the loop to cancel batch `id`; its unfinished requests come back as
+    /// ``TransportFailure/Code/cancelled``.
+    func cancel(id: UInt64) {
+        mailbox.withLock { _ = $0.cancellations.insert(id) }
+        wake()
+    }
+
+    /// Called by the loop thread each turn.
+    func takeMail() -> Mail {
+        mailbox.withLock { box in
+            defer { box.submissions.removeAll() }
+            return Mail(submissions: box.submissions, cancellations: box.cancellations, shuttingDown: box.shuttingDown)
+        }
+    }
+
+    /// Called by the loop thread when batch `id` is complete.
+    func forget(id: UInt64) {
+        mailbox.withLock { _ = $0.cancellations.remove(id) }
+    }
+
+    /// Stops the loop thread after cancelling whatever it still has, and waits for it.
+    func shutdown() {
+        mailbox.withLock { $0.shuttingDown = true }
+        wake()
+        guard let thread = thread.withLock({ $0 }) else { return }
+        // A client released from inside a completion would otherwise wait for itself.
+        if thread.isCurrent { thread.detach() } else { thread.join() }
+    }
+
+    /// Clears pending wake-ups; called by the loop thread after each poll.
+    func drainWakeups() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wakeReadEnd, &buffer, buffer.count) > 0 {}
+    }
+
+    var descriptorForPolling: Int32 { wakeReadEnd }
+
+    private func wake() {
+        // A full pipe already means "wake up", so a failed write loses nothing.
+        var byte: UInt8 = 1
+        _ = write(wakeWriteEnd, &byte, 1)
+    }
+
+    private func startThreadIfNeeded() -> DeliveryLoopError? {
+        thread.withLock { thread -> DeliveryLoopError? in
+            guard thread == nil else { return nil }
+            do throws(DeliveryLoopError) {
+                thread = try NativeThread { [self] in
+                    LoopRunner(loop: self).run()
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    static func internalFailure(_ message: String) -> WebhookResult {
+        .failure(TransportFailure(code: .internalError, requestMayHaveBeenSent: false, message: message))
+    }
+}

@@ -1,0 +1,268 @@
+internal import CCurl
+import Foundation
+import Glibc
+
+/// One request waiting for its turn, and the batch it belongs to.
+struct PendingJob {
+    let batch: BatchState
+    let index: Int
+    let request: WebhookRequest
+    /// Submission order across all batches; the oldest startable job goes first.
+    let sequence: UInt64
+    let interval: Duration
+}
+
+/// The results of one ``WebhookClient/send(_:)`` call as they come in.
+final class BatchState {
+    let id: UInt64
+    /// Requests whose rate limit would hold them past this instant are deferred instead.
+    let pacingDeadline: ContinuousClock.Instant
+    private var results: [WebhookResult?]
+    private var remaining: Int
+    private let completion: @Sendable ([WebhookResult]) -> Void
+
+    init(_ submission: DeliveryLoop.Submission, pacingBudget: Duration) {
+        id = submission.id
+        pacingDeadline = submission.submittedAt + pacingBudget
+        results = Array(repeating: nil, count: submission.requests.count)
+        remaining = submission.requests.count
+        completion = submission.completion
+    }
+
+    /// Records one result; returns true when that was the last one and the caller was told.
+    func record(_ result: WebhookResult, at index: Int) -> Bool {
+        guard results[index] == nil else { return false }
+        results[index] = result
+        remaining -= 1
+        guard remaining == 0 else { return false }
+        completion(results.map { $0 ?? DeliveryLoop.internalFailure("no result recorded") })
+        return true
+    }
+}
+
+/// The delivery loop's thread: owns the multi handle and every transfer, paces rate keys, and
+/// completes batches. Nothing here is touched from any other thread.
+final class LoopRunner {
+    private let loop: DeliveryLoop
+    private let configuration: WebhookClient.Configuration
+    private let clock = ContinuousClock()
+
+    private var batches: [UInt64: BatchState] = [:]
+    /// Waiting jobs per rate key, in submission order.
+    private var queues: [String: [PendingJob]] = [:]
+    /// When each rate key may start its next request.
+    private var nextStart: [String: ContinuousClock.Instant] = [:]
+    /// Start slots already promised to deferred requests, so that they are spaced too.
+    private var reservedUntil: [String: ContinuousClock.Instant] = [:]
+    private var active: [UnsafeMutableRawPointer: Transfer] = [:]
+    private var sequence: UInt64 = 0
+
+    init(loop: DeliveryLoop) {
+        self.loop = loop
+        self.configuration = loop.configuration
+    }
+
+    func run() {
+        let multi: MultiHandle
+        do {
+            multi = try MultiHandle()
+        } catch {
+            runWithoutCurl(reason: error.description)
+            return
+        }
+        while true {
+            let mail = loop.takeMail()
+            for submission in mail.submissions { accept(submission) }
+            for id in mail.cancellations where batches[id] != nil { cancel(batchID: id, multi: multi) }
+            if mail.shuttingDown {
+                for id in Array(batches.keys) { cancel(batchID: id, multi: multi) }
+                return
+            }
+
+            let wakeAt = schedule(multi: multi)
+            var finishedAny = false
+            do {
+                try multi.perform()
+                finishedAny = collectFinished(multi: multi)
+            } catch {
+                failActive(multi: multi, message: error.description)
+                finishedAny = true
+            }
+            // Freed slots may let waiting jobs start right away.
+            if finishedAny { continue }
+
+            do {
+                try multi.poll(timeoutMilliseconds: pollTimeout(until: wakeAt), wakeDescriptor: loop.descriptorForPolling)
+            } catch {
+                failActive(multi: multi, message: error.description)
+            }
+            loop.drainWakeups()
+        }
+    }
+
+    // MARK: Batches
+
+    private func accept(_ submission: DeliveryLoop.Submission) {
+        let batch = BatchState(submission, pacingBudget: configuration.pacingBudget)
+        batches[batch.id] = batch
+        for (index, request) in submission.requests.enumerated() {
+            sequence += 1
+            let limit = request.rateLimit ?? configuration.rateLimits[request.rateKey] ?? configuration.defaultRateLimit
+            let job = PendingJob(batch: batch, index: index, request: request, sequence: sequence, interval: limit.minimumInterval)
+            queues[request.rateKey, default: []].append(job)
+        }
+    }
+
+    private func complete(_ job: PendingJob, with result: WebhookResult) {
+        if job.batch.record(result, at: job.index) {
+            batches.removeValue(forKey: job.batch.id)
+            loop.forget(id: job.batch.id)
+        }
+    }
+
+    private func cancel(batchID: UInt64, multi: MultiHandle) {
+        let now = clock.now
+        for (handle, transfer) in active where transfer.job.batch.id == batchID {
+            active.removeValue(forKey: handle)
+            multi.remove(handle)
+            complete(transfer.job, with: transfer.cancelledResult(now: now))
+        }
+        for key in Array(queues.keys) {
+            let (cancelled, kept) = queues[key, default: []].partitioned { $0.batch.id == batchID }
+            queues[key] = kept.isEmpty ? nil : kept
+            for job in cancelled {
+                complete(job, with: .failure(TransportFailure(code: .cancelled, requestMayHaveBeenSent: false, message: "the send was cancelled before the request started")))
+            }
+        }
+    }
+
+    // MARK: Pacing and starting
+
+    /// Defers what the pacing budget cannot fit, starts what may start now, and returns when the
+    /// next paced job becomes startable.
+    private func schedule(multi: MultiHandle) -> ContinuousClock.Instant? {
+        let now = clock.now
+        let wallNow = Date()
+
+        for key in Array(queues.keys) {
+            guard var queue = queues[key] else { continue }
+            while let head = queue.first, let earliest = nextStart[key], earliest > head.batch.pacingDeadline {
+                let slot = max(earliest, reservedUntil[key] ?? earliest)
+                reservedUntil[key] = slot + head.interval
+                queue.removeFirst()
+                complete(head, with: .deferred(until: wallNow.addingTimeInterval((slot - now).seconds)))
+            }
+            queues[key] = queue.isEmpty ? nil : queue
+        }
+
+        while active.count < max(1, configuration.maxConcurrent) {
+            var best: (key: String, job: PendingJob)?
+            for (key, queue) in queues {
+                guard let head = queue.first else { continue }
+                if let earliest = nextStart[key], earliest > now { continue }
+                if best == nil || head.sequence < best!.job.sequence { best = (key, head) }
+            }
+            guard let (key, job) = best else { break }
+            queues[key]!.removeFirst()
+            if queues[key]!.isEmpty { queues[key] = nil }
+            nextStart[key] = now + job.interval
+            start(job, multi: multi, now: now)
+        }
+
+        var wakeAt: ContinuousClock.Instant?
+        for key in queues.keys {
+            guard let earliest = nextStart[key], earliest > now else { continue }
+            wakeAt = min(wakeAt ?? earliest, earliest)
+        }
+        return wakeAt
+    }
+
+    private func start(_ job: PendingJob, multi: MultiHandle, now: ContinuousClock.Instant) {
+        do {
+            let transfer = try Transfer(job: job, configuration: configuration, now: now)
+            do {
+                try multi.add(transfer.easy)
+            } catch {
+                complete(job, with: DeliveryLoop.internalFailure(error.description))
+                return
+            }
+            active[transfer.easy.raw] = transfer
+        } catch {
+            let failure = TransportFailure(
+                code: .internalError, requestMayHaveBeenSent: false,
+                message: "could not set up the request: \(job.request.redactor.redact(error.description))", curlError: error)
+            complete(job, with: .failure(failure))
+        }
+    }
+
+    // MARK: Finishing
+
+    private func collectFinished(multi: MultiHandle) -> Bool {
+        let finished = multi.finishedTransfers()
+        guard !finished.isEmpty else { return false }
+        let now = clock.now
+        for (handle, code) in finished {
+            guard let transfer = active.removeValue(forKey: handle) else {
+                multi.remove(handle)
+                continue
+            }
+            let result = transfer.result(for: code, now: now)
+            multi.remove(handle)
+            complete(transfer.job, with: result)
+        }
+        return true
+    }
+
+    private func failActive(multi: MultiHandle, message: String) {
+        let now = clock.now
+        for (handle, transfer) in active {
+            multi.remove(handle)
+            let pretransfer = (try? transfer.easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
+            let failure = TransportFailure(
+                code: .internalError, requestMayHaveBeenSent: pretransfer > 0, message: message, elapsed: now - transfer.startedAt)
+            complete(transfer.job, with: .failure(failure))
+        }
+        active.removeAll()
+    }
+
+    private func pollTimeout(until wakeAt: ContinuousClock.Instant?) -> Int32 {
+        // Without work, sleep until woken; the bound only guards against a lost wake-up.
+        let idleBound: Duration = active.isEmpty && queues.isEmpty ? .seconds(60) : .seconds(1)
+        guard let wakeAt else { return Int32(idleBound.wholeMilliseconds) }
+        let wait = min(max(wakeAt - clock.now, .milliseconds(1)), idleBound)
+        return Int32(wait.wholeMilliseconds)
+    }
+
+    /// libcurl could not be set up: answer every batch with that failure until shutdown.
+    private func runWithoutCurl(reason: String) {
+        while true {
+            let mail = loop.takeMail()
+            for submission in mail.submissions {
+                submission.completion(submission.requests.map { _ in DeliveryLoop.internalFailure("libcurl is unavailable: \(reason)") })
+                loop.forget(id: submission.id)
+            }
+            if mail.shuttingDown { return }
+            var descriptor = pollfd(fd: loop.descriptorForPolling, events: Int16(POLLIN), revents: 0)
+            _ = Glibc.poll(&descriptor, 1, 60_000)
+            loop.drainWakeups()
+        }
+    }
+}
+
+@available(*, unavailable, message: "The runner belongs to the delivery loop's thread.")
+extension LoopRunner: Sendable {}
+
+@available(*, unavailable, message: "A batch belongs to the delivery loop's thread.")
+extension BatchState: Sendable {}
+
+extension Array {
+    /// The elements that match, and the rest, each in their original order.
+    func partitioned(by belongsInFirst: (Element) -> Bool) -> ([Element], [Element]) {
+        var first: [Element] = []
+        var second: [Element] = []
+        for element in self {
+            if belongsInFirst(element) { first.append(element) } else { second.append(element) }
+        }
+        return (first, second)
+    }
+}

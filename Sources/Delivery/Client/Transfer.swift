@@ -1,0 +1,226 @@
+internal import CCurl
+import Foundation
+
+/// One request in flight: the easy handle, its settings, and what the callbacks collect.
+///
+/// libcurl's callbacks get an unretained pointer to the transfer; the loop keeps the transfer
+/// alive for as long as its handle is attached to the multi handle.
+final class Transfer {
+    let easy: EasyHandle
+    let job: PendingJob
+    let startedAt: ContinuousClock.Instant
+    private let maxResponseBytes: Int
+    private let policy: AddressPolicy
+
+    private var statusCode = 0
+    private var headers: [(String, String)] = []
+    private var body: [UInt8] = []
+    private var bodyWasTruncated = false
+    private var socketAttempts = 0
+    private var refusals: [AddressCategory] = []
+
+    /// Creates the easy handle and sets every option; nothing is sent until it joins a multi handle.
+    init(job: PendingJob, configuration: WebhookClient.Configuration, now: ContinuousClock.Instant) throws(CurlError) {
+        self.job = job
+        self.startedAt = now
+        self.maxResponseBytes = max(0, configuration.maxResponseBytes)
+        self.policy = AddressPolicy(denyPrivateNetworks: configuration.denyPrivateNetworks)
+        self.easy = try EasyHandle()
+        try configure(configuration)
+    }
+
+    private func configure(_ configuration: WebhookClient.Configuration) throws(CurlError) {
+        let request = job.request
+        try easy.set(CURLOPT_URL, request.url.revealedString)
+        // Timeouts without SIGALRM; safe with threads (libcurl here resolves asynchronously).
+        try easy.set(CURLOPT_NOSIGNAL, true)
+        try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // A 3xx is a failure, never followed: following would turn the POST into a GET and could
+        // aim at an internal address.
+        try easy.set(CURLOPT_FOLLOWLOCATION, false)
+        try easy.set(CURLOPT_SSL_VERIFYPEER, true)
+        try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        // No proxy from the environment: the address policy must see the real destination.
+        try easy.set(CURLOPT_PROXY, "")
+        // A fresh connection per request: on a reused connection that dies, libcurl silently
+        // re-sends the request, which would be an unrecorded duplicate post.
+        try easy.set(CURLOPT_FORBID_REUSE, true)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
+        try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.wholeMilliseconds)
+        if configuration.lowSpeedLimit > 0 {
+            try easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
+            try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.lowSpeedTime.seconds.rounded(.up))))
+        }
+        // Catches declared oversize bodies early; the write callback enforces the cap for the
+        // rest (libcurl before 8.4 does not abort mid-transfer on this option).
+        try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(max(1, maxResponseBytes)))
+        try easy.set(CURLOPT_USERAGENT, configuration.userAgent)
+        var lines = request.headers.map { header in
+            // "Name:" with nothing after it would delete the header; "Name;" sends it empty.
+            header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+        }
+        // No "Expect: 100-continue" round trip for larger bodies.
+        lines.append("Expect:")
+        try easy.setHeaders(lines)
+        try easy.setPostBody(request.body)
+
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try easy.set(CURLOPT_WRITEFUNCTION, function: { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        })
+        try easy.set(CURLOPT_WRITEDATA, pointer: me)
+        try easy.set(CURLOPT_HEADERFUNCTION, function: { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+        })
+        try easy.set(CURLOPT_HEADERDATA, pointer: me)
+        try easy.setOpenSocketFunction({ context, _, address in
+            guard let context, let address else { return ccurl_socket_bad() }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.openSocket(address)
+        })
+        try easy.set(CURLOPT_OPENSOCKETDATA, pointer: me)
+    }
+
+    // MARK: Callbacks (on the loop thread, inside curl_multi_perform)
+
+    private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
+        let room = maxResponseBytes - body.count
+        guard chunk.count <= room else {
+            body.append(contentsOf: chunk.prefix(max(0, room)))
+            bodyWasTruncated = true
+            return 0  // anything short of chunk.count makes libcurl stop with CURLE_WRITE_ERROR
+        }
+        body.append(contentsOf: chunk)
+        return chunk.count
+    }
+
+    private func receiveHeader(_ chunk: UnsafeRawBufferPointer) -> Int {
+        let line = String(decoding: chunk, as: UTF8.self).trimmingWhitespace()
+        if line.hasPrefix("HTTP/") {
+            // A new status line: an interim 1xx response is over, or this is the first one.
+            headers.removeAll()
+            let parts = line.split(separator: " ", maxSplits: 2)
+            statusCode = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
+            if !name.isEmpty { headers.append((name, value)) }
+        }
+        return chunk.count
+    }
+
+    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        socketAttempts += 1
+        var raw = [UInt8](repeating: 0, count: 16)
+        let length = raw.withUnsafeMutableBufferPointer { ccurl_sockaddr_ip(address, $0.baseAddress!) }
+        let refusal: AddressCategory? = IPAddress(bytes: Array(raw.prefix(Int(length)))).map(policy.refusal(for:)) ?? .reserved
+        if let refusal {
+            refusals.append(refusal)
+            return ccurl_socket_bad()
+        }
+        return ccurl_open_socket(address)
+    }
+
+    // MARK: Results
+
+    /// The result of a finished transfer.
+    func result(for code: CURLcode, now: ContinuousClock.Instant) -> WebhookResult {
+        let elapsed = now - startedAt
+        let finalStatus = (try? easy.info(CURLINFO_RESPONSE_CODE)).flatMap { $0 > 0 ? $0 : nil } ?? statusCode
+        let capped = (code == CURLE_WRITE_ERROR && bodyWasTruncated) || code == CURLE_FILESIZE_EXCEEDED
+        if code == CURLE_OK || (capped && finalStatus > 0) {
+            let response = WebhookResponse(
+                statusCode: finalStatus,
+                headers: Dictionary(headers, uniquingKeysWith: { "\($0), \($1)" }),
+                body: body,
+                bodyWasTruncated: bodyWasTruncated || capped,
+                elapsed: elapsed,
+                redactor: job.request.redactor)
+            return .response(response)
+        }
+        let pretransfer = (try? easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
+        let detail = job.request.redactor.redact(easy.errorBufferText)
+        let allRefused = socketAttempts > 0 && refusals.count == socketAttempts
+        return .failure(
+            Self.failure(
+                for: CurlError(code, detail: detail),
+                pretransferMicroseconds: pretransfer,
+                refusedAddress: allRefused ? refusals.last : nil,
+                elapsed: elapsed))
+    }
+
+    /// The result when the caller cancelled while the request was in flight.
+    func cancelledResult(now: ContinuousClock.Instant) -> WebhookResult {
+        let pretransfer = (try? easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
+        return .failure(
+            TransportFailure(
+                code: .cancelled,
+                requestMayHaveBeenSent: pretransfer > 0,
+                message: "the send was cancelled while the request was in flight",
+                elapsed: now - startedAt))
+    }
+
+    /// Maps a libcurl failure to a ``TransportFailure``.
+    ///
+    /// `pretransferMicroseconds` is `CURLINFO_PRETRANSFER_TIME_T`: zero until connect and TLS
+    /// are done and libcurl is about to send, so a time-out with zero never sent anything.
+    static func failure(
+        for error: CurlError,
+        pretransferMicroseconds: Int64,
+        refusedAddress: AddressCategory?,
+        elapsed: Duration
+    ) -> TransportFailure {
+        let started = pretransferMicroseconds > 0
+        let text = error.detail ?? error.message
+        func make(_ code: TransportFailure.Code, sent: Bool, _ message: String = text) -> TransportFailure {
+            TransportFailure(code: code, requestMayHaveBeenSent: sent, message: message, curlError: error, refusedAddress: nil, elapsed: elapsed)
+        }
+        switch error.code {
+        case CurlError.couldNotConnect where refusedAddress != nil:
+            let category = refusedAddress ?? .reserved
+            return TransportFailure(
+                code: .addressRefused, requestMayHaveBeenSent: false,
+                message: "refused to connect to a \(category) address (address policy)",
+                curlError: error, refusedAddress: category, elapsed: elapsed)
+        case CurlError.unsupportedProtocol:
+            return make(.protocolNotAllowed, sent: false, "only http and https webhook URLs are allowed (\(text))")
+        case CurlError.malformedURL:
+            return make(.invalidURL, sent: false)
+        case CurlError.couldNotResolveHost, CurlError.couldNotResolveProxy:
+            return make(.resolve, sent: false)
+        case CurlError.couldNotConnect:
+            return make(.connect, sent: false)
+        case CurlError.sslConnectError, CurlError.peerFailedVerification, CurlError.sslCertificateProblem, CurlError.sslCipher,
+            CurlError.sslCACertBadFile, CurlError.sslIssuerError, CurlError.sslPinnedKeyMismatch, CurlError.sslInvalidCertificateStatus:
+            return make(.tls, sent: false)
+        case CurlError.operationTimedOut:
+            return make(.timeout, sent: started)
+        case CurlError.sendError:
+            return make(.send, sent: true)
+        case CurlError.receiveError:
+            return make(.receive, sent: true)
+        case CurlError.gotNothing:
+            return make(.emptyResponse, sent: true)
+        case CurlError.weirdServerReply, CurlError.http2, CurlError.http2Stream, CurlError.partialFile:
+            return make(.protocolError, sent: true)
+        default:
+            return make(.internalError, sent: started)
+        }
+    }
+}
+
+@available(*, unavailable, message: "A transfer belongs to the delivery loop's thread.")
+extension Transfer: Sendable {}
+
+extension Duration {
+    /// Whole milliseconds, rounded up so that a positive duration never becomes "no limit".
+    var wholeMilliseconds: Int {
+        let value = (seconds * 1000).rounded(.up)
+        return value > Double(Int.max) ? Int.max : max(0, Int(value))
+    }
+}

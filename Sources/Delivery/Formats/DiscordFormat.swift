@@ -1,0 +1,67 @@
+/// Discord execute-webhook payloads: a short `content` line plus one embed, with every
+/// mention switched off, within Discord's limits (content 2,000; embed title 256, description
+/// 4,096, 6,000 in all).
+enum DiscordFormat {
+    static let contentLimit = 2000
+    static let titleLimit = 256
+    static let descriptionLimit = 4096
+    static let embedTotalLimit = 6000
+    static let footerLimit = 200
+
+    /// `?wait=true`: Discord then answers 200 with the saved message instead of 204 with
+    /// nothing, so an unsaved message shows up as an error.
+    static func url(_ base: SecretURL) throws(DeliveryError) -> SecretURL {
+        try base.settingQueryItems([("wait", "true")])
+    }
+
+    static func body(for message: ReminderMessage) -> JSONValue {
+        var content = "⏰ **\(TextBudget.oneLine(message.title))** starts in \(message.before) — \(message.localTimeLine)"
+        if let late = message.lateBy { content += " (sent late by \(late))" }
+
+        let title = TextBudget.truncate(TextBudget.oneLine(message.title), to: titleLimit)
+        let footer = TextBudget.truncate("Delivery \(message.deliveryID)", to: footerLimit)
+        let descriptionRoom = min(descriptionLimit, embedTotalLimit - TextBudget.length(title) - TextBudget.length(footer))
+        var embed: [(String, JSONValue)] = [
+            ("title", .string(title)),
+            ("description", .string(TextBudget.truncate(description(for: message), to: descriptionRoom))),
+            ("color", .int(color(for: message))),
+            ("footer", .object([("text", .string(footer))])),
+        ]
+        if let link = message.webLink { embed.insert(("url", .string(link)), at: 1) }
+        return .object([
+            ("content", .string(TextBudget.truncate(content, to: contentLimit))),
+            ("embeds", .array([.object(embed)])),
+            ("allowed_mentions", .object([("parse", .array([]))])),
+        ])
+    }
+
+    private static func description(for message: ReminderMessage) -> String {
+        var details = ["**When:** \(TextBudget.oneLine(message.localTimeLine))", "**Duration:** \(message.durationMinutes) min"]
+        if let owner = message.owner { details.append("**Owner:** \(TextBudget.oneLine(owner))") }
+        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(TextBudget.oneLine).joined(separator: ", "))") }
+        var parts = [TextBudget.truncate(details.joined(separator: "\n"), to: 700)]
+
+        func list(_ heading: String, _ lines: [String], noun: String, limit: Int) {
+            guard !lines.isEmpty else { return }
+            parts.append("**\(heading)**\n" + TextBudget.pack(lines, limit: limit) { TextBudget.moreLine($0, noun: noun) })
+        }
+        list("Agenda", message.agenda.map { "• `\(TextBudget.oneLine($0.clock))` \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 1600)
+        list("Open checklist items", message.openChecklistItems.map { "• ☐ \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 700)
+        list("Overdue action items", message.overdueActionItems.map { "• **\(TextBudget.oneLine($0.id))** \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 600)
+        list("KPI alerts", message.alerts.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 400)
+        if message.webLink == nil, let path = message.agendaLink { parts.append("Agenda: `\(TextBudget.oneLine(path))`") }
+        return parts.joined(separator: "\n\n")
+    }
+
+    private static func extras(_ owner: String?, _ due: String?) -> String {
+        let parts = [owner.map(TextBudget.oneLine), due.map { "due \(TextBudget.oneLine($0))" }].compactMap { $0 }
+        return parts.isEmpty ? "" : " — " + parts.joined(separator: ", ")
+    }
+
+    /// Red with a critical alert, amber with a warning, blue otherwise.
+    private static func color(for message: ReminderMessage) -> Int {
+        if message.alerts.contains(where: { $0.severity == .critical }) { return 0xE7_4C_3C }
+        if message.alerts.contains(where: { $0.severity == .warning }) { return 0xF1_C4_0F }
+        return 0x34_98_DB
+    }
+}

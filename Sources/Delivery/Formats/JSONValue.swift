@@ -1,0 +1,94 @@
+/// A JSON document with a fixed member order, written byte-for-byte the same every time, so a
+/// retry sends exactly the bytes the first attempt sent (and signs the same content).
+enum JSONValue: Sendable {
+    case object([(String, JSONValue)])
+    case array([JSONValue])
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case null
+
+    /// `.string(text)` or `.null`.
+    static func optional(_ text: String?) -> JSONValue {
+        text.map(JSONValue.string) ?? .null
+    }
+
+    /// Compact UTF-8 bytes: no insignificant whitespace, non-ASCII written as UTF-8.
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out, indent: nil)
+        return out
+    }
+
+    /// An indented rendering for documentation; same members and order as ``bytes``.
+    var prettyText: String {
+        var out: [UInt8] = []
+        write(into: &out, indent: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func write(into out: inout [UInt8], indent: Int?) {
+        switch self {
+        case .null: out += Array("null".utf8)
+        case .bool(let value): out += Array((value ? "true" : "false").utf8)
+        case .int(let value): out += Array(String(value).utf8)
+        case .string(let value): Self.writeString(value, into: &out)
+        case .array(let items):
+            guard !items.isEmpty else {
+                out += Array("[]".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(into: &out, indent: indent.map { $0 + 1 })
+                item.write(into: &out, indent: indent.map { $0 + 1 })
+            }
+            Self.newline(into: &out, indent: indent)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            guard !members.isEmpty else {
+                out += Array("{}".utf8)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(into: &out, indent: indent.map { $0 + 1 })
+                Self.writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if indent != nil { out.append(UInt8(ascii: " ")) }
+                value.write(into: &out, indent: indent.map { $0 + 1 })
+            }
+            Self.newline(into: &out, indent: indent)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(into out: inout [UInt8], indent: Int?) {
+        guard let indent else { return }
+        out.append(UInt8(ascii: "\n"))
+        out += [UInt8](repeating: UInt8(ascii: " "), count: indent * 2)
+    }
+
+    private static func writeString(_ text: String, into out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case "\\": out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case "\n": out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            // Control characters, and the two line separators JavaScript treats as newlines.
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let v = scalar.value
+                out += Array("\\u".utf8) + [hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)], hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]]
+            default:
+                out += Array(String(scalar).utf8)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

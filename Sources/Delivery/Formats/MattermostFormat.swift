@@ -1,0 +1,51 @@
+/// Mattermost incoming-webhook payloads. Mattermost renders the Markdown in `text` (and
+/// ignores Block Kit), so `text` carries the whole reminder; the Slack `blocks` ride along for
+/// Slack-compatible receivers.
+enum MattermostFormat {
+    /// Mattermost splits longer posts; stay under its 16,383-character post limit.
+    static let textLimit = 16_000
+
+    static func body(for message: ReminderMessage) -> JSONValue {
+        .object([
+            ("text", .string(text(for: message))),
+            ("blocks", .array(SlackFormat.blocks(for: message))),
+        ])
+    }
+
+    static func text(for message: ReminderMessage) -> String {
+        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.oneLine(text)) }
+        var parts: [String] = []
+        var details = ["#### Reminder: \(clean(message.title))", "**When:** \(clean(message.localTimeLine))"]
+        var starts = "**Starts in:** \(clean(message.before))"
+        if let late = message.lateBy { starts += " (sent late by \(clean(late)))" }
+        details.append(starts)
+        details.append("**Duration:** \(message.durationMinutes) min")
+        if let owner = message.owner { details.append("**Owner:** \(clean(owner))") }
+        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(clean).joined(separator: ", "))") }
+        parts.append(TextBudget.truncate(details.joined(separator: "\n"), to: 2000))
+
+        func list(_ title: String, _ lines: [String], noun: String, limit: Int) {
+            guard !lines.isEmpty else { return }
+            parts.append("**\(title)**\n" + TextBudget.pack(lines, limit: limit) { TextBudget.moreLine($0, noun: noun) })
+        }
+        list("Agenda", message.agenda.map { "- `\(clean($0.clock))` \(clean($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 6000)
+        list("Open checklist items", message.openChecklistItems.map { item in
+            "- [ ] \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
+        }, noun: "item", limit: 3000)
+        list("Overdue action items", message.overdueActionItems.map { item in
+            "- **\(clean(item.id))** \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
+        }, noun: "item", limit: 2500)
+        list("KPI alerts", message.alerts.map { "- \(SlackFormat.symbol($0.severity)) \(clean($0.text))" }, noun: "alert", limit: 2000)
+        if let link = message.webLink {
+            parts.append("[Open the full agenda](\(link))")
+        } else if let path = message.agendaLink {
+            parts.append("Agenda: `\(clean(path))`")
+        }
+        return TextBudget.truncate(parts.joined(separator: "\n\n"), to: textLimit)
+    }
+
+    private static func extras(owner: String?, due: String?, clean: (String) -> String) -> String {
+        let parts = [owner.map(clean), due.map { "due \(clean($0))" }].compactMap { $0 }
+        return parts.isEmpty ? "" : " — " + parts.joined(separator: ", ")
+    }
+}

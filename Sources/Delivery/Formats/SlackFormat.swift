@@ -1,0 +1,119 @@
+import Foundation
+
+/// Slack incoming-webhook payloads: a `text` fallback (what notifications show) plus Block Kit
+/// `blocks`, within Slack's limits. Mattermost reuses the blocks.
+enum SlackFormat {
+    static let headerLimit = 150
+    static let sectionLimit = 3000
+    static let maxBlocks = 50
+    static let textLimit = 40_000
+
+    static func body(for message: ReminderMessage) -> JSONValue {
+        .object([
+            ("text", .string(fallbackText(for: message))),
+            ("blocks", .array(blocks(for: message))),
+        ])
+    }
+
+    /// `&`, `<` and `>` as Slack mrkdwn requires. With `<` escaped, no text from a playbook can
+    /// form `<!channel>`, `<!here>`, `<@U…>` or a link.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// For `plain_text` fields, which Slack shows literally: only keep `<!…>` and `<@…>` from
+    /// ever appearing.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "<!", with: "<\u{200B}!").replacingOccurrences(of: "<@", with: "<\u{200B}@")
+    }
+
+    static func fallbackText(for message: ReminderMessage) -> String {
+        var text = "Reminder: \(escape(TextBudget.oneLine(message.title))) — \(escape(message.localTimeLine)) (starts in \(escape(message.before)))"
+        if let late = message.lateBy { text += " — sent late by \(escape(late))" }
+        return TextBudget.truncate(text, to: sectionLimit)
+    }
+
+    static func blocks(for message: ReminderMessage) -> [JSONValue] {
+        var blocks: [JSONValue] = [
+            .object([
+                ("type", .string("header")),
+                ("text", .object([("type", .string("plain_text")), ("text", .string(TextBudget.truncate(plain(TextBudget.oneLine(message.title)), to: headerLimit))), ("emoji", .bool(true))])),
+            ]),
+            section(detailsText(for: message)),
+        ]
+        if !message.agenda.isEmpty {
+            let lines = message.agenda.map { "• `\(escape($0.clock))` \(escape(TextBudget.oneLine($0.title))) (\($0.minutes) min)" }
+            blocks.append(section(titled: "Agenda", lines: lines, noun: "section"))
+        }
+        let open = message.openChecklistItems
+        if !open.isEmpty {
+            blocks.append(section(titled: "Open checklist items", lines: open.map { "• ☐ " + describe($0) }, noun: "item"))
+        }
+        let overdue = message.overdueActionItems
+        if !overdue.isEmpty {
+            blocks.append(section(titled: "Overdue action items", lines: overdue.map { "• " + describe($0) }, noun: "item"))
+        }
+        if !message.alerts.isEmpty {
+            blocks.append(section(titled: "KPI alerts", lines: message.alerts.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" }, noun: "alert"))
+        }
+        blocks.append(.object([
+            ("type", .string("context")),
+            ("elements", .array([.object([("type", .string("mrkdwn")), ("text", .string(contextText(for: message)))])])),
+        ]))
+        return Array(blocks.prefix(maxBlocks))
+    }
+
+    private static func detailsText(for message: ReminderMessage) -> String {
+        var lines = ["*When:* \(escape(message.localTimeLine))"]
+        var starts = "*Starts in:* \(escape(message.before))"
+        if let late = message.lateBy { starts += " (sent late by \(escape(late)))" }
+        lines.append(starts)
+        lines.append("*Duration:* \(message.durationMinutes) min")
+        if let owner = message.owner { lines.append("*Owner:* \(escape(TextBudget.oneLine(owner)))") }
+        if !message.attendees.isEmpty { lines.append("*Attendees:* \(escape(message.attendees.map(TextBudget.oneLine).joined(separator: ", ")))") }
+        return TextBudget.truncate(lines.joined(separator: "\n"), to: sectionLimit)
+    }
+
+    private static func contextText(for message: ReminderMessage) -> String {
+        var parts: [String] = []
+        if let link = message.webLink {
+            parts.append("<\(link)|Open the full agenda>")
+        } else if let path = message.agendaLink {
+            parts.append("Agenda: `\(escape(TextBudget.oneLine(path)))`")
+        }
+        parts.append("Delivery `\(escape(message.deliveryID))`")
+        return TextBudget.truncate(parts.joined(separator: " · "), to: sectionLimit)
+    }
+
+    private static func describe(_ item: ReminderMessage.ChecklistItem) -> String {
+        var text = escape(TextBudget.oneLine(item.text))
+        let extras = [item.owner.map { escape(TextBudget.oneLine($0)) }, item.due.map { "due \(escape(TextBudget.oneLine($0)))" }].compactMap { $0 }
+        if !extras.isEmpty { text += " — " + extras.joined(separator: ", ") }
+        return text
+    }
+
+    private static func describe(_ item: ReminderMessage.ActionItem) -> String {
+        var text = "*\(escape(TextBudget.oneLine(item.id)))* \(escape(TextBudget.oneLine(item.text)))"
+        let extras = [item.owner.map { escape(TextBudget.oneLine($0)) }, item.due.map { "due \(escape(TextBudget.oneLine($0)))" }].compactMap { $0 }
+        if !extras.isEmpty { text += " — " + extras.joined(separator: ", ") }
+        return text
+    }
+
+    static func symbol(_ severity: ReminderMessage.Severity) -> String {
+        switch severity {
+        case .critical: "🔴"
+        case .warning: "🟡"
+        case .info: "🔵"
+        }
+    }
+
+    private static func section(_ text: String) -> JSONValue {
+        .object([("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(text))]))])
+    }
+
+    private static func section(titled title: String, lines: [String], noun: String) -> JSONValue {
+        let heading = "*\(title)*\n"
+        let packed = TextBudget.pack(lines, limit: sectionLimit - TextBudget.length(heading)) { TextBudget.moreLine($0, noun: noun) }
+        return section(heading + packed)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Fits text into a platform's length limits without ever rejecting a message.
+///
+/// Lengths are counted in UTF-16 code units, which is never less than the number of characters
+/// or code points, so whichever way a platform counts, the text is within its limit.
+enum TextBudget {
+    /// What a cut-short text ends with.
+    static let ellipsis = "…"
+
+    static func length(_ text: String) -> Int { text.utf16.count }
+
+    /// `text` cut on a character boundary so that, with the ellipsis, it fits in `limit`.
+    static func truncate(_ text: String, to limit: Int) -> String {
+        guard length(text) > limit else { return text }
+        guard limit > length(ellipsis) else { return String(ellipsis.prefix(max(0, limit))) }
+        var out = ""
+        var used = 0
+        let room = limit - length(ellipsis)
+        for character in text {
+            let size = String(character).utf16.count
+            if used + size > room { break }
+            out.append(character)
+            used += size
+        }
+        return out + ellipsis
+    }
+
+    /// The lines joined with newlines, as many as fit in `limit`; when some do not fit, the
+    /// last line is `more(count of lines left out)`.
+    static func pack(_ lines: [String], limit: Int, more: (Int) -> String) -> String {
+        let whole = lines.joined(separator: "\n")
+        if length(whole) <= limit { return whole }
+        var kept: [String] = []
+        var used = 0
+        for (index, original) in lines.enumerated() {
+            let left = lines.count - index - 1
+            let tail = left > 0 ? length(more(left)) + 1 : 0
+            let line = truncate(original, to: max(1, limit - tail - 1))
+            let cost = (kept.isEmpty ? 0 : 1) + length(line)
+            if used + cost + tail > limit {
+                kept.append(more(lines.count - index))
+                break
+            }
+            kept.append(line)
+            used += cost
+        }
+        return truncate(kept.joined(separator: "\n"), to: limit)
+    }
+
+    /// `text` on one line: line breaks and tabs become spaces, runs of spaces collapse.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isNewline || $0 == "\t" || $0 == " " }).joined(separator: " ")
+    }
+
+    /// `@channel`, `@here`, `@all` and `@everyone` with a zero-width space after the `@`, so that
+    /// text from a playbook cannot notify a whole channel on platforms that parse them in text.
+    static func defusingBroadcastMentions(_ text: String) -> String {
+        text.replacingOccurrences(
+            of: "@(channel|here|all|everyone)\\b", with: "@\u{200B}$1", options: [.regularExpression, .caseInsensitive])
+    }
+
+    /// Tries `build` with shrinking budgets (1, ½, ¼, …) until the encoded document fits in
+    /// `maxBytes`; the smallest attempt is returned if nothing fits.
+    static func fit(maxBytes: Int, _ build: (Double) -> JSONValue) -> JSONValue {
+        var scale = 1.0
+        var document = build(scale)
+        while document.bytes.count > maxBytes && scale > 1.0 / 64 {
+            scale /= 2
+            document = build(scale)
+        }
+        return document
+    }
+
+    /// `base × scale`, at least `floor`.
+    static func scaled(_ base: Int, _ scale: Double, floor: Int = 80) -> Int {
+        max(floor, Int(Double(base) * scale))
+    }
+
+    /// "… and 3 more (see the full agenda)".
+    static func moreLine(_ count: Int, noun: String) -> String {
+        "… and \(count) more \(noun)\(count == 1 ? "" : "s") (see the full agenda)"
+    }
+}

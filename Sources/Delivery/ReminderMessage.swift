@@ -1,0 +1,180 @@
+/// Everything a reminder says, independent of where it is posted. Each ``WebhookKind`` renders
+/// it in its own format.
+///
+/// Times arrive already formatted: the scheduler knows the zone rules, the formats only lay
+/// text out. Keep the same message (same ``deliveryID``) for every attempt of a delivery, so
+/// that retries send identical bytes.
+public struct ReminderMessage: Hashable, Sendable, Codable {
+    /// The delivery's idempotency key: stable across retries, sent as `webhook-id` (and as
+    /// Google Chat's `requestId`).
+    public var deliveryID: String
+    /// The playbook's identifier, e.g. `weekly-kpi-review`.
+    public var playbookID: String
+    /// The meeting's title, e.g. `Weekly KPI review`.
+    public var title: String
+    /// The occurrence's start as RFC 3339 with its offset, e.g. `2026-12-07T09:00:00-05:00`.
+    public var occurrence: String
+    /// The occurrence as people read it, e.g. `Mon 7 Dec 2026, 09:00–09:30 EST (America/New_York)`.
+    public var localTimeLine: String
+    /// When this reminder is due, RFC 3339, e.g. `2026-12-07T08:45:00-05:00`.
+    public var reminderAt: String
+    /// How long before the start the reminder fires, e.g. `15m`.
+    public var before: String
+    /// How late the reminder is being sent, e.g. `3h12m`; `nil` when on time.
+    public var lateBy: String?
+    /// The meeting's length in minutes.
+    public var durationMinutes: Int
+    /// Who runs the meeting.
+    public var owner: String?
+    /// Who attends.
+    public var attendees: [String]
+    /// The agenda, in order.
+    public var agenda: [AgendaSection]
+    /// Checklist items; the chat formats show the open ones.
+    public var checklist: [ChecklistItem]
+    /// Action items; the chat formats show the overdue ones.
+    public var actionItems: [ActionItem]
+    /// KPI alerts to raise.
+    public var alerts: [KPIAlert]
+    /// The full rendered agenda in Markdown (sent whole by the generic format).
+    public var agendaMarkdown: String
+    /// A link (`https://…`) or path to the rendered agenda, if published.
+    public var agendaLink: String?
+
+    /// Creates a message.
+    public init(
+        deliveryID: String,
+        playbookID: String,
+        title: String,
+        occurrence: String,
+        localTimeLine: String,
+        reminderAt: String,
+        before: String,
+        lateBy: String? = nil,
+        durationMinutes: Int,
+        owner: String? = nil,
+        attendees: [String] = [],
+        agenda: [AgendaSection] = [],
+        checklist: [ChecklistItem] = [],
+        actionItems: [ActionItem] = [],
+        alerts: [KPIAlert] = [],
+        agendaMarkdown: String = "",
+        agendaLink: String? = nil
+    ) {
+        self.deliveryID = deliveryID
+        self.playbookID = playbookID
+        self.title = title
+        self.occurrence = occurrence
+        self.localTimeLine = localTimeLine
+        self.reminderAt = reminderAt
+        self.before = before
+        self.lateBy = lateBy
+        self.durationMinutes = durationMinutes
+        self.owner = owner
+        self.attendees = attendees
+        self.agenda = agenda
+        self.checklist = checklist
+        self.actionItems = actionItems
+        self.alerts = alerts
+        self.agendaMarkdown = agendaMarkdown
+        self.agendaLink = agendaLink
+    }
+
+    /// One agenda segment.
+    public struct AgendaSection: Hashable, Sendable, Codable {
+        /// The segment's name, e.g. `Scorecard`.
+        public var title: String
+        /// Its time box in minutes.
+        public var minutes: Int
+        /// Its slot on the clock, e.g. `09:05–09:10`.
+        public var clock: String
+
+        /// Creates an agenda section.
+        public init(title: String, minutes: Int, clock: String) {
+            self.title = title
+            self.minutes = minutes
+            self.clock = clock
+        }
+    }
+
+    /// One checklist item.
+    public struct ChecklistItem: Hashable, Sendable, Codable {
+        /// What to do.
+        public var text: String
+        /// Who does it.
+        public var owner: String?
+        /// When it is due, as text (e.g. `before the meeting`, `2026-12-07`).
+        public var due: String?
+        /// Whether it is done.
+        public var done: Bool
+
+        /// Creates a checklist item.
+        public init(text: String, owner: String? = nil, due: String? = nil, done: Bool = false) {
+            self.text = text
+            self.owner = owner
+            self.due = due
+            self.done = done
+        }
+    }
+
+    /// One action item carried between meetings.
+    public struct ActionItem: Hashable, Sendable, Codable {
+        /// Its identifier, e.g. `A-12`.
+        public var id: String
+        /// What was committed to.
+        public var text: String
+        /// Who owns it.
+        public var owner: String?
+        /// Its due date, as text.
+        public var due: String?
+        /// Whether it is past due.
+        public var overdue: Bool
+
+        /// Creates an action item.
+        public init(id: String, text: String, owner: String? = nil, due: String? = nil, overdue: Bool = false) {
+            self.id = id
+            self.text = text
+            self.owner = owner
+            self.due = due
+            self.overdue = overdue
+        }
+    }
+
+    /// A KPI alert.
+    public struct KPIAlert: Hashable, Sendable, Codable {
+        /// The alert, e.g. `Conversion 1.8% (goal ≥2.2%)`.
+        public var text: String
+        /// How bad it is.
+        public var severity: Severity
+
+        /// Creates an alert.
+        public init(text: String, severity: Severity) {
+            self.text = text
+            self.severity = severity
+        }
+    }
+
+    /// How bad a KPI alert is.
+    public enum Severity: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Off track (red).
+        case critical
+        /// At risk (yellow).
+        case warning
+        /// For information.
+        case info
+    }
+
+    /// The checklist items not yet done.
+    public var openChecklistItems: [ChecklistItem] { checklist.filter { !$0.done } }
+
+    /// The action items past due.
+    public var overdueActionItems: [ActionItem] { actionItems.filter(\.overdue) }
+
+    /// ``agendaLink`` when it is an `http` or `https` URL, which chat formats can turn into a link.
+    var webLink: String? {
+        guard let link = agendaLink, link.hasPrefix("https://") || link.hasPrefix("http://"),
+            !link.contains(where: { $0.isWhitespace || $0 == "|" || $0 == ">" || $0 == "<" || $0 == "\"" })
+        else { return nil }
+        return link
+    }
+}

@@ -1,0 +1,127 @@
+import Dispatch
+import Synchronization
+
+/// Posts webhook requests through libcurl's multi interface.
+///
+/// All transfers of a client run on one dedicated thread (never on Swift concurrency's
+/// cooperative pool), at most ``Configuration/maxConcurrent`` at a time, with requests that
+/// share a rate key paced and started in order. Every request gets hard limits: connect and
+/// total time-outs, a low-speed abort, a response-size cap, `http`/`https` only, no redirects,
+/// TLS verification, and a connect-time ``AddressPolicy`` check.
+///
+/// ```swift
+/// let client = WebhookClient()
+/// let results = await client.send([try target.makeRequest(for: message, at: Date())])
+/// ```
+///
+/// Releasing the client cancels whatever it still has in flight and stops its thread.
+public final class WebhookClient: Sendable {
+    /// Limits and pacing for a ``WebhookClient``. Every field has a default.
+    public struct Configuration: Sendable {
+        /// How many transfers may be in flight at once. Default 8.
+        public var maxConcurrent: Int
+        /// Limit for DNS, TCP and TLS together (`CURLOPT_CONNECTTIMEOUT_MS`). Default 10 s.
+        public var connectTimeout: Duration
+        /// Limit for the whole request (`CURLOPT_TIMEOUT_MS`). Default 20 s.
+        public var totalTimeout: Duration
+        /// The most response-body bytes kept; reading stops there and the response is marked
+        /// truncated. Default 64 KiB.
+        public var maxResponseBytes: Int
+        /// Abort when fewer than this many bytes per second arrive for ``lowSpeedTime``
+        /// (`CURLOPT_LOW_SPEED_LIMIT`); 0 turns the check off. Default 1.
+        public var lowSpeedLimit: Int
+        /// See ``lowSpeedLimit``; whole seconds, at least 1 (`CURLOPT_LOW_SPEED_TIME`). Default 10 s.
+        public var lowSpeedTime: Duration
+        /// Also refuse loopback, private and shared networks at connect time. Default false.
+        /// Link-local and cloud-metadata addresses are refused either way.
+        public var denyPrivateNetworks: Bool
+        /// Pacing per rate key, for requests that carry no ``WebhookRequest/rateLimit``.
+        public var rateLimits: [String: RateLimit]
+        /// Pacing for rate keys in neither the request nor ``rateLimits``. Default ``RateLimit/none``.
+        public var defaultRateLimit: RateLimit
+        /// The longest one ``WebhookClient/send(_:)`` call waits on rate limits. A request its
+        /// rate key could not start within the budget comes back as
+        /// ``WebhookResult/deferred(until:)``, unsent. Default 30 s.
+        public var pacingBudget: Duration
+        /// The `User-Agent` header.
+        public var userAgent: String
+
+        /// Creates a configuration; every parameter has the documented default.
+        public init(
+            maxConcurrent: Int = 8,
+            connectTimeout: Duration = .seconds(10),
+            totalTimeout: Duration = .seconds(20),
+            maxResponseBytes: Int = 64 * 1024,
+            lowSpeedLimit: Int = 1,
+            lowSpeedTime: Duration = .seconds(10),
+            denyPrivateNetworks: Bool = false,
+            rateLimits: [String: RateLimit] = [:],
+            defaultRateLimit: RateLimit = .none,
+            pacingBudget: Duration = .seconds(30),
+            userAgent: String = "opscadence-delivery/1"
+        ) {
+            self.maxConcurrent = maxConcurrent
+            self.connectTimeout = connectTimeout
+            self.totalTimeout = totalTimeout
+            self.maxResponseBytes = maxResponseBytes
+            self.lowSpeedLimit = lowSpeedLimit
+            self.lowSpeedTime = lowSpeedTime
+            self.denyPrivateNetworks = denyPrivateNetworks
+            self.rateLimits = rateLimits
+            self.defaultRateLimit = defaultRateLimit
+            self.pacingBudget = pacingBudget
+            self.userAgent = userAgent
+        }
+
+        /// The address policy these settings describe.
+        public var addressPolicy: AddressPolicy { AddressPolicy(denyPrivateNetworks: denyPrivateNetworks) }
+    }
+
+    /// The settings this client was created with.
+    public let configuration: Configuration
+    private let loop: DeliveryLoop
+
+    /// Creates a client; its thread starts with the first send.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        self.loop = DeliveryLoop(configuration: configuration)
+    }
+
+    deinit {
+        loop.shutdown()
+    }
+
+    /// Sends every request and returns their results in the same order.
+    ///
+    /// Never throws: each request's fate is in its ``WebhookResult``. Cancelling the calling
+    /// task cancels the unfinished requests, which come back as
+    /// ``TransportFailure/Code/cancelled``.
+    public func send(_ requests: [WebhookRequest]) async -> [WebhookResult] {
+        guard !requests.isEmpty else { return [] }
+        let id = loop.makeID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                loop.submit(id: id, requests) { results in continuation.resume(returning: results) }
+            }
+        } onCancel: {
+            loop.cancel(id: id)
+        }
+    }
+
+    /// Sends every request and blocks the calling thread until all results are in; results
+    /// come in the same order as the requests.
+    ///
+    /// For synchronous callers only; from async code use ``send(_:)``.
+    @available(*, noasync, message: "Use send(_:) from async code.")
+    public func sendBlocking(_ requests: [WebhookRequest]) -> [WebhookResult] {
+        guard !requests.isEmpty else { return [] }
+        let done = DispatchSemaphore(value: 0)
+        let collected = Mutex<[WebhookResult]>([])
+        loop.submit(id: loop.makeID(), requests) { results in
+            collected.withLock { $0 = results }
+            done.signal()
+        }
+        done.wait()
+        return collected.withLock { $0 }
+    }
+}

@@ -1,0 +1,66 @@
+/// One HTTP POST to a webhook, ready for ``WebhookClient``.
+///
+/// Build one per attempt with ``WebhookTarget/makeRequest(for:at:)``; the body bytes are the
+/// same on every attempt, only time-dependent headers (the Standard Webhooks timestamp and
+/// signature) change.
+public struct WebhookRequest: Sendable, CustomStringConvertible {
+    /// Where to post. Redacted whenever printed.
+    public let url: SecretURL
+    /// Extra request headers, in order. `Content-Length` and friends are set by the client.
+    public let headers: [HTTPHeader]
+    /// The exact body bytes.
+    public let body: [UInt8]
+    /// Requests with the same key are paced by ``rateLimit`` and start in order (e.g. the
+    /// destination's name).
+    public let rateKey: String
+    /// The pacing for ``rateKey``; `nil` defers to ``WebhookClient/Configuration/rateLimits``.
+    public let rateLimit: RateLimit?
+    /// Scrubs this request's URL and secrets from any text about it.
+    public let redactor: Redactor
+
+    /// Creates a request after checking every header.
+    ///
+    /// - Parameters:
+    ///   - additionalSecrets: more strings to scrub from error texts about this request, such
+    ///     as a signing secret.
+    /// - Throws: ``DeliveryError/Code/invalidHeader`` when a name is not an HTTP token, names a
+    ///   header the client sets itself, or a value contains CR, LF or NUL.
+    public init(
+        url: SecretURL,
+        headers: [HTTPHeader] = [],
+        body: [UInt8],
+        rateKey: String,
+        rateLimit: RateLimit? = nil,
+        additionalSecrets: [String] = []
+    ) throws(DeliveryError) {
+        for header in headers { try header.validate() }
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.rateKey = rateKey
+        self.rateLimit = rateLimit
+        self.redactor = Redactor(urls: [url], secrets: additionalSecrets)
+    }
+
+    /// A request whose redactor also knows everything `extra` knows (the target's unadjusted
+    /// URL and its signing secret).
+    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redacting extra: Redactor) throws(DeliveryError) {
+        for header in headers { try header.validate() }
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.rateKey = rateKey
+        self.rateLimit = rateLimit
+        self.redactor = Redactor(urls: [url]).merging(extra)
+    }
+
+    /// `POST https://host/… (123 bytes, key "ops-slack")`.
+    public var description: String {
+        "POST \(url) (\(body.count) bytes, key \(String(reflecting: rateKey)))"
+    }
+
+    /// The value of the first header called `name` (case-insensitive).
+    public func headerValue(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}

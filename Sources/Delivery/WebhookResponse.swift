@@ -1,0 +1,62 @@
+/// The HTTP response to one webhook request.
+public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
+    /// The final status code (interim 1xx responses are skipped).
+    public let statusCode: Int
+    /// Response headers with lowercased names; repeated headers are joined with `", "`.
+    public let headers: [String: String]
+    /// The body, at most ``WebhookClient/Configuration/maxResponseBytes`` long.
+    public let body: [UInt8]
+    /// True when the body was longer than the cap and reading stopped there.
+    public let bodyWasTruncated: Bool
+    /// From handing the request to libcurl to the end of the response.
+    public let elapsed: Duration
+    /// The body's first 500 bytes as text, redacted, control characters stripped: safe to print.
+    public let bodyExcerpt: String
+
+    /// Creates a response; `redactor` prepares ``bodyExcerpt``.
+    public init(
+        statusCode: Int,
+        headers: [String: String] = [:],
+        body: [UInt8] = [],
+        bodyWasTruncated: Bool = false,
+        elapsed: Duration = .zero,
+        redactor: Redactor = Redactor()
+    ) {
+        self.statusCode = statusCode
+        var lowercased: [String: String] = [:]
+        for (name, value) in headers {
+            let key = name.lowercased()
+            lowercased[key] = lowercased[key].map { "\($0), \(value)" } ?? value
+        }
+        self.headers = lowercased
+        self.body = body
+        self.bodyWasTruncated = bodyWasTruncated
+        self.elapsed = elapsed
+        self.bodyExcerpt = redactor.excerpt(of: body)
+    }
+
+    /// The body decoded as UTF-8, invalid bytes replaced. Not redacted: do not log it.
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// `HTTP 404 after 12 ms (27 bytes)`; never the body.
+    public var description: String {
+        let size = bodyWasTruncated ? "more than \(body.count) bytes, truncated" : "\(body.count) bytes"
+        return "HTTP \(statusCode) after \(elapsed.millisecondsText) (\(size))"
+    }
+}
+
+extension Duration {
+    /// Seconds as a `Double`.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+
+    var millisecondsText: String {
+        "\(Int((seconds * 1000).rounded())) ms"
+    }
+
+    static func seconds(double value: Double) -> Duration {
+        .nanoseconds(Int64((value * 1e9).rounded()))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A configured destination: where to post, in which format, how fast.
+public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
+    /// The destination's name; also its rate key, so posts to one destination are paced together.
+    public var name: String
+    /// The payload format and response rules.
+    public var kind: WebhookKind
+    /// The webhook URL (a secret).
+    public var url: SecretURL
+    /// Signs ``WebhookKind/generic`` posts per Standard Webhooks; ignored by the other kinds.
+    public var signingSecret: SigningSecret?
+    /// Pacing for this destination; `nil` uses ``WebhookKind/defaultRateLimit``.
+    public var rateLimit: RateLimit?
+
+    /// Creates a target.
+    public init(name: String, kind: WebhookKind, url: SecretURL, signingSecret: SigningSecret? = nil, rateLimit: RateLimit? = nil) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.signingSecret = signingSecret
+        self.rateLimit = rateLimit
+    }
+
+    /// `slack "ops" https://hooks.slack.com/…`.
+    public var description: String { "\(kind) \(String(reflecting: name)) \(url)" }
+
+    /// Scrubs this target's URL and signing secret from text.
+    public var redactor: Redactor {
+        Redactor(urls: [url], secrets: signingSecret.map { [$0.original] } ?? [])
+    }
+
+    /// The request for one attempt to deliver `message`.
+    ///
+    /// Every kind sends `Content-Type: application/json` and the delivery id as `webhook-id`.
+    /// Generic posts also carry `webhook-timestamp` (this attempt's Unix time) and, with a
+    /// secret, `webhook-signature`. Only those two headers differ between attempts.
+    ///
+    /// - Parameter attemptTime: when this attempt is made (the signed timestamp).
+    /// - Throws: ``DeliveryError/Code/invalidHeader`` when the delivery id contains CR, LF or NUL.
+    public func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+        let body = kind.body(for: message)
+        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", message.deliveryID)]
+        if kind == .generic {
+            let timestamp = Int64(attemptTime.timeIntervalSince1970.rounded(.down))
+            headers.append(HTTPHeader("webhook-timestamp", String(timestamp)))
+            if let signingSecret {
+                headers.append(HTTPHeader("webhook-signature", signingSecret.signature(messageID: message.deliveryID, timestamp: timestamp, body: body)))
+            }
+        }
+        return try WebhookRequest(
+            url: kind.url(url, for: message),
+            headers: headers,
+            body: body,
+            rateKey: name,
+            rateLimit: rateLimit ?? kind.defaultRateLimit,
+            redacting: redactor)
+    }
+}

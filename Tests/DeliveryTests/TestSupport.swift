@@ -1,0 +1,65 @@
+import Delivery
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// A request to `url` with a small JSON body.
+func makeRequest(
+    _ url: String,
+    key: String = "test",
+    rateLimit: RateLimit? = nil,
+    body: String = #"{"text":"hi"}"#,
+    headers: [HTTPHeader] = [HTTPHeader("Content-Type", "application/json")]
+) throws -> WebhookRequest {
+    try WebhookRequest(url: SecretURL(url), headers: headers, body: Array(body.utf8), rateKey: key, rateLimit: rateLimit)
+}
+
+/// Test settings: short limits so failure paths finish fast.
+func fastConfiguration(
+    totalTimeout: Duration = .seconds(5),
+    maxConcurrent: Int = 8,
+    denyPrivateNetworks: Bool = false,
+    maxResponseBytes: Int = 64 * 1024,
+    pacingBudget: Duration = .seconds(30)
+) -> WebhookClient.Configuration {
+    WebhookClient.Configuration(
+        maxConcurrent: maxConcurrent,
+        connectTimeout: .seconds(2),
+        totalTimeout: totalTimeout,
+        maxResponseBytes: maxResponseBytes,
+        denyPrivateNetworks: denyPrivateNetworks,
+        pacingBudget: pacingBudget)
+}
+
+/// Sends one request and returns its result.
+func sendOne(_ request: WebhookRequest, configuration: WebhookClient.Configuration = fastConfiguration()) async -> WebhookResult {
+    let results = await WebhookClient(configuration: configuration).send([request])
+    return results[0]
+}
+
+/// A port on 127.0.0.1 with nothing listening (bound, then closed).
+func closedLoopbackPort() throws -> Int {
+    let server = try LoopbackHTTPServer()
+    let port = server.port
+    server.stop()
+    return port
+}
+
+/// A random number generator with a fixed seed (SplitMix64), for repeatable jitter.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Always returns the same value: `.max` pins jitter to the top of its range, `.min` to 0.
+struct ConstantGenerator: RandomNumberGenerator {
+    let value: UInt64
+    mutating func next() -> UInt64 { value }
+}
