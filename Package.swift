@@ -88,6 +88,7 @@ let package = Package(
                 "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

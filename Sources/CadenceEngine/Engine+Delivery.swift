@@ -1,7 +1,150 @@
+import Delivery
+import Foundation
+import Logging
+import Playbooks
+import Recurrence
 import StateStore
 
 extension Engine {
-    /// Sends every delivery that is due.
+    /// The longest a request may take; leases are longer so a live sender never loses one.
+    static let requestTimeout: Duration = .seconds(20)
+    static var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
+
+    /// Sends every delivery that is due, in batches, until none is due or the budget is spent.
     func deliverDue(now: Int64, budget: Duration, report: inout TickReport) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + budget
+        var client: WebhookClient?
+        let source = AgendaSource(workspace: workspace, store: store)
+        while clock.now < deadline {
+            let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: 64)
+            if claimed.isEmpty { break }
+            // libcurl starts only when something is actually due: the idle tick never pays for it.
+            if client == nil { client = makeClient() }
+            var jobs: [(row: DeliveryRecord, target: Target, kind: WebhookKind)] = []
+            var requests: [WebhookRequest] = []
+            var payloads: [Int64: Data] = [:]
+            for row in claimed {
+                guard let id = row.id else { continue }
+                do {
+                    guard let target = workspace.configuration.target(named: row.target) else {
+                        throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")
+                    }
+                    guard let url = target.url else {
+                        throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
+                    }
+                    let message: ReminderMessage
+                    if let stored = row.payload {
+                        message = try JSONDecoder().decode(ReminderMessage.self, from: stored)
+                    } else {
+                        guard let playbook = workspace.playbook(id: row.playbookId) else {
+                            throw EngineError("playbook '\(row.playbookId)' no longer exists")
+                        }
+                        message = try ReminderMessages.message(for: row, playbook: playbook, source: source, now: now)
+                        payloads[id] = try Engine.encoder.encode(message)
+                    }
+                    let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
+                    let webhook = WebhookTarget(
+                        name: target.name, kind: kind, url: try SecretURL(url.value),
+                        signingSecret: try target.signingSecret.map { try SigningSecret($0.value) },
+                        rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(target.minimumInterval * 1000))))
+                    requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
+                    jobs.append((row, target, kind))
+                } catch {
+                    let text = workspace.redact("\(error)")
+                    try store.record(.dead(status: nil, error: text), id: id, owner: owner, now: now)
+                    report.deliveries.append(line(row, outcome: "dead", status: nil, detail: text))
+                    logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "reason": "\(text)"])
+                }
+            }
+            // Stored before the first send: a crash mid-send retries with identical bytes.
+            try store.storePayloads(payloads, owner: owner)
+            let results = await client!.send(requests)
+            for (job, result) in zip(jobs, results) {
+                try record(result, for: job.row, target: job.target, kind: job.kind, now: now, report: &report)
+            }
+            if claimed.count < 64 { break }
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    func makeClient() -> WebhookClient {
+        WebhookClient(
+            configuration: WebhookClient.Configuration(
+                maxConcurrent: workspace.configuration.deliveryConcurrency, totalTimeout: Engine.requestTimeout,
+                denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
+    }
+
+    /// Classifies one result and records it, fenced by this process's lease.
+    func record(_ result: WebhookResult, for row: DeliveryRecord, target: Target, kind: WebhookKind, now: Int64, report: inout TickReport) throws {
+        guard let id = row.id else { return }
+        let policy = RetryPolicy(maxAttempts: target.maxAttempts, maxAge: .seconds(target.maxAge))
+        let first = Date(timeIntervalSince1970: TimeInterval(row.firstAttemptAt ?? now))
+        let outcome = DeliveryOutcome.classify(
+            result: result, kind: kind, attempt: row.attempts, firstAttemptAt: first, now: Date(timeIntervalSince1970: TimeInterval(now)),
+            policy: policy)
+        let resolution: DeliveryResolution
+        var refund = false
+        var label: String
+        var status: Int?
+        var detail: String?
+        switch outcome {
+        case .delivered(let delivered):
+            resolution = .delivered(status: delivered.statusCode, note: delivered.note)
+            label = "delivered"
+            status = delivered.statusCode
+            detail = delivered.note
+        case .retry(let retry):
+            let at = Int64(retry.at.timeIntervalSince1970.rounded(.up))
+            let reason = workspace.redact(retry.reason)
+            status = retry.statusCode
+            refund = !retry.consumesAttempt
+            if at > row.expiresAt {
+                resolution = .expired(status: retry.statusCode, error: reason + "; still failing after grace")
+                label = "expired"
+                detail = reason
+            } else {
+                resolution = .retry(at: at, status: retry.statusCode, error: reason)
+                label = "retry at \(RFC3339.formatUTC(at))"
+                detail = reason
+            }
+        case .dead(let dead):
+            let reason = workspace.redact([dead.reason, dead.responseExcerpt].compactMap { $0 }.joined(separator: ": "))
+            resolution = .dead(status: dead.statusCode, error: reason)
+            label = "dead"
+            status = dead.statusCode
+            detail = reason
+        }
+        let written = try store.record(resolution, id: id, owner: owner, now: now, refundAttempt: refund)
+        if !written { label += " (lease lost; another process owns it)" }
+        report.deliveries.append(line(row, outcome: label, status: status, detail: detail))
+        logger.info(
+            "delivery \(label)",
+            metadata: ["delivery": "\(id)", "playbook": "\(row.playbookId)", "target": "\(row.target)", "attempt": "\(row.attempts)"])
+    }
+
+    func line(_ row: DeliveryRecord, outcome: String, status: Int?, detail: String?) -> TickReport.DeliveryLine {
+        TickReport.DeliveryLine(
+            id: row.id ?? 0, playbook: row.playbookId, target: row.target, reminderAt: RFC3339.formatUTC(row.reminderAt),
+            attempt: row.attempts, outcome: outcome, status: status, detail: detail)
+    }
+}
+
+extension Workspace {
+    /// Scrubs every configured secret (and its percent-encoded form) from a text.
+    public func redact(_ text: String) -> String {
+        var result = text
+        for secret in secretValues where secret.count >= 6 {
+            result = result.replacingOccurrences(of: secret, with: "<secret>")
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                result = result.replacingOccurrences(of: encoded, with: "<secret>")
+            }
+        }
+        return result
     }
 }

@@ -1,0 +1,35 @@
+import Agendas
+import Delivery
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+/// Builds the kind-neutral message of a reminder from its playbook and the agenda as it stands.
+enum ReminderMessages {
+    static func message(for row: DeliveryRecord, playbook: Playbook, source: AgendaSource, now: Int64) throws -> ReminderMessage {
+        let start = row.reminderAt + Int64(row.beforeSeconds)
+        let agenda = try source.agenda(for: playbook, at: start, now: now)
+        let zone = playbook.timeZone
+        let markdown = try AgendaRenderer(workspaceRoot: source.workspace.root).render(agenda, as: .markdown)
+        let late = now - row.reminderAt
+        var alerts: [ReminderMessage.KPIAlert] = []
+        for section in agenda.sections where section.showsRedKPIs || !section.scorecard.isEmpty {
+            for row in (section.showsRedKPIs ? section.redKPIs : section.scorecard.filter(\.isRed))
+            where !alerts.contains(where: { $0.text.hasPrefix(row.title + " ") }) {
+                alerts.append(ReminderMessage.KPIAlert(text: "\(row.title) \(row.latest), target \(row.target)", severity: .critical))
+            }
+        }
+        return ReminderMessage(
+            deliveryID: row.idempotencyKey, playbookID: playbook.id, title: playbook.title,
+            occurrence: RFC3339.format(start, offset: zone.offset(at: start)),
+            localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone),
+            reminderAt: RFC3339.format(row.reminderAt, offset: zone.offset(at: row.reminderAt)),
+            before: DurationText.format(row.beforeSeconds), lateBy: late > 60 ? DurationText.format(Int(late) / 60 * 60) : nil,
+            durationMinutes: playbook.duration / 60, owner: playbook.owner, attendees: playbook.attendees,
+            agenda: agenda.sections.map { ReminderMessage.AgendaSection(title: $0.title, minutes: $0.minutes, clock: "\($0.start)–\($0.end)") },
+            checklist: agenda.checklist.map { ReminderMessage.ChecklistItem(text: $0.item, owner: $0.owner, due: $0.due, done: $0.done) },
+            actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
+            alerts: alerts, agendaMarkdown: markdown, agendaLink: nil)
+    }
+}
