@@ -120,6 +120,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Drives the real `opscadence` binary in child processes.
-        .testTarget(name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence"], swiftSettings: swiftSettings),
     ]
 )

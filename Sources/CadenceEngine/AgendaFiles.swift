@@ -14,7 +14,9 @@ public enum AgendaFiles {
             .appendingPathComponent("\(stamp).\(format.fileExtension)")
     }
 
-    /// Writes `text` to `path` atomically (temp file in the same folder, fsync, rename).
+    /// Writes `text` to `path` atomically (temp file in the same folder, then rename), so a
+    /// reader never sees half an agenda. No fsync: the state file is the durable record, and an
+    /// agenda can always be rendered again with `opscadence agenda`.
     public static func writeAtomically(_ text: String, to path: String) throws(EngineError) {
         let folder = (path as NSString).deletingLastPathComponent
         do {
@@ -38,7 +40,6 @@ public enum AgendaFiles {
             }
             offset += n
         }
-        fsync(fd)
         close(fd)
         guard rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))

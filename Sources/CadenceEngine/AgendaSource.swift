@@ -1,4 +1,5 @@
 import Agendas
+import Synchronization
 import MaturityModel
 import Playbooks
 import Recurrence
@@ -135,5 +136,20 @@ public enum PlanState {
             }
         }
         return TransformationPlan.build(start: start, assessment: result)
+    }
+}
+
+/// The workspace's agenda templates, parsed once per engine and only when first needed.
+final class RendererCache: Sendable {
+    private let root: String
+    private let cached = Mutex<AgendaRenderer?>(nil)
+
+    init(root: String) { self.root = root }
+
+    func renderer() throws(WorkspaceError) -> AgendaRenderer {
+        if let existing = cached.withLock({ $0 }) { return existing }
+        let made = try AgendaRenderer(workspaceRoot: root)
+        cached.withLock { $0 = made }
+        return made
     }
 }

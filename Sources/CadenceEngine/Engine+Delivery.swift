@@ -24,6 +24,7 @@ extension Engine {
             var jobs: [(row: DeliveryRecord, target: Target, kind: WebhookKind)] = []
             var requests: [WebhookRequest] = []
             var payloads: [Int64: Data] = [:]
+            var outcomes: [StateStore.Outcome] = []
             for row in claimed {
                 guard let id = row.id else { continue }
                 do {
@@ -40,7 +41,8 @@ extension Engine {
                         guard let playbook = workspace.playbook(id: row.playbookId) else {
                             throw EngineError("playbook '\(row.playbookId)' no longer exists")
                         }
-                        message = try ReminderMessages.message(for: row, playbook: playbook, source: source, now: now)
+                        message = try ReminderMessages.message(
+                            for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now)
                         payloads[id] = try Engine.encoder.encode(message)
                     }
                     let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
@@ -52,7 +54,7 @@ extension Engine {
                     jobs.append((row, target, kind))
                 } catch {
                     let text = workspace.redact("\(error)")
-                    try store.record(.dead(status: nil, error: text), id: id, owner: owner, now: now)
+                    outcomes.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
                     report.deliveries.append(line(row, outcome: "dead", status: nil, detail: text))
                     logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "reason": "\(text)"])
                 }
@@ -60,8 +62,20 @@ extension Engine {
             // Stored before the first send: a crash mid-send retries with identical bytes.
             try store.storePayloads(payloads, owner: owner)
             let results = await client!.send(requests)
+            var lines: [Int64: TickReport.DeliveryLine] = [:]
             for (job, result) in zip(jobs, results) {
-                try record(result, for: job.row, target: job.target, kind: job.kind, now: now, report: &report)
+                let (outcome, line) = classify(result, for: job.row, target: job.target, kind: job.kind, now: now)
+                outcomes.append(outcome)
+                lines[outcome.id] = line
+            }
+            let written = Set(try store.record(outcomes, owner: owner, now: now))
+            for job in jobs {
+                guard let id = job.row.id, var line = lines[id] else { continue }
+                if !written.contains(id) { line.outcome += " (lease lost; another process owns it)" }
+                report.deliveries.append(line)
+                logger.info(
+                    "delivery \(line.outcome)",
+                    metadata: ["delivery": "\(id)", "playbook": "\(job.row.playbookId)", "target": "\(job.row.target)", "attempt": "\(job.row.attempts)"])
             }
             if claimed.count < 64 { break }
         }
@@ -80,9 +94,11 @@ extension Engine {
                 denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
     }
 
-    /// Classifies one result and records it, fenced by this process's lease.
-    func record(_ result: WebhookResult, for row: DeliveryRecord, target: Target, kind: WebhookKind, now: Int64, report: inout TickReport) throws {
-        guard let id = row.id else { return }
+    /// What one result means for its delivery, and the report line for it.
+    func classify(_ result: WebhookResult, for row: DeliveryRecord, target: Target, kind: WebhookKind, now: Int64)
+        -> (StateStore.Outcome, TickReport.DeliveryLine)
+    {
+        let id = row.id ?? 0
         let policy = RetryPolicy(maxAttempts: target.maxAttempts, maxAge: .seconds(target.maxAge))
         let first = Date(timeIntervalSince1970: TimeInterval(row.firstAttemptAt ?? now))
         let outcome = DeliveryOutcome.classify(
@@ -90,7 +106,7 @@ extension Engine {
             policy: policy)
         let resolution: DeliveryResolution
         var refund = false
-        var label: String
+        let label: String
         var status: Int?
         var detail: String?
         switch outcome {
@@ -120,12 +136,7 @@ extension Engine {
             status = dead.statusCode
             detail = reason
         }
-        let written = try store.record(resolution, id: id, owner: owner, now: now, refundAttempt: refund)
-        if !written { label += " (lease lost; another process owns it)" }
-        report.deliveries.append(line(row, outcome: label, status: status, detail: detail))
-        logger.info(
-            "delivery \(label)",
-            metadata: ["delivery": "\(id)", "playbook": "\(row.playbookId)", "target": "\(row.target)", "attempt": "\(row.attempts)"])
+        return (StateStore.Outcome(id: id, resolution: resolution, refundAttempt: refund), line(row, outcome: label, status: status, detail: detail))
     }
 
     func line(_ row: DeliveryRecord, outcome: String, status: Int?, detail: String?) -> TickReport.DeliveryLine {

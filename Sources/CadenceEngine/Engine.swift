@@ -13,11 +13,13 @@ public final class Engine: Sendable {
     let logger: Logger
     /// Identifies this process in delivery leases.
     let owner: String
+    let renderers: RendererCache
 
     public init(workspace: Workspace, store: StateStore, logger: Logger) {
         self.workspace = workspace
         self.store = store
         self.logger = logger
+        renderers = RendererCache(root: workspace.root)
         owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
     }
 
@@ -101,7 +103,6 @@ public final class Engine: Sendable {
     func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws {
         var items: [OccurrenceBatchItem] = []
         var watermarks: [String: Int64] = [:]
-        var renderer: AgendaRenderer?
         let source = AgendaSource(workspace: workspace, store: store)
         for plan in plans {
             watermarks[plan.playbookId] = plan.watermark
@@ -111,12 +112,12 @@ public final class Engine: Sendable {
                 var agendaPath: String?
                 if planned.status == .handled {
                     // Templates load only when something is due: the idle tick never pays for them.
-                    if renderer == nil { renderer = try AgendaRenderer(workspaceRoot: workspace.root) }
+                    let renderer = try renderers.renderer()
                     let agenda = try source.agenda(for: playbook, at: planned.occurrence.instant, now: now)
                     for format in [AgendaRenderer.Format.markdown, .html] {
                         let path = AgendaFiles.path(
                             output: workspace.configuration.outputPath, playbook: playbook, instant: planned.occurrence.instant, format: format)
-                        try AgendaFiles.writeAtomically(renderer!.render(agenda, as: format), to: path)
+                        try AgendaFiles.writeAtomically(renderer.render(agenda, as: format), to: path)
                         if format == .markdown { agendaPath = path }
                     }
                 }

@@ -7,11 +7,13 @@ import StateStore
 
 /// Builds the kind-neutral message of a reminder from its playbook and the agenda as it stands.
 enum ReminderMessages {
-    static func message(for row: DeliveryRecord, playbook: Playbook, source: AgendaSource, now: Int64) throws -> ReminderMessage {
+    static func message(
+        for row: DeliveryRecord, playbook: Playbook, source: AgendaSource, renderer: AgendaRenderer, now: Int64
+    ) throws -> ReminderMessage {
         let start = row.reminderAt + Int64(row.beforeSeconds)
         let agenda = try source.agenda(for: playbook, at: start, now: now)
         let zone = playbook.timeZone
-        let markdown = try AgendaRenderer(workspaceRoot: source.workspace.root).render(agenda, as: .markdown)
+        let markdown = renderer.render(agenda, as: .markdown)
         let late = now - row.reminderAt
         var alerts: [ReminderMessage.KPIAlert] = []
         for section in agenda.sections where section.showsRedKPIs || !section.scorecard.isEmpty {

@@ -97,6 +97,20 @@ extension StateStore {
         }
     }
 
+    /// The outcome of one attempt, to be recorded.
+    public struct Outcome: Sendable, Equatable {
+        public var id: Int64
+        public var resolution: DeliveryResolution
+        /// Give the attempt back (a rate limit or a deferral: nothing counted against the budget).
+        public var refundAttempt: Bool
+
+        public init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false) {
+            self.id = id
+            self.resolution = resolution
+            self.refundAttempt = refundAttempt
+        }
+    }
+
     /// Records the outcome of an attempt, only if `owner` still holds the lease (fencing).
     ///
     /// - Returns: false when the lease was lost and nothing was written.
@@ -104,36 +118,51 @@ extension StateStore {
     public func record(_ resolution: DeliveryResolution, id: Int64, owner: String, now: Int64, refundAttempt: Bool = false)
         throws(StateError) -> Bool
     {
-        try write { db in
+        try record([Outcome(id: id, resolution: resolution, refundAttempt: refundAttempt)], owner: owner, now: now) == [id]
+    }
+
+    /// Records a batch of outcomes in one transaction (one durable commit instead of one per
+    /// delivery); each row is written only if `owner` still holds its lease.
+    ///
+    /// - Returns: the ids actually written.
+    @discardableResult
+    public func record(_ outcomes: [Outcome], owner: String, now: Int64) throws(StateError) -> [Int64] {
+        guard !outcomes.isEmpty else { return [] }
+        return try write { db in
+            var written: [Int64] = []
             let fence = "WHERE id = ? AND lease_owner = ? AND state = 'sending'"
-            let refund = refundAttempt ? ", attempts = attempts - 1" : ""
-            switch resolution {
-            case .delivered(let status, let note):
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """, arguments: [now, status, note, id, owner])
-            case .retry(let at, let status, let error):
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
-                        """, arguments: [at, status, error, id, owner])
-            case .dead(let status, let error):
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """, arguments: [status, error, id, owner])
-            case .expired(let status, let error):
-                try db.execute(
-                    sql: """
-                        UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """, arguments: [status, error, id, owner])
+            for outcome in outcomes {
+                let id = outcome.id
+                let refund = outcome.refundAttempt ? ", attempts = attempts - 1" : ""
+                switch outcome.resolution {
+                case .delivered(let status, let note):
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
+                                lease_owner = NULL, lease_expires_at = NULL \(fence)
+                            """, arguments: [now, status, note, id, owner])
+                case .retry(let at, let status, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
+                                lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
+                            """, arguments: [at, status, error, id, owner])
+                case .dead(let status, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
+                                lease_owner = NULL, lease_expires_at = NULL \(fence)
+                            """, arguments: [status, error, id, owner])
+                case .expired(let status, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
+                                lease_owner = NULL, lease_expires_at = NULL \(fence)
+                            """, arguments: [status, error, id, owner])
+                }
+                if db.changesCount > 0 { written.append(id) }
             }
-            return db.changesCount > 0
+            return written
         }
     }
 

@@ -1,0 +1,181 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// A temporary workspace whose targets post to a loopback server, driven by real `opscadence` processes.
+struct EngineFixture {
+    let dir: TemporaryDirectory
+    let server: LoopbackHTTPServer
+    let runner: CommandRunner
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    init(playbooks: [String: String], behavior: LoopbackHTTPServer.Behavior = .ok(), extraConfig: String = "") throws {
+        dir = TemporaryDirectory()
+        server = try LoopbackHTTPServer(defaultBehavior: behavior)
+        dir.write(
+            "opscadence.yaml",
+            """
+            timezone: America/New_York
+            targets:
+              hook:
+                kind: generic
+                url: ${env:HOOK_URL}
+                secret: ${env:HOOK_SECRET}
+                rate_limit: none
+            \(extraConfig)
+            """)
+        for (name, text) in playbooks { dir.write("playbooks/\(name)", text) }
+        runner = CommandRunner(
+            directory: dir.path, environment: ["HOOK_URL": server.url("/hook/secret-token-path"), "HOOK_SECRET": EngineFixture.secret])
+    }
+
+    @discardableResult
+    func tick(_ now: String, _ extra: [String] = []) throws -> CommandRunner.Result {
+        try runner.run(["tick", "--now", now, "--format", "json"] + extra)
+    }
+
+    /// webhook-id of every request the server received.
+    var receivedIds: [String] { server.requests.compactMap { $0.headers["webhook-id"] } }
+}
+
+func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace: String = "6h", before: [String] = ["0m"]) -> String {
+    """
+    id: \(id)
+    title: \(id)
+    \(schedule)
+    duration: 15m
+    catch_up: \(catchUp)
+    grace: \(grace)
+    remind:
+    \(before.map { "  - { target: hook, before: \($0) }" }.joined(separator: "\n"))
+    agenda:
+      - { title: Review, minutes: 10, carry_over: true }
+    """
+}
+
+@Suite struct EngineProcessTests {
+    @Test func tickSendsEachReminderOnceAndIsIdempotent() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"", before: ["10m", "0m"])])
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        let first = try f.tick("2026-12-01T14:00:30Z", ["--since", "2026-12-01T13:00:00Z"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(f.receivedIds.sorted() == ["standup.20261201T140000Z.0m.hook", "standup.20261201T140000Z.10m.hook"])
+        // The same instant again, and a little later: nothing new.
+        try f.tick("2026-12-01T14:00:30Z")
+        try f.tick("2026-12-01T14:05:00Z")
+        #expect(f.server.requestCount == 2)
+        // Signed per Standard Webhooks, and the secret URL path never printed.
+        let request = try #require(f.server.requests.first)
+        #expect(request.headers["webhook-signature"]?.hasPrefix("v1,") == true)
+        #expect(request.headers["webhook-timestamp"] != nil)
+        #expect(!first.stdout.contains("secret-token-path") && !first.stderr.contains("secret-token-path"))
+        let status = try f.runner.run(["status", "--format", "json"])
+        #expect(!status.stdout.contains("secret-token-path"))
+        #expect(status.stdout.contains("\"delivered\" : 2"))
+        #expect(FileManager.default.fileExists(atPath: f.dir.file("agendas/standup/2026-12-01T0900.md")))
+    }
+
+    @Test func overlappingTicksDeliverEachOccurrenceOnce() throws {
+        // A slow receiver keeps the first tick busy while the others start.
+        let f = try EngineFixture(
+            playbooks: [
+                "a.yaml": playbook("alpha", schedule: "cron: \"*/10 * * * *\"", catchUp: "all", grace: "1d"),
+                "b.yaml": playbook("beta", schedule: "cron: \"5 * * * *\"", catchUp: "all", grace: "1d"),
+            ], behavior: .respondAfter(.milliseconds(150), .text("ok")))
+        try f.tick("2026-12-01T12:00:00Z")
+        let running = try (0..<5).map { _ in try f.runner.start(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"]) }
+        let results = try running.map { try f.runner.finish($0) }
+        #expect(results.allSatisfy { $0.status == 0 })
+        // Some tick may have been skipped by the lock; one more finishes anything left.
+        try f.tick("2026-12-01T14:00:00Z")
+        let ids = f.receivedIds
+        #expect(ids.count == Set(ids).count, "duplicates: \(ids.sorted())")
+        // 12 ten-minute slots and 2 hourly ones in (12:00, 14:00].
+        #expect(Set(ids).count == 14)
+    }
+
+    @Test func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate() async throws {
+        let f = try EngineFixture(
+            playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/15 * * * *\"", catchUp: "all", grace: "1d")], behavior: .hang)
+        try f.tick("2026-12-01T12:00:00Z")
+        let running = try f.runner.start(["tick", "--now", "2026-12-01T13:00:00Z"])
+        // Wait until a request is in flight, then kill the tick without warning.
+        #expect(await waitUntil(timeout: .seconds(20)) { f.server.requestCount >= 1 })
+        running.signal(SIGKILL)
+        let killed = try f.runner.finish(running)
+        #expect(killed.signaled)
+        let inFlight = Set(f.receivedIds)
+        f.server.setDefaultBehavior(.ok())
+        let rerun = try f.tick("2026-12-01T13:01:00Z")
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("\"recovered\" : "))
+        let ids = f.receivedIds
+        // Every occurrence of (12:00, 13:00] is delivered; only requests that were in flight repeat.
+        #expect(Set(ids).count == 4)
+        let repeated = Set(ids.filter { id in ids.filter { $0 == id }.count > 1 })
+        #expect(repeated.isSubset(of: inFlight))
+        let dead = try f.runner.run(["outbox", "list", "--format", "json"])
+        let rows = try #require(try dead.json() as? [[String: Any]])
+        #expect(rows.allSatisfy { $0["state"] as? String == "delivered" })
+    }
+
+    @Test func failuresRetryAndPermanentOnesGoDeadAndCanBeRetriedByHand() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
+        try f.tick("2026-12-01T13:00:00Z")
+        f.server.enqueue(.status(503), .status(404, body: "no_such_hook"))
+        try f.tick("2026-12-01T14:00:00Z")
+        var list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(list.first?["state"] as? String == "retrying")
+        #expect(list.first?["last_status"] as? Int == 503)
+        // After the backoff ceiling (30 s for the first retry) the next tick tries again and gets the 404.
+        try f.tick("2026-12-01T14:01:00Z")
+        list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(list.first?["state"] as? String == "dead")
+        #expect((list.first?["last_error"] as? String)?.contains("no_such_hook") == true)
+        let status = try f.runner.run(["status"])
+        #expect(status.stdout.contains("dead deliveries"))
+        #expect(try f.runner.run(["outbox", "retry", "--dead", "--now", "2026-12-01T14:02:00Z"]).stdout.contains("queued 1"))
+        try f.tick("2026-12-01T14:02:00Z")
+        list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(list.first?["state"] as? String == "delivered")
+        #expect(Set(f.receivedIds).count == 1)
+        #expect(f.server.requestCount == 3)
+    }
+
+    @Test func invalidWorkspaceWritesNothing() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
+        let r = try f.tick("2026-12-01T14:00:00Z")
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("playbooks/a.yaml:3:7: error: cron field 3 (day of month): 32 is out of range 1-31"))
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file("agendas")))
+    }
+
+    @Test func corruptedStateIsAnErrorAndIsLeftAlone() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        let garbage = String(repeating: "not a database ", count: 400)
+        f.dir.write(".opscadence/state.sqlite", garbage)
+        let r = try f.tick("2026-12-01T14:00:00Z")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("not a SQLite database"))
+        #expect(r.stderr.contains("left untouched"))
+        #expect(f.dir.read(".opscadence/state.sqlite") == garbage)
+    }
+
+    @Test func lockedStateIsAClearError() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        try f.tick("2026-12-01T13:00:00Z")
+        // Another process holds an exclusive SQLite lock longer than the busy timeout.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(12)", f.dir.file(".opscadence/state.sqlite")]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.terminate() }
+        _ = out.fileHandleForReading.availableData
+        let r = try f.runner.run(["action", "add", "Fix it", "--playbook", "alpha"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("locked by another process"), "\(r.stderr)")
+    }
+}
