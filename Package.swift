@@ -98,6 +98,8 @@ let package = Package(
                 "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -11,12 +11,12 @@ extension Engine {
     static var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
 
     /// Sends every delivery that is due, in batches, until none is due or the budget is spent.
-    func deliverDue(now: Int64, budget: Duration, report: inout TickReport) async throws {
+    func deliverDue(now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, report: inout TickReport) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
         var client: WebhookClient?
         let source = AgendaSource(workspace: workspace, store: store)
-        while clock.now < deadline {
+        while clock.now < deadline, keepSending() {
             let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: 64)
             if claimed.isEmpty { break }
             // libcurl starts only when something is actually due: the idle tick never pays for it.

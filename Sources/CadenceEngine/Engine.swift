@@ -31,11 +31,16 @@ public final class Engine: Sendable {
         public var since: Int64?
         /// How long the tick may spend sending before it leaves the rest for the next tick.
         public var sendBudget: Duration
+        /// Asked between batches: false stops claiming new deliveries (graceful shutdown).
+        public var keepSending: @Sendable () -> Bool
 
-        public init(now: Int64, since: Int64? = nil, sendBudget: Duration = .seconds(40)) {
+        public init(
+            now: Int64, since: Int64? = nil, sendBudget: Duration = .seconds(40), keepSending: @escaping @Sendable () -> Bool = { true }
+        ) {
             self.now = now
             self.since = since
             self.sendBudget = sendBudget
+            self.keepSending = keepSending
         }
     }
 
@@ -58,7 +63,7 @@ public final class Engine: Sendable {
         try record(plans, now: now, report: &report)
         if options.since != nil { report.started = [] }
         report.expired = try store.expireOverdueDeliveries(now: now)
-        try await deliverDue(now: now, budget: options.sendBudget, report: &report)
+        try await deliverDue(now: now, budget: options.sendBudget, keepSending: options.keepSending, report: &report)
         report.nextDue = try nextDue(after: now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
         return report
     }

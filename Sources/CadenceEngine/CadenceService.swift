@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import Playbooks
+import ServiceLifecycle
+import StateStore
+import UnixSignals
+
+/// `opscadence run`: the tick engine as a long-running service.
+///
+/// It sleeps until the next due instant (an occurrence opening or a delivery coming due),
+/// never longer than ``Configuration/maximumSleep`` so a wall-clock step is noticed; re-reads
+/// the workspace on SIGHUP or when its files change (an invalid edit is logged and the last
+/// good workspace stays active); and on graceful shutdown (SIGTERM, SIGINT) finishes the
+/// deliveries in flight, starts no new ones, and returns.
+public struct CadenceService: Service, CustomStringConvertible {
+    public struct Configuration: Sendable {
+        /// The workspace folder.
+        public var root: String
+        /// Where `${env:NAME}` references are looked up.
+        public var environment: [String: String]
+        /// The wall clock.
+        public var clock: WallClock
+        /// The longest single sleep; after it the wall clock is read again.
+        public var maximumSleep: Duration
+        /// How often the workspace files are checked for changes.
+        public var watchInterval: Duration
+
+        public init(
+            root: String, environment: [String: String], clock: WallClock = .system, maximumSleep: Duration = .seconds(30),
+            watchInterval: Duration = .seconds(2)
+        ) {
+            self.root = root
+            self.environment = environment
+            self.clock = clock
+            self.maximumSleep = maximumSleep
+            self.watchInterval = watchInterval
+        }
+    }
+
+    public let configuration: Configuration
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// What service-lifecycle logs: the workspace only, never the environment (it holds secrets).
+    public var description: String { "CadenceService(workspace: \(configuration.root))" }
+
+    public func run() async throws {
+        var workspace = try Workspace.load(at: configuration.root, environment: configuration.environment)
+        guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
+            throw EngineError("another opscadence tick or run holds the workspace lock (\(workspace.configuration.statePath).lock)")
+        }
+        var engine = Engine(workspace: workspace, store: try StateStore(path: workspace.configuration.statePath), logger: logger)
+        let wake = Wakeup()
+        let clock = configuration.clock
+        logger.notice("opscadence run: \(workspace.playbooks.count) playbooks", metadata: ["workspace": "\(configuration.root)"])
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) { wake.signal(.reload) }
+                }
+                let root = configuration.root
+                let interval = configuration.watchInterval
+                group.addTask {
+                    var last = WorkspaceFingerprint(root: root)
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        let current = WorkspaceFingerprint(root: root)
+                        if current != last {
+                            last = current
+                            wake.signal(.reload)
+                        }
+                    }
+                }
+
+                while !wake.isShuttingDown {
+                    let now = clock.now
+                    do {
+                        // The engine logs what it does; the report is for the terminal's `tick`.
+                        _ = try await engine.tick(
+                            Engine.TickOptions(now: now, sendBudget: .seconds(20), keepSending: { !wake.isShuttingDown }))
+                    } catch {
+                        // State problems (a locked file, a full disk) are logged and retried; the service keeps running.
+                        logger.error("tick failed; retrying at the next due time", metadata: ["error": "\(workspace.redact("\(error)"))"])
+                    }
+                    let next = (try? engine.nextDue(after: clock.now)) ?? nil
+                    let untilNext = next.map { Double($0) - clock.seconds + 0.05 } ?? Double(configuration.maximumSleep.components.seconds)
+                    let sleep = min(max(untilNext, 1), Double(configuration.maximumSleep.components.seconds))
+                    let wallBefore = clock.seconds
+                    let monotonicBefore = ContinuousClock.now
+                    let reasons = await wake.wait(for: .milliseconds(Int64(sleep * 1000)))
+                    let elapsed = ContinuousClock.now - monotonicBefore
+                    let drift = (clock.seconds - wallBefore) - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    if abs(drift) > 2 {
+                        logger.notice("the wall clock jumped; re-checking due work", metadata: ["seconds": "\(Int(drift))"])
+                    }
+                    if reasons.contains(.reload) && !reasons.contains(.shutdown) {
+                        do {
+                            let reloaded = try Workspace.load(at: configuration.root, environment: configuration.environment)
+                            guard reloaded.configuration.statePath == workspace.configuration.statePath else {
+                                logger.error("the state path changed; restart opscadence run to use it. Keeping the previous workspace.")
+                                continue
+                            }
+                            workspace = reloaded
+                            engine = Engine(workspace: workspace, store: engine.store, logger: logger)
+                            logger.notice("workspace reloaded", metadata: ["playbooks": "\(workspace.playbooks.count)"])
+                        } catch let error as WorkspaceError {
+                            logger.error(
+                                "workspace edit is invalid; keeping the last good one",
+                                metadata: ["problems": "\(error.issues.map(\.description).joined(separator: " | "))"])
+                        }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            wake.signal(.shutdown)
+        }
+        logger.notice("opscadence run stopped")
+        withExtendedLifetime(lock) {}
+    }
+}
+
+/// Modification times and sizes of the files that define a workspace.
+struct WorkspaceFingerprint: Equatable {
+    var entries: [String: String] = [:]
+
+    init(root: String) {
+        let fm = FileManager.default
+        var paths = [(root as NSString).appendingPathComponent(Workspace.configurationFile)]
+        paths += Workspace.playbookFiles(at: root)
+        let templates = (root as NSString).appendingPathComponent("playbooks/templates")
+        paths += ((try? fm.contentsOfDirectory(atPath: templates)) ?? []).map { templates + "/" + $0 }
+        for path in paths {
+            if let attributes = try? fm.attributesOfItem(atPath: path) {
+                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                entries[path] = "\(modified)-\(attributes[.size] ?? 0)"
+            }
+        }
+    }
+}

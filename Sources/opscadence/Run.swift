@@ -1,0 +1,52 @@
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import Logging
+import Playbooks
+import ServiceLifecycle
+import UnixSignals
+
+extension OpsCadence {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the scheduler as a service: sleep until something is due, handle it, repeat.",
+            discussion: """
+                The same engine as `tick`. Re-reads the workspace on SIGHUP or when its files change (an
+                invalid edit is logged and the last good workspace stays active). SIGTERM or SIGINT finishes
+                the deliveries in flight and exits. It holds the workspace lock, so a cron `tick` for the
+                same workspace exits at once while it runs.
+
+                Examples:
+                  opscadence run
+                  opscadence run --workspace /srv/ops --log-format json
+                  opscadence run --now 2026-12-07T13:44:50Z    # start the clock at an instant (demos, tests)
+                """)
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @OptionGroup var logging: LoggingOptions
+
+        @Option(
+            help: ArgumentHelp("Start the wall clock at this RFC 3339 instant; it then advances in real time.", valueName: "INSTANT"))
+        var now: String?
+
+        func run() async throws {
+            let workspace = try workspaceOptions.load()
+            let clock = try now.map { WallClock.starting(at: try Arguments.instant($0, option: "--now")) } ?? .system
+            var logging = self.logging
+            if logging.logLevel > .info { logging.logLevel = .info }
+            let logger = logging.makeLogger(label: "opscadence.run", secrets: workspace.secretValues)
+            let service = CadenceService(
+                configuration: CadenceService.Configuration(
+                    root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, clock: clock),
+                logger: logger)
+            var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            // In-flight requests time out after 20 s; give them that, then cancel.
+            configuration.maximumGracefulShutdownDuration = .seconds(30)
+            do {
+                try await ServiceGroup(configuration: configuration).run()
+            } catch let error as EngineError {
+                throw CLIError(error.message, exitCode: 1)
+            }
+        }
+    }
+}
