@@ -321,7 +321,7 @@ import Testing
         let results = await WebhookClient(configuration: fastConfiguration()).send(requests)
         #expect(results.allSatisfy { $0.response?.statusCode == 200 })
         let arrivals = server.requests
-        #expect(arrivals.map(\.bodyText) == ["0", "1", "2"], "same key, submission order")
+        try #require(arrivals.map(\.bodyText) == ["0", "1", "2"], "same key, submission order")
         for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
             // The client spaces starts by 200 ms; allow for connect-time jitter between them.
             #expect(later.arrival - earlier.arrival >= .milliseconds(150))
@@ -336,7 +336,7 @@ import Testing
         let requests = try (0..<2).map { try makeRequest(server.url("/"), key: "paced", body: "\($0)") }
         _ = await WebhookClient(configuration: configuration).send(requests)
         let arrivals = server.requests
-        #expect(arrivals.count == 2)
+        try #require(arrivals.count == 2)
         #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(150))
     }
 
@@ -348,7 +348,7 @@ import Testing
         #expect(results[0].response?.statusCode == 200)
         #expect(results[1].response?.statusCode == 200)
         let deferred = results[2...].compactMap(\.deferredUntil)
-        #expect(deferred.count == 3)
+        try #require(deferred.count == 3)
         #expect(deferred == deferred.sorted())
         #expect(Set(deferred).count == 3, "deferred requests keep their spacing")
         #expect(deferred[0] > before.addingTimeInterval(0.6))

@@ -2,6 +2,12 @@ import Delivery
 
 /// Messages the format tests and the documentation examples use.
 enum Fixtures {
+    /// Names for parameterized tests, so that test logs show a name rather than the message.
+    enum Name: String, CaseIterable, Sendable {
+        case weekly, oversized
+        var message: ReminderMessage { self == .weekly ? Fixtures.weekly : Fixtures.oversized }
+    }
+
     /// A typical weekly meeting reminder.
     static let weekly = ReminderMessage(
         deliveryID: "dlv_01JEXAMPLE0000000000000000",

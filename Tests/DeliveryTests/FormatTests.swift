@@ -57,8 +57,9 @@ import Testing
 
     // MARK: Slack and Mattermost
 
-    @Test(arguments: [Fixtures.weekly, Fixtures.oversized])
-    func slackStaysWithinBlockKitLimits(_ message: ReminderMessage) throws {
+    @Test(arguments: Fixtures.Name.allCases)
+    func slackStaysWithinBlockKitLimits(_ fixture: Fixtures.Name) throws {
+        let message = fixture.message
         let body = try Self.json(WebhookKind.slack.body(for: message))
         let blocks = try #require(body["blocks"] as? [[String: Any]])
         #expect(Self.length(body["text"]) <= 40_000)
@@ -96,8 +97,9 @@ import Testing
         #expect(sections.contains { $0.hasPrefix("*Agenda*") && $0.contains("more sections (see the full agenda)") })
     }
 
-    @Test(arguments: [Fixtures.weekly, Fixtures.oversized])
-    func mattermostCarriesTheWholeReminderInText(_ message: ReminderMessage) throws {
+    @Test(arguments: Fixtures.Name.allCases)
+    func mattermostCarriesTheWholeReminderInText(_ fixture: Fixtures.Name) throws {
+        let message = fixture.message
         let body = try Self.json(WebhookKind.mattermost.body(for: message))
         let text = try #require(body["text"] as? String)
         #expect(text.utf16.count <= 16_383)
@@ -113,8 +115,9 @@ import Testing
 
     // MARK: Discord
 
-    @Test(arguments: [Fixtures.weekly, Fixtures.oversized])
-    func discordStaysWithinItsLimitsAndMentionsNoOne(_ message: ReminderMessage) throws {
+    @Test(arguments: Fixtures.Name.allCases)
+    func discordStaysWithinItsLimitsAndMentionsNoOne(_ fixture: Fixtures.Name) throws {
+        let message = fixture.message
         let body = try Self.json(WebhookKind.discord.body(for: message))
         #expect(Self.length(body["content"]) <= 2000)
         let embeds = try #require(body["embeds"] as? [[String: Any]])
@@ -146,8 +149,9 @@ import Testing
 
     // MARK: Teams
 
-    @Test(arguments: [Fixtures.weekly, Fixtures.oversized])
-    func teamsSendsAnAdaptiveCardMessage(_ message: ReminderMessage) throws {
+    @Test(arguments: Fixtures.Name.allCases)
+    func teamsSendsAnAdaptiveCardMessage(_ fixture: Fixtures.Name) throws {
+        let message = fixture.message
         let bytes = WebhookKind.msteams.body(for: message)
         #expect(bytes.count <= 28_000)
         let body = try Self.json(bytes)
@@ -191,8 +195,9 @@ import Testing
         #expect(value("threadKey", 0)?.hasPrefix("weekly-kpi-review-") == true)
     }
 
-    @Test(arguments: [Fixtures.weekly, Fixtures.oversized])
-    func googleChatStaysUnderThirtyTwoThousandBytes(_ message: ReminderMessage) throws {
+    @Test(arguments: Fixtures.Name.allCases)
+    func googleChatStaysUnderThirtyTwoThousandBytes(_ fixture: Fixtures.Name) throws {
+        let message = fixture.message
         let bytes = WebhookKind.googlechat.body(for: message)
         #expect(bytes.count <= 32_000)
         let body = try Self.json(bytes)
