@@ -52,6 +52,10 @@ public struct Redactor: Hashable, Sendable {
             let userInfo = user + (url.percentEncodedPassword.map { ":\($0)" } ?? "")
             addNeedle(userInfo + "@", replacement: Self.marker + "@")
             addNeedle(userInfo, replacement: Self.marker)
+            // libcurl turns URL credentials into "Authorization: Basic <base64>"; a server that
+            // echoes headers would otherwise leak them in that form.
+            let decoded = userInfo.removingPercentEncoding ?? userInfo
+            addNeedle(Data(decoded.utf8).base64EncodedString(), replacement: Self.marker)
         }
         if let password = url.percentEncodedPassword, password.count >= Self.minimumFragmentLength {
             addNeedle(password, replacement: Self.marker)

@@ -10,6 +10,8 @@ struct HTTPConnection {
 
     /// Bytes read but not yet consumed (the start of a pipelined request, say).
     private var buffer: [UInt8] = []
+    /// Whether the current request no longer counts as in flight.
+    private var answered = true
 
     private static let maxHeaderBytes = 64 * 1024
     private static let maxBodyBytes = 64 * 1024 * 1024
@@ -49,10 +51,20 @@ struct HTTPConnection {
                 return
             }
             let behavior = core.admit(request)
+            answered = false
             let keepOpen = perform(behavior, for: request, depth: 0)
-            core.finish()
+            markAnswered()
             if !keepOpen || !Self.wantsKeepAlive(request) { return }
         }
+    }
+
+    /// Stops counting the current request as in flight. Called before the last byte of the
+    /// answer goes out, so a client that has the whole answer and sends its next request can
+    /// never be counted twice.
+    private mutating func markAnswered() {
+        guard !answered else { return }
+        answered = true
+        core.finish()
     }
 
     // MARK: Behaviours
@@ -62,9 +74,11 @@ struct HTTPConnection {
         let keepAlive = Self.wantsKeepAlive(request)
         switch behavior {
         case .respond(let response):
+            markAnswered()
             return write(status: response.status, headers: response.headers, body: response.body, keepAlive: keepAlive) && keepAlive
         case .respondAfter(let delay, let response):
             guard wait(for: nil, timeout: delay) == .timedOut else { return false }
+            markAnswered()
             return write(status: response.status, headers: response.headers, body: response.body, keepAlive: keepAlive) && keepAlive
         case .hang:
             holdUntilClientLeavesOrStop()
@@ -78,9 +92,12 @@ struct HTTPConnection {
             return false
         case .drip(let response, let interval):
             let head = Self.head(status: response.status, headers: response.headers, bodyLength: response.body.count, keepAlive: keepAlive)
+            if response.body.isEmpty { markAnswered() }
             guard sendAll(head) else { return false }
-            for byte in response.body {
-                guard wait(for: nil, timeout: interval) == .timedOut, sendAll([byte]) else { return false }
+            for (index, byte) in response.body.enumerated() {
+                guard wait(for: nil, timeout: interval) == .timedOut else { return false }
+                if index == response.body.count - 1 { markAnswered() }
+                guard sendAll([byte]) else { return false }
             }
             return keepAlive
         case .oversized(let status, let bytes, let declareLength):
@@ -88,15 +105,19 @@ struct HTTPConnection {
             guard sendAll(head) else { return false }
             let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024)
             var remaining = bytes
+            if remaining == 0 { markAnswered() }
             while remaining > 0 {
                 let size = min(remaining, chunk.count)
+                if size == remaining { markAnswered() }
                 guard sendAll(Array(chunk[..<size])) else { return false }
                 remaining -= size
             }
             return keepAlive && declareLength
         case .handler(let decide):
             guard depth < 8 else {
-                return write(status: 500, headers: [], body: Array("handler recursion\n".utf8), keepAlive: false) && false
+                markAnswered()
+                write(status: 500, headers: [], body: Array("handler recursion\n".utf8), keepAlive: false)
+                return false
             }
             return perform(decide(request), for: request, depth: depth + 1)
         }

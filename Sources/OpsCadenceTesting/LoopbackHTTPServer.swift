@@ -85,10 +85,12 @@ public final class LoopbackHTTPServer: Sendable {
     /// How many TCP connections have been accepted.
     public var connectionCount: Int { core.state.withLock { $0.connectionCount } }
 
-    /// The most requests that were read but not yet fully answered at one moment.
+    /// The most requests in flight at one moment: read, and not yet answered. A request stops
+    /// counting just before the last byte of its answer is sent, so a client that starts its
+    /// next request on receiving an answer is never counted twice.
     public var peakConcurrentRequests: Int { core.state.withLock { $0.peakInFlight } }
 
-    /// Requests read but not yet fully answered right now.
+    /// Requests in flight right now (see ``peakConcurrentRequests``).
     public var concurrentRequests: Int { core.state.withLock { $0.inFlight } }
 
     /// Forgets recorded requests and resets the counters.

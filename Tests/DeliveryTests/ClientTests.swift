@@ -4,6 +4,8 @@ import OpsCadenceTesting
 import Testing
 
 @Suite struct ClientTests {
+    // MARK: Basics
+
     @Test func postsTheBodyAndHeadersAndReturnsTheResponse() async throws {
         let server = try LoopbackHTTPServer(defaultBehavior: .respond(.text("ok", headers: [("X-Extra", "1")])))
         let request = try makeRequest(server.url("/hook?a=1"), headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", "d-1")])
@@ -12,6 +14,8 @@ import Testing
         #expect(response.statusCode == 200)
         #expect(response.bodyText == "ok")
         #expect(response.headers["x-extra"] == "1")
+        #expect(response.headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(!response.bodyWasTruncated)
         #expect(response.elapsed > .zero)
         let received = try #require(server.requests.first)
         #expect(received.method == "POST")
@@ -20,6 +24,409 @@ import Testing
         #expect(received.bodyText == #"{"text":"hi"}"#)
         #expect(received.headers["content-type"] == "application/json")
         #expect(received.headers["webhook-id"] == "d-1")
+        #expect(received.headers["content-length"] == "13")
         #expect(received.headers["expect"] == nil)
+        #expect(received.headers["user-agent"] == "opscadence-delivery/1")
+    }
+
+    @Test func anEmptyHeaderValueIsSentEmpty() async throws {
+        let server = try LoopbackHTTPServer()
+        _ = await sendOne(try makeRequest(server.url("/"), headers: [HTTPHeader("X-Empty", "")]))
+        #expect(server.requests.first?.fields.contains { $0.name == "X-Empty" && $0.value.isEmpty } == true)
+    }
+
+    @Test func slackOkIsDeliveredAndNoServiceIsRetried() async throws {
+        let server = try LoopbackHTTPServer()
+        server.enqueue(.ok("ok"), .ok("no_service"))
+        let client = WebhookClient(configuration: fastConfiguration())
+        let results = await client.send([try makeRequest(server.url("/a"), key: "a"), try makeRequest(server.url("/b"), key: "b")])
+        let now = Date()
+        let outcomes = results.map { DeliveryOutcome.classify(result: $0, kind: .slack, attempt: 1, firstAttemptAt: now, now: now) }
+        // Both keys start at once, so which request gets which answer depends on arrival order.
+        let byPath = Dictionary(uniqueKeysWithValues: zip(server.requests.map(\.path), server.requests.indices))
+        let okIndex = byPath["/a"]! == 0 ? 0 : 1
+        #expect(outcomes[okIndex].isDelivered)
+        let retry = try #require(outcomes[1 - okIndex].retryDetails)
+        #expect(retry.reason.contains("no_service"))
+    }
+
+    @Test(arguments: [
+        (WebhookKind.msteams, LoopbackHTTPServer.Behavior.status(202), true),
+        (.discord, .respond(.json(#"{"id":"1"}"#)), true),
+        (.discord, .status(204), true),
+        (.googlechat, .respond(.json(#"{"error":{"code":409,"status":"ALREADY_EXISTS"}}"#, status: 409)), true),
+        (.generic, .status(204), true),
+        (.slack, .status(410, body: "channel_is_archived"), false),
+        (.discord, .respond(.json(#"{"message":"Unknown Webhook","code":10015}"#, status: 404)), false),
+    ])
+    func kindRulesApplyToRealResponses(_ kind: WebhookKind, _ behavior: LoopbackHTTPServer.Behavior, _ delivered: Bool) async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: behavior)
+        let now = Date()
+        let outcome = DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: kind, attempt: 1, firstAttemptAt: now, now: now)
+        #expect(outcome.isDelivered == delivered, "\(outcome)")
+        if !delivered { #expect(outcome.deadDetails?.destinationUnusable == true) }
+    }
+
+    @Test func resultsComeBackInRequestOrder() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .handler { request in
+            // Later requests answer sooner, so completion order is the reverse of request order.
+            let index = Int(request.bodyText) ?? 0
+            return .respondAfter(.milliseconds(10 * (10 - index)), .text(request.bodyText))
+        })
+        let requests = try (0..<10).map { try makeRequest(server.url("/"), key: "k\($0)", body: "\($0)") }
+        let results = await WebhookClient(configuration: fastConfiguration()).send(requests)
+        #expect(results.map { $0.response?.bodyText } == (0..<10).map { "\($0)" })
+    }
+
+    @Test func anEmptyBatchReturnsAtOnce() async {
+        #expect(await WebhookClient().send([]).isEmpty)
+    }
+
+    @Test func blockingSendWorksFromSynchronousCode() throws {
+        let server = try LoopbackHTTPServer()
+        let client = WebhookClient(configuration: fastConfiguration())
+        let results = client.sendBlocking([try makeRequest(server.url("/1")), try makeRequest(server.url("/2"))])
+        #expect(results.map { $0.response?.statusCode } == [200, 200])
+        #expect(Set(server.requests.map(\.path)) == ["/1", "/2"])
+    }
+
+    // MARK: Retries, end to end
+
+    @Test func serverErrorsRetryInsideTheJitterEnvelopeUntilDelivered() async throws {
+        let server = try LoopbackHTTPServer()
+        server.enqueue(.status(503), .status(500), .status(503), .ok())
+        let client = WebhookClient(configuration: fastConfiguration())
+        let policy = RetryPolicy(base: .milliseconds(20), cap: .milliseconds(50))
+        let first = Date()
+        var attempt = 1
+        var generator = SeededGenerator(seed: 7)
+        var gaps: [Duration] = []
+        while true {
+            let result = await client.send([try makeRequest(server.url("/hook"))])[0]
+            let outcome = DeliveryOutcome.classify(result: result, kind: .slack, attempt: attempt, firstAttemptAt: first, now: Date(), policy: policy, using: &generator)
+            if outcome.isDelivered { break }
+            let retry = try #require(outcome.retryDetails, "\(outcome)")
+            #expect(retry.consumesAttempt)
+            #expect(retry.delay >= .zero && retry.delay <= policy.backoffCeiling(afterAttempt: attempt))
+            gaps.append(retry.delay)
+            try await Task.sleep(for: retry.delay)
+            attempt += 1
+        }
+        #expect(attempt == 4)
+        #expect(server.requestCount == 4)
+        #expect(gaps.count == 3)
+    }
+
+    @Test func rateLimitedWithRetryAfterSeconds() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .status(429, headers: [("Retry-After", "7")]))
+        let now = Date()
+        let retry = try #require(DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .slack, attempt: 3, firstAttemptAt: now, now: now).retryDetails)
+        #expect(retry.delay == .seconds(7))
+        #expect(!retry.consumesAttempt)
+        #expect(abs(retry.at.timeIntervalSince(now) - 7) < 0.001)
+    }
+
+    @Test func rateLimitedWithAnHTTPDate() async throws {
+        let now = Date()
+        let later = now.addingTimeInterval(30)
+        let server = try LoopbackHTTPServer(defaultBehavior: .status(429, headers: [("Retry-After", Self.imfFixdate(later))]))
+        let retry = try #require(DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .generic, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
+        // The date has whole seconds, so the wait is 29–30 s.
+        #expect(retry.delay > .seconds(29) && retry.delay <= .seconds(30))
+        #expect(!retry.consumesAttempt)
+    }
+
+    @Test func rateLimitedByDiscordJSON() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .respond(.json(#"{"message":"You are being rate limited.","retry_after":0.729,"global":false}"#, status: 429)))
+        let now = Date()
+        let retry = try #require(DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .discord, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
+        #expect(abs(retry.delay.inSeconds - 0.729) < 0.001)
+        #expect(!retry.consumesAttempt)
+    }
+
+    @Test func notFoundIsDeadWithTheBodyPrefix() async throws {
+        let body = "channel_not_found: " + String(repeating: "x", count: 2000)
+        let server = try LoopbackHTTPServer(defaultBehavior: .status(404, body: body))
+        let now = Date()
+        let dead = try #require(DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .slack, attempt: 1, firstAttemptAt: now, now: now).deadDetails)
+        #expect(dead.statusCode == 404)
+        #expect(dead.responseExcerpt == String(body.prefix(500)))
+        #expect(dead.reason.contains("channel_not_found"))
+        #expect(dead.destinationUnusable)
+    }
+
+    @Test func aRedirectToTheMetadataServiceIsNotFollowed() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .status(301, headers: [("Location", "http://169.254.169.254/latest/meta-data/")]))
+        let result = await sendOne(try makeRequest(server.url("/hook")))
+        #expect(result.response?.statusCode == 301)
+        let now = Date()
+        let dead = try #require(DeliveryOutcome.classify(result: result, kind: .slack, attempt: 1, firstAttemptAt: now, now: now).deadDetails)
+        #expect(dead.reason.contains("not followed"))
+        #expect(server.requestCount == 1)
+    }
+
+    // MARK: Transport failures
+
+    @Test func aSlowResponsePastTheTotalTimeoutMayHaveBeenSent() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .respondAfter(.seconds(10), .text("ok")))
+        let failure = try #require(await sendOne(try makeRequest(server.url("/")), configuration: fastConfiguration(totalTimeout: .milliseconds(300))).failure)
+        #expect(failure.code == .timeout)
+        #expect(failure.requestMayHaveBeenSent)
+        #expect(failure.curlError?.code == CurlError.operationTimedOut)
+        #expect(failure.elapsed >= .milliseconds(250))
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func aHangingServerTimesOut() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .hang)
+        let failure = try #require(await sendOne(try makeRequest(server.url("/")), configuration: fastConfiguration(totalTimeout: .milliseconds(300))).failure)
+        #expect(failure.code == .timeout)
+        #expect(failure.requestMayHaveBeenSent)
+    }
+
+    @Test func aResetConnectionMayHaveBeenSent() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .reset)
+        let failure = try #require(await sendOne(try makeRequest(server.url("/"))).failure)
+        #expect(failure.code == .receive)
+        #expect(failure.requestMayHaveBeenSent)
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func aClosedConnectionWithoutAnswerIsAnEmptyResponse() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .close)
+        let failure = try #require(await sendOne(try makeRequest(server.url("/"))).failure)
+        #expect(failure.code == .emptyResponse)
+        #expect(failure.requestMayHaveBeenSent)
+        // A fresh connection per request: libcurl never re-sends on a connection that died.
+        #expect(server.requestCount == 1)
+    }
+
+    @Test func aRefusedConnectionWasNotSent() async throws {
+        let port = try closedLoopbackPort()
+        let failure = try #require(await sendOne(try makeRequest("http://127.0.0.1:\(port)/hook")).failure)
+        #expect(failure.code == .connect)
+        #expect(!failure.requestMayHaveBeenSent)
+        let now = Date()
+        let retry = try #require(DeliveryOutcome.classify(result: .failure(failure), kind: .slack, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
+        #expect(!retry.mayHaveBeenDelivered)
+    }
+
+    @Test func aDripFeedIsAbortedByTheLowSpeedLimit() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .drip(.text(String(repeating: "x", count: 100)), interval: .milliseconds(200)))
+        var configuration = fastConfiguration(totalTimeout: .seconds(20))
+        configuration.lowSpeedLimit = 1000
+        configuration.lowSpeedTime = .seconds(1)
+        let failure = try #require(await sendOne(try makeRequest(server.url("/")), configuration: configuration).failure)
+        #expect(failure.code == .timeout)
+        #expect(failure.requestMayHaveBeenSent)
+        #expect(failure.elapsed < .seconds(20))
+    }
+
+    @Test func anOversizedBodyWithoutLengthIsCutAtTheCapInTheWriteCallback() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .oversized(status: 200, bytes: 1_000_000, declareLength: false))
+        let response = try #require(await sendOne(try makeRequest(server.url("/")), configuration: fastConfiguration(maxResponseBytes: 1000)).response)
+        #expect(response.statusCode == 200)
+        #expect(response.bodyWasTruncated)
+        #expect(response.body.count == 1000)
+        #expect(response.body.allSatisfy { $0 == UInt8(ascii: "x") })
+    }
+
+    @Test func anOversizedDeclaredBodyIsRefusedBeforeReading() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .oversized(status: 200, bytes: 1_000_000, declareLength: true))
+        let response = try #require(await sendOne(try makeRequest(server.url("/")), configuration: fastConfiguration()).response)
+        #expect(response.statusCode == 200)
+        #expect(response.bodyWasTruncated)
+        #expect(response.body.count <= 64 * 1024)
+    }
+
+    @Test func cancellingTheTaskCancelsTheRequest() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .hang)
+        let client = WebhookClient(configuration: fastConfiguration(totalTimeout: .seconds(20)))
+        let request = try makeRequest(server.url("/"))
+        let task = Task { await client.send([request]) }
+        #expect(await server.waitForRequests(count: 1))
+        task.cancel()
+        let failure = try #require(await task.value[0].failure)
+        #expect(failure.code == .cancelled)
+        #expect(failure.requestMayHaveBeenSent)
+        #expect(failure.elapsed < .seconds(20))
+    }
+
+    // MARK: Protocols and addresses
+
+    @Test(arguments: ["ftp://127.0.0.1:PORT/file", "gopher://127.0.0.1:PORT/", "file:///etc/passwd", "dict://127.0.0.1:PORT/x", "scp://127.0.0.1:PORT/x"])
+    func onlyHTTPAndHTTPSAreAllowed(_ template: String) async throws {
+        let server = try LoopbackHTTPServer()
+        let url = template.replacingOccurrences(of: "PORT", with: String(server.port))
+        let failure = try #require(await sendOne(try makeRequest(url)).failure)
+        #expect(failure.code == .protocolNotAllowed)
+        #expect(!failure.requestMayHaveBeenSent)
+        #expect(failure.curlError?.code == CurlError.unsupportedProtocol)
+        #expect(server.connectionCount == 0)
+    }
+
+    @Test(arguments: [
+        ("http://169.254.169.254/latest/meta-data/", AddressCategory.cloudMetadata),
+        ("http://0xa9fea9fe/", .cloudMetadata),
+        ("http://2852039166/", .cloudMetadata),
+        ("http://[::ffff:169.254.169.254]/", .cloudMetadata),
+        ("http://[fd00:ec2::254]/", .cloudMetadata),
+        ("http://169.254.10.10:8080/", .linkLocal),
+        ("http://0.0.0.0:9/", .unspecified),
+    ])
+    func metadataAndLinkLocalAreRefusedBeforeConnecting(_ url: String, _ category: AddressCategory) async throws {
+        let failure = try #require(await sendOne(try makeRequest(url)).failure)
+        #expect(failure.code == .addressRefused)
+        #expect(failure.refusedAddress == category)
+        #expect(!failure.requestMayHaveBeenSent)
+        #expect(failure.message.contains(category.rawValue))
+        #expect(!failure.description.contains("meta-data"))
+    }
+
+    @Test func loopbackIsAllowedByDefaultAndRefusedWhenPrivateNetworksAreDenied() async throws {
+        let server = try LoopbackHTTPServer()
+        let allowed = await sendOne(try makeRequest(server.url("/")))
+        #expect(allowed.response?.statusCode == 200)
+        #expect(server.connectionCount == 1)
+
+        for url in [server.url("/"), "http://localhost:\(server.port)/", "http://127.1:\(server.port)/", "http://2130706433:\(server.port)/"] {
+            let failure = try #require(await sendOne(try makeRequest(url), configuration: fastConfiguration(denyPrivateNetworks: true)).failure)
+            #expect(failure.code == .addressRefused, "\(url)")
+            #expect(failure.refusedAddress == .loopback, "\(url)")
+        }
+        #expect(server.connectionCount == 1)
+    }
+
+    // MARK: Concurrency and pacing
+
+    @Test func fiftyRequestsRunAtMostEightAtATime() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .respondAfter(.milliseconds(40), .text("ok")))
+        let requests = try (0..<50).map { try makeRequest(server.url("/\($0)"), key: "key-\($0)") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = await WebhookClient(configuration: fastConfiguration(maxConcurrent: 8)).send(requests)
+        let elapsed = clock.now - start
+        #expect(results.allSatisfy { $0.response?.statusCode == 200 })
+        #expect(server.requestCount == 50)
+        #expect(Set(server.requests.map(\.path)).count == 50)
+        #expect(server.peakConcurrentRequests <= 8)
+        #expect(server.peakConcurrentRequests >= 2, "requests should overlap")
+        // Seven waves of 40 ms at the very least.
+        #expect(elapsed >= .milliseconds(7 * 40))
+    }
+
+    @Test func requestsWithOneRateKeyStartNoCloserThanTheInterval() async throws {
+        let server = try LoopbackHTTPServer()
+        let requests = try (0..<3).map { try makeRequest(server.url("/"), key: "slack-ops", rateLimit: .perSecond(5), body: "\($0)") }
+        let results = await WebhookClient(configuration: fastConfiguration()).send(requests)
+        #expect(results.allSatisfy { $0.response?.statusCode == 200 })
+        let arrivals = server.requests
+        try #require(arrivals.map(\.bodyText) == ["0", "1", "2"], "same key, submission order")
+        for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
+            // The client spaces starts by 200 ms; allow for connect-time jitter between them.
+            #expect(later.arrival - earlier.arrival >= .milliseconds(150))
+        }
+        #expect(arrivals[2].arrival - arrivals[0].arrival >= .milliseconds(350))
+    }
+
+    @Test func configuredRateLimitsApplyPerKey() async throws {
+        let server = try LoopbackHTTPServer()
+        var configuration = fastConfiguration()
+        configuration.rateLimits = ["paced": .perSecond(5)]
+        let requests = try (0..<2).map { try makeRequest(server.url("/"), key: "paced", body: "\($0)") }
+        _ = await WebhookClient(configuration: configuration).send(requests)
+        let arrivals = server.requests
+        try #require(arrivals.count == 2)
+        #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(150))
+    }
+
+    @Test func whatThePacingBudgetCannotFitIsDeferredUnsent() async throws {
+        let server = try LoopbackHTTPServer()
+        let requests = try (0..<5).map { try makeRequest(server.url("/"), key: "one-key", rateLimit: RateLimit(minimumInterval: .milliseconds(400)), body: "\($0)") }
+        let before = Date()
+        let results = await WebhookClient(configuration: fastConfiguration(pacingBudget: .milliseconds(600))).send(requests)
+        #expect(results[0].response?.statusCode == 200)
+        #expect(results[1].response?.statusCode == 200)
+        let deferred = results[2...].compactMap(\.deferredUntil)
+        try #require(deferred.count == 3)
+        #expect(deferred == deferred.sorted())
+        #expect(Set(deferred).count == 3, "deferred requests keep their spacing")
+        #expect(deferred[0] > before.addingTimeInterval(0.6))
+        #expect(server.requests.map(\.bodyText) == ["0", "1"])
+        let retry = try #require(DeliveryOutcome.classify(result: results[2], kind: .slack, attempt: 1, firstAttemptAt: before, now: Date()).retryDetails)
+        #expect(!retry.consumesAttempt)
+    }
+
+    // MARK: Requests
+
+    @Test(arguments: ["bad\r\nX-Injected: 1", "bad\nvalue", "bad\rvalue", "nul\u{0}value"])
+    func headerValuesWithLineBreaksAreRejected(_ value: String) {
+        #expect(throws: DeliveryError.self) { try makeRequest("http://127.0.0.1:1/", headers: [HTTPHeader("X-Test", value)]) }
+    }
+
+    @Test(arguments: ["", "Bad Name", "Bad:Name", "Content-Length", "transfer-encoding", "Host"])
+    func badOrReservedHeaderNamesAreRejected(_ name: String) {
+        do {
+            _ = try makeRequest("http://127.0.0.1:1/", headers: [HTTPHeader(name, "v")])
+            Issue.record("\(name) should be rejected")
+        } catch {
+            #expect((error as? DeliveryError)?.code == .invalidHeader)
+        }
+    }
+
+    // MARK: Redaction
+
+    @Test func credentialsAndQueryNeverAppearInErrorsResultsOrOutcomes() async throws {
+        let server = try LoopbackHTTPServer(defaultBehavior: .handler { request in
+            // A hostile or careless receiver that echoes the request back in its error.
+            let echo = "not found: \(request.target) auth=\(request.headers["authorization"] ?? "") url=http://user:pass@127.0.0.1/hook?token=abc"
+            return .status(404, body: echo)
+        })
+        let secretURL = "http://user:pass@127.0.0.1:\(server.port)/hook?token=abc"
+        let port = try closedLoopbackPort()
+        let unreachableURL = "http://user:pass@127.0.0.1:\(port)/hook?token=abc"
+        let hangingServer = try LoopbackHTTPServer(defaultBehavior: .hang)
+        let hangingURL = "http://user:pass@127.0.0.1:\(hangingServer.port)/hook?token=abc"
+
+        let requests = try [secretURL, unreachableURL, hangingURL, "ftp://user:pass@127.0.0.1:\(port)/hook?token=abc"].enumerated().map {
+            try makeRequest($0.element, key: "k\($0.offset)")
+        }
+        let client = WebhookClient(configuration: fastConfiguration(totalTimeout: .milliseconds(300)))
+        let results = await client.send(requests)
+        #expect(server.requests.first?.headers["authorization"] != nil, "curl sent the credentials")
+
+        let now = Date()
+        var texts: [String] = []
+        for (request, result) in zip(requests, results) {
+            texts += [request.description, String(reflecting: request), result.description, String(reflecting: result)]
+            var dumped = ""
+            dump(result, to: &dumped)
+            texts.append(dumped)
+            if let failure = result.failure { texts += [failure.message, failure.description, String(describing: failure.curlError)] }
+            if let response = result.response { texts += [response.description, response.bodyExcerpt] }
+            for kind in WebhookKind.allCases {
+                let outcome = DeliveryOutcome.classify(result: result, kind: kind, attempt: 12, firstAttemptAt: now, now: now)
+                texts += [outcome.description, String(reflecting: outcome)]
+            }
+        }
+        #expect(results[0].response?.statusCode == 404)
+        #expect(results[1].failure?.code == .connect)
+        #expect(results[2].failure?.code == .timeout)
+        #expect(results[3].failure?.code == .protocolNotAllowed)
+        for text in texts {
+            for secret in ["user:pass", "token=abc", "/hook", "dXNlcjpwYXNz"] {
+                #expect(!text.contains(secret), "\(secret) leaked in: \(text)")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func imfFixdate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 }

@@ -58,8 +58,20 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Always returns the same value: `.max` pins jitter to the top of its range, `.min` to 0.
+/// Always returns the same value: `.max` pins jitter to the top of its range and
+/// ``lowest`` to the bottom.
 struct ConstantGenerator: RandomNumberGenerator {
+    /// Not 0: the standard library's unbiased sampling for a closed range rejects a zero low
+    /// word and draws again, which a constant generator would repeat forever.
+    static let lowest: UInt64 = 1
+
     let value: UInt64
     mutating func next() -> UInt64 { value }
+}
+
+extension Duration {
+    /// Seconds as a `Double`.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }

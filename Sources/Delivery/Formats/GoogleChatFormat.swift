@@ -71,15 +71,15 @@ enum GoogleChatFormat {
         if !message.attendees.isEmpty { details.append("<b>Attendees:</b> \(html(message.attendees.joined(separator: ", ")))") }
         var sections: [JSONValue] = [section(nil, TextBudget.truncate(details.joined(separator: "<br>"), to: TextBudget.scaled(3000, scale)))]
 
-        func list(_ heading: String, _ lines: [String], noun: String, limit: Int) {
+        func list(_ heading: String, _ lines: some Collection<String>, noun: String, limit: Int) {
             guard !lines.isEmpty else { return }
-            let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale)) { TextBudget.moreLine($0, noun: noun) }
+            let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale), noun: noun) { $0 }
             sections.append(section(heading, packed.replacingOccurrences(of: "\n", with: "<br>")))
         }
-        list("Agenda", message.agenda.map { "\(html($0.clock)) <b>\(html($0.title))</b> (\($0.minutes) min)" }, noun: "section", limit: 9000)
-        list("Open checklist items", message.openChecklistItems.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
-        list("Overdue action items", message.overdueActionItems.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
-        list("KPI alerts", message.alerts.map { "\(SlackFormat.symbol($0.severity)) \(html($0.text))" }, noun: "alert", limit: 4000)
+        list("Agenda", message.agenda.lazy.map { "\(html($0.clock)) <b>\(html($0.title))</b> (\($0.minutes) min)" }, noun: "section", limit: 9000)
+        list("Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
+        list("Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
+        list("KPI alerts", message.alerts.lazy.map { "\(SlackFormat.symbol($0.severity)) \(html($0.text))" }, noun: "alert", limit: 4000)
         if let link = message.webLink {
             sections.append(.object([("widgets", .array([.object([("buttonList", .object([("buttons", .array([.object([
                 ("text", .string("Open the full agenda")),

@@ -73,21 +73,29 @@ enum JSONValue: Sendable {
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
+        func escapeUnicode(_ value: UInt32, into out: inout [UInt8]) {
+            out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(value >> 12 & 0xF)], hex[Int(value >> 8 & 0xF)], hex[Int(value >> 4 & 0xF)], hex[Int(value & 0xF)]]
+        }
+        let bytes = Array(text.utf8)
+        out.reserveCapacity(out.count + bytes.count + 2)
         out.append(UInt8(ascii: "\""))
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case "\\": out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case "\n": out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case "\r": out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case "\t": out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            // Control characters, and the two line separators JavaScript treats as newlines.
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let v = scalar.value
-                out += Array("\\u".utf8) + [hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)], hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]]
-            default:
-                out += Array(String(scalar).utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x00..<0x20: escapeUnicode(UInt32(byte), into: &out)
+            // U+2028 and U+2029 (E2 80 A8/A9), which JavaScript treats as line breaks.
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                escapeUnicode(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, into: &out)
+                index += 2
+            default: out.append(byte)
             }
+            index += 1
         }
         out.append(UInt8(ascii: "\""))
     }

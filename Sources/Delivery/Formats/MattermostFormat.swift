@@ -24,18 +24,18 @@ enum MattermostFormat {
         if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(clean).joined(separator: ", "))") }
         parts.append(TextBudget.truncate(details.joined(separator: "\n"), to: 2000))
 
-        func list(_ title: String, _ lines: [String], noun: String, limit: Int) {
+        func list(_ title: String, _ lines: some Collection<String>, noun: String, limit: Int) {
             guard !lines.isEmpty else { return }
-            parts.append("**\(title)**\n" + TextBudget.pack(lines, limit: limit) { TextBudget.moreLine($0, noun: noun) })
+            parts.append("**\(title)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
-        list("Agenda", message.agenda.map { "- `\(clean($0.clock))` \(clean($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 6000)
-        list("Open checklist items", message.openChecklistItems.map { item in
+        list("Agenda", message.agenda.lazy.map { "- `\(clean($0.clock))` \(clean($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 6000)
+        list("Open checklist items", message.openChecklistItems.lazy.map { item in
             "- [ ] \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
         }, noun: "item", limit: 3000)
-        list("Overdue action items", message.overdueActionItems.map { item in
+        list("Overdue action items", message.overdueActionItems.lazy.map { item in
             "- **\(clean(item.id))** \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
         }, noun: "item", limit: 2500)
-        list("KPI alerts", message.alerts.map { "- \(SlackFormat.symbol($0.severity)) \(clean($0.text))" }, noun: "alert", limit: 2000)
+        list("KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(clean($0.text))" }, noun: "alert", limit: 2000)
         if let link = message.webLink {
             parts.append("[Open the full agenda](\(link))")
         } else if let path = message.agendaLink {

@@ -42,19 +42,19 @@ enum SlackFormat {
             section(detailsText(for: message)),
         ]
         if !message.agenda.isEmpty {
-            let lines = message.agenda.map { "• `\(escape($0.clock))` \(escape(TextBudget.oneLine($0.title))) (\($0.minutes) min)" }
+            let lines = message.agenda.lazy.map { "• `\(escape($0.clock))` \(escape(TextBudget.oneLine($0.title))) (\($0.minutes) min)" }
             blocks.append(section(titled: "Agenda", lines: lines, noun: "section"))
         }
         let open = message.openChecklistItems
         if !open.isEmpty {
-            blocks.append(section(titled: "Open checklist items", lines: open.map { "• ☐ " + describe($0) }, noun: "item"))
+            blocks.append(section(titled: "Open checklist items", lines: open.lazy.map { "• ☐ " + describe($0) }, noun: "item"))
         }
         let overdue = message.overdueActionItems
         if !overdue.isEmpty {
-            blocks.append(section(titled: "Overdue action items", lines: overdue.map { "• " + describe($0) }, noun: "item"))
+            blocks.append(section(titled: "Overdue action items", lines: overdue.lazy.map { "• " + describe($0) }, noun: "item"))
         }
         if !message.alerts.isEmpty {
-            blocks.append(section(titled: "KPI alerts", lines: message.alerts.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" }, noun: "alert"))
+            blocks.append(section(titled: "KPI alerts", lines: message.alerts.lazy.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" }, noun: "alert"))
         }
         blocks.append(.object([
             ("type", .string("context")),
@@ -111,9 +111,9 @@ enum SlackFormat {
         .object([("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(text))]))])
     }
 
-    private static func section(titled title: String, lines: [String], noun: String) -> JSONValue {
+    private static func section(titled title: String, lines: some Collection<String>, noun: String) -> JSONValue {
         let heading = "*\(title)*\n"
-        let packed = TextBudget.pack(lines, limit: sectionLimit - TextBudget.length(heading)) { TextBudget.moreLine($0, noun: noun) }
+        let packed = TextBudget.pack(lines, limit: sectionLimit - TextBudget.length(heading), noun: noun) { $0 }
         return section(heading + packed)
     }
 }

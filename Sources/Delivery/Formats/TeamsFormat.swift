@@ -31,17 +31,17 @@ enum TeamsFormat {
             ("facts", .array(facts.map { .object([("title", .string($0.0)), ("value", .string(TextBudget.truncate(TextBudget.oneLine($0.1), to: 1000)))]) })),
         ]))
 
-        func list(_ heading: String, _ lines: [String], noun: String, limit: Int, color: String? = nil) {
+        func list(_ heading: String, _ lines: some Collection<String>, noun: String, limit: Int, color: String? = nil) {
             guard !lines.isEmpty else { return }
             body.append(textBlock(heading, extra: [("weight", .string("Bolder")), ("spacing", .string("Medium"))]))
-            let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale)) { TextBudget.moreLine($0, noun: noun) }
+            let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale), noun: noun) { $0 }
             body.append(textBlock(packed, extra: color.map { [("color", .string($0))] } ?? []))
         }
-        list("Agenda", message.agenda.map { "- \(TextBudget.oneLine($0.clock)) \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 8000)
-        list("Open checklist items", message.openChecklistItems.map { "- \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
-        list("Overdue action items", message.overdueActionItems.map { "- \(TextBudget.oneLine($0.id)): \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
+        list("Agenda", message.agenda.lazy.map { "- \(TextBudget.oneLine($0.clock)) \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 8000)
+        list("Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
+        list("Overdue action items", message.overdueActionItems.lazy.map { "- \(TextBudget.oneLine($0.id)): \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
         let critical = message.alerts.contains { $0.severity == .critical }
-        list("KPI alerts", message.alerts.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 3000, color: critical ? "Attention" : nil)
+        list("KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 3000, color: critical ? "Attention" : nil)
         if message.webLink == nil, let path = message.agendaLink {
             body.append(textBlock("Agenda: \(TextBudget.oneLine(path))", extra: [("isSubtle", .bool(true))]))
         }

@@ -26,20 +26,21 @@ enum TextBudget {
         return out + ellipsis
     }
 
-    /// The lines joined with newlines, as many as fit in `limit`; when some do not fit, the
-    /// last line is `more(count of lines left out)`.
-    static func pack(_ lines: [String], limit: Int, more: (Int) -> String) -> String {
-        let whole = lines.joined(separator: "\n")
-        if length(whole) <= limit { return whole }
+    /// As many items as fit in `limit`, one line each, joined with newlines; when some do not
+    /// fit, the last line says how many were left out ("… and 3 more sections (see the full
+    /// agenda)"). Lines are formatted only for items that are tried, so a huge list costs no
+    /// more than the lines that fit.
+    static func pack<Items: Collection>(_ items: Items, limit: Int, noun: String, line format: (Items.Element) -> String) -> String {
+        let total = items.count
         var kept: [String] = []
         var used = 0
-        for (index, original) in lines.enumerated() {
-            let left = lines.count - index - 1
-            let tail = left > 0 ? length(more(left)) + 1 : 0
-            let line = truncate(original, to: max(1, limit - tail - 1))
+        for (index, item) in items.enumerated() {
+            let left = total - index - 1
+            let tail = left > 0 ? length(moreLine(left, noun: noun)) + 1 : 0
+            let line = truncate(format(item), to: max(1, limit - tail - 1))
             let cost = (kept.isEmpty ? 0 : 1) + length(line)
             if used + cost + tail > limit {
-                kept.append(more(lines.count - index))
+                kept.append(moreLine(total - index, noun: noun))
                 break
             }
             kept.append(line)
