@@ -1,0 +1,82 @@
+import Agendas
+import Delivery
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+/// Messages outside the schedule: a test post to a target, and previews of reminders.
+public struct Notifications: Sendable {
+    public let workspace: Workspace
+    public let store: StateStore?
+
+    public init(workspace: Workspace, store: StateStore?) {
+        self.workspace = workspace
+        self.store = store
+    }
+
+    /// What a test post returned, without the URL.
+    public struct TestResult: Sendable, Codable {
+        public var target: String
+        public var kind: String
+        public var delivered: Bool
+        public var status: Int?
+        public var milliseconds: Int
+        public var detail: String
+    }
+
+    /// The reminder a target would get for an occurrence, built as the engine builds it.
+    public func message(playbook: Playbook, occurrence: Int64, before: Int, target: String, now: Int64) throws -> ReminderMessage {
+        let row = DeliveryRecord(
+            occurrenceId: 0, playbookId: playbook.id, target: target, beforeSeconds: before, reminderAt: occurrence - Int64(before),
+            idempotencyKey: TickPlanner.idempotencyKey(playbook: playbook.id, instant: occurrence, before: before, target: target),
+            state: .pending, nextAttemptAt: occurrence - Int64(before), expiresAt: occurrence, createdAt: now)
+        let renderer = try AgendaRenderer(workspaceRoot: workspace.root)
+        return try ReminderMessages.message(
+            for: row, playbook: playbook, source: AgendaSource(workspace: workspace, store: store), renderer: renderer,
+            now: min(now, occurrence - Int64(before)))
+    }
+
+    /// The exact body a target of `kind` receives for `message`.
+    public static func payload(for message: ReminderMessage, kind: Target.Kind) -> String {
+        String(decoding: (WebhookKind(rawValue: kind.rawValue) ?? .generic).body(for: message), as: UTF8.self)
+    }
+
+    /// Posts a short test message to a target now and reports the outcome.
+    public func sendTest(to target: Target, now: Int64) async throws -> TestResult {
+        guard let url = target.url else {
+            throw EngineError("target '\(target.name)' is not configured: set the variables its url references")
+        }
+        let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
+        let zone = workspace.configuration.timeZone
+        let message = ReminderMessage(
+            deliveryID: "test.\(RFC3339.formatUTC(now).filter { $0 != "-" && $0 != ":" }).\(target.name)", playbookID: "opscadence-test",
+            title: "OpsCadence test message", occurrence: RFC3339.format(now, offset: zone.offset(at: now)),
+            localTimeLine: HumanTime.span(start: now, duration: 0, zone: zone), reminderAt: RFC3339.format(now, offset: zone.offset(at: now)),
+            before: "0m", durationMinutes: 0,
+            agenda: [ReminderMessage.AgendaSection(title: "This target is set up correctly", minutes: 0, clock: "")],
+            agendaMarkdown: "# OpsCadence test message\n\nThis target is set up correctly.\n")
+        let webhook = WebhookTarget(
+            name: target.name, kind: kind, url: try SecretURL(url.value), signingSecret: try target.signingSecret.map { try SigningSecret($0.value) })
+        let request = try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now)))
+        let client = WebhookClient(
+            configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result = await client.send([request]).first!
+        let elapsed = clock.now - started
+        let outcome = DeliveryOutcome.classify(
+            result: result, kind: kind, attempt: 1, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(now)),
+            now: Date(timeIntervalSince1970: TimeInterval(now)))
+        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        switch outcome {
+        case .delivered(let d):
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: true, status: d.statusCode, milliseconds: milliseconds, detail: d.note ?? "delivered")
+        case .retry(let r):
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: r.statusCode, milliseconds: milliseconds, detail: workspace.redact(r.reason))
+        case .dead(let d):
+            let text = [d.reason, d.responseExcerpt].compactMap { $0 }.joined(separator: ": ")
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(text))
+        }
+    }
+}
