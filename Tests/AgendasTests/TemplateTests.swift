@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+@testable import Agendas
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+@Suite struct TemplateTests {
+    /// The templates shipped in playbooks/templates are the built-in ones: they must not drift.
+    @Test(arguments: ["agenda.md.mustache", "agenda.html.mustache"])
+    func shippedTemplatesEqualTheBuiltInCopies(name: String) throws {
+        let shipped = try #require(FileManager.default.contents(atPath: repositoryRoot + "/playbooks/templates/" + name))
+        let builtIn = name.hasPrefix("agenda.md") ? PackageResources.agenda_md_mustache : PackageResources.agenda_html_mustache
+        #expect(Array(shipped) == builtIn)
+    }
+
+    @Test func aWorkspaceTemplateOverridesTheBuiltInOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmpl-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/playbooks/templates", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "{{% CONTENT_TYPE: TEXT}}\nCustom: {{title}} at {{startTime}}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: true, encoding: .utf8)
+        let renderer = try AgendaRenderer(workspaceRoot: dir)
+        let agenda = Agenda(
+            playbookId: "x", title: "Stand-up & review", description: nil, occurrence: "2026-12-07T09:00:00-05:00", date: "Monday 7 December 2026",
+            startTime: "09:00", endTime: "09:15", timeZone: "America/New_York", zoneAbbreviation: "EST", duration: "15 min", schedule: "daily at 09:00",
+            owner: nil, attendees: [], sections: [], checklist: [], actionItems: [], alerts: [], generatedAt: "2026-12-07T08:00:00-05:00")
+        #expect(renderer.render(agenda, as: .markdown) == "Custom: Stand-up & review at 09:00\n")
+        // HTML escapes text by default.
+        #expect(renderer.render(agenda, as: .html).contains("Stand-up &amp; review"))
+        try "{{#broken}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try AgendaRenderer(workspaceRoot: dir) }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import OpsCadenceTesting
+import Recurrence
+import Testing
+
+/// The workspace commands on a copy of the shipped workspace, as real processes.
+@Suite struct WorkspaceCommandTests {
+    @Test func validateReportsEveryErrorAsTextAndJSON() throws {
+        let dir = try shippedWorkspaceCopy()
+        dir.write("playbooks/broken.yaml", "id: broken\ntitle: [x]\ncron: \"0 9 * * 8\"\nduration: 30m\nfoo: 1\n")
+        let runner = CommandRunner(directory: dir.path)
+        let text = try runner.run(["validate"])
+        #expect(text.status == 2)
+        let lines = text.stderr.split(separator: "\n").filter { $0.contains("error:") }
+        #expect(lines.count == 3, "\(text.stderr)")
+        #expect(text.stderr.contains("playbooks/broken.yaml:5:1: error: unknown key 'foo'"))
+        let json = try runner.run(["validate", "--format", "json"])
+        #expect(json.status == 2)
+        let issues = try #require(try json.json() as? [[String: Any]])
+        #expect(issues.count == 3)
+        #expect(issues.allSatisfy { Set($0.keys) == ["file", "line", "column", "message"] })
+        #expect(issues.contains { $0["line"] as? Int == 3 && ($0["message"] as? String)?.contains("8 is out of range 0-7") == true })
+        // The positional form and --workspace both work from elsewhere.
+        try FileManager.default.removeItem(atPath: dir.file("playbooks/broken.yaml"))
+        let elsewhere = CommandRunner(directory: FileManager.default.temporaryDirectory.path)
+        #expect(try elsewhere.run(["validate", dir.path]).status == 0)
+        #expect(try elsewhere.run(["validate", "--workspace", dir.path]).stdout.hasPrefix("ok: 9 playbooks"))
+    }
+
+    @Test func agendaRendersTheShippedWeeklyReviewInEveryFormat() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        try runner.run(["kpi", "record", "stockout_rate", "9.5", "--at", "2026-12-04"])
+        try runner.run(["action", "add", "Call the 3PL about late pickups", "--owner", "Sam", "--due", "2026-12-01", "--playbook", "weekly-kpi-review", "--now", "2026-11-30T16:00:00Z"])
+        let md = try runner.run(["agenda", "weekly-kpi-review", "--now", "2026-12-05T12:00:00Z"])
+        #expect(md.status == 0, "\(md.stderr)")
+        #expect(md.stdout.hasPrefix("# Weekly KPI review"))
+        #expect(md.stdout.contains("Monday 7 December 2026, 09:00–09:30 EST"))
+        #expect(md.stdout.contains("### 1. KPI scorecard — 10 min (09:00–09:10)"))
+        #expect(md.stdout.contains("| Stockout rate | 9.5% (2026-12-04) | ≤ 3% | — | red | Stage 1 (Reactive) |"))
+        #expect(md.stdout.contains("#1 Call the 3PL about late pickups — Sam, due 2026-12-01 ⚠️ overdue"))
+        #expect(md.stdout.contains("- [ ] 1. Update the scorecard before the meeting — Ops Lead (due Mon 7 Dec 08:00)"))
+        let html = try runner.run(["agenda", "weekly-kpi-review", "--format", "html", "--now", "2026-12-05T12:00:00Z"])
+        #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.stdout.contains("<td class=\"red\">red</td>"))
+        let json = try runner.run(["agenda", "weekly-kpi-review", "--format", "json", "--at", "2026-12-07"])
+        let object = try #require(try json.json() as? [String: Any])
+        #expect(object["occurrence"] as? String == "2026-12-07T09:00:00-05:00")
+        #expect((object["sections"] as? [[String: Any]])?.count == 3)
+    }
+
+    @Test func quarterlyAgendaCarriesTheAssessmentAndRoadmap() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let saved = try runner.run(["assess", "--quarter", "2026-Q4", "--inventory", "2", "--fulfillment", "3", "--planning", "1", "--reporting", "2", "--governance", "3"])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let md = try runner.run(["agenda", "quarterly-maturity-assessment", "--now", "2026-12-05T12:00:00Z"])
+        #expect(md.stdout.contains("| Planning/Forecasting | 1 | ___ |"))
+        #expect(md.stdout.contains("Overall: Stage 1 (Reactive); bottleneck: Planning/Forecasting."))
+        #expect(md.stdout.contains("**Stage 1 → 2 priorities (bottleneck first)**"))
+        #expect(md.stdout.contains("- Establish basic reorder points for A-class SKUs."))
+    }
+
+    @Test func checklistAndActionsRoundTrip() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let now = ["--now", "2026-12-07T15:00:00Z"]
+        #expect(try runner.run(["checklist", "check", "weekly-kpi-review", "2"] + now).stdout.contains("checked 2."))
+        let shown = try runner.run(["checklist", "weekly-kpi-review", "--format", "json"] + now)
+        let items = try #require((try shown.json() as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.map { $0["done"] as? Bool } == [false, true])
+        #expect(try runner.run(["checklist", "uncheck", "weekly-kpi-review", "2"] + now).status == 0)
+        let bad = try runner.run(["checklist", "check", "weekly-kpi-review", "9"] + now)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("item 9 does not exist: weekly-kpi-review has 2 checklist items (1-2)"))
+
+        // Without --playbook, the playbook that met most recently (the weekly review at 09:00) owns it.
+        let added = try runner.run(["action", "add", "Fix the label printer", "--owner", "Ana", "--due", "2026-12-10"] + now)
+        #expect(added.stdout.contains("added #1 to weekly-kpi-review"), "\(added.stdout)\(added.stderr)")
+        #expect(try runner.run(["action", "done", "1"] + now).stdout.contains("done #1"))
+        #expect(try runner.run(["action", "list"] + now).stdout.contains("no open action items"))
+        #expect(try runner.run(["action", "done", "42"]).stderr.contains("no action item #42"))
+        #expect(try runner.run(["action", "add", "x", "--due", "next week"]).stderr.contains("--due: expected a date YYYY-MM-DD, got \"next week\""))
+    }
+
+    @Test func upcomingListsEveryPlaybookWithHolidaysApplied() throws {
+        let dir = try shippedWorkspaceCopy()
+        let r = try CommandRunner(directory: dir.path).run(["upcoming", "--days", "14", "--format", "json", "--now", "2026-12-20T00:00:00Z"])
+        let rows = try #require(try r.json() as? [[String: String]])
+        #expect(rows.allSatisfy { Set($0.keys) == ["playbook", "title", "occurrence"] })
+        // Christmas Day (a holiday) has no daily check; the weekly review moves nowhere (Mondays 21 and 28 are business days).
+        let daily = rows.filter { $0["playbook"] == "daily-red-alert-check" }.compactMap { $0["occurrence"] }
+        #expect(!daily.contains("2026-12-25T08:30:00-05:00"))
+        #expect(daily.contains("2026-12-24T08:30:00-05:00"))
+        #expect(rows.filter { $0["playbook"] == "weekly-kpi-review" }.compactMap { $0["occurrence"] } == ["2026-12-21T09:00:00-05:00", "2026-12-28T09:00:00-05:00"])
+        #expect(rows.map { $0["occurrence"]! } == rows.map { $0["occurrence"]! }.sorted { RFC3339Order($0) < RFC3339Order($1) })
+    }
+
+    @Test func kpiImportIsAllOrNothing() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        dir.write("good.csv", "date,name,value\n2026-11-02,stockout_rate,4.2\n2026-11-09,stockout_rate,3.1%\n2026-11-09,order_accuracy,99.7\n")
+        #expect(try runner.run(["kpi", "import", "good.csv"]).stdout.contains("imported 3 values"))
+        dir.write("bad.csv", "2026-11-16,stockout_rate,2.9\n2026-11-16,stockout_rate,lots\n")
+        let bad = try runner.run(["kpi", "import", "bad.csv"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad.csv:2: expected a number, got \"lots\"; nothing was imported"))
+        dir.write("bad2.csv", "2026-11-16,conversion,2.9\n")
+        #expect(try runner.run(["kpi", "import", "bad2.csv"]).stderr.contains("bad2.csv:1: unknown KPI 'conversion'"))
+        let shown = try #require(try runner.run(["kpi", "show", "--format", "json", "--now", "2026-11-20T00:00:00Z"]).json() as? [[String: Any]])
+        let stockout = try #require(shown.first { $0["key"] as? String == "stockout_rate" })
+        #expect(stockout["latest"] as? Double == 3.1)
+        #expect(stockout["status"] as? String == "amber")
+        #expect(stockout["stage"] as? Int == 2)
+        #expect(stockout["trend"] as? String == "improving")
+        #expect(try runner.run(["kpi", "record", "nope", "1"]).stderr.contains("unknown KPI 'nope'"))
+        #expect(try runner.run(["kpi", "record", "stockout_rate", "high"]).stderr.contains("VALUE: expected a number"))
+    }
+
+    @Test func assessmentRulesAndBadInput() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        func assess(_ q: String, _ s: [Int], _ extra: [String] = []) throws -> CommandRunner.Result {
+            try runner.run(["assess", "--quarter", q, "--inventory", "\(s[0])", "--fulfillment", "\(s[1])", "--planning", "\(s[2])", "--reporting", "\(s[3])", "--governance", "\(s[4])", "--format", "json"] + extra)
+        }
+        try assess("2026-Q2", [2, 2, 2, 2, 2])
+        try assess("2026-Q3", [2, 2, 2, 2, 2])
+        let third = try assess("2026-Q4", [2, 2, 2, 2, 2])
+        let object = try #require(try third.json() as? [String: Any])
+        #expect(object["flat_warning"] as? Bool == true)
+        #expect(object["stage_name"] as? String == "Controlled")
+        #expect(try assess("2026-Q4", [3, 2, 2, 2, 2]).stderr.contains("2026-Q4 is already assessed (2,2,2,2,2); add --force to replace it"))
+        #expect(try assess("2026-Q4", [3, 2, 2, 2, 2], ["--force"]).status == 0)
+        #expect(try assess("2027-Q1", [3, 2, 2, 2, 7]).stderr.contains("--governance: expected a whole number from 1 to 5, got \"7\""))
+        #expect(try runner.run(["assess", "--quarter", "2026-Q9", "--inventory", "1"]).stderr.contains("--quarter: expected a quarter YYYY-Qn"))
+        #expect(try runner.run(["assess", "--inventory", "1"]).stderr.contains("missing scores for --fulfillment, --planning, --reporting, --governance"))
+        // Nothing was saved by the failed attempts.
+        let report = try runner.run(["report"])
+        #expect(report.stdout.contains("| 2026-Q4 | 3 | 2 | 2 | 2 | 2 | 2 |"))
+        #expect(!report.stdout.contains("2027-Q1"))
+    }
+
+    @Test func planAndReportFiles() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        try runner.run(["assess", "--quarter", "2026-Q4", "--inventory", "2", "--fulfillment", "3", "--planning", "1", "--reporting", "2", "--governance", "3"])
+        #expect(try runner.run(["plan", "--start", "2027-01"]).status == 0)
+        #expect(try runner.run(["plan", "--start", "2027-01"]).stderr.contains("already exists; add --force"))
+        #expect(try runner.run(["plan", "--start", "2027-13"]).stderr.contains("--start: expected a month YYYY-MM"))
+        try runner.run(["action", "done", "1"])
+        let shown = try #require(try runner.run(["plan", "show", "--format", "json"]).json() as? [String: Any])
+        let phases = try #require(shown["phases"] as? [[String: Any]])
+        #expect(phases.map { $0["done"] as? Int } == [1, 0, 0, 0])
+        #expect(phases.map { $0["total"] as? Int } == [8, 5, 5, 5])
+        // The monthly review's agenda shows the progress.
+        #expect(try runner.run(["agenda", "monthly-process-improvement", "--now", "2026-12-01T12:00:00Z"]).stdout.contains("| Foundations | Months 1-3 | 1/8 |"))
+        let ics = try runner.run(["plan", "export", "--format", "ics"])
+        #expect(ics.stdout.components(separatedBy: "BEGIN:VTODO").count == 24)
+        let html = try runner.run(["report", "--format", "html", "--output", "out/maturity.html"])
+        #expect(html.status == 0)
+        #expect(dir.read("out/maturity.html")?.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") == true)
+        #expect(try runner.run(["report", "--output", "out/maturity.md"]).status == 0)
+        #expect(dir.read("out/maturity-radar.svg")?.hasPrefix("<svg") == true)
+        #expect(dir.read("out/maturity.md")?.contains("![Maturity by dimension](maturity-radar.svg)") == true)
+    }
+
+    @Test func installPrintsCronAndSystemdUnits() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let cron = try runner.run(["install", "cron"])
+        #expect(cron.stdout.contains("* * * * * "))
+        #expect(cron.stdout.contains(" tick --workspace \(dir.path)"))
+        let systemd = try runner.run(["install", "systemd"])
+        #expect(systemd.stdout.contains("Persistent=true"))
+        #expect(systemd.stdout.contains("OnCalendar=*-*-* *:*:00"))
+        #expect(systemd.stdout.contains("Type=oneshot"))
+        #expect(try runner.run(["install", "systemd", "--daemon"]).stdout.contains(" run --workspace \(dir.path)"))
+    }
+
+    @Test func notifyPreviewPrintsTheExactPayloadWithoutTheURL() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path, environment: ["OPS_SLACK_WEBHOOK": "https://hooks.slack.com/services/T0/B0/very-secret"])
+        let r = try runner.run(["notify", "preview", "weekly-kpi-review", "--target", "ops-chat", "--at", "2026-12-07"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let body = try #require(try r.json() as? [String: Any])
+        #expect((body["text"] as? String)?.contains("Weekly KPI review") == true)
+        #expect((body["blocks"] as? [Any])?.isEmpty == false)
+        #expect(!r.stdout.contains("very-secret"))
+        let test = try CommandRunner(directory: dir.path, environment: ["OPS_SLACK_WEBHOOK": "http://127.0.0.1:9/services/very-secret"]).run(["notify", "test", "ops-chat"])
+        #expect(test.status == 1)
+        #expect(test.stdout.contains("NOT delivered"))
+        #expect(!(test.stdout + test.stderr).contains("very-secret"))
+    }
+}
+
+/// Orders RFC 3339 strings by instant.
+func RFC3339Order(_ text: String) -> Int64 { RFC3339.parseInstant(text) ?? 0 }

@@ -1,0 +1,81 @@
+import Foundation
+import OpsCadenceTesting
+import Playbooks
+import Recurrence
+import StateStore
+import Testing
+
+@testable import CadenceEngine
+
+func workspace(_ playbook: String) throws -> Workspace {
+    let dir = TemporaryDirectory()
+    dir.write("opscadence.yaml", "timezone: UTC\ntargets:\n  chat:\n    kind: slack\n    url: ${env:URL}\n  quiet:\n    kind: slack\n    url: ${env:UNSET}\n    optional: true\n")
+    dir.write("playbooks/p.yaml", playbook)
+    return try Workspace.load(at: dir.path, environment: ["URL": "https://hooks.example.com/x"])
+}
+
+func t(_ text: String) -> Int64 { RFC3339.parseInstant(text)! }
+
+@Suite struct TickPlannerTests {
+    let planner = TickPlanner()
+
+    @Test func firstTickStartsFromNowUnlessSinceIsGiven() throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 9 * * *\"\nduration: 15m\n").playbooks[0]
+        let first = planner.plan(p, watermark: nil, now: t("2026-12-03T12:00:00Z"), since: nil, enabledTargets: ["chat"])
+        #expect(first.isFirstTick && first.occurrences.isEmpty)
+        #expect(first.watermark == t("2026-12-03T12:00:00Z"))
+        let since = planner.plan(p, watermark: nil, now: t("2026-12-03T12:00:00Z"), since: t("2026-12-01T00:00:00Z"), enabledTargets: ["chat"])
+        #expect(since.occurrences.map(\.occurrence.rfc3339) == ["2026-12-01T09:00:00+00:00", "2026-12-02T09:00:00+00:00", "2026-12-03T09:00:00+00:00"])
+        // Only the latest survives catch_up: latest, and it started 3 h ago, past the default 1 h grace.
+        #expect(since.occurrences.map(\.status) == [.coalesced, .coalesced, .missed])
+    }
+
+    @Test func anOccurrenceOpensAtItsEarliestReminder() throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 9 * * *\"\nduration: 15m\nremind:\n  - { target: chat, before: 1d }\n  - { target: chat, before: 0m }\n").playbooks[0]
+        #expect(p.leadTime == 86_400)
+        let plan = planner.plan(p, watermark: t("2026-12-01T08:59:00Z"), now: t("2026-12-01T09:00:00Z"), since: nil, enabledTargets: ["chat"])
+        // Tomorrow's occurrence opens now (a day ahead): agenda and both reminders, each sent at its own time.
+        #expect(plan.occurrences.map(\.occurrence.rfc3339) == ["2026-12-02T09:00:00+00:00"])
+        #expect(plan.occurrences[0].deliveries.map(\.state) == [.pending, .pending])
+        #expect(plan.occurrences[0].deliveries.map(\.reminderAt) == [t("2026-12-01T09:00:00Z"), t("2026-12-02T09:00:00Z")])
+    }
+
+    @Test(arguments: [
+        ("all", ["handled", "handled", "handled"]),
+        ("latest", ["coalesced", "coalesced", "handled"]),
+        ("none", ["missed", "missed", "handled"]),
+    ])
+    func catchUpPolicies(policy: String, expected: [String]) throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 * * * *\"\nduration: 15m\ncatch_up: \(policy)\ngrace: 1d\n").playbooks[0]
+        // Down since 06:30; the tick comes at 09:00:30, 30 s after the 09:00 occurrence.
+        let plan = planner.plan(p, watermark: t("2026-12-01T06:30:00Z"), now: t("2026-12-01T09:00:30Z"), since: nil, enabledTargets: [])
+        #expect(plan.occurrences.map(\.status.rawValue) == expected)
+    }
+
+    @Test func graceTurnsOldOccurrencesAndRemindersIntoMissed() throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 9 * * *\"\nduration: 15m\ncatch_up: all\ngrace: 2h\nremind:\n  - { target: chat, before: 0m }\n").playbooks[0]
+        let plan = planner.plan(p, watermark: t("2026-12-01T00:00:00Z"), now: t("2026-12-02T10:00:00Z"), since: nil, enabledTargets: ["chat"])
+        #expect(plan.occurrences.map(\.status) == [.missed, .handled])
+        #expect(plan.occurrences.map { $0.deliveries.map(\.state) } == [[.missed], [.pending]])
+    }
+
+    @Test func lateTicksSendOnlyTheLatestPastReminderOfATarget() throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 9 * * *\"\nduration: 15m\ngrace: 6h\nremind:\n  - { target: chat, before: 15m }\n  - { target: chat, before: 0m }\n  - { target: quiet, before: 0m }\n").playbooks[0]
+        let plan = planner.plan(p, watermark: t("2026-12-01T08:00:00Z"), now: t("2026-12-01T09:20:00Z"), since: nil, enabledTargets: ["chat"])
+        #expect(plan.occurrences[0].deliveries.map(\.state) == [.coalesced, .pending, .skipped])
+    }
+
+    @Test func watermarkNeverMovesBackAndDisabledPlaybooksNeverFire() throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"* * * * *\"\nduration: 1m\n").playbooks[0]
+        // The clock went back: nothing fires, the stored watermark stays.
+        let back = planner.plan(p, watermark: t("2026-12-01T10:00:00Z"), now: t("2026-12-01T09:58:00Z"), since: nil, enabledTargets: [])
+        #expect(back.occurrences.isEmpty && back.watermark == t("2026-12-01T10:00:00Z"))
+        let off = try workspace("id: p\ntitle: P\ncron: \"* * * * *\"\nduration: 1m\nenabled: false\n").playbooks[0]
+        #expect(planner.plan(off, watermark: t("2026-12-01T09:00:00Z"), now: t("2026-12-01T10:00:00Z"), since: nil, enabledTargets: []).occurrences.isEmpty)
+    }
+
+    @Test func idempotencyKeysAreStableAndReadable() {
+        #expect(TickPlanner.idempotencyKey(playbook: "weekly-kpi-review", instant: t("2026-12-07T14:00:00Z"), before: 900, target: "ops-chat")
+            == "weekly-kpi-review.20261207T140000Z.15m.ops-chat")
+    }
+}
