@@ -133,10 +133,11 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         var calls = 0
-        #expect(await waitUntil(timeout: .seconds(5)) {
-            calls += 1
-            return calls == 3
-        })
+        #expect(
+            await waitUntil(timeout: .seconds(5)) {
+                calls += 1
+                return calls == 3
+            })
         #expect(calls == 3)
         #expect(await waitUntil(timeout: .milliseconds(50)) { false } == false)
         #expect(clock.now - start >= .milliseconds(50))

@@ -131,7 +131,11 @@ final class LoopRunner {
             let (cancelled, kept) = queues[key, default: []].partitioned { $0.batch.id == batchID }
             queues[key] = kept.isEmpty ? nil : kept
             for job in cancelled {
-                complete(job, with: .failure(TransportFailure(code: .cancelled, requestMayHaveBeenSent: false, message: "the send was cancelled before the request started")))
+                complete(
+                    job,
+                    with: .failure(
+                        TransportFailure(
+                            code: .cancelled, requestMayHaveBeenSent: false, message: "the send was cancelled before the request started")))
             }
         }
     }
