@@ -31,7 +31,7 @@ final class DeliveryLoop: Sendable {
 
     let configuration: WebhookClient.Configuration
     private let mailbox = Mutex(Mailbox())
-    /// A non-blocking pipe: callers write a byte to wake the loop thread out of
+    /// A non-blocking socket pair: callers write a byte to wake the loop thread out of
     /// `curl_multi_poll`, which watches the read end. Never closed while a caller could still
     /// write to it: it is closed in `deinit`, after the client and the thread have both let go.
     private let wakeReadEnd: Int32
@@ -41,15 +41,14 @@ final class DeliveryLoop: Sendable {
 
     init(configuration: WebhookClient.Configuration) {
         self.configuration = configuration
+        // A socket pair rather than pipe(2): close-on-exec and non-blocking are set atomically,
+        // so a child process spawned at the same moment can never inherit it.
         var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            }
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        if socketpair(AF_UNIX, type, 0, &ends) == 0 {
             startupError = nil
         } else {
-            startupError = DeliveryLoopError("could not create the wake-up pipe: \(String(cString: strerror(errno)))")
+            startupError = DeliveryLoopError("could not create the wake-up socket pair: \(String(cString: strerror(errno)))")
         }
         wakeReadEnd = ends[0]
         wakeWriteEnd = ends[1]
@@ -117,7 +116,7 @@ final class DeliveryLoop: Sendable {
     var descriptorForPolling: Int32 { wakeReadEnd }
 
     private func wake() {
-        // A full pipe already means "wake up", so a failed write loses nothing.
+        // A full buffer already means "wake up", so a failed write loses nothing.
         var byte: UInt8 = 1
         _ = write(wakeWriteEnd, &byte, 1)
     }
