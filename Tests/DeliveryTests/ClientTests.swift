@@ -361,6 +361,17 @@ import Testing
         #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(120))
     }
 
+    @Test func pacingCarriesAcrossSendsOnOneClient() async throws {
+        let server = try LoopbackHTTPServer()
+        let client = WebhookClient(configuration: fastConfiguration())
+        for index in 0..<2 {
+            _ = await client.send([try makeRequest(server.url("/"), key: "daemon-key", rateLimit: .perSecond(5), body: "\(index)")])
+        }
+        let arrivals = server.requests
+        try #require(arrivals.count == 2)
+        #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(120))
+    }
+
     @Test func whatThePacingBudgetCannotFitIsDeferredUnsent() async throws {
         let server = try LoopbackHTTPServer()
         let requests = try (0..<5).map {

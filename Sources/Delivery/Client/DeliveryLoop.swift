@@ -22,8 +22,10 @@ final class DeliveryLoop: Sendable {
 
     private struct Mailbox {
         var submissions: [Submission] = []
+        /// Batches handed out by makeID() and not yet complete.
+        var live: Set<UInt64> = []
         /// Kept until the batch completes, so a cancellation that arrives before its batch is
-        /// not lost.
+        /// not lost; only live batches can be cancelled, so a late one is not kept forever.
         var cancellations: Set<UInt64> = []
         var shuttingDown = false
         var nextID: UInt64 = 1
@@ -59,10 +61,11 @@ final class DeliveryLoop: Sendable {
         if wakeWriteEnd >= 0 { close(wakeWriteEnd) }
     }
 
-    /// A fresh batch id.
+    /// A fresh batch id; the batch counts as live until ``forget(id:)``.
     func makeID() -> UInt64 {
         mailbox.withLock { box in
             defer { box.nextID += 1 }
+            box.live.insert(box.nextID)
             return box.nextID
         }
     }
@@ -70,6 +73,7 @@ final class DeliveryLoop: Sendable {
     /// Hands a batch to the loop thread, starting the thread on first use.
     func submit(id: UInt64, _ requests: [WebhookRequest], completion: @escaping @Sendable ([WebhookResult]) -> Void) {
         if let error = startupError ?? startThreadIfNeeded() {
+            forget(id: id)
             completion(requests.map { _ in Self.internalFailure(error.description) })
             return
         }
@@ -81,8 +85,12 @@ final class DeliveryLoop: Sendable {
     /// Asks the loop to cancel batch `id`; its unfinished requests come back as
     /// ``TransportFailure/Code/cancelled``.
     func cancel(id: UInt64) {
-        mailbox.withLock { _ = $0.cancellations.insert(id) }
-        wake()
+        let live = mailbox.withLock { box in
+            guard box.live.contains(id) else { return false }
+            box.cancellations.insert(id)
+            return true
+        }
+        if live { wake() }
     }
 
     /// Called by the loop thread each turn.
@@ -95,7 +103,10 @@ final class DeliveryLoop: Sendable {
 
     /// Called by the loop thread when batch `id` is complete.
     func forget(id: UInt64) {
-        mailbox.withLock { _ = $0.cancellations.remove(id) }
+        mailbox.withLock { box in
+            box.live.remove(id)
+            box.cancellations.remove(id)
+        }
     }
 
     /// Stops the loop thread after cancelling whatever it still has, and waits for it.
