@@ -69,7 +69,8 @@ extension DeliveryOutcome {
             return .dead(Dead(reason: failure.description, statusCode: nil, responseExcerpt: nil, destinationUnusable: true))
         case .cancelled:
             // Our own shutdown, not the destination's fault.
-            return decision.retry(after: .zero, consumesAttempt: false, sent: failure.requestMayHaveBeenSent, reason: failure.description, status: nil)
+            return decision.retry(
+                after: .zero, consumesAttempt: false, sent: failure.requestMayHaveBeenSent, reason: failure.description, status: nil)
         default:
             return decision.backoff(sent: failure.requestMayHaveBeenSent, reason: failure.description, status: nil, using: &generator)
         }
@@ -103,24 +104,28 @@ extension DeliveryOutcome {
         case 429:
             let wait = retryAfter(response, now: decision.now)
             let source = wait.map { "\($0.source) \(Int($0.delay.seconds.rounded(.up))) s" } ?? "no usable Retry-After, backing off"
-            let delay = wait.map { min($0.delay, decision.policy.retryAfterCap) }
+            let delay =
+                wait.map { min($0.delay, decision.policy.retryAfterCap) }
                 ?? decision.policy.backoffDelay(afterAttempt: decision.attempt, using: &generator)
             return decision.retry(after: delay, consumesAttempt: false, sent: false, reason: "HTTP 429 rate limited (\(source))", status: status)
         case 300...399:
-            return .dead(Dead(
-                reason: "HTTP \(status) redirect; redirects are not followed (check the webhook URL)",
-                statusCode: status, responseExcerpt: excerpt, destinationUnusable: true))
+            return .dead(
+                Dead(
+                    reason: "HTTP \(status) redirect; redirects are not followed (check the webhook URL)",
+                    statusCode: status, responseExcerpt: excerpt, destinationUnusable: true))
         case 408, 425, 500...599:
             let reason = "HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt.prefix(200))")
             if let header = response.headers["retry-after"], let wait = RetryAfter.delay(fromHeader: header, now: decision.now) {
-                return decision.retry(after: min(wait, decision.policy.retryAfterCap), consumesAttempt: true, sent: false, reason: reason, status: status)
+                return decision.retry(
+                    after: min(wait, decision.policy.retryAfterCap), consumesAttempt: true, sent: false, reason: reason, status: status)
             }
             return decision.backoff(sent: false, reason: reason, status: status, using: &generator)
         case 400...499:
             var reason = "HTTP \(status): permanent failure"
             if kind == .discord, status == 404, response.bodyText.contains("10015") { reason += " (Discord: unknown webhook, code 10015)" }
             if !excerpt.isEmpty { reason += "; response: \(excerpt)" }
-            return .dead(Dead(reason: reason, statusCode: status, responseExcerpt: excerpt, destinationUnusable: [401, 403, 404, 410].contains(status)))
+            return .dead(
+                Dead(reason: reason, statusCode: status, responseExcerpt: excerpt, destinationUnusable: [401, 403, 404, 410].contains(status)))
         default:
             return decision.backoff(sent: false, reason: "unexpected HTTP status \(status)", status: status, using: &generator)
         }
@@ -147,25 +152,34 @@ extension DeliveryOutcome {
 
         func backoff(sent: Bool, reason: String, status: Int?, using generator: inout some RandomNumberGenerator) -> DeliveryOutcome {
             if attempt >= policy.maxAttempts {
-                return .dead(Dead(
-                    reason: "gave up after \(attempt) attempts; last: \(reason)", statusCode: status, responseExcerpt: nil, destinationUnusable: false))
+                return .dead(
+                    Dead(
+                        reason: "gave up after \(attempt) attempts; last: \(reason)", statusCode: status, responseExcerpt: nil,
+                        destinationUnusable: false))
             }
-            return retry(after: policy.backoffDelay(afterAttempt: attempt, using: &generator), consumesAttempt: true, sent: sent, reason: reason, status: status)
+            return retry(
+                after: policy.backoffDelay(afterAttempt: attempt, using: &generator), consumesAttempt: true, sent: sent, reason: reason,
+                status: status)
         }
 
         func retry(after delay: Duration, consumesAttempt: Bool, sent: Bool, reason: String, status: Int?) -> DeliveryOutcome {
             if consumesAttempt && attempt >= policy.maxAttempts {
-                return .dead(Dead(
-                    reason: "gave up after \(attempt) attempts; last: \(reason)", statusCode: status, responseExcerpt: nil, destinationUnusable: false))
+                return .dead(
+                    Dead(
+                        reason: "gave up after \(attempt) attempts; last: \(reason)", statusCode: status, responseExcerpt: nil,
+                        destinationUnusable: false))
             }
             let at = now.addingTimeInterval(delay.seconds)
             let deadline = firstAttemptAt.addingTimeInterval(policy.maxAge.seconds)
             if at > deadline {
-                return .dead(Dead(
-                    reason: "gave up: the next attempt would be more than \(Int(policy.maxAge.seconds / 3600)) h after the first; last: \(reason)",
-                    statusCode: status, responseExcerpt: nil, destinationUnusable: false))
+                return .dead(
+                    Dead(
+                        reason:
+                            "gave up: the next attempt would be more than \(Int(policy.maxAge.seconds / 3600)) h after the first; last: \(reason)",
+                        statusCode: status, responseExcerpt: nil, destinationUnusable: false))
             }
-            return .retry(Retry(at: at, delay: delay, consumesAttempt: consumesAttempt, mayHaveBeenDelivered: sent, reason: reason, statusCode: status))
+            return .retry(
+                Retry(at: at, delay: delay, consumesAttempt: consumesAttempt, mayHaveBeenDelivered: sent, reason: reason, statusCode: status))
         }
     }
 }

@@ -20,9 +20,11 @@ public struct HTTPHeader: Hashable, Sendable, CustomStringConvertible {
 
     func validate() throws(DeliveryError) {
         let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
-        let nameIsToken = !name.isEmpty && name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || tokenPunctuation.contains(byte)
-        }
+        let nameIsToken =
+            !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || tokenPunctuation.contains(byte)
+            }
         guard nameIsToken else {
             throw DeliveryError(.invalidHeader, "header name \(String(reflecting: Redactor.strippingControlCharacters(name))) is not an HTTP token")
         }

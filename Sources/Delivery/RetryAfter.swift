@@ -42,7 +42,9 @@ enum HTTPDate {
             return make(year: year, month: month, day: day, time: tokens[4])
         case 4 where tokens[0].hasSuffix(",") && tokens[3] == "GMT":
             let parts = tokens[1].split(separator: "-").map(String.init)
-            guard parts.count == 3, let day = Int(parts[0]), let month = month(parts[1]), parts[2].count == 2, let yy = Int(parts[2]) else { return nil }
+            guard parts.count == 3, let day = Int(parts[0]), let month = month(parts[1]), parts[2].count == 2, let yy = Int(parts[2]) else {
+                return nil
+            }
             return make(year: fullYear(twoDigit: yy, now: now), month: month, day: day, time: tokens[2])
         case 5:
             guard let month = month(tokens[1]), let day = Int(tokens[2]), tokens[4].count == 4, let year = Int(tokens[4]) else { return nil }

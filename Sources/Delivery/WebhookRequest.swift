@@ -44,7 +44,9 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
 
     /// A request whose redactor also knows everything `extra` knows (the target's unadjusted
     /// URL and its signing secret).
-    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redacting extra: Redactor) throws(DeliveryError) {
+    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redacting extra: Redactor)
+        throws(DeliveryError)
+    {
         for header in headers { try header.validate() }
         self.url = url
         self.headers = headers

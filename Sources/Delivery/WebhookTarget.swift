@@ -45,7 +45,8 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
             let timestamp = Int64(attemptTime.timeIntervalSince1970.rounded(.down))
             headers.append(HTTPHeader("webhook-timestamp", String(timestamp)))
             if let signingSecret {
-                headers.append(HTTPHeader("webhook-signature", signingSecret.signature(messageID: message.deliveryID, timestamp: timestamp, body: body)))
+                headers.append(
+                    HTTPHeader("webhook-signature", signingSecret.signature(messageID: message.deliveryID, timestamp: timestamp, body: body)))
             }
         }
         return try WebhookRequest(

@@ -175,7 +175,9 @@ struct HTTPConnection {
             if size == 0 {
                 // Trailer fields, if any, end with an empty line.
                 while true {
-                    guard let end = try fill(until: { $0.firstRange(of: [13, 10]).map { $0.lowerBound } }, limit: Self.maxHeaderBytes) else { throw .closed }
+                    guard let end = try fill(until: { $0.firstRange(of: [13, 10]).map { $0.lowerBound } }, limit: Self.maxHeaderBytes) else {
+                        throw .closed
+                    }
                     buffer.removeFirst(end + 2)
                     if end == 0 { return body }
                 }

@@ -5,7 +5,9 @@ extension LoopbackHTTPServer {
     public struct Request: Sendable, CustomStringConvertible {
         /// One header line, name as sent.
         public struct Field: Hashable, Sendable {
+            /// The field name, as sent.
             public let name: String
+            /// The field value, without surrounding whitespace.
             public let value: String
         }
 

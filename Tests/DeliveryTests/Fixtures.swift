@@ -37,7 +37,8 @@ enum Fixtures {
             .init(text: "Conversion 1.8% (goal ≥ 2.2%)", severity: .critical),
             .init(text: "Support backlog 140 tickets (goal ≤ 100)", severity: .warning),
         ],
-        agendaMarkdown: "# Weekly KPI review\n\n1. Scorecard: red KPIs first (10 min)\n2. Last week's action items (10 min)\n3. New issues & owners (10 min)\n",
+        agendaMarkdown:
+            "# Weekly KPI review\n\n1. Scorecard: red KPIs first (10 min)\n2. Last week's action items (10 min)\n3. New issues & owners (10 min)\n",
         agendaLink: "https://ops.example.com/agendas/weekly-kpi-review/2026-12-07")
 
     /// Everything far past every platform's limits, plus mention and markup injection attempts.

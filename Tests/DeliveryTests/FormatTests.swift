@@ -5,7 +5,9 @@ import Testing
 @Suite struct FormatTests {
     static let attemptTime = Date(timeIntervalSince1970: 1_796_652_000)
 
-    static func target(_ kind: WebhookKind, _ url: String = "https://hooks.example.com/services/T0/B0/secretsecret", secret: SigningSecret? = nil) throws -> WebhookTarget {
+    static func target(_ kind: WebhookKind, _ url: String = "https://hooks.example.com/services/T0/B0/secretsecret", secret: SigningSecret? = nil)
+        throws -> WebhookTarget
+    {
         WebhookTarget(name: "ops-\(kind)", kind: kind, url: try SecretURL(url), signingSecret: secret)
     }
 
@@ -214,7 +216,9 @@ import Testing
 
     @Test func genericBodyHasTheFixedFieldsInOrder() throws {
         let raw = String(decoding: WebhookKind.generic.body(for: Fixtures.weekly), as: UTF8.self)
-        let keys = ["type", "id", "playbook", "title", "occurrence", "reminder_at", "before", "agenda_markdown", "checklist", "action_items", "alerts"]
+        let keys = [
+            "type", "id", "playbook", "title", "occurrence", "reminder_at", "before", "agenda_markdown", "checklist", "action_items", "alerts",
+        ]
         #expect(raw.hasPrefix(#"{"type":"reminder","id":"dlv_01JEXAMPLE0000000000000000","playbook":"weekly-kpi-review","#))
         let positions = keys.map { raw.range(of: "\"\($0)\":")?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })

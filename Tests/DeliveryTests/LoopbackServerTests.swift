@@ -124,7 +124,7 @@ import Testing
         let server = try LoopbackHTTPServer()
         let requests = try (0..<1000).map { try makeRequest(server.url("/\($0)"), key: "\($0 % 50)") }
         let results = await WebhookClient(configuration: fastConfiguration(maxConcurrent: 16)).send(requests)
-        #expect(results.allSatisfy { $0.response?.statusCode == 200 })
+        #expect(results.allSatisfy { $0.response?.statusCode == 200 }, "\(results.filter { $0.response?.statusCode != 200 })")
         #expect(server.requestCount == 1000)
         #expect(Set(server.requests.map(\.path)).count == 1000)
     }
@@ -133,10 +133,11 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         var calls = 0
-        #expect(await waitUntil(timeout: .seconds(5)) {
-            calls += 1
-            return calls == 3
-        })
+        #expect(
+            await waitUntil(timeout: .seconds(5)) {
+                calls += 1
+                return calls == 3
+            })
         #expect(calls == 3)
         #expect(await waitUntil(timeout: .milliseconds(50)) { false } == false)
         #expect(clock.now - start >= .milliseconds(50))

@@ -16,10 +16,12 @@ import Testing
     ) -> DeliveryOutcome {
         if let random {
             var generator = ConstantGenerator(value: random)
-            return DeliveryOutcome.classify(result: result, kind: kind, attempt: attempt, firstAttemptAt: first, now: now, policy: policy, using: &generator)
+            return DeliveryOutcome.classify(
+                result: result, kind: kind, attempt: attempt, firstAttemptAt: first, now: now, policy: policy, using: &generator)
         }
         var generator = SeededGenerator(seed: 42)
-        return DeliveryOutcome.classify(result: result, kind: kind, attempt: attempt, firstAttemptAt: first, now: now, policy: policy, using: &generator)
+        return DeliveryOutcome.classify(
+            result: result, kind: kind, attempt: attempt, firstAttemptAt: first, now: now, policy: policy, using: &generator)
     }
 
     // MARK: Success per kind
@@ -125,7 +127,8 @@ import Testing
         var delays: [Double] = []
         for _ in 0..<200 {
             let outcome = DeliveryOutcome.classify(
-                result: Self.response(500), kind: .generic, attempt: attempt, firstAttemptAt: Self.first, now: Self.now, policy: policy, using: &generator)
+                result: Self.response(500), kind: .generic, attempt: attempt, firstAttemptAt: Self.first, now: Self.now, policy: policy,
+                using: &generator)
             let retry = try #require(outcome.retryDetails)
             #expect(retry.consumesAttempt)
             #expect(abs(retry.at.timeIntervalSince(Self.now) - retry.delay.inSeconds) < 0.001)

@@ -7,7 +7,9 @@ final class RawClient {
     private(set) var received: [UInt8] = []
 
     init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Owned by `self` only once connected: a throwing init of a fully initialised class
+        // still runs deinit, which would close the number a second time.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -19,6 +21,7 @@ final class RawClient {
             close(descriptor)
             throw POSIXError(.ECONNREFUSED)
         }
+        self.descriptor = descriptor
     }
 
     deinit { close(descriptor) }

@@ -77,7 +77,8 @@ import Testing
     @Test func excerptIsRedactedStrippedAndCutToFiveHundredBytes() throws {
         let url = try SecretURL("https://example.org/hooks/0123456789abcdef")
         let redactor = Redactor(urls: [url])
-        let body = Array(("error:\u{1B}[31m\r\nforged log line\u{202E} for https://example.org/hooks/0123456789abcdef " + String(repeating: "é", count: 600)).utf8)
+        let body = Array(
+            ("error:\u{1B}[31m\r\nforged log line\u{202E} for https://example.org/hooks/0123456789abcdef " + String(repeating: "é", count: 600)).utf8)
         let excerpt = redactor.excerpt(of: body)
         #expect(excerpt.utf8.count <= 500)
         #expect(excerpt.hasPrefix("error:[31m  forged log line for https://example.org/…"))

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import Glibc
 import OpsCadenceTesting
 import Testing
 
@@ -37,12 +38,30 @@ func sendOne(_ request: WebhookRequest, configuration: WebhookClient.Configurati
     return results[0]
 }
 
-/// A port on 127.0.0.1 with nothing listening (bound, then closed).
-func closedLoopbackPort() throws -> Int {
-    let server = try LoopbackHTTPServer()
-    let port = server.port
-    server.stop()
-    return port
+/// A port on 127.0.0.1 that refuses connections: bound but not listening, and held for as
+/// long as this value lives, so no server started by a parallel test can take it.
+final class RefusingPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }
 
 /// A random number generator with a fixed seed (SplitMix64), for repeatable jitter.

@@ -1,11 +1,14 @@
-@testable import Delivery
 import Testing
+
+@testable import Delivery
 
 /// The mapping from libcurl codes to failures, including cases a loopback test cannot provoke
 /// safely (a connect time-out needs an unreachable address; TLS needs a TLS server).
 @Suite struct TransportMappingTests {
     static func map(_ code: CurlError.Code, pretransfer: Int64, refused: AddressCategory? = nil) -> TransportFailure {
-        Transfer.failure(for: CurlError(code: code, detail: "detail text"), pretransferMicroseconds: pretransfer, refusedAddress: refused, elapsed: .milliseconds(5))
+        Transfer.failure(
+            for: CurlError(code: code, detail: "detail text"), pretransferMicroseconds: pretransfer, refusedAddress: refused,
+            elapsed: .milliseconds(5))
     }
 
     @Test(arguments: [

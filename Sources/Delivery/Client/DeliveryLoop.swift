@@ -22,8 +22,10 @@ final class DeliveryLoop: Sendable {
 
     private struct Mailbox {
         var submissions: [Submission] = []
+        /// Batches handed out by makeID() and not yet complete.
+        var live: Set<UInt64> = []
         /// Kept until the batch completes, so a cancellation that arrives before its batch is
-        /// not lost.
+        /// not lost; only live batches can be cancelled, so a late one is not kept forever.
         var cancellations: Set<UInt64> = []
         var shuttingDown = false
         var nextID: UInt64 = 1
@@ -31,7 +33,7 @@ final class DeliveryLoop: Sendable {
 
     let configuration: WebhookClient.Configuration
     private let mailbox = Mutex(Mailbox())
-    /// A non-blocking pipe: callers write a byte to wake the loop thread out of
+    /// A non-blocking socket pair: callers write a byte to wake the loop thread out of
     /// `curl_multi_poll`, which watches the read end. Never closed while a caller could still
     /// write to it: it is closed in `deinit`, after the client and the thread have both let go.
     private let wakeReadEnd: Int32
@@ -41,15 +43,14 @@ final class DeliveryLoop: Sendable {
 
     init(configuration: WebhookClient.Configuration) {
         self.configuration = configuration
+        // A socket pair rather than pipe(2): close-on-exec and non-blocking are set atomically,
+        // so a child process spawned at the same moment can never inherit it.
         var ends: [Int32] = [-1, -1]
-        if pipe(&ends) == 0 {
-            for end in ends {
-                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            }
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        if socketpair(AF_UNIX, type, 0, &ends) == 0 {
             startupError = nil
         } else {
-            startupError = DeliveryLoopError("could not create the wake-up pipe: \(String(cString: strerror(errno)))")
+            startupError = DeliveryLoopError("could not create the wake-up socket pair: \(String(cString: strerror(errno)))")
         }
         wakeReadEnd = ends[0]
         wakeWriteEnd = ends[1]
@@ -60,10 +61,11 @@ final class DeliveryLoop: Sendable {
         if wakeWriteEnd >= 0 { close(wakeWriteEnd) }
     }
 
-    /// A fresh batch id.
+    /// A fresh batch id; the batch counts as live until ``forget(id:)``.
     func makeID() -> UInt64 {
         mailbox.withLock { box in
             defer { box.nextID += 1 }
+            box.live.insert(box.nextID)
             return box.nextID
         }
     }
@@ -71,6 +73,7 @@ final class DeliveryLoop: Sendable {
     /// Hands a batch to the loop thread, starting the thread on first use.
     func submit(id: UInt64, _ requests: [WebhookRequest], completion: @escaping @Sendable ([WebhookResult]) -> Void) {
         if let error = startupError ?? startThreadIfNeeded() {
+            forget(id: id)
             completion(requests.map { _ in Self.internalFailure(error.description) })
             return
         }
@@ -82,8 +85,12 @@ final class DeliveryLoop: Sendable {
     /// Asks the loop to cancel batch `id`; its unfinished requests come back as
     /// ``TransportFailure/Code/cancelled``.
     func cancel(id: UInt64) {
-        mailbox.withLock { _ = $0.cancellations.insert(id) }
-        wake()
+        let live = mailbox.withLock { box in
+            guard box.live.contains(id) else { return false }
+            box.cancellations.insert(id)
+            return true
+        }
+        if live { wake() }
     }
 
     /// Called by the loop thread each turn.
@@ -96,7 +103,10 @@ final class DeliveryLoop: Sendable {
 
     /// Called by the loop thread when batch `id` is complete.
     func forget(id: UInt64) {
-        mailbox.withLock { _ = $0.cancellations.remove(id) }
+        mailbox.withLock { box in
+            box.live.remove(id)
+            box.cancellations.remove(id)
+        }
     }
 
     /// Stops the loop thread after cancelling whatever it still has, and waits for it.
@@ -117,7 +127,7 @@ final class DeliveryLoop: Sendable {
     var descriptorForPolling: Int32 { wakeReadEnd }
 
     private func wake() {
-        // A full pipe already means "wake up", so a failed write loses nothing.
+        // A full buffer already means "wake up", so a failed write loses nothing.
         var byte: UInt8 = 1
         _ = write(wakeWriteEnd, &byte, 1)
     }

@@ -131,7 +131,11 @@ final class LoopRunner {
             let (cancelled, kept) = queues[key, default: []].partitioned { $0.batch.id == batchID }
             queues[key] = kept.isEmpty ? nil : kept
             for job in cancelled {
-                complete(job, with: .failure(TransportFailure(code: .cancelled, requestMayHaveBeenSent: false, message: "the send was cancelled before the request started")))
+                complete(
+                    job,
+                    with: .failure(
+                        TransportFailure(
+                            code: .cancelled, requestMayHaveBeenSent: false, message: "the send was cancelled before the request started")))
             }
         }
     }
@@ -174,7 +178,16 @@ final class LoopRunner {
             guard let earliest = nextStart[key], earliest > now else { continue }
             wakeAt = min(wakeAt ?? earliest, earliest)
         }
+        forgetIdleKeys(now: now)
         return wakeAt
+    }
+
+    /// Drops pacing state that no longer holds anything back, so a long-lived client that has
+    /// seen many rate keys does not keep them all.
+    private func forgetIdleKeys(now: ContinuousClock.Instant) {
+        guard nextStart.count + reservedUntil.count > 256 else { return }
+        nextStart = nextStart.filter { $0.value > now || queues[$0.key] != nil }
+        reservedUntil = reservedUntil.filter { $0.value > now }
     }
 
     private func start(_ job: PendingJob, multi: MultiHandle, now: ContinuousClock.Instant) {

@@ -14,11 +14,13 @@ struct NativeThread: Sendable {
     init(_ body: @escaping @Sendable () -> Void) throws(DeliveryLoopError) {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var handle = pthread_t()
-        let status = pthread_create(&handle, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, box)
+        let status = pthread_create(
+            &handle, nil,
+            { raw in
+                guard let raw else { return nil }
+                Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
+                return nil
+            }, box)
         guard status == 0 else {
             Unmanaged<Body>.fromOpaque(box).release()
             throw DeliveryLoopError("could not start the delivery thread: \(String(cString: strerror(status)))")

@@ -66,17 +66,21 @@ final class Transfer {
         try easy.setPostBody(request.body)
 
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try easy.set(CURLOPT_WRITEFUNCTION, function: { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        try easy.set(
+            CURLOPT_WRITEFUNCTION,
+            function: { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         try easy.set(CURLOPT_WRITEDATA, pointer: me)
-        try easy.set(CURLOPT_HEADERFUNCTION, function: { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-        })
+        try easy.set(
+            CURLOPT_HEADERFUNCTION,
+            function: { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            })
         try easy.set(CURLOPT_HEADERDATA, pointer: me)
         try easy.setOpenSocketFunction({ context, _, address in
             guard let context, let address else { return ccurl_socket_bad() }

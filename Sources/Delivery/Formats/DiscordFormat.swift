@@ -45,10 +45,19 @@ enum DiscordFormat {
             guard !lines.isEmpty else { return }
             parts.append("**\(heading)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
-        list("Agenda", message.agenda.lazy.map { "• `\(TextBudget.oneLine($0.clock))` \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 1600)
-        list("Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 700)
-        list("Overdue action items", message.overdueActionItems.lazy.map { "• **\(TextBudget.oneLine($0.id))** \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 600)
-        list("KPI alerts", message.alerts.lazy.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 400)
+        list(
+            "Agenda", message.agenda.lazy.map { "• `\(TextBudget.oneLine($0.clock))` \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" },
+            noun: "section", limit: 1600)
+        list(
+            "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            noun: "item", limit: 700)
+        list(
+            "Overdue action items",
+            message.overdueActionItems.lazy.map { "• **\(TextBudget.oneLine($0.id))** \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            noun: "item", limit: 600)
+        list(
+            "KPI alerts", message.alerts.lazy.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 400
+        )
         if message.webLink == nil, let path = message.agendaLink { parts.append("Agenda: `\(TextBudget.oneLine(path))`") }
         return parts.joined(separator: "\n\n")
     }

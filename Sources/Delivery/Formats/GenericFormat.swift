@@ -11,15 +11,25 @@ enum GenericFormat {
             ("reminder_at", .string(message.reminderAt)),
             ("before", .string(message.before)),
             ("agenda_markdown", .string(message.agendaMarkdown)),
-            ("checklist", .array(message.checklist.map { item in
-                .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done))])
-            })),
-            ("action_items", .array(message.actionItems.map { item in
-                .object([
-                    ("id", .string(item.id)), ("text", .string(item.text)), ("owner", .optional(item.owner)),
-                    ("due", .optional(item.due)), ("overdue", .bool(item.overdue)),
-                ])
-            })),
+            (
+                "checklist",
+                .array(
+                    message.checklist.map { item in
+                        .object([
+                            ("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done)),
+                        ])
+                    })
+            ),
+            (
+                "action_items",
+                .array(
+                    message.actionItems.map { item in
+                        .object([
+                            ("id", .string(item.id)), ("text", .string(item.text)), ("owner", .optional(item.owner)),
+                            ("due", .optional(item.due)), ("overdue", .bool(item.overdue)),
+                        ])
+                    })
+            ),
             ("alerts", .array(message.alerts.map { .object([("text", .string($0.text)), ("severity", .string($0.severity.rawValue))]) })),
         ])
     }

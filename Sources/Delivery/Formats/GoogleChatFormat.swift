@@ -1,5 +1,5 @@
-import Foundation
 internal import Crypto
+import Foundation
 
 /// Google Chat incoming-webhook payloads: `text` plus a `cardsV2` card, one thread per playbook
 /// occurrence, and the delivery id as `requestId` so that a retry returns the first message
@@ -36,10 +36,15 @@ enum GoogleChatFormat {
         TextBudget.fit(maxBytes: maxBytes) { scale in
             .object([
                 ("text", .string(text(for: message))),
-                ("cardsV2", .array([.object([
-                    ("cardId", .string("reminder")),
-                    ("card", card(for: message, scale: scale)),
-                ])])),
+                (
+                    "cardsV2",
+                    .array([
+                        .object([
+                            ("cardId", .string("reminder")),
+                            ("card", card(for: message, scale: scale)),
+                        ])
+                    ])
+                ),
             ])
         }
     }
@@ -51,7 +56,8 @@ enum GoogleChatFormat {
     }
 
     private static func text(for message: ReminderMessage) -> String {
-        var text = "Reminder: *\(TextBudget.truncate(defuse(message.title), to: 300))* — \(defuse(message.localTimeLine)) (starts in \(defuse(message.before)))"
+        var text =
+            "Reminder: *\(TextBudget.truncate(defuse(message.title), to: 300))* — \(defuse(message.localTimeLine)) (starts in \(defuse(message.before)))"
         if let late = message.lateBy { text += " — sent late by \(defuse(late))" }
         return text
     }
@@ -77,22 +83,49 @@ enum GoogleChatFormat {
             sections.append(section(heading, packed.replacingOccurrences(of: "\n", with: "<br>")))
         }
         list("Agenda", message.agenda.lazy.map { "\(html($0.clock)) <b>\(html($0.title))</b> (\($0.minutes) min)" }, noun: "section", limit: 9000)
-        list("Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
-        list("Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000)
+        list(
+            "Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000
+        )
+        list(
+            "Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) },
+            noun: "item", limit: 5000)
         list("KPI alerts", message.alerts.lazy.map { "\(SlackFormat.symbol($0.severity)) \(html($0.text))" }, noun: "alert", limit: 4000)
         if let link = message.webLink {
-            sections.append(.object([("widgets", .array([.object([("buttonList", .object([("buttons", .array([.object([
-                ("text", .string("Open the full agenda")),
-                ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
-            ])]))]))])]))]))
+            sections.append(
+                .object([
+                    (
+                        "widgets",
+                        .array([
+                            .object([
+                                (
+                                    "buttonList",
+                                    .object([
+                                        (
+                                            "buttons",
+                                            .array([
+                                                .object([
+                                                    ("text", .string("Open the full agenda")),
+                                                    ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
+                                                ])
+                                            ])
+                                        )
+                                    ])
+                                )
+                            ])
+                        ])
+                    )
+                ]))
         } else if let path = message.agendaLink {
             sections.append(section(nil, "Agenda: \(html(path))"))
         }
         return .object([
-            ("header", .object([
-                ("title", .string(TextBudget.truncate(TextBudget.oneLine(message.title), to: 200))),
-                ("subtitle", .string(TextBudget.truncate(TextBudget.oneLine(message.localTimeLine), to: 200))),
-            ])),
+            (
+                "header",
+                .object([
+                    ("title", .string(TextBudget.truncate(TextBudget.oneLine(message.title), to: 200))),
+                    ("subtitle", .string(TextBudget.truncate(TextBudget.oneLine(message.localTimeLine), to: 200))),
+                ])
+            ),
             ("sections", .array(sections)),
         ])
     }

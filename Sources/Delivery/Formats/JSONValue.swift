@@ -74,7 +74,10 @@ enum JSONValue: Sendable {
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         func escapeUnicode(_ value: UInt32, into out: inout [UInt8]) {
-            out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(value >> 12 & 0xF)], hex[Int(value >> 8 & 0xF)], hex[Int(value >> 4 & 0xF)], hex[Int(value & 0xF)]]
+            out += [
+                UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(value >> 12 & 0xF)], hex[Int(value >> 8 & 0xF)], hex[Int(value >> 4 & 0xF)],
+                hex[Int(value & 0xF)],
+            ]
         }
         let bytes = Array(text.utf8)
         out.reserveCapacity(out.count + bytes.count + 2)

@@ -29,12 +29,16 @@ enum MattermostFormat {
             parts.append("**\(title)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
         list("Agenda", message.agenda.lazy.map { "- `\(clean($0.clock))` \(clean($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 6000)
-        list("Open checklist items", message.openChecklistItems.lazy.map { item in
-            "- [ ] \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
-        }, noun: "item", limit: 3000)
-        list("Overdue action items", message.overdueActionItems.lazy.map { item in
-            "- **\(clean(item.id))** \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
-        }, noun: "item", limit: 2500)
+        list(
+            "Open checklist items",
+            message.openChecklistItems.lazy.map { item in
+                "- [ ] \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
+            }, noun: "item", limit: 3000)
+        list(
+            "Overdue action items",
+            message.overdueActionItems.lazy.map { item in
+                "- **\(clean(item.id))** \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
+            }, noun: "item", limit: 2500)
         list("KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(clean($0.text))" }, noun: "alert", limit: 2000)
         if let link = message.webLink {
             parts.append("[Open the full agenda](\(link))")

@@ -37,7 +37,13 @@ enum SlackFormat {
         var blocks: [JSONValue] = [
             .object([
                 ("type", .string("header")),
-                ("text", .object([("type", .string("plain_text")), ("text", .string(TextBudget.truncate(plain(TextBudget.oneLine(message.title)), to: headerLimit))), ("emoji", .bool(true))])),
+                (
+                    "text",
+                    .object([
+                        ("type", .string("plain_text")),
+                        ("text", .string(TextBudget.truncate(plain(TextBudget.oneLine(message.title)), to: headerLimit))), ("emoji", .bool(true)),
+                    ])
+                ),
             ]),
             section(detailsText(for: message)),
         ]
@@ -54,12 +60,16 @@ enum SlackFormat {
             blocks.append(section(titled: "Overdue action items", lines: overdue.lazy.map { "• " + describe($0) }, noun: "item"))
         }
         if !message.alerts.isEmpty {
-            blocks.append(section(titled: "KPI alerts", lines: message.alerts.lazy.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" }, noun: "alert"))
+            blocks.append(
+                section(
+                    titled: "KPI alerts", lines: message.alerts.lazy.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" },
+                    noun: "alert"))
         }
-        blocks.append(.object([
-            ("type", .string("context")),
-            ("elements", .array([.object([("type", .string("mrkdwn")), ("text", .string(contextText(for: message)))])])),
-        ]))
+        blocks.append(
+            .object([
+                ("type", .string("context")),
+                ("elements", .array([.object([("type", .string("mrkdwn")), ("text", .string(contextText(for: message)))])])),
+            ]))
         return Array(blocks.prefix(maxBlocks))
     }
 

@@ -7,18 +7,24 @@ enum TeamsFormat {
         TextBudget.fit(maxBytes: maxBytes) { scale in
             .object([
                 ("type", .string("message")),
-                ("attachments", .array([.object([
-                    ("contentType", .string("application/vnd.microsoft.card.adaptive")),
-                    ("contentUrl", .null),
-                    ("content", card(for: message, scale: scale)),
-                ])])),
+                (
+                    "attachments",
+                    .array([
+                        .object([
+                            ("contentType", .string("application/vnd.microsoft.card.adaptive")),
+                            ("contentUrl", .null),
+                            ("content", card(for: message, scale: scale)),
+                        ])
+                    ])
+                ),
             ])
         }
     }
 
     private static func card(for message: ReminderMessage, scale: Double) -> JSONValue {
         var body: [JSONValue] = [
-            textBlock(TextBudget.truncate(TextBudget.oneLine(message.title), to: 300), extra: [("weight", .string("Bolder")), ("size", .string("Large"))]),
+            textBlock(
+                TextBudget.truncate(TextBudget.oneLine(message.title), to: 300), extra: [("weight", .string("Bolder")), ("size", .string("Large"))]),
             textBlock(TextBudget.oneLine(message.localTimeLine), extra: [("isSubtle", .bool(true)), ("spacing", .string("None"))]),
         ]
         var facts: [(String, String)] = [("Starts in", message.before)]
@@ -26,10 +32,17 @@ enum TeamsFormat {
         facts.append(("Duration", "\(message.durationMinutes) min"))
         if let owner = message.owner { facts.append(("Owner", owner)) }
         if !message.attendees.isEmpty { facts.append(("Attendees", message.attendees.joined(separator: ", "))) }
-        body.append(.object([
-            ("type", .string("FactSet")),
-            ("facts", .array(facts.map { .object([("title", .string($0.0)), ("value", .string(TextBudget.truncate(TextBudget.oneLine($0.1), to: 1000)))]) })),
-        ]))
+        body.append(
+            .object([
+                ("type", .string("FactSet")),
+                (
+                    "facts",
+                    .array(
+                        facts.map {
+                            .object([("title", .string($0.0)), ("value", .string(TextBudget.truncate(TextBudget.oneLine($0.1), to: 1000)))])
+                        })
+                ),
+            ]))
 
         func list(_ heading: String, _ lines: some Collection<String>, noun: String, limit: Int, color: String? = nil) {
             guard !lines.isEmpty else { return }
@@ -37,11 +50,20 @@ enum TeamsFormat {
             let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale), noun: noun) { $0 }
             body.append(textBlock(packed, extra: color.map { [("color", .string($0))] } ?? []))
         }
-        list("Agenda", message.agenda.lazy.map { "- \(TextBudget.oneLine($0.clock)) \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 8000)
-        list("Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
-        list("Overdue action items", message.overdueActionItems.lazy.map { "- \(TextBudget.oneLine($0.id)): \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 4000)
+        list(
+            "Agenda", message.agenda.lazy.map { "- \(TextBudget.oneLine($0.clock)) \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" },
+            noun: "section", limit: 8000)
+        list(
+            "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            noun: "item", limit: 4000)
+        list(
+            "Overdue action items",
+            message.overdueActionItems.lazy.map { "- \(TextBudget.oneLine($0.id)): \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            noun: "item", limit: 4000)
         let critical = message.alerts.contains { $0.severity == .critical }
-        list("KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 3000, color: critical ? "Attention" : nil)
+        list(
+            "KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert",
+            limit: 3000, color: critical ? "Attention" : nil)
         if message.webLink == nil, let path = message.agendaLink {
             body.append(textBlock("Agenda: \(TextBudget.oneLine(path))", extra: [("isSubtle", .bool(true))]))
         }
@@ -53,7 +75,11 @@ enum TeamsFormat {
             ("body", .array(body)),
         ]
         if let link = message.webLink {
-            card.append(("actions", .array([.object([("type", .string("Action.OpenUrl")), ("title", .string("Open the full agenda")), ("url", .string(link))])])))
+            card.append(
+                (
+                    "actions",
+                    .array([.object([("type", .string("Action.OpenUrl")), ("title", .string("Open the full agenda")), ("url", .string(link))])])
+                ))
         }
         card.append(("msteams", .object([("width", .string("Full"))])))
         return .object(card)
