@@ -58,7 +58,10 @@ struct CronOccurrences: IteratorProtocol {
                     nextTransition = zone.nextTransition(after: dayStart - 57_600)?.instant ?? .max
                 }
                 let isQuiet = nextTransition > dayStart + 86_400 + 57_600
-                if isQuiet && pending.isEmpty {
+                if isQuiet {
+                    // No offset change within 16 h of this day: whatever earlier days left pending
+                    // comes before all of this day's instants.
+                    while let o = pending.release(below: .max) { ready.append(o) }
                     fastDay(date, dayStart: dayStart)
                 } else {
                     slowDay(date, dayStart: dayStart)

@@ -22,6 +22,8 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     let rule: PosixTimeZoneRule?
     // The last transition the TZif file lists itself; `rule` governs everything after it.
     let ruleStart: Int64
+    // Instants from here on are past the precomputed table and need the rule (Int64.max if none).
+    let computedFrom: Int64
 
     /// Explicit transitions are extended with the POSIX rule up to this year at load time, so
     /// ordinary dates take the binary-search path; later years compute transitions on the fly.
@@ -55,6 +57,9 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
             }
         }
         self.identifier = identifier
+        computedFrom =
+            rule?.daylight != nil
+            ? Int64(CivilDate(year: ZoneRules.precomputedThroughYear, month: 12, day: 1).dayNumber) * 86_400 : Int64.max
         self.instants = instants
         self.offsets = offsets
         self.abbreviations = abbreviations
@@ -78,10 +83,6 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: ZoneRules, rhs: ZoneRules) -> Bool { lhs.identifier == rhs.identifier }
     public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 
-    private var lastPrecomputed: Int64 {
-        Int64(CivilDate(year: ZoneRules.precomputedThroughYear, month: 12, day: 1).dayNumber) * 86_400
-    }
-
     /// Index of the last explicit transition at or before `instant`, or -1.
     @inline(__always)
     private func index(atOrBefore instant: Int64) -> Int {
@@ -97,14 +98,14 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     /// Seconds east of UTC in effect at `instant`.
     @inline(__always)
     public func offset(at instant: Int64) -> Int32 {
-        if let rule, instant > lastPrecomputed, rule.daylight != nil { return rule.offset(at: instant).offset }
+        if instant > computedFrom, let rule { return rule.offset(at: instant).offset }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialOffset : offsets[i]
     }
 
     /// The abbreviation in effect at `instant`, such as `EDT` or `+0545`.
     public func abbreviation(at instant: Int64) -> String {
-        if let rule, instant > lastPrecomputed, rule.daylight != nil { return rule.offset(at: instant).abbreviation }
+        if instant > computedFrom, let rule { return rule.offset(at: instant).abbreviation }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialAbbreviation : abbreviations[i]
     }
@@ -118,7 +119,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
 
     /// The first transition strictly after `instant`, or nil when the offset never changes again.
     public func nextTransition(after instant: Int64) -> Transition? {
-        if let rule, rule.daylight != nil, instant >= lastPrecomputed {
+        if instant >= computedFrom, let rule {
             let year = CivilDate(dayNumber: Int(floorDiv(instant, 86_400))).year
             for y in year...(year + 1) {
                 for t in rule.transitions(in: y) where t.instant > instant && t.offsetBefore != t.offsetAfter {

@@ -73,6 +73,7 @@ extension OpsCadence {
         /// Streams occurrences to standard output without building the list first.
         static func write(_ occurrences: Schedule.Occurrences, count: Int, format: TextOrJSON, zone: ZoneRules) {
             var writer = Output.Writer()
+            var formatter = RFC3339.StreamingFormatter()
             var iterator = occurrences.makeIterator()
             var written = 0
             if format == .json { writer.bytes.append(UInt8(ascii: "[")) }
@@ -80,10 +81,10 @@ extension OpsCadence {
                 switch format {
                 case .json:
                     writer.bytes.append(contentsOf: written == 0 ? [0x0A, 0x20, 0x20, 0x22] : [0x2C, 0x0A, 0x20, 0x20, 0x22])
-                    RFC3339.append(o.instant, offset: o.utcOffset, to: &writer.bytes)
+                    formatter.append(o.instant, offset: o.utcOffset, to: &writer.bytes)
                     writer.bytes.append(UInt8(ascii: "\""))
                 case .text:
-                    RFC3339.append(o.instant, offset: o.utcOffset, to: &writer.bytes)
+                    formatter.append(o.instant, offset: o.utcOffset, to: &writer.bytes)
                     writer.append("  \(o.local.date.weekday.shortName)  \(zone.abbreviation(at: o.instant))\n")
                 }
                 written += 1

@@ -104,7 +104,8 @@ func referenceCron(_ cron: GeneratedCron, zone: TimeZone, from start: Int64, to 
         return cron.matches(year: f.0, month: f.1, day: f.2, weekday: f.3, hour: f.4, minute: f.5, daysInMonth: f.6)
     }
     var result: [Int64] = []
-    var u = start - start % 60
+    // The first whole minute at or after `start` (callers pass the instant after the bound).
+    var u = (start + 59) / 60 * 60
     while u < end {
         let local = u + offset(u)
         if matches(local: local) {
