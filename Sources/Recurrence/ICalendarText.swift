@@ -114,7 +114,7 @@ extension ZoneRules {
         guard let rule else { return false }
         var cursor = start
         while let t = nextTransition(after: cursor), t.instant <= ruleStart {
-            guard rule.offset(at: t.instant).offset == t.offsetAfter, rule.offset(at: t.instant - 1).offset == t.offsetBefore else {
+            guard rule.offset(at: t.instant) == t.offsetAfter, rule.offset(at: t.instant - 1) == t.offsetBefore else {
                 return false
             }
             cursor = t.instant

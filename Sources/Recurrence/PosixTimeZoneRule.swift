@@ -66,19 +66,36 @@ struct PosixTimeZoneRule: Hashable, Sendable {
         return start.instant <= end.instant ? [start, end] : [end, start]
     }
 
-    /// The offset in effect at `instant`.
-    func offset(at instant: Int64) -> (offset: Int32, abbreviation: String) {
-        guard daylight != nil else { return (standardOffset, standardAbbreviation) }
+    /// The DST start and end instants of `year` (no allocation: this runs for every
+    /// occurrence past the precomputed table).
+    @inline(__always)
+    func daylightBounds(in year: Int) -> (start: Int64, end: Int64)? {
+        guard let dst = daylight else { return nil }
+        let start = Int64(dst.start.date(in: year).dayNumber) * 86_400 + Int64(dst.startTime) - Int64(standardOffset)
+        let end = Int64(dst.end.date(in: year).dayNumber) * 86_400 + Int64(dst.endTime) - Int64(dst.offset)
+        return (start, end)
+    }
+
+    /// Whether daylight time is in effect at `instant`.
+    @inline(__always)
+    func isDaylight(at instant: Int64) -> Bool {
         let year = CivilDate(dayNumber: Int(floorDiv(instant + Int64(standardOffset), 86_400))).year
-        var state = (standardOffset, standardAbbreviation)
-        // Walk the previous year's transitions too: a southern-hemisphere January is still in the
-        // daylight period that began the October before.
-        for y in (year - 1)...(year + 1) {
-            for t in transitions(in: y) where t.instant <= instant {
-                state = (t.offsetAfter, t.abbreviationAfter)
-            }
-        }
-        return state
+        guard let (start, end) = daylightBounds(in: year) else { return false }
+        // Northern rules start before they end within a year; southern ones wrap around it.
+        return start <= end ? (instant >= start && instant < end) : !(instant >= end && instant < start)
+    }
+
+    /// The offset in effect at `instant`.
+    @inline(__always)
+    func offset(at instant: Int64) -> Int32 {
+        guard let dst = daylight, isDaylight(at: instant) else { return standardOffset }
+        return dst.offset
+    }
+
+    /// The abbreviation in effect at `instant`.
+    func abbreviation(at instant: Int64) -> String {
+        guard let dst = daylight, isDaylight(at: instant) else { return standardAbbreviation }
+        return dst.abbreviation
     }
 
     // MARK: Parsing

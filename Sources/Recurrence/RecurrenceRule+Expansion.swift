@@ -165,9 +165,12 @@ extension RecurrenceRule {
                 days.removeAll(keepingCapacity: true)
                 for month in 1...12 where months == 0 || months & (1 << UInt16(month)) != 0 {
                     let length = CivilDate.daysInMonth(year: year, month: month)
+                    let firstWeekday = CivilDate(year: year, month: month, day: 1).weekday.rawValue
                     for d in 1...length {
                         let date = CivilDate(year: year, month: month, day: d)
-                        if matches(date, periodYear: year) { days.append(date) }
+                        if matches(date, weekday: (firstWeekday + d - 1) % 7, monthLength: length, periodYear: year) {
+                            days.append(date)
+                        }
                     }
                 }
                 emitDays()
@@ -177,9 +180,13 @@ extension RecurrenceRule {
                 guard base.year <= 9999 else { return finish() }
                 days.removeAll(keepingCapacity: true)
                 if months == 0 || months & (1 << UInt16(base.month)) != 0 {
-                    for d in 1...base.daysInMonth {
+                    let length = base.daysInMonth
+                    let firstWeekday = base.weekday.rawValue
+                    for d in 1...length {
                         let date = CivilDate(year: base.year, month: base.month, day: d)
-                        if matches(date, periodYear: base.year) { days.append(date) }
+                        if matches(date, weekday: (firstWeekday + d - 1) % 7, monthLength: length, periodYear: base.year) {
+                            days.append(date)
+                        }
                     }
                 }
                 emitDays()
@@ -187,9 +194,12 @@ extension RecurrenceRule {
                 first = Expansion.weekStartDay(start.date, weekStart: weekStart) + period * 7
                 guard first <= Expansion.lastDay else { return finish() }
                 days.removeAll(keepingCapacity: true)
-                for n in first..<(first + 7) {
+                let firstWeekday = Weekday(dayNumber: first).rawValue
+                for (offset, n) in (first..<(first + 7)).enumerated() {
                     let date = CivilDate(dayNumber: n)
-                    if matches(date, periodYear: date.year) { days.append(date) }
+                    if matches(date, weekday: (firstWeekday + offset) % 7, monthLength: date.daysInMonth, periodYear: date.year) {
+                        days.append(date)
+                    }
                 }
                 emitDays()
             case .daily:
@@ -197,7 +207,9 @@ extension RecurrenceRule {
                 guard first <= Expansion.lastDay else { return finish() }
                 days.removeAll(keepingCapacity: true)
                 let date = CivilDate(dayNumber: first)
-                if matches(date, periodYear: date.year) { days.append(date) }
+                if matches(date, weekday: Weekday(dayNumber: first).rawValue, monthLength: date.daysInMonth, periodYear: date.year) {
+                    days.append(date)
+                }
                 emitDays()
             case .hourly, .minutely:
                 first = day
@@ -234,7 +246,8 @@ extension RecurrenceRule {
 
         /// HOURLY and MINUTELY: each hour (or minute) on the INTERVAL phase is its own period.
         private mutating func expandSubDaily(_ date: CivilDate) {
-            guard matches(date, periodYear: date.year) else { return }
+            guard matches(date, weekday: Weekday(dayNumber: date.dayNumber).rawValue, monthLength: date.daysInMonth, periodYear: date.year)
+            else { return }
             let base = start.date.dayNumber * 24 + start.hour
             for h in 0..<24 where hours & (1 << UInt32(h)) != 0 {
                 if frequency == .hourly {
@@ -262,10 +275,10 @@ extension RecurrenceRule {
 
         /// The day-level filters: BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY, BYDAY.
         @inline(__always)
-        private func matches(_ date: CivilDate, periodYear: Int) -> Bool {
+        private func matches(_ date: CivilDate, weekday: Int, monthLength: Int, periodYear: Int) -> Bool {
             if months != 0, months & (1 << UInt16(date.month)) == 0 { return false }
             if monthDays != 0 || negativeMonthDays != 0 {
-                let fromEnd = date.daysInMonth - date.day + 1
+                let fromEnd = monthLength - date.day + 1
                 guard monthDays & (1 << UInt32(date.day)) != 0 || negativeMonthDays & (1 << UInt32(fromEnd)) != 0 else {
                     return false
                 }
@@ -276,12 +289,11 @@ extension RecurrenceRule {
             }
             if !weekNumbers.isEmpty, !matchesWeekNumber(date, year: periodYear) { return false }
             if hasByDay {
-                let weekday = date.weekday.rawValue
                 if plainWeekdays & UInt8(1 << weekday) != 0 { return true }
                 for (wd, ordinal) in numberedWeekdays where wd == weekday {
                     // Numbered within the month (MONTHLY, or YEARLY with BYMONTH), else within the year.
                     if frequency == .monthly || months != 0 {
-                        let n = ordinal > 0 ? (date.day - 1) / 7 + 1 : -((date.daysInMonth - date.day) / 7 + 1)
+                        let n = ordinal > 0 ? (date.day - 1) / 7 + 1 : -((monthLength - date.day) / 7 + 1)
                         if n == ordinal { return true }
                     } else {
                         let n =

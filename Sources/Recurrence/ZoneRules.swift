@@ -98,14 +98,14 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     /// Seconds east of UTC in effect at `instant`.
     @inline(__always)
     public func offset(at instant: Int64) -> Int32 {
-        if instant > computedFrom, let rule { return rule.offset(at: instant).offset }
+        if instant > computedFrom, let rule { return rule.offset(at: instant) }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialOffset : offsets[i]
     }
 
     /// The abbreviation in effect at `instant`, such as `EDT` or `+0545`.
     public func abbreviation(at instant: Int64) -> String {
-        if instant > computedFrom, let rule { return rule.offset(at: instant).abbreviation }
+        if instant > computedFrom, let rule { return rule.abbreviation(at: instant) }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialAbbreviation : abbreviations[i]
     }
@@ -119,12 +119,15 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
 
     /// The first transition strictly after `instant`, or nil when the offset never changes again.
     public func nextTransition(after instant: Int64) -> Transition? {
-        if instant >= computedFrom, let rule {
+        if instant >= computedFrom, let rule, let dst = rule.daylight {
             let year = CivilDate(dayNumber: Int(floorDiv(instant, 86_400))).year
             for y in year...(year + 1) {
-                for t in rule.transitions(in: y) where t.instant > instant && t.offsetBefore != t.offsetAfter {
-                    return Transition(instant: t.instant, offsetBefore: t.offsetBefore, offsetAfter: t.offsetAfter)
-                }
+                guard let (start, end) = rule.daylightBounds(in: y) else { return nil }
+                let into = Transition(instant: start, offsetBefore: rule.standardOffset, offsetAfter: dst.offset)
+                let outOf = Transition(instant: end, offsetBefore: dst.offset, offsetAfter: rule.standardOffset)
+                let (first, second) = start <= end ? (into, outOf) : (outOf, into)
+                if first.instant > instant { return first }
+                if second.instant > instant { return second }
             }
             return nil
         }
