@@ -123,6 +123,7 @@ let package = Package(
         ),
         // Drives the real `opscadence` binary in child processes.
         .testTarget(
-            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence"], swiftSettings: swiftSettings),
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence"], exclude: ["Scripts"],
+            swiftSettings: swiftSettings),
     ]
 )

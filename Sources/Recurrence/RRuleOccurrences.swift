@@ -11,6 +11,11 @@ struct RRuleOccurrences: IteratorProtocol {
     private var buffer = ReorderBuffer()
     private var exhausted = false
     private var bound = Int64.min
+    /// Local seconds in `fastFrom..<fastUntil` resolve uniquely at `fastOffset`: no transition
+    /// lies within 18 h of them. Most occurrences land here and skip the zone lookups.
+    private var fastFrom: Int64 = .max
+    private var fastUntil: Int64 = .min
+    private var fastOffset: Int32 = 0
 
     init(rule: RecurrenceRule, start: LocalDateTime, anchored: Bool, zone: ZoneRules, after: Int64) {
         // Local times can be up to a day away from `after`'s instant; start a day early.
@@ -36,9 +41,24 @@ struct RRuleOccurrences: IteratorProtocol {
                 bound = .max
                 continue
             }
-            let instant = zone.resolve(localSeconds: seconds).instant
+            let instant: Int64
+            let offset: Int32
+            if seconds >= fastFrom && seconds < fastUntil {
+                offset = fastOffset
+                instant = seconds - Int64(offset)
+            } else {
+                let resolution = zone.resolve(localSeconds: seconds)
+                instant = resolution.instant
+                offset = zone.offset(at: instant)
+                if case .unique = resolution {
+                    // The window that resolve() found free of transitions extends to the next one.
+                    fastFrom = seconds
+                    fastUntil = zone.nextTransition(after: seconds - 64_800).map { $0.instant - 64_800 } ?? .max
+                    fastOffset = offset
+                }
+            }
             if instant > after, untilUTC.map({ instant <= $0 }) ?? true {
-                buffer.insert(Occurrence(instant: instant, utcOffset: zone.offset(at: instant), nominal: local))
+                buffer.insert(Occurrence(instant: instant, utcOffset: offset, nominal: local))
             }
             // Later local times resolve no earlier than 18 h before their wall time.
             bound = seconds - 64_800

@@ -28,6 +28,9 @@ extension RecurrenceRule {
         private let plainWeekdays: UInt8
         private let numberedWeekdays: [(weekday: Int, ordinal: Int)]
         private let hasByDay: Bool
+        /// Ordinals of BYDAY count within the month (MONTHLY, or YEARLY with BYMONTH), so a
+        /// month's matching days are a bit mask (dateutil's approach, without its year tables).
+        private let usesMonthMasks: Bool
         private let times: [Int]  // seconds of the day, for periods of a day or longer
         private let hours: UInt32
         private let minutes: UInt64
@@ -81,6 +84,7 @@ extension RecurrenceRule {
             plainWeekdays = byDay.filter { $0.ordinal == nil }.reduce(0) { $0 | UInt8(1 << $1.weekday.rawValue) }
             numberedWeekdays = byDay.compactMap { d in d.ordinal.map { (d.weekday.rawValue, $0) } }
             hasByDay = !byDay.isEmpty
+            usesMonthMasks = rule.frequency == .monthly || !byMonth.isEmpty || numberedWeekdays.isEmpty
             let hourList = rule.byHour.isEmpty ? (rule.frequency < .hourly ? [start.hour] : Array(0...23)) : rule.byHour
             let minuteValues = rule.byMinute.isEmpty ? (rule.frequency < .minutely ? [start.minute] : Array(0...59)) : rule.byMinute
             minuteList = minuteValues
@@ -166,6 +170,10 @@ extension RecurrenceRule {
                 for month in 1...12 where months == 0 || months & (1 << UInt16(month)) != 0 {
                     let length = CivilDate.daysInMonth(year: year, month: month)
                     let firstWeekday = CivilDate(year: year, month: month, day: 1).weekday.rawValue
+                    if usesMonthMasks {
+                        appendDays(year: year, month: month, length: length, firstWeekday: firstWeekday)
+                        continue
+                    }
                     for d in 1...length {
                         let date = CivilDate(year: year, month: month, day: d)
                         if matches(date, weekday: (firstWeekday + d - 1) % 7, monthLength: length, periodYear: year) {
@@ -180,14 +188,7 @@ extension RecurrenceRule {
                 guard base.year <= 9999 else { return finish() }
                 days.removeAll(keepingCapacity: true)
                 if months == 0 || months & (1 << UInt16(base.month)) != 0 {
-                    let length = base.daysInMonth
-                    let firstWeekday = base.weekday.rawValue
-                    for d in 1...length {
-                        let date = CivilDate(year: base.year, month: base.month, day: d)
-                        if matches(date, weekday: (firstWeekday + d - 1) % 7, monthLength: length, periodYear: base.year) {
-                            days.append(date)
-                        }
-                    }
+                    appendDays(year: base.year, month: base.month, length: base.daysInMonth, firstWeekday: base.weekday.rawValue)
                 }
                 emitDays()
             case .weekly:
@@ -223,6 +224,60 @@ extension RecurrenceRule {
         }
 
         private mutating func finish() { finished = true }
+
+        /// Bits 0, 7, 14, 21 and 28: one weekday's days in a month, shifted to its first date.
+        private static let everySeventh: UInt32 = 1 | 1 << 7 | 1 << 14 | 1 << 21 | 1 << 28
+
+        /// The days of one month that pass BYMONTHDAY and BYDAY, as bits 1...31.
+        @inline(__always)
+        private func dayMask(length: Int, firstWeekday: Int) -> UInt32 {
+            var mask = (UInt32.max >> UInt32(31 - length)) & ~1
+            if monthDays != 0 || negativeMonthDays != 0 {
+                var allowed = monthDays
+                var negative = negativeMonthDays
+                while negative != 0 {
+                    let fromEnd = negative.trailingZeroBitCount
+                    negative &= negative - 1
+                    let day = length + 1 - fromEnd
+                    if day >= 1 { allowed |= 1 << UInt32(day) }
+                }
+                mask &= allowed
+            }
+            if hasByDay {
+                var weekdays: UInt32 = 0
+                var plain = plainWeekdays
+                while plain != 0 {
+                    let weekday = plain.trailingZeroBitCount
+                    plain &= plain - 1
+                    weekdays |= Expansion.everySeventh << UInt32(1 + (weekday - firstWeekday + 7) % 7)
+                }
+                let lastWeekday = (firstWeekday + length - 1) % 7
+                for (weekday, ordinal) in numberedWeekdays {
+                    let day =
+                        ordinal > 0
+                        ? 1 + (weekday - firstWeekday + 7) % 7 + 7 * (ordinal - 1)
+                        : length - (lastWeekday - weekday + 7) % 7 + 7 * (ordinal + 1)
+                    if day >= 1 && day <= length { weekdays |= 1 << UInt32(day) }
+                }
+                mask &= weekdays
+            }
+            return mask
+        }
+
+        /// Appends the matching days of one month (BYMONTH already checked) to `days`.
+        private mutating func appendDays(year: Int, month: Int, length: Int, firstWeekday: Int) {
+            var mask = dayMask(length: length, firstWeekday: firstWeekday)
+            let slowFilters = !yearDays.isEmpty || !weekNumbers.isEmpty
+            while mask != 0 {
+                let day = mask.trailingZeroBitCount
+                mask &= mask - 1
+                let date = CivilDate(year: year, month: month, day: day)
+                if slowFilters, !matches(date, weekday: (firstWeekday + day - 1) % 7, monthLength: length, periodYear: year) {
+                    continue
+                }
+                days.append(date)
+            }
+        }
 
         /// Days × times of the period, narrowed by BYSETPOS.
         private mutating func emitDays() {

@@ -132,7 +132,11 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
             return nil
         }
         let i = index(atOrBefore: instant) + 1
-        guard i < instants.count else { return nil }
+        guard i < instants.count else {
+            // Past the table's last transition but before the rule takes over: nothing changes
+            // until `computedFrom`, so the answer is the rule's first transition after it.
+            return rule?.daylight != nil && instant < computedFrom ? nextTransition(after: computedFrom) : nil
+        }
         return Transition(instant: instants[i], offsetBefore: i == 0 ? initialOffset : offsets[i - 1], offsetAfter: offsets[i])
     }
 

@@ -51,6 +51,30 @@ import Testing
         }
     }
 
+    /// Transitions come from the table through 2200 and from the POSIX rule after it; walking
+    /// them across the seam must neither skip nor invent a change.
+    @Test(arguments: ["America/New_York", "Europe/London", "Australia/Sydney", "America/Santiago", "Pacific/Chatham"])
+    func transitionsAreContinuousAcrossTheRuleSeam(zone: String) throws {
+        let rules = try ZoneRules(identifier: zone)
+        var cursor = Self.instant("2198-01-01T00:00:00Z")
+        let end = Self.instant("2204-01-01T00:00:00Z")
+        var count = 0
+        while let t = rules.nextTransition(after: cursor), t.instant < end {
+            #expect(t.instant > cursor)
+            #expect(rules.offset(at: t.instant - 1) == t.offsetBefore, "\(zone) before \(RFC3339.formatUTC(t.instant))")
+            #expect(rules.offset(at: t.instant) == t.offsetAfter, "\(zone) at \(RFC3339.formatUTC(t.instant))")
+            // No change hides between two reported transitions.
+            var probe = cursor + 1
+            while probe < t.instant - 1 {
+                #expect(rules.offset(at: probe) == t.offsetBefore, "\(zone) at \(RFC3339.formatUTC(probe))")
+                probe += 86_400 * 5 + 1_234
+            }
+            cursor = t.instant
+            count += 1
+        }
+        #expect(count == 12, "\(zone): two transitions a year for six years")
+    }
+
     @Test func resolvesGapWithPreGapOffset() throws {
         let ny = try ZoneRules(identifier: "America/New_York")
         let r = ny.resolve(LocalDateTime(year: 2026, month: 3, day: 8, hour: 2, minute: 30))
