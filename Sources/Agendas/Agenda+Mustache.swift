@@ -1,19 +1,39 @@
 import Mustache
 
-// Mustache reads stored properties through Mirror; the precomputed conditions the templates use
-// are computed properties, so these types answer for them first.
+// Without these conformances Mustache looks every name up through Mirror, and on a name it does
+// not find it reflects every enclosing context too: that was most of the CPU time of a tick that
+// renders many agendas. Templates may be overridden per workspace, so every stored property is
+// reachable, plus the precomputed conditions the shipped templates use (Mustache has no logic).
 
 extension Agenda: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "hasAttendees": return hasAttendees
-        case "attendeeList": return attendeeList
-        case "hasChecklist": return hasChecklist
-        case "hasActionItems": return hasActionItems
-        case "hasAlerts": return hasAlerts
-        case "openChecklistCount": return openChecklistCount
-        case "overdueActionCount": return overdueActionCount
-        default: return storedProperty(of: self, named: name)
+        case "playbookId": playbookId
+        case "title": title
+        case "description": description
+        case "occurrence": occurrence
+        case "date": date
+        case "startTime": startTime
+        case "endTime": endTime
+        case "timeZone": timeZone
+        case "zoneAbbreviation": zoneAbbreviation
+        case "duration": duration
+        case "schedule": schedule
+        case "owner": owner
+        case "attendees": attendees
+        case "sections": sections
+        case "checklist": checklist
+        case "actionItems": actionItems
+        case "alerts": alerts
+        case "generatedAt": generatedAt
+        case "hasAttendees": hasAttendees
+        case "attendeeList": attendeeList
+        case "hasChecklist": hasChecklist
+        case "hasActionItems": hasActionItems
+        case "hasAlerts": hasAlerts
+        case "openChecklistCount": openChecklistCount
+        case "overdueActionCount": overdueActionCount
+        default: nil
         }
     }
 }
@@ -21,19 +41,121 @@ extension Agenda: MustacheParent {
 extension Agenda.Section: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "hasItems": return hasItems
-        case "hasScorecard": return hasScorecard
-        case "hasCarriedActions": return hasCarriedActions
-        case "hasRedKPIs": return hasRedKPIs
-        default: return storedProperty(of: self, named: name)
+        case "number": number
+        case "title": title
+        case "minutes": minutes
+        case "start": start
+        case "end": end
+        case "items": items
+        case "carryOver": carryOver
+        case "showsRedKPIs": showsRedKPIs
+        case "scorecard": scorecard
+        case "actionItems": actionItems
+        case "redKPIs": redKPIs
+        case "assessment": assessment
+        case "roadmap": roadmap
+        case "plan": plan
+        case "hasItems": hasItems
+        case "hasScorecard": hasScorecard
+        case "hasCarriedActions": hasCarriedActions
+        case "hasRedKPIs": hasRedKPIs
+        default: nil
         }
     }
 }
 
-/// A stored property by name, with optionals unwrapped (nil when absent or nil).
-func storedProperty(of object: Any, named name: String) -> Any? {
-    guard let value = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else { return nil }
-    let mirror = Mirror(reflecting: value)
-    guard mirror.displayStyle == .optional else { return value }
-    return mirror.children.first?.value
+extension Agenda.ChecklistRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "number": number
+        case "item": item
+        case "owner": owner
+        case "due": due
+        case "done": done
+        default: nil
+        }
+    }
+}
+
+extension Agenda.ActionRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "id": id
+        case "text": text
+        case "owner": owner
+        case "due": due
+        case "overdue": overdue
+        default: nil
+        }
+    }
+}
+
+extension ScorecardRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "key": key
+        case "title": title
+        case "latest": latest
+        case "target": target
+        case "trend": trend
+        case "status": status
+        case "stage": stage
+        case "isRed": isRed
+        default: nil
+        }
+    }
+}
+
+extension AssessmentBlock: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "lastQuarter": lastQuarter
+        case "rows": rows
+        case "overall": overall
+        case "flatWarning": flatWarning
+        default: nil
+        }
+    }
+}
+
+extension AssessmentBlock.Row: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "dimension": dimension
+        case "key": key
+        case "previous": previous
+        case "descriptions": descriptions
+        default: nil
+        }
+    }
+}
+
+extension RoadmapBlock: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "heading": heading
+        case "items": items
+        case "advice": advice
+        default: nil
+        }
+    }
+}
+
+extension PlanBlock: MustacheParent {
+    public func child(named name: String) -> Any? {
+        name == "phases" ? phases : nil
+    }
+}
+
+extension PlanBlock.Phase: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "months": months
+        case "done": done
+        case "total": total
+        case "open": open
+        default: nil
+        }
+    }
 }

@@ -33,15 +33,16 @@ public struct AgendaSource: Sendable {
     /// Scorecards, red KPIs, assessment, roadmap and plan progress, read only for what the
     /// playbook's sections show.
     func insights(for playbook: Playbook) throws(StateError) -> AgendaInsights {
-        guard let store else { return AgendaInsights() }
         var insights = AgendaInsights()
         let sections = playbook.agenda
         let wantsKPIs = sections.contains { !$0.kpis.isEmpty || $0.show.contains(.redKPIs) }
         if wantsKPIs {
-            let scorecard = try Scorecard.rows(definitions: workspace.kpiDefinitions, values: store.kpiValues())
+            // Before any state exists the scorecard still lists its KPIs, with nothing recorded.
+            let scorecard = try Scorecard.rows(definitions: workspace.kpiDefinitions, values: store?.kpiValues() ?? [])
             insights.scorecard = Dictionary(uniqueKeysWithValues: scorecard.map { ($0.key, $0) })
             insights.redKPIs = scorecard.filter(\.isRed)
         }
+        guard let store else { return insights }
         if sections.contains(where: { $0.show.contains(.assessment) || $0.show.contains(.roadmap) }) {
             let history = try Assessments.load(from: store)
             let model = MaturityModel.standard

@@ -11,10 +11,15 @@ extension Engine {
     static var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
 
     /// Sends every delivery that is due, in batches, until none is due or the budget is spent.
-    func deliverDue(now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, report: inout TickReport) async throws {
+    func deliverDue(
+        now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, rendered: RenderedAgendas = RenderedAgendas(),
+        report: inout TickReport
+    ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
         var client: WebhookClient?
+        // One per target for the whole run: building a target parses its URL and secret.
+        var webhooks: [String: WebhookTarget] = [:]
         let source = AgendaSource(workspace: workspace, store: store)
         while clock.now < deadline, keepSending() {
             let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: 64)
@@ -42,14 +47,15 @@ extension Engine {
                             throw EngineError("playbook '\(row.playbookId)' no longer exists")
                         }
                         message = try ReminderMessages.message(
-                            for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now)
+                            for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
                         payloads[id] = try Engine.encoder.encode(message)
                     }
                     let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
-                    let webhook = WebhookTarget(
+                    let webhook = try webhooks[target.name] ?? WebhookTarget(
                         name: target.name, kind: kind, url: try SecretURL(url.value),
                         signingSecret: try target.signingSecret.map { try SigningSecret($0.value) },
                         rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(target.minimumInterval * 1000))))
+                    webhooks[target.name] = webhook
                     requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
                     jobs.append((row, target, kind))
                 } catch {

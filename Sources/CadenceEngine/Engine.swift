@@ -1,5 +1,6 @@
 import Agendas
 import Foundation
+import Synchronization
 import Logging
 import Playbooks
 import Recurrence
@@ -60,10 +61,11 @@ public final class Engine: Sendable {
         }
 
         let plans = try plan(now: now, since: options.since)
-        try record(plans, now: now, report: &report)
+        let rendered = try record(plans, now: now, report: &report)
         if options.since != nil { report.started = [] }
         report.expired = try store.expireOverdueDeliveries(now: now)
-        try await deliverDue(now: now, budget: options.sendBudget, keepSending: options.keepSending, report: &report)
+        try await deliverDue(
+            now: now, budget: options.sendBudget, keepSending: options.keepSending, rendered: rendered, report: &report)
         report.nextDue = try nextDue(after: now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
         return report
     }
@@ -105,9 +107,13 @@ public final class Engine: Sendable {
     /// Renders agendas of handled occurrences, then records occurrences, deliveries and
     /// watermarks in one transaction. Rendering first means a crash can at worst render an
     /// agenda twice (the same file, atomically replaced), never record one without its file.
-    func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws {
+    ///
+    /// - Returns: The agendas it built, with their Markdown, for the reminders of this tick.
+    @discardableResult
+    func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws -> RenderedAgendas {
         var items: [OccurrenceBatchItem] = []
         var watermarks: [String: Int64] = [:]
+        var jobs: [AgendaJob] = []
         let source = AgendaSource(workspace: workspace, store: store)
         for plan in plans {
             watermarks[plan.playbookId] = plan.watermark
@@ -116,15 +122,13 @@ public final class Engine: Sendable {
             for planned in plan.occurrences {
                 var agendaPath: String?
                 if planned.status == .handled {
-                    // Templates load only when something is due: the idle tick never pays for them.
-                    let renderer = try renderers.renderer()
-                    let agenda = try source.agenda(for: playbook, at: planned.occurrence.instant, now: now)
-                    for format in [AgendaRenderer.Format.markdown, .html] {
-                        let path = AgendaFiles.path(
-                            output: workspace.configuration.outputPath, playbook: playbook, instant: planned.occurrence.instant, format: format)
-                        try AgendaFiles.writeAtomically(renderer.render(agenda, as: format), to: path)
-                        if format == .markdown { agendaPath = path }
-                    }
+                    let instant = planned.occurrence.instant
+                    let agenda = try source.agenda(for: playbook, at: instant, now: now)
+                    let output = workspace.configuration.outputPath
+                    let markdown = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .markdown)
+                    let html = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .html)
+                    jobs.append(AgendaJob(key: RenderedAgendas.key(playbook.id, instant), agenda: agenda, markdownPath: markdown, htmlPath: html))
+                    agendaPath = markdown
                 }
                 items.append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
                 report.occurrences.append(Engine.line(for: planned, playbook: playbook, agenda: agendaPath))
@@ -136,7 +140,45 @@ public final class Engine: Sendable {
                     ])
             }
         }
+        let rendered = jobs.isEmpty ? RenderedAgendas() : try render(jobs)
         try store.commit(items, watermarks: watermarks, now: now)
+        return rendered
+    }
+
+    /// One agenda to render in both formats and write.
+    struct AgendaJob: Sendable {
+        var key: String
+        var agenda: Agenda
+        var markdownPath: String
+        var htmlPath: String
+    }
+
+    /// Renders and writes the agendas on every core: with many playbooks due at once (every
+    /// Monday 09:00), template rendering and file creation are most of a tick's work.
+    func render(_ jobs: [AgendaJob]) throws -> RenderedAgendas {
+        // Templates load only when something is due: the idle tick never pays for them.
+        let renderer = try renderers.renderer()
+        let results = Mutex<[Int: Result<String, EngineError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let job = jobs[index]
+            let result = Result { () throws(EngineError) -> String in
+                let markdown = renderer.render(job.agenda, as: .markdown)
+                try AgendaFiles.writeAtomically(markdown, to: job.markdownPath)
+                try AgendaFiles.writeAtomically(renderer.render(job.agenda, as: .html), to: job.htmlPath)
+                return markdown
+            }
+            results.withLock { $0[index] = result }
+        }
+        var rendered = RenderedAgendas()
+        let finished = results.withLock { $0 }
+        for (index, job) in jobs.enumerated() {
+            switch finished[index] {
+            case .success(let markdown): rendered.byKey[job.key] = (job.agenda, markdown)
+            case .failure(let error): throw error
+            case nil: throw EngineError("agenda \(job.markdownPath) was not rendered")
+            }
+        }
+        return rendered
     }
 
     func batchItem(_ planned: TickPlanner.PlannedOccurrence, playbook: Playbook, now: Int64, agendaPath: String?) -> OccurrenceBatchItem {

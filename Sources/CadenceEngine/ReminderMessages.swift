@@ -8,12 +8,19 @@ import StateStore
 /// Builds the kind-neutral message of a reminder from its playbook and the agenda as it stands.
 enum ReminderMessages {
     static func message(
-        for row: DeliveryRecord, playbook: Playbook, source: AgendaSource, renderer: AgendaRenderer, now: Int64
+        for row: DeliveryRecord, playbook: Playbook, source: AgendaSource, renderer: @autoclosure () throws -> AgendaRenderer, now: Int64,
+        rendered: RenderedAgendas = RenderedAgendas()
     ) throws -> ReminderMessage {
         let start = row.reminderAt + Int64(row.beforeSeconds)
-        let agenda = try source.agenda(for: playbook, at: start, now: now)
+        let agenda: Agenda
+        let markdown: String
+        if let ready = rendered.agenda(playbook: playbook.id, at: start) {
+            (agenda, markdown) = ready
+        } else {
+            agenda = try source.agenda(for: playbook, at: start, now: now)
+            markdown = try renderer().render(agenda, as: .markdown)
+        }
         let zone = playbook.timeZone
-        let markdown = renderer.render(agenda, as: .markdown)
         let late = now - row.reminderAt
         var alerts: [ReminderMessage.KPIAlert] = []
         for section in agenda.sections where section.showsRedKPIs || !section.scorecard.isEmpty {
@@ -33,5 +40,17 @@ enum ReminderMessages {
             checklist: agenda.checklist.map { ReminderMessage.ChecklistItem(text: $0.item, owner: $0.owner, due: $0.due, done: $0.done) },
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: nil)
+    }
+}
+
+/// The agendas a tick has just built, kept for that tick's reminders so that a reminder at the
+/// start (`before: 0m`) does not query and render the same agenda again.
+struct RenderedAgendas: Sendable {
+    var byKey: [String: (agenda: Agenda, markdown: String)] = [:]
+
+    static func key(_ playbookId: String, _ instant: Int64) -> String { "\(playbookId)@\(instant)" }
+
+    func agenda(playbook: String, at instant: Int64) -> (agenda: Agenda, markdown: String)? {
+        byKey[Self.key(playbook, instant)]
     }
 }

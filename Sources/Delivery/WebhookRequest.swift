@@ -42,9 +42,9 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
         self.redactor = Redactor(urls: [url], secrets: additionalSecrets)
     }
 
-    /// A request whose redactor also knows everything `extra` knows (the target's unadjusted
-    /// URL and its signing secret).
-    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redacting extra: Redactor)
+    /// A request with a ready-made redactor, which must know `url` (a target builds it once and
+    /// reuses it for every message).
+    init(url: SecretURL, headers: [HTTPHeader], body: [UInt8], rateKey: String, rateLimit: RateLimit?, redactor: Redactor)
         throws(DeliveryError)
     {
         for header in headers { try header.validate() }
@@ -53,7 +53,7 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
         self.body = body
         self.rateKey = rateKey
         self.rateLimit = rateLimit
-        self.redactor = Redactor(urls: [url]).merging(extra)
+        self.redactor = redactor
     }
 
     /// `POST https://host/… (123 bytes, key "ops-slack")`.

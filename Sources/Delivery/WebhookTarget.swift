@@ -7,9 +7,9 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
     /// The payload format and response rules.
     public var kind: WebhookKind
     /// The webhook URL (a secret).
-    public var url: SecretURL
+    public var url: SecretURL { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
     /// Signs ``WebhookKind/generic`` posts per Standard Webhooks; ignored by the other kinds.
-    public var signingSecret: SigningSecret?
+    public var signingSecret: SigningSecret? { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
     /// Pacing for this destination; `nil` uses ``WebhookKind/defaultRateLimit``.
     public var rateLimit: RateLimit?
 
@@ -20,13 +20,17 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
         self.url = url
         self.signingSecret = signingSecret
         self.rateLimit = rateLimit
+        self.redactor = Self.redactor(url: url, signingSecret: signingSecret)
     }
 
     /// `slack "ops" https://hooks.slack.com/…`.
     public var description: String { "\(kind) \(String(reflecting: name)) \(url)" }
 
-    /// Scrubs this target's URL and signing secret from text.
-    public var redactor: Redactor {
+    /// Scrubs this target's URL and signing secret from text. Built once: it percent-encodes
+    /// every needle several ways, too slow to repeat for each of a thousand messages.
+    public private(set) var redactor: Redactor
+
+    private static func redactor(url: SecretURL, signingSecret: SigningSecret?) -> Redactor {
         Redactor(urls: [url], secrets: signingSecret.map { [$0.original] } ?? [])
     }
 
@@ -49,12 +53,13 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
                     HTTPHeader("webhook-signature", signingSecret.signature(messageID: message.deliveryID, timestamp: timestamp, body: body)))
             }
         }
+        let requestURL = try kind.url(url, for: message)
         return try WebhookRequest(
-            url: kind.url(url, for: message),
+            url: requestURL,
             headers: headers,
             body: body,
             rateKey: name,
             rateLimit: rateLimit ?? kind.defaultRateLimit,
-            redacting: redactor)
+            redactor: requestURL == url ? redactor : Redactor(urls: [requestURL]).merging(redactor))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MaturityModel
 import Recurrence
 import Yams
@@ -88,26 +89,50 @@ private struct Loader {
                     SourceLocation(file: display(Workspace.playbooksFolder), line: 1, column: 1),
                     "no playbooks found (expected playbooks/*.yaml)"))
         }
-        for path in files {
-            let file = display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                issues.append(ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text"))
-                continue
-            }
-            var reader = YAMLReader(file: file)
-            if let (playbook, idLocation) = parsePlaybook(text, reader: &reader, configuration: configuration) {
+        for parsed in parsePlaybooks(files, configuration: configuration) {
+            var fileIssues = parsed.issues
+            if let (playbook, idLocation) = parsed.result {
                 if let first = idLocations[playbook.id] {
-                    reader.report(idLocation, "duplicate playbook id '\(playbook.id)' (also in \(first))")
+                    fileIssues.append(ValidationIssue(idLocation, "duplicate playbook id '\(playbook.id)' (also in \(first))"))
                 } else {
                     idLocations[playbook.id] = idLocation
                     playbooks.append(playbook)
                 }
             }
-            issues += reader.issues
+            issues += fileIssues
         }
         guard issues.isEmpty, let configuration else { throw WorkspaceError(issues: issues) }
         return Workspace(
             root: root, configuration: configuration, playbooks: playbooks.sorted { $0.id < $1.id }, warnings: warnings)
+    }
+
+    /// One playbook file, parsed.
+    struct ParsedFile: Sendable {
+        var result: (Playbook, SourceLocation)?
+        var issues: [ValidationIssue]
+    }
+
+    /// Parses the playbook files, in order. Files are independent, so many are parsed on every
+    /// core; a handful (the usual workspace, and the idle tick) stay on this thread.
+    func parsePlaybooks(_ files: [String], configuration: WorkspaceConfiguration?) -> [ParsedFile] {
+        let parse = { @Sendable (loader: Loader, path: String) -> ParsedFile in
+            var loader = loader
+            let file = loader.display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                return ParsedFile(result: nil, issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text")])
+            }
+            var reader = YAMLReader(file: file)
+            let result = loader.parsePlaybook(text, reader: &reader, configuration: configuration)
+            return ParsedFile(result: result, issues: reader.issues)
+        }
+        guard files.count > 32 else { return files.map { parse(self, $0) } }
+        let results = Mutex<[Int: ParsedFile]>([:])
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let parsed = parse(self, files[index])
+            results.withLock { $0[index] = parsed }
+        }
+        let parsed = results.withLock { $0 }
+        return files.indices.map { parsed[$0]! }
     }
 
     // MARK: opscadence.yaml
@@ -419,6 +444,17 @@ private struct Loader {
 
         var checklist: [ChecklistItem] = []
         for item in reader.list(fields["checklist"], what: "checklist") ?? [] {
+            // A plain string is the common case: `- Check the dashboard`.
+            if case .scalar = item {
+                if let text = reader.nonEmptyString(item, what: "a checklist item") {
+                    checklist.append(ChecklistItem(item: text, owner: nil, due: nil))
+                }
+                continue
+            }
+            guard case .mapping = item else {
+                reader.report(item, "expected a checklist item as a string or a mapping of keys (item, owner, due)")
+                continue
+            }
             guard let entry = reader.mapping(item, allowed: ["item", "owner", "due"], what: "a checklist item") else { continue }
             guard let text = entry["item"].flatMap({ reader.nonEmptyString($0, what: "item") }) else {
                 if entry["item"] == nil { reader.report(item, "a checklist entry needs 'item'") }

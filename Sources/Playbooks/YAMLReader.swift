@@ -28,7 +28,9 @@ struct YAMLReader {
     /// Composes the document; a syntax error is reported at its position and yields nil.
     mutating func root(_ text: String) -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The reader types every scalar itself, so Yams need not resolve tags (its default
+            // resolver runs a regular expression per scalar) nor read its encoding from the environment.
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 report(SourceLocation(file: file, line: 1, column: 1), "the file is empty (expected a mapping of keys)")
                 return nil
             }

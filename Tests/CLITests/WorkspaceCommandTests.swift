@@ -123,8 +123,8 @@ import Testing
         func assess(_ q: String, _ s: [Int], _ extra: [String] = []) throws -> CommandRunner.Result {
             try runner.run(["assess", "--quarter", q, "--inventory", "\(s[0])", "--fulfillment", "\(s[1])", "--planning", "\(s[2])", "--reporting", "\(s[3])", "--governance", "\(s[4])", "--format", "json"] + extra)
         }
-        try assess("2026-Q2", [2, 2, 2, 2, 2])
-        try assess("2026-Q3", [2, 2, 2, 2, 2])
+        #expect(try assess("2026-Q2", [2, 2, 2, 2, 2]).status == 0)
+        #expect(try assess("2026-Q3", [2, 2, 2, 2, 2]).status == 0)
         let third = try assess("2026-Q4", [2, 2, 2, 2, 2])
         let object = try #require(try third.json() as? [String: Any])
         #expect(object["flat_warning"] as? Bool == true)

@@ -68,6 +68,15 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(ws.warnings.isEmpty)
     }
 
+    @Test func checklistItemMayBeAPlainString() throws {
+        let text = validPlaybook.replacingOccurrences(
+            of: "  - { item: Update the scorecard, owner: Ops Lead, due: -1h }", with: "  - Update the scorecard\n  - { item: Send the notes, owner: Ops Lead }")
+        let (_, result) = workspace(playbooks: ["weekly.yaml": text])
+        let playbook = try #require(try result.get().playbook(id: "weekly-kpi-review"))
+        #expect(playbook.checklist.map(\.item) == ["Update the scorecard", "Send the notes"])
+        #expect(playbook.checklist.map(\.owner) == [nil, "Ops Lead"])
+    }
+
     @Test func shippedWorkspaceValidates() throws {
         let ws = try Workspace.load(at: repositoryRoot, environment: [:])
         #expect(ws.playbooks.count == 9)
@@ -120,6 +129,8 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
          "playbooks/p.yaml:1:5: id 'Weekly KPI' must be lowercase letters, digits and dashes (e.g. weekly-kpi-review)")
         add("never fires", validPlaybook.replacingOccurrences(of: "schedule: weekly on monday at 09:00", with: "cron: \"0 9 * * 6,0\"") + "\nholiday: skip\n",
          "playbooks/p.yaml:3:7: cron \"0 9 * * 6,0\" in America/New_York can never fire: every occurrence falls on a weekend or holiday and the holiday policy is skip")
+        add("nested list as checklist item", validPlaybook.replacingOccurrences(of: "  - { item: Update the scorecard, owner: Ops Lead, due: -1h }", with: "  - [Update the scorecard]"),
+         "playbooks/p.yaml:11:5: expected a checklist item as a string or a mapping of keys (item, owner, due)")
         add("yaml syntax", "id: x\ntitle: [unclosed\n",
          "playbooks/p.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'")
         return cases

@@ -6,7 +6,7 @@ local date-times before `end` (ISO 8601 without offset: the rules are floating),
 {"error": "..."} when dateutil refuses the rule.
 
 dateutil checks UNTIL only when it yields, so a rule that never fires walks to year 9999; after
-one second we stop and report the values found so far with "complete": false.
+a quarter second we stop and report the values found so far with "complete": false.
 """
 import json
 import signal

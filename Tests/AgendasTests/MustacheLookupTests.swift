@@ -1,0 +1,52 @@
+import Mustache
+import Testing
+
+@testable import Agendas
+
+/// Templates reach the view model through hand-written `child(named:)` switches (for speed);
+/// these tests keep the switches complete as the view model grows.
+@Suite struct MustacheLookupTests {
+    static let scorecardRow = ScorecardRow(
+        key: "order_accuracy", title: "Order accuracy", latest: "99.1 %", target: "≥ 99.5 %", trend: "→ flat", status: "amber",
+        stage: "Stage 2 (Managed)", isRed: false)
+    static let checklistRow = Agenda.ChecklistRow(number: 1, item: "Update the scorecard", owner: "Ops Lead", due: "Mon 7 Dec 08:00", done: false)
+    static let actionRow = Agenda.ActionRow(id: 7, text: "Fix the pick list", owner: "Sam", due: "2026-12-10", overdue: true)
+    static let assessmentRow = AssessmentBlock.Row(dimension: "Process", key: "process", previous: "2", descriptions: ["1: ad hoc"])
+    static let assessment = AssessmentBlock(lastQuarter: "2026-Q3", rows: [assessmentRow], overall: "Stage 2", flatWarning: "flat")
+    static let roadmap = RoadmapBlock(heading: "Stage 2 → 3", items: ["Document SOPs"], advice: "Start with the bottleneck")
+    static let phase = PlanBlock.Phase(name: "Foundations", months: "1-3", done: 1, total: 4, open: ["Weekly KPI review"])
+    static let plan = PlanBlock(phases: [phase])
+    static let section = Agenda.Section(
+        number: 1, title: "Scorecard", minutes: 10, start: "09:00", end: "09:10", items: ["Look at red KPIs"], carryOver: true,
+        showsRedKPIs: true, scorecard: [scorecardRow], actionItems: [actionRow], redKPIs: [scorecardRow], assessment: assessment,
+        roadmap: roadmap, plan: plan)
+    static let agenda = Agenda(
+        playbookId: "weekly-kpi-review", title: "Weekly KPI review", description: "Numbers first", occurrence: "2026-12-07T09:00:00-05:00",
+        date: "Monday 7 December 2026", startTime: "09:00", endTime: "09:30", timeZone: "America/New_York", zoneAbbreviation: "EST",
+        duration: "30 min", schedule: "weekly on monday at 09:00", owner: "Ops Lead", attendees: ["Founder"], sections: [section],
+        checklist: [checklistRow], actionItems: [actionRow], alerts: ["Stockout rate 9 % is red"], generatedAt: "2026-12-07T08:00:00-05:00")
+
+    static let values: [(String, any MustacheParent & Sendable)] = [
+        ("Agenda", agenda), ("Section", section), ("ChecklistRow", checklistRow), ("ActionRow", actionRow),
+        ("ScorecardRow", scorecardRow), ("AssessmentBlock", assessment), ("AssessmentBlock.Row", assessmentRow),
+        ("RoadmapBlock", roadmap), ("PlanBlock", plan), ("PlanBlock.Phase", phase),
+    ]
+
+    @Test(arguments: 0..<values.count)
+    func everyStoredPropertyIsReachable(index: Int) throws {
+        let (name, value) = Self.values[index]
+        let labels = Mirror(reflecting: value).children.compactMap(\.label)
+        #expect(!labels.isEmpty)
+        for label in labels {
+            // Every optional is filled in the fixtures, so nil means the switch lacks the name.
+            #expect(value.child(named: label) != nil, "\(name).\(label) is not reachable from templates")
+        }
+        #expect(value.child(named: "noSuchProperty") == nil)
+    }
+
+    @Test func templatesSeeValuesNotOptionalWrappers() throws {
+        let template = try MustacheTemplate(
+            string: "{{title}}|{{owner}}|{{#sections}}{{#assessment}}{{lastQuarter}}{{/assessment}}{{#plan}}{{#phases}}{{name}} {{done}}/{{total}}{{/phases}}{{/plan}}{{/sections}}|{{openChecklistCount}}")
+        #expect(template.render(Self.agenda) == "Weekly KPI review|Ops Lead|2026-Q3Foundations 1/4|1")
+    }
+}
