@@ -32,10 +32,11 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // libcurl, linked from the system (apt: libcurl4-openssl-dev).
+        // libcurl's headers (apt: libcurl4-openssl-dev). Not linked: shim.h loads libcurl.so.4 with
+        // dlopen on the first delivery, so the idle tick does not pay for mapping it and its
+        // dependencies at every start. No pkgConfig, as that would add -lcurl to the link.
         .systemLibrary(
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"])]
         ),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
@@ -112,7 +113,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),

@@ -17,7 +17,7 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
         init(_ code: CURLcode) { self.rawValue = Int32(code.rawValue) }
 
         /// libcurl's own one-line explanation of the code (`curl_easy_strerror`).
-        public var description: String { String(cString: curl_easy_strerror(CURLcode(UInt32(bitPattern: rawValue)))) }
+        public var description: String { String(cString: ccurl_easy_strerror(CURLcode(UInt32(bitPattern: rawValue)))) }
 
         /// Lets `catch CurlError.couldNotConnect` match a thrown ``CurlError`` by code.
         public static func ~= (pattern: Code, error: any Error) -> Bool {

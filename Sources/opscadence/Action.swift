@@ -7,6 +7,7 @@ import StateStore
 extension OpsCadence {
     struct Action: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "action",
             abstract: "Track action items: they stay open, and carried into their playbook's agendas, until done.",
             discussion: """
                 Without --playbook, a new item belongs to the playbook whose meeting happened most recently
@@ -20,7 +21,8 @@ extension OpsCadence {
             subcommands: [Add.self, List.self, Done.self, Reopen.self], defaultSubcommand: List.self)
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add an action item.")
+            static let configuration = CommandConfiguration(
+                commandName: "add", abstract: "Add an action item.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -59,7 +61,8 @@ extension OpsCadence {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List open action items (overdue ones flagged).")
+            static let configuration = CommandConfiguration(
+                commandName: "list", abstract: "List open action items (overdue ones flagged).")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -108,7 +111,8 @@ extension OpsCadence {
         }
 
         struct Done: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark an action item done.")
+            static let configuration = CommandConfiguration(
+                commandName: "done", abstract: "Mark an action item done.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
             @Argument(help: "The item id.")
@@ -124,7 +128,8 @@ extension OpsCadence {
         }
 
         struct Reopen: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Open a done action item again.")
+            static let configuration = CommandConfiguration(
+                commandName: "reopen", abstract: "Open a done action item again.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @Argument(help: "The item id.")
             var id: Int64

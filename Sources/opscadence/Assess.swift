@@ -9,6 +9,7 @@ import StateStore
 extension OpsCadence {
     struct Assess: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "assess",
             abstract: "Record the quarterly maturity self-assessment and show the stage, bottleneck and roadmap.",
             discussion: """
                 Score each dimension 1-5 against the model's stage descriptions: your current state, not your

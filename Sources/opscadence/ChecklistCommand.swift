@@ -33,7 +33,8 @@ extension OpsCadence {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show the checklist with completion.")
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "Show the checklist with completion.")
             @OptionGroup var target: Target
 
             @Option(help: "text or json.")
@@ -70,7 +71,8 @@ extension OpsCadence {
         }
 
         struct Check: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark a checklist item done.")
+            static let configuration = CommandConfiguration(
+                commandName: "check", abstract: "Mark a checklist item done.")
             @OptionGroup var target: Target
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int
@@ -79,7 +81,8 @@ extension OpsCadence {
         }
 
         struct Uncheck: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark a checklist item not done.")
+            static let configuration = CommandConfiguration(
+                commandName: "uncheck", abstract: "Mark a checklist item not done.")
             @OptionGroup var target: Target
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int

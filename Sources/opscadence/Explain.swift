@@ -5,6 +5,7 @@ import Recurrence
 extension OpsCadence {
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Explain a schedule in plain English and show its next 5 occurrences.",
             discussion: """
                 EXPR is a cron expression, an RRULE or a cadence phrase; the form is detected.

@@ -4,6 +4,7 @@ import Foundation
 extension OpsCadence {
     struct Install: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "install",
             abstract: "Print a crontab line or systemd units that run this workspace.",
             discussion: """
                 Nothing is installed: the text is printed for you to review and put in place.
@@ -23,7 +24,8 @@ extension OpsCadence {
         }
 
         struct Cron: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print a crontab line that ticks every minute.")
+            static let configuration = CommandConfiguration(
+                commandName: "cron", abstract: "Print a crontab line that ticks every minute.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             func run() async throws {
@@ -37,6 +39,7 @@ extension OpsCadence {
 
         struct Systemd: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "systemd",
                 abstract: "Print a .service and .timer pair (Persistent=true), or a long-running service with --daemon.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
 

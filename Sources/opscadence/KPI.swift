@@ -25,7 +25,8 @@ extension OpsCadence {
             subcommands: [Record.self, Import.self, Show.self], defaultSubcommand: Show.self)
 
         struct Record: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Record one value (replacing the KPI's value for that date).")
+            static let configuration = CommandConfiguration(
+                commandName: "record", abstract: "Record one value (replacing the KPI's value for that date).")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -60,6 +61,7 @@ extension OpsCadence {
 
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "import",
                 abstract: "Import values from a CSV file (date,name,value); a bad line stops the import and nothing is saved.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
@@ -80,7 +82,8 @@ extension OpsCadence {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show the scorecard: latest value, trend, status, maturity evidence.")
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "Show the scorecard: latest value, trend, status, maturity evidence.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 

@@ -5,6 +5,7 @@ import Recurrence
 extension OpsCadence {
     struct Next: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Print the next occurrences of a cron expression, RRULE or cadence phrase.",
             discussion: """
                 Results are strictly after --after, sorted, without duplicates, in the zone's own offset.

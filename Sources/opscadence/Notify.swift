@@ -7,6 +7,7 @@ import Recurrence
 extension OpsCadence {
     struct Notify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "notify",
             abstract: "Send a test message to a target, or print the exact payload a reminder would send.",
             discussion: """
                 Webhook URLs are never printed.
@@ -19,7 +20,8 @@ extension OpsCadence {
             subcommands: [Test.self, Preview.self])
 
         struct Test: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Post a test message and print the outcome.")
+            static let configuration = CommandConfiguration(
+                commandName: "test", abstract: "Post a test message and print the outcome.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -51,7 +53,8 @@ extension OpsCadence {
         }
 
         struct Preview: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print the exact body a reminder of a playbook would post to a target.")
+            static let configuration = CommandConfiguration(
+                commandName: "preview", abstract: "Print the exact body a reminder of a playbook would post to a target.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 

@@ -7,6 +7,7 @@ import StateStore
 extension OpsCadence {
     struct Outbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "outbox",
             abstract: "List, retry and drop reminder deliveries.",
             discussion: """
                 Examples:
@@ -18,7 +19,8 @@ extension OpsCadence {
             subcommands: [List.self, Retry.self, Drop.self], defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List deliveries, newest first.")
+            static let configuration = CommandConfiguration(
+                commandName: "list", abstract: "List deliveries, newest first.")
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
@@ -88,6 +90,7 @@ extension OpsCadence {
 
         struct Retry: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "retry",
                 abstract: "Queue deliveries again (sent by the next tick, with the same webhook-id).")
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
@@ -126,7 +129,8 @@ extension OpsCadence {
         }
 
         struct Drop: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Drop a queued or failed delivery: it will not be sent.")
+            static let configuration = CommandConfiguration(
+                commandName: "drop", abstract: "Drop a queued or failed delivery: it will not be sent.")
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
 

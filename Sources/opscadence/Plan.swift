@@ -9,6 +9,7 @@ import StateStore
 extension OpsCadence {
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Build and follow the 12-month transformation plan.",
             discussion: """
                 Foundations (months 1-3), Systems (4-6), Optimization (7-9), Advancement (10-12), with the
@@ -25,7 +26,8 @@ extension OpsCadence {
             subcommands: [Create.self, Show.self, Export.self], defaultSubcommand: Create.self)
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Build the plan and store its items as action items.")
+            static let configuration = CommandConfiguration(
+                commandName: "create", abstract: "Build the plan and store its items as action items.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -89,7 +91,8 @@ extension OpsCadence {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show the plan with progress per phase.")
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "Show the plan with progress per phase.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             @Option(help: "text or json.")
@@ -152,7 +155,8 @@ extension OpsCadence {
         }
 
         struct Export: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Export the plan as Markdown or iCalendar VTODOs.")
+            static let configuration = CommandConfiguration(
+                commandName: "export", abstract: "Export the plan as Markdown or iCalendar VTODOs.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 

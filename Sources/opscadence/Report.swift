@@ -6,6 +6,7 @@ import MaturityModel
 extension OpsCadence {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "The maturity report: latest assessment, history by quarter, radar and line charts.",
             discussion: """
                 HTML embeds both charts as SVG. Markdown written to a file gets the charts as SVG files beside it.

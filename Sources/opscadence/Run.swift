@@ -9,6 +9,7 @@ import UnixSignals
 extension OpsCadence {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run the scheduler as a service: sleep until something is due, handle it, repeat.",
             discussion: """
                 The same engine as `tick`. Re-reads the workspace on SIGHUP or when its files change (an

@@ -8,6 +8,7 @@ import StateStore
 extension OpsCadence {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show each playbook's next and last occurrence and its deliveries, and the targets.",
             discussion: """
                 Webhook URLs are shown as scheme and host only.

@@ -9,6 +9,7 @@ import StateStore
 extension OpsCadence {
     struct Tick: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tick",
             abstract: "Record what fell due, render agendas, queue and send reminders. Run it from cron every minute.",
             discussion: """
                 Idempotent: every occurrence is recorded once (unique per playbook and instant), so running

@@ -6,6 +6,7 @@ import Recurrence
 extension OpsCadence {
     struct Upcoming: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "upcoming",
             abstract: "List the next occurrences of every playbook, in local time, holidays applied.",
             discussion: """
                 Examples:

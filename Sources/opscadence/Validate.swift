@@ -5,6 +5,7 @@ import Playbooks
 extension OpsCadence {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check a workspace and report every problem with file:line:column.",
             discussion: """
                 Exits 0 when the workspace is valid, 2 when it is not. Every other command validates the

@@ -94,15 +94,15 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(Set(ids).count == 14)
     }
 
-    @Test func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate() throws {
+    @Test func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate() async throws {
         let f = try EngineFixture(
             playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/15 * * * *\"", catchUp: "all", grace: "1d")], behavior: .hang)
         try f.tick("2026-12-01T12:00:00Z")
         let running = try f.runner.start(["tick", "--now", "2026-12-01T13:00:00Z"])
         // Wait until a request is in flight, then kill the tick without warning.
-        // Blocking, not awaiting: the kill must land within the client's 10 s low-speed limit.
-        #expect(waitUntilBlocking(timeout: .seconds(20)) { f.server.requestCount >= 1 })
-        running.signal(SIGKILL)
+        // From a thread of its own: the kill must land within the client's 10 s low-speed limit.
+        let server = f.server
+        #expect(await waitOnThread(timeout: .seconds(20)) { server.requestCount >= 1 } then: { _ in running.signal(SIGKILL) })
         let killed = try f.runner.finish(running)
         #expect(killed.signaled)
         let inFlight = Set(f.receivedIds)

@@ -1,4 +1,5 @@
 import Foundation
+import MaturityModel
 import OpsCadenceTesting
 import Testing
 
@@ -66,6 +67,10 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(playbook.catchUp == .latest)
         #expect(ws.configuration.target(named: "ops-chat")?.url?.description == "https://hooks.slack.com/…")
         #expect(ws.warnings.isEmpty)
+    }
+
+    @Test func defaultKPIKeysAreTheMaturityModelsKPIs() {
+        #expect(Workspace.defaultKPIKeys == Set(MaturityModel.standard.kpis.map(\.key)))
     }
 
     @Test func checklistItemMayBeAPlainString() throws {

@@ -14,6 +14,7 @@ private let _initialization: CurlError? = {
     // With CURLOPT_NOSIGNAL libcurl no longer shields us from SIGPIPE (OpenSSL writes with
     // write(2)), and a reset connection would otherwise kill the whole process.
     signal(SIGPIPE, SIG_IGN)
+    if let problem = ccurl_load() { return CurlError(CURLE_FAILED_INIT, detail: String(cString: problem)) }
     let code = ccurl_global_init_default()
     return code == CURLE_OK ? nil : CurlError(code, detail: "curl_global_init failed")
 }()

@@ -12,7 +12,7 @@ final class EasyHandle {
 
     init() throws(CurlError) {
         if let error = CurlRuntime.initializationError { throw error }
-        guard let raw = curl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, detail: "curl_easy_init returned NULL") }
+        guard let raw = ccurl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, detail: "curl_easy_init returned NULL") }
         self.raw = raw
         let size = Int(ccurl_error_size())
         errorBuffer = .allocate(capacity: size)
@@ -23,8 +23,8 @@ final class EasyHandle {
 
     deinit {
         // The handle goes first: libcurl may still refer to the list and buffer until cleanup.
-        curl_easy_cleanup(raw)
-        if let headerList { curl_slist_free_all(headerList) }
+        ccurl_easy_cleanup(raw)
+        if let headerList { ccurl_slist_free_all(headerList) }
         errorBuffer.deallocate()
     }
 
@@ -77,8 +77,8 @@ final class EasyHandle {
     func setHeaders(_ lines: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for line in lines {
-            guard let appended = curl_slist_append(list, line) else {
-                if let list { curl_slist_free_all(list) }
+            guard let appended = ccurl_slist_append(list, line) else {
+                if let list { ccurl_slist_free_all(list) }
                 throw CurlError(CURLE_OUT_OF_MEMORY, detail: "curl_slist_append failed")
             }
             list = appended
@@ -86,10 +86,10 @@ final class EasyHandle {
         do {
             try ccurl_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list).check()
         } catch {
-            if let list { curl_slist_free_all(list) }
+            if let list { ccurl_slist_free_all(list) }
             throw error
         }
-        if let old = headerList { curl_slist_free_all(old) }
+        if let old = headerList { ccurl_slist_free_all(old) }
         headerList = list
     }
 

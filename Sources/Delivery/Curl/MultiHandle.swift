@@ -7,7 +7,7 @@ struct CurlMultiError: Error, CustomStringConvertible {
 
     init(_ code: CURLMcode) {
         self.code = code.rawValue
-        self.message = String(cString: curl_multi_strerror(code))
+        self.message = String(cString: ccurl_multi_strerror(code))
     }
 
     var description: String { "curl multi error \(code) (\(message))" }
@@ -29,20 +29,20 @@ final class MultiHandle {
 
     init() throws(CurlError) {
         if let error = CurlRuntime.initializationError { throw error }
-        guard let raw = curl_multi_init() else { throw CurlError(CURLE_FAILED_INIT, detail: "curl_multi_init returned NULL") }
+        guard let raw = ccurl_multi_init() else { throw CurlError(CURLE_FAILED_INIT, detail: "curl_multi_init returned NULL") }
         self.raw = raw
     }
 
     deinit {
-        for easy in attached.keys { curl_multi_remove_handle(raw, easy) }
+        for easy in attached.keys { ccurl_multi_remove_handle(raw, easy) }
         attached.removeAll()
-        curl_multi_cleanup(raw)
+        ccurl_multi_cleanup(raw)
     }
 
     var count: Int { attached.count }
 
     func add(_ easy: EasyHandle) throws(CurlMultiError) {
-        try curl_multi_add_handle(raw, easy.raw).check()
+        try ccurl_multi_add_handle(raw, easy.raw).check()
         attached[easy.raw] = easy
     }
 
@@ -50,21 +50,21 @@ final class MultiHandle {
     @discardableResult
     func remove(_ raw: UnsafeMutableRawPointer) -> EasyHandle? {
         guard let easy = attached.removeValue(forKey: raw) else { return nil }
-        curl_multi_remove_handle(self.raw, raw)
+        ccurl_multi_remove_handle(self.raw, raw)
         return easy
     }
 
     /// Drives every transfer as far as it can go without blocking.
     func perform() throws(CurlMultiError) {
         var running: Int32 = 0
-        try curl_multi_perform(raw, &running).check()
+        try ccurl_multi_perform(raw, &running).check()
     }
 
     /// The transfers that finished since the last call, with their result codes.
     func finishedTransfers() -> [(handle: UnsafeMutableRawPointer, result: CURLcode)] {
         var finished: [(UnsafeMutableRawPointer, CURLcode)] = []
         var remaining: Int32 = 0
-        while let message = curl_multi_info_read(raw, &remaining) {
+        while let message = ccurl_multi_info_read(raw, &remaining) {
             guard ccurl_message_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
             finished.append((easy, ccurl_message_result(message)))
         }
@@ -76,7 +76,7 @@ final class MultiHandle {
     func poll(timeoutMilliseconds: Int32, wakeDescriptor: Int32) throws(CurlMultiError) {
         var extra = curl_waitfd(fd: wakeDescriptor, events: Int16(CURL_WAIT_POLLIN), revents: 0)
         var ready: Int32 = 0
-        try curl_multi_poll(raw, &extra, 1, timeoutMilliseconds, &ready).check()
+        try ccurl_multi_poll(raw, &extra, 1, timeoutMilliseconds, &ready).check()
     }
 }
 
