@@ -1,20 +1,28 @@
 /// Weekends plus a list of holiday dates: what the holiday policies measure "business day" against.
 public struct BusinessCalendar: Hashable, Sendable {
     /// Non-business days of the week (Saturday and Sunday unless configured otherwise).
-    public var weekend: Set<Weekday>
+    public var weekend: Set<Weekday> { didSet { weekendMask = Self.mask(weekend) } }
     /// Holiday dates, stored as day numbers for cheap lookups.
     public private(set) var holidayDays: Set<Int>
+    /// `weekend` as bits by weekday number: checked for every occurrence of a business-day rule.
+    private var weekendMask: UInt8
 
     public init(holidays: [CivilDate] = [], weekend: Set<Weekday> = [.saturday, .sunday]) {
         self.weekend = weekend
+        self.weekendMask = Self.mask(weekend)
         self.holidayDays = Set(holidays.map(\.dayNumber))
+    }
+
+    private static func mask(_ days: Set<Weekday>) -> UInt8 {
+        days.reduce(0) { $0 | UInt8(1) << UInt8($1.rawValue) }
     }
 
     /// The holiday dates, sorted.
     public var holidays: [CivilDate] { holidayDays.sorted().map { CivilDate(dayNumber: $0) } }
 
     public func isBusinessDay(_ date: CivilDate) -> Bool {
-        !weekend.contains(date.weekday) && !holidayDays.contains(date.dayNumber)
+        let day = date.dayNumber
+        return weekendMask & (UInt8(1) << UInt8(Weekday(dayNumber: day).rawValue)) == 0 && (holidayDays.isEmpty || !holidayDays.contains(day))
     }
 
     /// The longest run of consecutive non-business days; bounds how far a holiday shift can move

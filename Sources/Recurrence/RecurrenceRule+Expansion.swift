@@ -188,7 +188,11 @@ extension RecurrenceRule {
                 guard base.year <= 9999 else { return finish() }
                 days.removeAll(keepingCapacity: true)
                 if months == 0 || months & (1 << UInt16(base.month)) != 0 {
-                    appendDays(year: base.year, month: base.month, length: base.daysInMonth, firstWeekday: base.weekday.rawValue)
+                    if !setPositions.isEmpty, times.count == 1, yearDays.isEmpty, weekNumbers.isEmpty {
+                        emitMonthPositions(year: base.year, month: base.month, length: base.daysInMonth, firstWeekday: base.weekday.rawValue)
+                    } else {
+                        appendDays(year: base.year, month: base.month, length: base.daysInMonth, firstWeekday: base.weekday.rawValue)
+                    }
                 }
                 emitDays()
             case .weekly:
@@ -276,6 +280,33 @@ extension RecurrenceRule {
                     continue
                 }
                 days.append(date)
+            }
+        }
+
+        /// MONTHLY with BYSETPOS and one time of day (`the last business day`, `the second
+        /// Tuesday`): the positions pick bits of the month's day mask directly, without listing
+        /// the days first. Emits in ascending order, each day once.
+        private mutating func emitMonthPositions(year: Int, month: Int, length: Int, firstWeekday: Int) {
+            let mask = dayMask(length: length, firstWeekday: firstWeekday)
+            let count = mask.nonzeroBitCount
+            var selected: UInt32 = 0
+            for position in setPositions {
+                let index = position > 0 ? position - 1 : count + position
+                guard index >= 0, index < count else { continue }
+                var rest = mask
+                if index < count / 2 {
+                    for _ in 0..<index { rest &= rest - 1 }
+                    selected |= rest & (~rest &+ 1)
+                } else {
+                    for _ in 0..<(count - 1 - index) { rest &= ~(1 << UInt32(31 - rest.leadingZeroBitCount)) }
+                    selected |= 1 << UInt32(31 - rest.leadingZeroBitCount)
+                }
+            }
+            let t = times[0]
+            while selected != 0 {
+                let day = selected.trailingZeroBitCount
+                selected &= selected - 1
+                buffer.append(LocalDateTime(date: CivilDate(year: year, month: month, day: day), hour: t / 3600, minute: t / 60 % 60, second: t % 60))
             }
         }
 
