@@ -71,7 +71,14 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
         let number = KPIDefinition.trim(value)
         switch unit {
         case "%": return "\(number)%"
-        case "$", "€", "£": return "\(unit)\(number)"
+        case "$", "€", "£":
+            // Money shows cents, as on an invoice: `$4.20`, not `$4.2`.
+            let cents = (value * 100).rounded()
+            guard abs(cents) < 1e15 else { return "\(unit)\(number)" }
+            let whole = Int64(cents)
+            let sign = whole < 0 ? "-" : ""
+            let fraction = abs(whole) % 100
+            return "\(sign)\(unit)\(abs(whole) / 100).\(fraction < 10 ? "0" : "")\(fraction)"
         case "": return number
         default: return "\(number) \(unit)"
         }

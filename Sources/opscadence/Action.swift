@@ -10,11 +10,11 @@ extension OpsCadence {
             commandName: "action",
             abstract: "Track action items: they stay open, and carried into their playbook's agendas, until done.",
             discussion: """
-                Without --playbook, a new item belongs to the playbook whose meeting happened most recently
+                Without --playbook, a new item belongs to the playbook whose meeting happened most recently \
                 (among those whose agenda carries action items over).
 
                 Examples:
-                  opscadence action add "Fix the pick-list printer" --owner Sam --due 2026-12-04
+                  opscadence action add "Fix the label printer" --owner Sam --due 2026-12-04
                   opscadence action list
                   opscadence action done 12
                 """,

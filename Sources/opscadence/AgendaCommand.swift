@@ -13,8 +13,8 @@ extension OpsCadence {
             commandName: "agenda",
             abstract: "Render the agenda and checklist of one occurrence of a playbook.",
             discussion: """
-                Shows timeboxed sections with clock times, the checklist with completion, open action items
-                carried over from earlier occurrences, and the KPI, assessment, roadmap and plan data the
+                Shows timeboxed sections with clock times, the checklist with completion, open action items \
+                carried over from earlier occurrences, and the KPI, assessment, roadmap and plan data the \
                 sections ask for. Templates: playbooks/templates/agenda.{md,html}.mustache.
 
                 Examples:

@@ -12,14 +12,16 @@ extension OpsCadence {
             commandName: "assess",
             abstract: "Record the quarterly maturity self-assessment and show the stage, bottleneck and roadmap.",
             discussion: """
-                Score each dimension 1-5 against the model's stage descriptions: your current state, not your
-                target. The overall stage is the lowest score (the bottleneck), not the average. On a terminal
+                Score each dimension 1-5 against the model's stage descriptions: your current state, not your \
+                target. The overall stage is the lowest score (the bottleneck), not the average. On a terminal \
                 without score options, each dimension is asked in turn with its five stage descriptions.
 
                 Examples:
                   opscadence assess
-                  opscadence assess --quarter 2026-Q4 --inventory 2 --fulfillment 3 --planning 1 --reporting 2 --governance 2
-                  opscadence assess --inventory 2 --fulfillment 3 --planning 1 --reporting 2 --governance 2 \\
+                  opscadence assess --quarter 2026-Q4 --inventory 2 --fulfillment 3 \\
+                      --planning 1 --reporting 2 --governance 2
+                  opscadence assess --inventory 2 --fulfillment 3 --planning 1 \\
+                      --reporting 2 --governance 2 \\
                       --note planning="no forecast yet" --format json
                 """)
 

@@ -8,7 +8,7 @@ extension OpsCadence {
             commandName: "calendar",
             abstract: "Export the cadence as an iCalendar (.ics) file for Google Calendar or Outlook.",
             discussion: """
-                One event per playbook with its RRULE, time zone (VTIMEZONE), a stable UID and the agenda
+                One event per playbook with its RRULE, time zone (VTIMEZONE), a stable UID and the agenda \
                 outline; dates a holiday policy moved appear as EXDATE/RDATE within the horizon.
 
                 Examples:

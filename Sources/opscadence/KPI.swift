@@ -12,8 +12,8 @@ extension OpsCadence {
             commandName: "kpi",
             abstract: "Record KPI values and show the scorecard with status and maturity evidence.",
             discussion: """
-                KPIs: the maturity model's (order_accuracy, forecast_mape, stockout_rate, fulfillment_error_rate,
-                manual_hours_per_week, time_to_decision_hours, cost_per_order) plus those under kpis: in
+                KPIs: the maturity model's (order_accuracy, forecast_mape, stockout_rate, fulfillment_error_rate, \
+                manual_hours_per_week, time_to_decision_hours, cost_per_order) plus those under kpis: in \
                 opscadence.yaml. The weekly review shows the scorecard; the daily check lists KPIs in red.
 
                 Examples:

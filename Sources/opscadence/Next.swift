@@ -8,14 +8,17 @@ extension OpsCadence {
             commandName: "next",
             abstract: "Print the next occurrences of a cron expression, RRULE or cadence phrase.",
             discussion: """
-                Results are strictly after --after, sorted, without duplicates, in the zone's own offset.
+                Results are strictly after --after, sorted, without duplicates, in the zone's own offset. \
                 Output streams: --count 1000000 starts printing at once.
 
                 Examples:
                   opscadence next --cron "0 9 * * 1-5" --tz America/New_York --count 5
-                  opscadence next --rrule "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=16;BYMINUTE=0" --tz Europe/London
-                  opscadence next --rrule "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR" --dtstart 2026-12-04T15:00
-                  opscadence next --every "monthly on the last business day at 16:00" --format json
+                  opscadence next --rrule "FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=16;BYMINUTE=0" \\
+                      --tz Europe/London
+                  opscadence next --rrule "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR" \\
+                      --dtstart 2026-12-04T15:00
+                  opscadence next --every "monthly on the last business day at 16:00" \\
+                      --format json
                 """)
 
         @Option(help: ArgumentHelp("A five-field cron expression or macro (@daily).", valueName: "EXPR"))

@@ -15,7 +15,8 @@ extension OpsCadence {
                 Examples:
                   opscadence notify test ops-chat
                   opscadence notify preview weekly-kpi-review --target ops-chat
-                  opscadence notify preview weekly-kpi-review --target audit --at 2026-12-07 --before 15m
+                  opscadence notify preview weekly-kpi-review --target audit \\
+                      --at 2026-12-07 --before 15m
                 """,
             subcommands: [Test.self, Preview.self])
 

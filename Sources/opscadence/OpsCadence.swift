@@ -7,7 +7,7 @@ struct OpsCadence: AsyncParsableCommand {
         commandName: "opscadence",
         abstract: "Run an operations team's leadership cadence from playbooks: agendas, checklists and chat reminders.",
         discussion: """
-            A workspace is a folder with opscadence.yaml and playbooks/*.yaml. Every command works on the
+            A workspace is a folder with opscadence.yaml and playbooks/*.yaml. Every command works on the \
             workspace in the current folder, or on --workspace DIR.
 
             Run `opscadence tick` from cron every minute, or `opscadence run` as a service.

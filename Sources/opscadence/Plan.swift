@@ -12,9 +12,9 @@ extension OpsCadence {
             commandName: "plan",
             abstract: "Build and follow the 12-month transformation plan.",
             discussion: """
-                Foundations (months 1-3), Systems (4-6), Optimization (7-9), Advancement (10-12), with the
-                model's checklists and 2 to 3 roadmap priorities for the bottleneck. Items are stored as
-                action items of the monthly review, so they show in its agenda and reminders; mark them
+                Foundations (months 1-3), Systems (4-6), Optimization (7-9), Advancement (10-12), with the \
+                model's checklists and 2 to 3 roadmap priorities for the bottleneck. Items are stored as \
+                action items of the monthly review, so they show in its agenda and reminders; mark them \
                 done with `opscadence action done ID`.
 
                 Examples:

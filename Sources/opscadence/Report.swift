@@ -14,7 +14,7 @@ extension OpsCadence {
                 Examples:
                   opscadence report
                   opscadence report --format html --output maturity.html
-                  opscadence report --output reports/maturity.md      # also writes maturity-radar.svg, maturity-scores.svg
+                  opscadence report --output reports/maturity.md   # and the two SVG charts
                 """)
 
         @OptionGroup var workspaceOptions: WorkspaceOptions

@@ -12,15 +12,15 @@ extension OpsCadence {
             commandName: "run",
             abstract: "Run the scheduler as a service: sleep until something is due, handle it, repeat.",
             discussion: """
-                The same engine as `tick`. Re-reads the workspace on SIGHUP or when its files change (an
-                invalid edit is logged and the last good workspace stays active). SIGTERM or SIGINT finishes
-                the deliveries in flight and exits. It holds the workspace lock, so a cron `tick` for the
+                The same engine as `tick`. Re-reads the workspace on SIGHUP or when its files change (an \
+                invalid edit is logged and the last good workspace stays active). SIGTERM or SIGINT finishes \
+                the deliveries in flight and exits. It holds the workspace lock, so a cron `tick` for the \
                 same workspace exits at once while it runs.
 
                 Examples:
                   opscadence run
                   opscadence run --workspace /srv/ops --log-format json
-                  opscadence run --now 2026-12-07T13:44:50Z    # start the clock at an instant (demos, tests)
+                  opscadence run --now 2026-12-07T13:44:50Z   # start the clock there
                 """)
 
         @OptionGroup var workspaceOptions: WorkspaceOptions

@@ -12,15 +12,15 @@ extension OpsCadence {
             commandName: "tick",
             abstract: "Record what fell due, render agendas, queue and send reminders. Run it from cron every minute.",
             discussion: """
-                Idempotent: every occurrence is recorded once (unique per playbook and instant), so running
-                it twice, or two at once, never sends a reminder twice. A second tick that starts while one
-                is running exits 0 at once. On a playbook's first tick nothing is backfilled unless --since
+                Idempotent: every occurrence is recorded once (unique per playbook and instant), so running \
+                it twice, or two at once, never sends a reminder twice. A second tick that starts while one \
+                is running exits 0 at once. On a playbook's first tick nothing is backfilled unless --since \
                 is given. Exit 0 when everything was handled or queued for retry.
 
                 Examples:
                   * * * * * cd /srv/ops && opscadence tick
-                  opscadence tick --since 7d                     # catch up on the last week, once
-                  opscadence tick --now 2026-12-07T14:00:00Z     # replay an instant (tests, demos)
+                  opscadence tick --since 7d                  # catch up on the last week
+                  opscadence tick --now 2026-12-07T14:00:00Z  # replay an instant
                   opscadence tick --dry-run --format json
                 """)
 

@@ -8,7 +8,7 @@ extension OpsCadence {
             commandName: "validate",
             abstract: "Check a workspace and report every problem with file:line:column.",
             discussion: """
-                Exits 0 when the workspace is valid, 2 when it is not. Every other command validates the
+                Exits 0 when the workspace is valid, 2 when it is not. Every other command validates the \
                 same way first and writes nothing when the workspace is invalid.
 
                 Examples:

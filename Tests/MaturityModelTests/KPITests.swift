@@ -57,7 +57,10 @@ import Testing
 
     @Test func formatting() throws {
         #expect(model.kpi("stockout_rate")!.format(2.4) == "2.4%")
-        #expect(model.kpi("cost_per_order")!.format(4.2) == "$4.2")
+        #expect(model.kpi("cost_per_order")!.format(4.2) == "$4.20")
+        #expect(model.kpi("cost_per_order")!.format(6) == "$6.00")
+        #expect(model.kpi("cost_per_order")!.format(-0.5) == "-$0.50")
+        #expect(model.kpi("cost_per_order")!.format(12.345) == "$12.35")
         #expect(model.kpi("order_accuracy")!.targetText == "≥ 99.5%")
         #expect(model.kpi("cost_per_order")!.targetText == "no target")
     }
