@@ -272,9 +272,11 @@ def delivery(binary, curl, repeat, latency, results):
         # curl reuses connections; opscadence opens one per request (CURLOPT_FORBID_REUSE, so a
         # dying reused connection can never make libcurl resend unseen). "Connection: close"
         # makes curl do the same, for a like-for-like row.
+        # --parallel-immediate: open the 8 connections at once instead of waiting to reuse one
+        # (without it, "Connection: close" makes curl --parallel run nearly one at a time).
+        parallel = ["--parallel", "--parallel-immediate", "--parallel-max", "8"]
         for mode, flags, fresh in (("sequential", [], False), ("sequential", [], True),
-                                   ("parallel", ["--parallel", "--parallel-max", "8"], False),
-                                   ("parallel", ["--parallel", "--parallel-max", "8"], True)):
+                                   ("parallel", parallel, False), ("parallel", parallel, True)):
             walls, windows = [], []
             for _ in range(repeat):
                 receiver = Receiver(latency=latency)
@@ -293,7 +295,7 @@ def delivery(binary, curl, repeat, latency, results):
     for concurrency, mode, what in ((1, "sequential", "one at a time"), (8, "parallel", "8 at once")):
         ours = rows[concurrency]
         reuse, fresh = curl_rows[(mode, False)], curl_rows[(mode, True)]
-        flags = " --parallel --parallel-max 8" if mode == "parallel" else ""
+        flags = " --parallel --parallel-immediate --parallel-max 8" if mode == "parallel" else ""
         results.append((f"1,000 deliveries, {what} ({label})",
                         f"concurrency {concurrency}: **{ours[0]:.2f} s** (sending {ours[1]:.2f} s)",
                         f"curl{flags}: {fresh[0]:.2f} s with a connection per request, {reuse[0]:.2f} s reusing connections",

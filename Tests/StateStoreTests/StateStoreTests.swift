@@ -30,6 +30,36 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test func deliveryRowsRoundTripEveryColumn() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [])], watermarks: [:], now: t)
+        var row = delivery("weekly", at: t, before: 900)
+        row.occurrenceId = try store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")! }
+        row.state = .retrying
+        row.attempts = 3
+        row.leaseOwner = "host:42"
+        row.leaseExpiresAt = t + 120
+        row.firstAttemptAt = t - 800
+        row.lastAttemptAt = t - 100
+        row.lastStatus = 503
+        row.lastError = "HTTP 503: try later"
+        row.deliveredAt = t + 5
+        row.payload = Data("{\"text\":\"é\"}".utf8)
+        let inserted = try store.write { db in
+            var copy = row
+            try copy.insert(db)
+            return copy
+        }
+        #expect(inserted.id != nil)
+        let fetched = try store.read { db in try DeliveryRecord.fetchOne(db, key: inserted.id)! }
+        #expect(fetched == inserted)
+        // Every column of the table is written, none is left to its default.
+        let columns = try store.read { db in try db.columns(in: "delivery").map(\.name) }
+        #expect(Set(try inserted.databaseDictionary.keys) == Set(columns))
+    }
+
     @Test func commitIsIdempotentAndWatermarksOnlyMoveForward() throws {
         let dir = TemporaryDirectory()
         let store = try StateStore(path: dir.file("state.sqlite"))
