@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CadenceEngineTests",
-            dependencies: ["CadenceEngine", "OpsCadenceTesting"],
+            dependencies: ["CadenceEngine", "Playbooks", "StateStore", "OpsCadenceTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Drives the real `opscadence` binary in child processes.

@@ -10,7 +10,24 @@ extension Engine {
     static let requestTimeout: Duration = .seconds(20)
     static var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
 
+    /// Claimed deliveries, turned into requests, ready to send.
+    struct Batch {
+        /// How many rows were claimed (a full batch means more may be waiting).
+        var claimed: Int
+        var jobs: [(row: DeliveryRecord, target: Target, kind: WebhookKind)] = []
+        var requests: [WebhookRequest] = []
+        /// Deliveries that could not even be built: recorded dead with the batch.
+        var failures: [StateStore.Outcome] = []
+        var failureLines: [TickReport.DeliveryLine] = []
+    }
+
+    static let batchSize = 64
+
     /// Sends every delivery that is due, in batches, until none is due or the budget is spent.
+    ///
+    /// While one batch is on the wire (libcurl runs on its own thread), the next is claimed and
+    /// built, so both cores work; outcomes are still recorded batch by batch, before the batch
+    /// after next is claimed.
     func deliverDue(
         now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, rendered: RenderedAgendas = RenderedAgendas(),
         report: inout TickReport
@@ -21,69 +38,108 @@ extension Engine {
         // One per target for the whole run: building a target parses its URL and secret.
         var webhooks: [String: WebhookTarget] = [:]
         let source = AgendaSource(workspace: workspace, store: store)
-        while clock.now < deadline, keepSending() {
-            let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: 64)
-            if claimed.isEmpty { break }
+        guard clock.now < deadline, keepSending(),
+            var batch = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
+        else { return }
+        while true {
             // libcurl starts only when something is actually due: the idle tick never pays for it.
             if client == nil { client = makeClient() }
-            var jobs: [(row: DeliveryRecord, target: Target, kind: WebhookKind)] = []
-            var requests: [WebhookRequest] = []
-            var payloads: [Int64: Data] = [:]
-            var outcomes: [StateStore.Outcome] = []
-            for row in claimed {
-                guard let id = row.id else { continue }
+            let sender = client!
+            let requests = batch.requests
+            async let sent = sender.send(requests)
+            var next: Batch?
+            var preparing: (any Error)?
+            if batch.claimed == Engine.batchSize, clock.now < deadline, keepSending() {
                 do {
-                    guard let target = workspace.configuration.target(named: row.target) else {
-                        throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")
-                    }
-                    guard let url = target.url else {
-                        throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
-                    }
-                    let message: ReminderMessage
-                    if let stored = row.payload {
-                        message = try JSONDecoder().decode(ReminderMessage.self, from: stored)
-                    } else {
-                        guard let playbook = workspace.playbook(id: row.playbookId) else {
-                            throw EngineError("playbook '\(row.playbookId)' no longer exists")
-                        }
-                        message = try ReminderMessages.message(
-                            for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
-                        payloads[id] = try Engine.encoder.encode(message)
-                    }
-                    let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
-                    let webhook = try webhooks[target.name] ?? WebhookTarget(
-                        name: target.name, kind: kind, url: try SecretURL(url.value),
-                        signingSecret: try target.signingSecret.map { try SigningSecret($0.value) },
-                        rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(target.minimumInterval * 1000))))
-                    webhooks[target.name] = webhook
-                    requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
-                    jobs.append((row, target, kind))
+                    next = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
                 } catch {
-                    let text = workspace.redact("\(error)")
-                    outcomes.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
-                    report.deliveries.append(line(row, outcome: "dead", status: nil, detail: text))
-                    logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "reason": "\(text)"])
+                    preparing = error
                 }
             }
-            // Stored before the first send: a crash mid-send retries with identical bytes.
-            try store.storePayloads(payloads, owner: owner)
-            let results = await client!.send(requests)
-            var lines: [Int64: TickReport.DeliveryLine] = [:]
-            for (job, result) in zip(jobs, results) {
-                let (outcome, line) = classify(result, for: job.row, target: job.target, kind: job.kind, now: now)
-                outcomes.append(outcome)
-                lines[outcome.id] = line
+            try finish(batch, results: await sent, now: now, report: &report)
+            if let preparing { throw preparing }
+            guard var following = next else { return }
+            if clock.now >= deadline || !keepSending() {
+                // Out of time: what was claimed for the next round goes back unsent.
+                for job in following.jobs {
+                    guard let id = job.row.id else { continue }
+                    try store.release(id: id, owner: owner, nextAttemptAt: now, note: "not sent: the tick ran out of time")
+                }
+                following.jobs = []
+                following.requests = []
+                try finish(following, results: [], now: now, report: &report)
+                return
             }
-            let written = Set(try store.record(outcomes, owner: owner, now: now))
-            for job in jobs {
-                guard let id = job.row.id, var line = lines[id] else { continue }
-                if !written.contains(id) { line.outcome += " (lease lost; another process owns it)" }
-                report.deliveries.append(line)
-                logger.info(
-                    "delivery \(line.outcome)",
-                    metadata: ["delivery": "\(id)", "playbook": "\(job.row.playbookId)", "target": "\(job.row.target)", "attempt": "\(job.row.attempts)"])
+            batch = following
+        }
+    }
+
+    /// Claims up to a batch of due deliveries and builds their requests; `nil` when none is due.
+    /// Payloads are stored before the first send, so a crash mid-send retries identical bytes.
+    func prepareBatch(
+        now: Int64, webhooks: inout [String: WebhookTarget], source: AgendaSource, rendered: RenderedAgendas
+    ) throws -> Batch? {
+        let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)
+        if claimed.isEmpty { return nil }
+        var batch = Batch(claimed: claimed.count)
+        var payloads: [Int64: Data] = [:]
+        for row in claimed {
+            guard let id = row.id else { continue }
+            do {
+                guard let target = workspace.configuration.target(named: row.target) else {
+                    throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")
+                }
+                guard let url = target.url else {
+                    throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
+                }
+                let message: ReminderMessage
+                if let stored = row.payload {
+                    message = try JSONDecoder().decode(ReminderMessage.self, from: stored)
+                } else {
+                    guard let playbook = workspace.playbook(id: row.playbookId) else {
+                        throw EngineError("playbook '\(row.playbookId)' no longer exists")
+                    }
+                    message = try ReminderMessages.message(
+                        for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
+                    payloads[id] = try Engine.encoder.encode(message)
+                }
+                let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
+                let webhook = try webhooks[target.name] ?? WebhookTarget(
+                    name: target.name, kind: kind, url: try SecretURL(url.value),
+                    signingSecret: try target.signingSecret.map { try SigningSecret($0.value) },
+                    rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(target.minimumInterval * 1000))))
+                webhooks[target.name] = webhook
+                batch.requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
+                batch.jobs.append((row, target, kind))
+            } catch {
+                let text = workspace.redact("\(error)")
+                batch.failures.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
+                batch.failureLines.append(line(row, outcome: "dead", status: nil, detail: text))
+                logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "reason": "\(text)"])
             }
-            if claimed.count < 64 { break }
+        }
+        try store.storePayloads(payloads, owner: owner)
+        return batch
+    }
+
+    /// Records a sent batch: its outcomes, in one transaction, and its report lines.
+    func finish(_ batch: Batch, results: [WebhookResult], now: Int64, report: inout TickReport) throws {
+        var outcomes = batch.failures
+        var lines: [Int64: TickReport.DeliveryLine] = [:]
+        for (job, result) in zip(batch.jobs, results) {
+            let (outcome, line) = classify(result, for: job.row, target: job.target, kind: job.kind, now: now)
+            outcomes.append(outcome)
+            lines[outcome.id] = line
+        }
+        let written = outcomes.isEmpty ? [] : Set(try store.record(outcomes, owner: owner, now: now))
+        report.deliveries += batch.failureLines
+        for job in batch.jobs {
+            guard let id = job.row.id, var line = lines[id] else { continue }
+            if !written.contains(id) { line.outcome += " (lease lost; another process owns it)" }
+            report.deliveries.append(line)
+            logger.info(
+                "delivery \(line.outcome)",
+                metadata: ["delivery": "\(id)", "playbook": "\(job.row.playbookId)", "target": "\(job.row.target)", "attempt": "\(job.row.attempts)"])
         }
     }
 

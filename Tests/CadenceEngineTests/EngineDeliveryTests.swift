@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import OpsCadenceTesting
+import Playbooks
+import StateStore
+import Synchronization
+import Testing
+
+@testable import CadenceEngine
+
+/// The engine in-process against a real state file and a loopback receiver: batches of
+/// deliveries, the next one prepared while the current one is on the wire.
+@Suite struct EngineDeliveryTests {
+    /// `count` playbooks due every day at 09:00 UTC, each with one reminder to `hook`.
+    static func workspace(count: Int, url: String) throws -> (TemporaryDirectory, Workspace) {
+        let dir = TemporaryDirectory()
+        dir.write(
+            "opscadence.yaml",
+            """
+            timezone: UTC
+            delivery: { concurrency: 4 }
+            targets:
+              hook:
+                kind: generic
+                url: ${env:HOOK_URL}
+                rate_limit: none
+            """)
+        for i in 0..<count {
+            dir.write(
+                "playbooks/p\(i).yaml",
+                """
+                id: p\(i)
+                title: Playbook \(i)
+                cron: "0 9 * * *"
+                duration: 15m
+                grace: 1d
+                remind:
+                  - { target: hook, before: 0m }
+                """)
+        }
+        return (dir, try Workspace.load(at: dir.path, environment: ["HOOK_URL": url]))
+    }
+
+    static let eight: Int64 = 1_796_630_400  // 2026-12-07T08:00:00Z
+    static let nine: Int64 = eight + 3600
+
+    @Test func everyBatchIsSentOnceAcrossBatches() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let (dir, workspace) = try Self.workspace(count: 150, url: server.url("/hook"))
+        let engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
+        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
+        let report = try await engine.tick(Engine.TickOptions(now: Self.nine + 5))
+        #expect(report.deliveries.count == 150)
+        #expect(report.deliveries.allSatisfy { $0.outcome == "delivered" })
+        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        #expect(ids.count == 150)
+        #expect(Set(ids).count == 150)
+        #expect(try engine.store.deliveries(states: [.delivered], limit: 1000).count == 150)
+    }
+
+    @Test func aBatchPreparedWhenTimeRunsOutGoesBackUnsent() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let (dir, workspace) = try Self.workspace(count: 100, url: server.url("/hook"))
+        let engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
+        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
+        // Yes to starting and to preparing the second batch, no once the first is sent.
+        let answers = Mutex(0)
+        let keepSending: @Sendable () -> Bool = { answers.withLock { $0 += 1; return $0 <= 2 } }
+        let first = try await engine.tick(Engine.TickOptions(now: Self.nine + 5, keepSending: keepSending))
+        #expect(first.deliveries.count == Engine.batchSize)
+        #expect(server.requestCount == Engine.batchSize)
+        // The second batch was claimed and built, then handed back: not sending, attempt not counted.
+        let waiting = try engine.store.deliveries(states: [.pending], limit: 1000)
+        #expect(waiting.count == 100 - Engine.batchSize)
+        #expect(waiting.allSatisfy { $0.attempts == 0 && $0.leaseOwner == nil && $0.payload != nil })
+        #expect(try engine.store.deliveries(states: [.sending], limit: 1000).isEmpty)
+        // The next tick sends the rest, each once.
+        let second = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
+        #expect(second.deliveries.count == 100 - Engine.batchSize)
+        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        #expect(ids.count == 100)
+        #expect(Set(ids).count == 100)
+    }
+}
