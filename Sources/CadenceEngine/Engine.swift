@@ -1,6 +1,5 @@
 import Agendas
 import Foundation
-import Synchronization
 import Logging
 import Playbooks
 import Recurrence
@@ -114,6 +113,8 @@ public final class Engine: Sendable {
         var items: [OccurrenceBatchItem] = []
         var watermarks: [String: Int64] = [:]
         var jobs: [AgendaJob] = []
+        // Templates load only when something is due: the idle tick never pays for them.
+        var writer: AgendaWriter?
         let source = AgendaSource(workspace: workspace, store: store)
         for plan in plans {
             watermarks[plan.playbookId] = plan.watermark
@@ -127,7 +128,11 @@ public final class Engine: Sendable {
                     let output = workspace.configuration.outputPath
                     let markdown = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .markdown)
                     let html = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .html)
-                    jobs.append(AgendaJob(key: RenderedAgendas.key(playbook.id, instant), agenda: agenda, markdownPath: markdown, htmlPath: html))
+                    let job = AgendaJob(key: RenderedAgendas.key(playbook.id, instant), agenda: agenda, markdownPath: markdown, htmlPath: html)
+                    if writer == nil { writer = AgendaWriter(renderer: try renderers.renderer()) }
+                    // Rendered and written on other threads while the next agenda is built here.
+                    writer?.submit(job, index: jobs.count)
+                    jobs.append(job)
                     agendaPath = markdown
                 }
                 items.append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
@@ -140,7 +145,7 @@ public final class Engine: Sendable {
                     ])
             }
         }
-        let rendered = jobs.isEmpty ? RenderedAgendas() : try render(jobs)
+        let rendered = try writer?.finish(jobs) ?? RenderedAgendas()
         try store.commit(items, watermarks: watermarks, now: now)
         return rendered
     }
@@ -151,34 +156,6 @@ public final class Engine: Sendable {
         var agenda: Agenda
         var markdownPath: String
         var htmlPath: String
-    }
-
-    /// Renders and writes the agendas on every core: with many playbooks due at once (every
-    /// Monday 09:00), template rendering and file creation are most of a tick's work.
-    func render(_ jobs: [AgendaJob]) throws -> RenderedAgendas {
-        // Templates load only when something is due: the idle tick never pays for them.
-        let renderer = try renderers.renderer()
-        let results = Mutex<[Int: Result<String, EngineError>]>([:])
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let job = jobs[index]
-            let result = Result { () throws(EngineError) -> String in
-                let markdown = renderer.render(job.agenda, as: .markdown)
-                try AgendaFiles.writeAtomically(markdown, to: job.markdownPath)
-                try AgendaFiles.writeAtomically(renderer.render(job.agenda, as: .html), to: job.htmlPath)
-                return markdown
-            }
-            results.withLock { $0[index] = result }
-        }
-        var rendered = RenderedAgendas()
-        let finished = results.withLock { $0 }
-        for (index, job) in jobs.enumerated() {
-            switch finished[index] {
-            case .success(let markdown): rendered.byKey[job.key] = (job.agenda, markdown)
-            case .failure(let error): throw error
-            case nil: throw EngineError("agenda \(job.markdownPath) was not rendered")
-            }
-        }
-        return rendered
     }
 
     func batchItem(_ planned: TickPlanner.PlannedOccurrence, playbook: Playbook, now: Int64, agendaPath: String?) -> OccurrenceBatchItem {
