@@ -29,10 +29,15 @@ final class AgendaWriter: Sendable {
         }
     }
 
+    /// Waits until every submitted job has finished.
+    func waitForAll() {
+        group.wait()
+    }
+
     /// Waits for every submitted job; throws the first failure in submission order.
     /// - Returns: The agendas with their Markdown, for the tick's reminders.
     func finish(_ jobs: [Engine.AgendaJob]) throws(EngineError) -> RenderedAgendas {
-        group.wait()
+        waitForAll()
         let finished = results.withLock { $0 }
         var rendered = RenderedAgendas()
         for (index, job) in jobs.enumerated() {

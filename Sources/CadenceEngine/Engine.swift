@@ -115,6 +115,8 @@ public final class Engine: Sendable {
         var jobs: [AgendaJob] = []
         // Templates load only when something is due: the idle tick never pays for them.
         var writer: AgendaWriter?
+        // On an error below, still let the files already started finish (no stray temp files).
+        defer { writer?.waitForAll() }
         let source = AgendaSource(workspace: workspace, store: store)
         for plan in plans {
             watermarks[plan.playbookId] = plan.watermark

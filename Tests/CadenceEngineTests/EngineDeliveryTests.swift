@@ -59,6 +59,28 @@ import Testing
         #expect(try engine.store.deliveries(states: [.delivered], limit: 1000).count == 150)
     }
 
+    @Test func anAgendaThatCannotBeWrittenRecordsNothing() async throws {
+        let server = try LoopbackHTTPServer()
+        defer { server.stop() }
+        let (dir, workspace) = try Self.workspace(count: 40, url: server.url("/hook"))
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let engine = Engine(workspace: workspace, store: store, logger: Logger(label: "test"))
+        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
+        // A file where the output folder should be: no agenda folder can be created.
+        dir.write("agendas", "not a folder")
+        await #expect(throws: EngineError.self) { try await engine.tick(Engine.TickOptions(now: Self.nine + 5)) }
+        #expect(try store.lastOccurrences().isEmpty)
+        #expect(try store.deliveries(limit: 1000).isEmpty)
+        #expect(server.requestCount == 0)
+        // Once the folder can be created, the next tick handles every occurrence, once.
+        try FileManager.default.removeItem(atPath: dir.file("agendas"))
+        let report = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
+        #expect(report.occurrences.filter { $0.status == "handled" }.count == 40)
+        #expect(server.requestCount == 40)
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: dir.file("agendas")).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
     @Test func aBatchPreparedWhenTimeRunsOutGoesBackUnsent() async throws {
         let server = try LoopbackHTTPServer()
         defer { server.stop() }
