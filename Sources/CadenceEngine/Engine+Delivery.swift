@@ -25,52 +25,54 @@ extension Engine {
 
     /// Sends every delivery that is due, in batches, until none is due or the budget is spent.
     ///
-    /// While one batch is on the wire (libcurl runs on its own thread), the next is claimed and
-    /// built, so both cores work; outcomes are still recorded batch by batch, before the batch
-    /// after next is claimed.
+    /// Two batches are on the wire at a time (libcurl runs on its own thread, at most
+    /// `delivery.concurrency` requests at once across both): while one batch's outcomes are
+    /// recorded, the other keeps the connections busy, and the batch after is claimed and built.
+    /// Every batch's outcomes are recorded in one transaction as soon as its last request ends.
+    /// When the budget is spent or `keepSending` says stop, nothing more is claimed and the
+    /// batches on the wire finish.
     func deliverDue(
         now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, rendered: RenderedAgendas = RenderedAgendas(),
         report: inout TickReport
     ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
-        var client: WebhookClient?
         // One per target for the whole run: building a target parses its URL and secret.
         var webhooks: [String: WebhookTarget] = [:]
         let source = AgendaSource(workspace: workspace, store: store)
         guard clock.now < deadline, keepSending(),
-            var batch = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
+            let first = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
         else { return }
-        while true {
-            // libcurl starts only when something is actually due: the idle tick never pays for it.
-            if client == nil { client = makeClient() }
-            let sender = client!
-            let requests = batch.requests
-            async let sent = sender.send(requests)
-            var next: Batch?
-            var preparing: (any Error)?
-            if batch.claimed == Engine.batchSize, clock.now < deadline, keepSending() {
-                do {
-                    next = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
-                } catch {
-                    preparing = error
-                }
+        // libcurl starts only when something is actually due: the idle tick never pays for it.
+        let sender = makeClient()
+        try await withThrowingTaskGroup(of: (Int, [WebhookResult]).self) { group in
+            var onTheWire: [Int: Batch] = [:]
+            var launched = 0
+            var moreMayBeDue = true
+            func launch(_ batch: Batch) {
+                let number = launched
+                launched += 1
+                onTheWire[number] = batch
+                moreMayBeDue = batch.claimed == Engine.batchSize
+                let requests = batch.requests
+                group.addTask { (number, await sender.send(requests)) }
             }
-            try finish(batch, results: await sent, now: now, report: &report)
-            if let preparing { throw preparing }
-            guard var following = next else { return }
-            if clock.now >= deadline || !keepSending() {
-                // Out of time: what was claimed for the next round goes back unsent.
-                for job in following.jobs {
-                    guard let id = job.row.id else { continue }
-                    try store.release(id: id, owner: owner, nextAttemptAt: now, note: "not sent: the tick ran out of time")
+            func launchNext() throws {
+                guard moreMayBeDue, clock.now < deadline, keepSending(),
+                    let batch = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
+                else {
+                    moreMayBeDue = false
+                    return
                 }
-                following.jobs = []
-                following.requests = []
-                try finish(following, results: [], now: now, report: &report)
-                return
+                launch(batch)
             }
-            batch = following
+            launch(first)
+            try launchNext()
+            while let (number, results) = try await group.next() {
+                guard let batch = onTheWire.removeValue(forKey: number) else { continue }
+                try finish(batch, results: results, now: now, report: &report)
+                try launchNext()
+            }
         }
     }
 

@@ -84,19 +84,6 @@ extension StateStore {
         }
     }
 
-    /// Hands a claimed delivery back without counting the attempt (it was never sent).
-    public func release(id: Int64, owner: String, nextAttemptAt: Int64, note: String) throws(StateError) {
-        try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET state = CASE WHEN attempts <= 1 THEN 'pending' ELSE 'retrying' END,
-                        attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?,
-                        last_error = ?
-                    WHERE id = ? AND lease_owner = ? AND state = 'sending'
-                    """, arguments: [nextAttemptAt, note, id, owner])
-        }
-    }
-
     /// The outcome of one attempt, to be recorded.
     public struct Outcome: Sendable, Equatable {
         public var id: Int64

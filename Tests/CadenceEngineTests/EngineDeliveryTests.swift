@@ -81,22 +81,22 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
-    @Test func aBatchPreparedWhenTimeRunsOutGoesBackUnsent() async throws {
+    @Test func whenTimeRunsOutNothingMoreIsClaimed() async throws {
         let server = try LoopbackHTTPServer()
         defer { server.stop() }
         let (dir, workspace) = try Self.workspace(count: 100, url: server.url("/hook"))
         let engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
         _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
-        // Yes to starting and to preparing the second batch, no once the first is sent.
+        // Yes to starting, no to claiming a second batch.
         let answers = Mutex(0)
-        let keepSending: @Sendable () -> Bool = { answers.withLock { $0 += 1; return $0 <= 2 } }
+        let keepSending: @Sendable () -> Bool = { answers.withLock { $0 += 1; return $0 <= 1 } }
         let first = try await engine.tick(Engine.TickOptions(now: Self.nine + 5, keepSending: keepSending))
         #expect(first.deliveries.count == Engine.batchSize)
         #expect(server.requestCount == Engine.batchSize)
-        // The second batch was claimed and built, then handed back: not sending, attempt not counted.
+        // The rest was never claimed: still pending, no attempt counted, no lease.
         let waiting = try engine.store.deliveries(states: [.pending], limit: 1000)
         #expect(waiting.count == 100 - Engine.batchSize)
-        #expect(waiting.allSatisfy { $0.attempts == 0 && $0.leaseOwner == nil && $0.payload != nil })
+        #expect(waiting.allSatisfy { $0.attempts == 0 && $0.leaseOwner == nil })
         #expect(try engine.store.deliveries(states: [.sending], limit: 1000).isEmpty)
         // The next tick sends the rest, each once.
         let second = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
