@@ -108,7 +108,6 @@ public final class Engine: Sendable {
     /// agenda twice (the same file, atomically replaced), never record one without its file.
     ///
     /// - Returns: The agendas it built, with their Markdown, for the reminders of this tick.
-    @discardableResult
     func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws -> RenderedAgendas {
         var items: [OccurrenceBatchItem] = []
         var watermarks: [String: Int64] = [:]

@@ -44,28 +44,40 @@ import Testing
     static let eight: Int64 = 1_796_630_400  // 2026-12-07T08:00:00Z
     static let nine: Int64 = eight + 3600
 
+    /// A loopback receiver, `count` playbooks posting to it, and an engine that has ticked once
+    /// at 08:00 (so every playbook has started and nothing is due before 09:00).
+    struct Fixture {
+        let server: LoopbackHTTPServer
+        let dir: TemporaryDirectory
+        let engine: Engine
+
+        init(count: Int) async throws {
+            server = try LoopbackHTTPServer()
+            let workspace: Workspace
+            (dir, workspace) = try EngineDeliveryTests.workspace(count: count, url: server.url("/hook"))
+            engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
+            _ = try await engine.tick(Engine.TickOptions(now: EngineDeliveryTests.eight))
+        }
+
+        var receivedIds: [String] { server.requests.compactMap { $0.headers["webhook-id"] } }
+    }
+
     @Test func everyBatchIsSentOnceAcrossBatches() async throws {
-        let server = try LoopbackHTTPServer()
-        defer { server.stop() }
-        let (dir, workspace) = try Self.workspace(count: 150, url: server.url("/hook"))
-        let engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
-        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
-        let report = try await engine.tick(Engine.TickOptions(now: Self.nine + 5))
+        let f = try await Fixture(count: 150)
+        defer { f.server.stop() }
+        let report = try await f.engine.tick(Engine.TickOptions(now: Self.nine + 5))
         #expect(report.deliveries.count == 150)
         #expect(report.deliveries.allSatisfy { $0.outcome == "delivered" })
-        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        let ids = f.receivedIds
         #expect(ids.count == 150)
         #expect(Set(ids).count == 150)
-        #expect(try engine.store.deliveries(states: [.delivered], limit: 1000).count == 150)
+        #expect(try f.engine.store.deliveries(states: [.delivered], limit: 1000).count == 150)
     }
 
     @Test func anAgendaThatCannotBeWrittenRecordsNothing() async throws {
-        let server = try LoopbackHTTPServer()
-        defer { server.stop() }
-        let (dir, workspace) = try Self.workspace(count: 40, url: server.url("/hook"))
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let engine = Engine(workspace: workspace, store: store, logger: Logger(label: "test"))
-        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
+        let f = try await Fixture(count: 40)
+        defer { f.server.stop() }
+        let (dir, engine, store, server) = (f.dir, f.engine, f.engine.store, f.server)
         // A file where the output folder should be: no agenda folder can be created.
         dir.write("agendas", "not a folder")
         await #expect(throws: EngineError.self) { try await engine.tick(Engine.TickOptions(now: Self.nine + 5)) }
@@ -82,11 +94,9 @@ import Testing
     }
 
     @Test func whenTimeRunsOutNothingMoreIsClaimed() async throws {
-        let server = try LoopbackHTTPServer()
-        defer { server.stop() }
-        let (dir, workspace) = try Self.workspace(count: 100, url: server.url("/hook"))
-        let engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
-        _ = try await engine.tick(Engine.TickOptions(now: Self.eight))
+        let f = try await Fixture(count: 100)
+        defer { f.server.stop() }
+        let (engine, server) = (f.engine, f.server)
         // Yes to starting, no to claiming a second batch.
         let answers = Mutex(0)
         let keepSending: @Sendable () -> Bool = { answers.withLock { $0 += 1; return $0 <= 1 } }
@@ -101,7 +111,7 @@ import Testing
         // The next tick sends the rest, each once.
         let second = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
         #expect(second.deliveries.count == 100 - Engine.batchSize)
-        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        let ids = f.receivedIds
         #expect(ids.count == 100)
         #expect(Set(ids).count == 100)
     }

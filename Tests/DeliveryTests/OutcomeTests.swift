@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import OpsCadenceTesting
 import Testing
 
 @Suite struct OutcomeTests {
