@@ -214,8 +214,35 @@ import Testing
         let failure = try #require(await sendOne(try makeRequest(server.url("/"))).failure)
         #expect(failure.code == .emptyResponse)
         #expect(failure.requestMayHaveBeenSent)
-        // A fresh connection per request: libcurl never re-sends on a connection that died.
+        // A fresh connection that dies is never re-sent by libcurl; the retry policy decides.
         #expect(server.requestCount == 1)
+    }
+
+    @Test func laterRequestsToTheSameHostReuseTheConnection() async throws {
+        let server = try LoopbackHTTPServer()
+        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1))
+        for index in 1...3 {
+            let result = await client.send([try makeRequest(server.url("/"), body: "\(index)")])[0]
+            #expect(result.response?.statusCode == 200, "\(result)")
+        }
+        #expect(server.requests.map(\.connectionNumber) == [1, 1, 1])
+    }
+
+    @Test func aKeptAliveConnectionThatDiesResendsTheSameRequestOnce() async throws {
+        // The server takes the second request on the kept-alive connection and closes it
+        // without an answer: libcurl sends it again, byte for byte, on a fresh connection.
+        let server = try LoopbackHTTPServer(
+            defaultBehavior: .handler { request in
+                request.bodyText == "2" && request.connectionNumber == 1 ? .close : .ok()
+            })
+        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1))
+        let headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", "d-2")]
+        _ = await client.send([try makeRequest(server.url("/"), body: "1")])
+        let result = await client.send([try makeRequest(server.url("/"), body: "2", headers: headers)])[0]
+        #expect(result.response?.statusCode == 200, "\(result)")
+        let second = server.requests.filter { $0.bodyText == "2" }
+        #expect(second.map(\.connectionNumber) == [1, 2])
+        #expect(second.map { $0.headers["webhook-id"] } == ["d-2", "d-2"])
     }
 
     @Test func aRefusedConnectionWasNotSent() async throws {

@@ -10,6 +10,7 @@ final class Transfer {
     let job: PendingJob
     let startedAt: ContinuousClock.Instant
     private let maxResponseBytes: Int
+    static let maxIdleSecondsForReuse = 2
     private let policy: AddressPolicy
 
     private var statusCode = 0
@@ -43,9 +44,12 @@ final class Transfer {
         try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
         // No proxy from the environment: the address policy must see the real destination.
         try easy.set(CURLOPT_PROXY, "")
-        // A fresh connection per request: on a reused connection that dies, libcurl silently
-        // re-sends the request, which would be an unrecorded duplicate post.
-        try easy.set(CURLOPT_FORBID_REUSE, true)
+        // Connections are kept alive and reused by the client's later requests to the same host
+        // (a TLS handshake per chat message would cost more than the message). Only connections
+        // idle for at most 2 s are reused: servers close idle ones after 5 s at the earliest
+        // (Apache, Node), and a request sent on a connection the server is closing is one that
+        // libcurl re-sends on a fresh connection, with the same webhook-id, before it answers.
+        try easy.set(CURLOPT_MAXAGE_CONN, Self.maxIdleSecondsForReuse)
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.wholeMilliseconds)
         if configuration.lowSpeedLimit > 0 {
