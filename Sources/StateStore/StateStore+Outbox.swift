@@ -58,7 +58,8 @@ extension StateStore {
     /// Claims up to `limit` due deliveries for `owner` with a lease, in one IMMEDIATE transaction.
     public func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [DeliveryRecord] {
         try write { db in
-            try DeliveryRecord.fetchAll(
+            var claimed: [DeliveryRecord] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
@@ -66,9 +67,10 @@ extension StateStore {
                     WHERE id IN (
                         SELECT id FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
                         ORDER BY next_attempt_at, id LIMIT ?)
-                    RETURNING *
-                    """, arguments: [owner, now + lease, now, now, now, limit]
-            ).sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
+                    RETURNING \(DeliveryRecord.columnList)
+                    """, arguments: [owner, now + lease, now, now, now, limit])
+            while let row = try rows.next() { claimed.append(DeliveryRecord(columnsInOrder: row)) }
+            return claimed.sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
         }
     }
 
@@ -76,10 +78,10 @@ extension StateStore {
     public func storePayloads(_ payloads: [Int64: Data], owner: String) throws(StateError) {
         guard !payloads.isEmpty else { return }
         try write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE delivery SET payload = ? WHERE id = ? AND lease_owner = ? AND payload IS NULL")
             for (id, payload) in payloads {
-                try db.execute(
-                    sql: "UPDATE delivery SET payload = ? WHERE id = ? AND lease_owner = ? AND payload IS NULL",
-                    arguments: [payload, id, owner])
+                try statement.execute(arguments: [payload, id, owner])
             }
         }
     }
@@ -121,32 +123,36 @@ extension StateStore {
             for outcome in outcomes {
                 let id = outcome.id
                 let refund = outcome.refundAttempt ? ", attempts = attempts - 1" : ""
+                let sql: String
+                let arguments: StatementArguments
                 switch outcome.resolution {
                 case .delivered(let status, let note):
-                    try db.execute(
-                        sql: """
-                            UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
-                                lease_owner = NULL, lease_expires_at = NULL \(fence)
-                            """, arguments: [now, status, note, id, owner])
+                    sql = """
+                        UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """
+                    arguments = [now, status, note, id, owner]
                 case .retry(let at, let status, let error):
-                    try db.execute(
-                        sql: """
-                            UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
-                                lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
-                            """, arguments: [at, status, error, id, owner])
+                    sql = """
+                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
+                        """
+                    arguments = [at, status, error, id, owner]
                 case .dead(let status, let error):
-                    try db.execute(
-                        sql: """
-                            UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
-                                lease_owner = NULL, lease_expires_at = NULL \(fence)
-                            """, arguments: [status, error, id, owner])
+                    sql = """
+                        UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """
+                    arguments = [status, error, id, owner]
                 case .expired(let status, let error):
-                    try db.execute(
-                        sql: """
-                            UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
-                                lease_owner = NULL, lease_expires_at = NULL \(fence)
-                            """, arguments: [status, error, id, owner])
+                    sql = """
+                        UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
+                            lease_owner = NULL, lease_expires_at = NULL \(fence)
+                        """
+                    arguments = [status, error, id, owner]
                 }
+                // Compiled once per connection and kept: a thousand outcomes share a few statements.
+                try db.cachedStatement(sql: sql).execute(arguments: arguments)
                 if db.changesCount > 0 { written.append(id) }
             }
             return written

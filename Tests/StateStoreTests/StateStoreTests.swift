@@ -58,6 +58,16 @@ import Testing
         // Every column of the table is written, none is left to its default.
         let columns = try store.read { db in try db.columns(in: "delivery").map(\.name) }
         #expect(Set(try inserted.databaseDictionary.keys) == Set(columns))
+
+        // The claim reads its rows by position: every column comes back where it belongs.
+        let claimed = try #require(try store.claimDueDeliveries(now: t, owner: "host:7", lease: 100, limit: 10).first)
+        var expected = inserted
+        expected.state = .sending
+        expected.leaseOwner = "host:7"
+        expected.leaseExpiresAt = t + 100
+        expected.attempts = 4
+        expected.lastAttemptAt = t
+        #expect(claimed == expected)
     }
 
     @Test func commitIsIdempotentAndWatermarksOnlyMoveForward() throws {
