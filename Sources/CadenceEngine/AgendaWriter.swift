@@ -20,8 +20,8 @@ final class AgendaWriter: Sendable {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             let result = Result { () throws(EngineError) -> String in
                 let markdown = renderer.render(job.agenda, as: .markdown)
-                try AgendaFiles.writeAtomically(markdown, to: job.markdownPath)
-                try AgendaFiles.writeAtomically(renderer.render(job.agenda, as: .html), to: job.htmlPath)
+                try AtomicFile.write(markdown, to: job.markdownPath)
+                try AtomicFile.write(renderer.render(job.agenda, as: .html), to: job.htmlPath)
                 return markdown
             }
             results.withLock { $0[index] = result }

@@ -22,7 +22,9 @@ public final class TemporaryDirectory: Sendable {
         let target = file(relative)
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
+        // Not FileManager.createFile: on Linux it stages every file in a folder under /tmp that
+        // it never removes.
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: target))
         return target
     }
 

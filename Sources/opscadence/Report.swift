@@ -63,11 +63,9 @@ extension OpsCadence {
 
         func write(_ text: String, to path: String) throws {
             do {
-                let folder = (path as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                try AtomicFile.write(text, to: path)
             } catch {
-                throw CLIError("--output: cannot write \(path): \(error.localizedDescription)", exitCode: 1)
+                throw CLIError("--output: \(error.description)", exitCode: 1)
             }
         }
     }

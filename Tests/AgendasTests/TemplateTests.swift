@@ -18,7 +18,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmpl-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/playbooks/templates", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "{{% CONTENT_TYPE: TEXT}}\nCustom: {{title}} at {{startTime}}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: true, encoding: .utf8)
+        try "{{% CONTENT_TYPE: TEXT}}\nCustom: {{title}} at {{startTime}}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: false, encoding: .utf8)
         let renderer = try AgendaRenderer(workspaceRoot: dir)
         let agenda = Agenda(
             playbookId: "x", title: "Stand-up & review", description: nil, occurrence: "2026-12-07T09:00:00-05:00", date: "Monday 7 December 2026",
@@ -27,7 +27,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(renderer.render(agenda, as: .markdown) == "Custom: Stand-up & review at 09:00\n")
         // HTML escapes text by default.
         #expect(renderer.render(agenda, as: .html).contains("Stand-up &amp; review"))
-        try "{{#broken}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: true, encoding: .utf8)
+        try "{{#broken}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: false, encoding: .utf8)
         #expect(throws: (any Error).self) { try AgendaRenderer(workspaceRoot: dir) }
     }
 }

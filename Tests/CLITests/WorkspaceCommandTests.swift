@@ -162,6 +162,14 @@ import Testing
         #expect(try runner.run(["report", "--output", "out/maturity.md"]).status == 0)
         #expect(dir.read("out/maturity-radar.svg")?.hasPrefix("<svg") == true)
         #expect(dir.read("out/maturity.md")?.contains("![Maturity by dimension](maturity-radar.svg)") == true)
+        // A bare file name lands in the current folder; nothing is left beside it.
+        #expect(try runner.run(["report", "--format", "html", "--output", "maturity.html"]).status == 0)
+        #expect(dir.read("maturity.html")?.contains("<svg") == true)
+        let hidden = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".maturity") }
+        #expect(hidden.isEmpty)
+        let blocked = try runner.run(["report", "--output", "maturity.html/inside.md"])
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("--output: cannot create maturity.html"))
     }
 
     @Test func installPrintsCronAndSystemdUnits() throws {
