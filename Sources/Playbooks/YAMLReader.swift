@@ -115,7 +115,9 @@ struct YAMLReader {
 
     mutating func nonEmptyString(_ node: Node?, what: String) -> String? {
         guard let value = string(node, what: what) else { return nil }
-        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+        // Not Foundation's trimmingCharacters: it bridges through NSString, a measurable part
+        // of loading a workspace.
+        guard !value.allSatisfy(\.isWhitespace) else {
             report(node, "\(what) must not be empty")
             return nil
         }
@@ -201,7 +203,9 @@ struct Fields {
 /// Durations as written in playbooks: `30m`, `1h`, `1h30m`, `90s`, `1d`, `-1h`.
 public enum DurationText {
     public static func parse(_ text: String) -> Int? {
-        var s = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
+        var s = Substring(text.lowercased())
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
         var sign = 1
         if s.hasPrefix("-") {
             sign = -1

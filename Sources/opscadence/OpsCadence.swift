@@ -23,6 +23,7 @@ struct OpsCadence: AsyncParsableCommand {
     /// Prints errors the way compilers do (`error: …`, one line each) instead of ArgumentParser's
     /// generic format, and exits 2 for input the user must fix, 1 for other failures.
     static func main() async {
+        WorkspacePrefetch.start(arguments: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

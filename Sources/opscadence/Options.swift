@@ -14,8 +14,8 @@ struct WorkspaceOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: workspace) else {
             throw CLIError("--workspace: \(workspace) does not exist (expected a folder with opscadence.yaml and playbooks/)")
         }
-        let loaded = try Workspace.load(at: workspace, environment: ProcessInfo.processInfo.environment)
-        return loaded
+        if let prefetched = try WorkspacePrefetch.take(path: workspace) { return prefetched }
+        return try Workspace.load(at: workspace, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Opens the state for writing, creating it on first use.

@@ -152,6 +152,20 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(!FileManager.default.fileExists(atPath: f.dir.file("agendas")))
     }
 
+    @Test func tickLoadsTheWorkspaceItsArgumentsName() throws {
+        // tick reads the workspace while its arguments are parsed; what it loads must be what
+        // --workspace says, in either spelling, and its errors must be the usual ones.
+        let invalid = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
+        let valid = try EngineFixture(playbooks: ["b.yaml": playbook("beta", schedule: "cron: \"0 9 * * *\"")])
+        let fromInvalid = try invalid.runner.run(["tick", "--workspace", valid.dir.path, "--now", "2026-12-01T13:00:00Z", "--format", "json"])
+        #expect(fromInvalid.status == 0, "\(fromInvalid.stderr)")
+        #expect(fromInvalid.stdout.contains("beta"))
+        let fromValid = try valid.runner.run(["tick", "--now", "2026-12-01T13:00:00Z", "--workspace=\(invalid.dir.path)"])
+        #expect(fromValid.status == 2)
+        #expect(fromValid.stderr.contains("playbooks/a.yaml:3:7: error: cron field 3 (day of month): 32 is out of range 1-31"))
+        #expect(!FileManager.default.fileExists(atPath: invalid.dir.file(".opscadence")))
+    }
+
     @Test func corruptedStateIsAnErrorAndIsLeftAlone() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
         let garbage = String(repeating: "not a database ", count: 400)
