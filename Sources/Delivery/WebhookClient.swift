@@ -45,6 +45,11 @@ public final class WebhookClient: Sendable {
         public var pacingBudget: Duration
         /// The `User-Agent` header.
         public var userAgent: String
+        /// How long a kept-alive connection may sit idle and still be reused
+        /// (`CURLOPT_MAXAGE_CONN`, whole seconds). Servers close idle connections after 5 s at
+        /// the earliest (Apache, Node); staying well below that keeps requests from meeting a
+        /// connection the server is closing. Default 2 s.
+        public var maxIdleConnectionAge: Duration
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -58,7 +63,8 @@ public final class WebhookClient: Sendable {
             rateLimits: [String: RateLimit] = [:],
             defaultRateLimit: RateLimit = .none,
             pacingBudget: Duration = .seconds(30),
-            userAgent: String = "opscadence-delivery/1"
+            userAgent: String = "opscadence-delivery/1",
+            maxIdleConnectionAge: Duration = .seconds(2)
         ) {
             self.maxConcurrent = maxConcurrent
             self.connectTimeout = connectTimeout
@@ -71,6 +77,7 @@ public final class WebhookClient: Sendable {
             self.defaultRateLimit = defaultRateLimit
             self.pacingBudget = pacingBudget
             self.userAgent = userAgent
+            self.maxIdleConnectionAge = maxIdleConnectionAge
         }
 
         /// The address policy these settings describe.

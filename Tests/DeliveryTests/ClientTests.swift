@@ -220,7 +220,8 @@ import Testing
 
     @Test func laterRequestsToTheSameHostReuseTheConnection() async throws {
         let server = try LoopbackHTTPServer()
-        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1))
+        // Generous idle limit: on a loaded test machine the gap between sends can pass 2 s.
+        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1, maxIdleConnectionAge: .seconds(300)))
         for index in 1...3 {
             let result = await client.send([try makeRequest(server.url("/"), body: "\(index)")])[0]
             #expect(result.response?.statusCode == 200, "\(result)")
@@ -235,7 +236,7 @@ import Testing
             defaultBehavior: .handler { request in
                 request.bodyText == "2" && request.connectionNumber == 1 ? .close : .ok()
             })
-        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1))
+        let client = WebhookClient(configuration: fastConfiguration(maxConcurrent: 1, maxIdleConnectionAge: .seconds(300)))
         let headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", "d-2")]
         _ = await client.send([try makeRequest(server.url("/"), body: "1")])
         let result = await client.send([try makeRequest(server.url("/"), body: "2", headers: headers)])[0]

@@ -21,7 +21,8 @@ func fastConfiguration(
     maxConcurrent: Int = 8,
     denyPrivateNetworks: Bool = false,
     maxResponseBytes: Int = 64 * 1024,
-    pacingBudget: Duration = .seconds(30)
+    pacingBudget: Duration = .seconds(30),
+    maxIdleConnectionAge: Duration = .seconds(2)
 ) -> WebhookClient.Configuration {
     WebhookClient.Configuration(
         maxConcurrent: maxConcurrent,
@@ -29,7 +30,8 @@ func fastConfiguration(
         totalTimeout: totalTimeout,
         maxResponseBytes: maxResponseBytes,
         denyPrivateNetworks: denyPrivateNetworks,
-        pacingBudget: pacingBudget)
+        pacingBudget: pacingBudget,
+        maxIdleConnectionAge: maxIdleConnectionAge)
 }
 
 /// Sends one request and returns its result.

@@ -10,7 +10,6 @@ final class Transfer {
     let job: PendingJob
     let startedAt: ContinuousClock.Instant
     private let maxResponseBytes: Int
-    static let maxIdleSecondsForReuse = 2
     private let policy: AddressPolicy
 
     private var statusCode = 0
@@ -45,11 +44,10 @@ final class Transfer {
         // No proxy from the environment: the address policy must see the real destination.
         try easy.set(CURLOPT_PROXY, "")
         // Connections are kept alive and reused by the client's later requests to the same host
-        // (a TLS handshake per chat message would cost more than the message). Only connections
-        // idle for at most 2 s are reused: servers close idle ones after 5 s at the earliest
-        // (Apache, Node), and a request sent on a connection the server is closing is one that
-        // libcurl re-sends on a fresh connection, with the same webhook-id, before it answers.
-        try easy.set(CURLOPT_MAXAGE_CONN, Self.maxIdleSecondsForReuse)
+        // (a TLS handshake per chat message would cost more than the message), but only while
+        // briefly idle: a request sent on a connection the server is closing is one that libcurl
+        // re-sends on a fresh connection, with the same webhook-id, before it answers.
+        try easy.set(CURLOPT_MAXAGE_CONN, max(1, Int(configuration.maxIdleConnectionAge.seconds.rounded(.down))))
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.wholeMilliseconds)
         if configuration.lowSpeedLimit > 0 {
