@@ -3,7 +3,7 @@
 
 Run through `scripts/bench`, which builds the release binary first:
 
-    scripts/bench            # everything, about three minutes on 2 cores
+    scripts/bench            # everything, about seven minutes on 2 cores
     scripts/bench --quick    # fewer repetitions, for a smoke run
 
 Every number is wall time of whole processes (start-up included) measured here, in the same
