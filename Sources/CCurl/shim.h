@@ -176,6 +176,10 @@ static inline CURLcode ccurl_easy_setopt_opensocket_function(CURL *_Nonnull hand
     return ccurl_api()->easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
 }
 
+static inline CURLcode ccurl_easy_setopt_prereq_function(CURL *_Nonnull handle, curl_prereq_callback _Nullable callback) {
+    return ccurl_api()->easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+
 static inline CURLcode ccurl_easy_getinfo_long(CURL *_Nonnull handle, CURLINFO info, long *_Nonnull value) {
     return ccurl_api()->easy_getinfo(handle, info, value);
 }

@@ -45,10 +45,10 @@ public final class WebhookClient: Sendable {
         public var pacingBudget: Duration
         /// The `User-Agent` header.
         public var userAgent: String
-        /// How long a kept-alive connection may sit idle and still be reused
-        /// (`CURLOPT_MAXAGE_CONN`, whole seconds). Servers close idle connections after 5 s at
-        /// the earliest (Apache, Node); staying well below that keeps requests from meeting a
-        /// connection the server is closing. Default 2 s.
+        /// Reuse a kept-alive connection only while it has been idle for less than this
+        /// (`CURLOPT_MAXAGE_CONN`, whole seconds, rounded up); zero opens a connection per
+        /// request. Servers close idle connections after 2 s (gunicorn) to 75 s (nginx); staying
+        /// short keeps requests from meeting a connection the server is closing. Default 2 s.
         public var maxIdleConnectionAge: Duration
 
         /// Creates a configuration; every parameter has the documented default.

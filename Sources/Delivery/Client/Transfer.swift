@@ -18,6 +18,8 @@ final class Transfer {
     private var bodyWasTruncated = false
     private var socketAttempts = 0
     private var refusals: [AddressCategory] = []
+    /// How many times libcurl was about to send the request (see the prereq callback).
+    private var requestStarts = 0
 
     /// Creates the easy handle and sets every option; nothing is sent until it joins a multi handle.
     init(job: PendingJob, configuration: WebhookClient.Configuration, now: ContinuousClock.Instant) throws(CurlError) {
@@ -45,9 +47,15 @@ final class Transfer {
         try easy.set(CURLOPT_PROXY, "")
         // Connections are kept alive and reused by the client's later requests to the same host
         // (a TLS handshake per chat message would cost more than the message), but only while
-        // briefly idle: a request sent on a connection the server is closing is one that libcurl
-        // re-sends on a fresh connection, with the same webhook-id, before it answers.
-        try easy.set(CURLOPT_MAXAGE_CONN, max(1, Int(configuration.maxIdleConnectionAge.seconds.rounded(.down))))
+        // briefly idle, so that a request rarely meets a connection the server is closing.
+        // libcurl counts idle time in whole seconds and reuses while it is at most the option's
+        // value: 1 reuses connections idle for less than 2 s.
+        let idleSeconds = min(configuration.maxIdleConnectionAge.seconds.rounded(.up), 86_400)
+        if idleSeconds < 1 {
+            try easy.set(CURLOPT_FORBID_REUSE, true)
+        } else {
+            try easy.set(CURLOPT_MAXAGE_CONN, Int(idleSeconds) - 1)
+        }
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
         try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.wholeMilliseconds)
         if configuration.lowSpeedLimit > 0 {
@@ -90,6 +98,17 @@ final class Transfer {
             return transfer.openSocket(address)
         })
         try easy.set(CURLOPT_OPENSOCKETDATA, pointer: me)
+        // Called each time libcurl is about to send the request. A second call means the first
+        // went out on a kept-alive connection that then died without an answer, and libcurl is
+        // about to send it again on its own: stop instead, so the request counts as possibly
+        // delivered and the retry policy (not libcurl) decides whether to send it again.
+        try easy.setPrereqFunction { context, _, _, _, _ in
+            guard let context else { return Int32(CURL_PREREQFUNC_ABORT) }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            transfer.requestStarts += 1
+            return Int32(transfer.requestStarts == 1 ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT)
+        }
+        try easy.set(CURLOPT_PREREQDATA, pointer: me)
     }
 
     // MARK: Callbacks (on the loop thread, inside curl_multi_perform)
@@ -148,6 +167,13 @@ final class Transfer {
                 elapsed: elapsed,
                 redactor: job.request.redactor)
             return .response(response)
+        }
+        if code == CURLE_ABORTED_BY_CALLBACK && requestStarts > 1 {
+            return .failure(
+                TransportFailure(
+                    code: .emptyResponse, requestMayHaveBeenSent: true,
+                    message: "the kept-alive connection closed without an answer after the request was sent",
+                    curlError: CurlError(code), refusedAddress: nil, elapsed: elapsed))
         }
         let pretransfer = (try? easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
         let detail = job.request.redactor.redact(easy.errorBufferText)

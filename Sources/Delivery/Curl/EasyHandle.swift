@@ -60,6 +60,10 @@ final class EasyHandle {
         try ccurl_easy_setopt_opensocket_function(raw, function).check()
     }
 
+    func setPrereqFunction(_ function: curl_prereq_callback?) throws(CurlError) {
+        try ccurl_easy_setopt_prereq_function(raw, function).check()
+    }
+
     /// Sets the POST body with `CURLOPT_COPYPOSTFIELDS`, so libcurl keeps its own copy.
     func setPostBody(_ body: [UInt8]) throws(CurlError) {
         try set(CURLOPT_POST, 1)
