@@ -18,23 +18,35 @@ public enum AtomicFile {
         } catch {
             throw EngineError("cannot create \(folder): \(error.localizedDescription)")
         }
-        let temporary = folder + "/.\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EngineError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let name = (path as NSString).lastPathComponent
+        // A name no other writer uses, created exclusively: two threads (or two containers that
+        // share a volume and a PID) writing the same file never write into one temporary file.
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 where fd < 0 {
+            temporary = folder + "/.\(name).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: .min ... .max)).tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd < 0 && errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw EngineError("cannot write \(path): \(String(cString: strerror(errno)))") }
         let bytes = Array(text.utf8)
         var offset = 0
+        var failure: String?
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw EngineError("cannot write \(temporary): \(message)")
+                failure = String(cString: strerror(errno))
+                break
             }
             offset += n
         }
-        close(fd)
+        // close can report a failed write-back (a full disk on NFS, for one).
+        if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw EngineError("cannot write \(path): \(failure)")
+        }
         guard rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)

@@ -204,8 +204,8 @@ struct Fields {
 public enum DurationText {
     public static func parse(_ text: String) -> Int? {
         var s = Substring(text.lowercased())
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
         var sign = 1
         if s.hasPrefix("-") {
             sign = -1

@@ -35,8 +35,19 @@ import Testing
         let store = try StateStore(path: dir.file("state.sqlite"))
         let t: Int64 = 1_796_652_000
         try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [])], watermarks: [:], now: t)
+        // A first delivery, so the row under test has an id different from its occurrence id.
+        try store.write { db in
+            var first = delivery("weekly", at: t, before: 0)
+            first.occurrenceId = try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")!
+            try first.insert(db)
+        }
         var row = delivery("weekly", at: t, before: 900)
         row.occurrenceId = try store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")! }
+        // Every column holds a value no other column holds, so reading one in another's place shows.
+        row.reminderAt = t - 901
+        row.nextAttemptAt = t - 902
+        row.expiresAt = t + 3_601
+        row.createdAt = t - 903
         row.state = .retrying
         row.attempts = 3
         row.leaseOwner = "host:42"
@@ -60,7 +71,7 @@ import Testing
         #expect(Set(try inserted.databaseDictionary.keys) == Set(columns))
 
         // The claim reads its rows by position: every column comes back where it belongs.
-        let claimed = try #require(try store.claimDueDeliveries(now: t, owner: "host:7", lease: 100, limit: 10).first)
+        let claimed = try #require(try store.claimDueDeliveries(now: t, owner: "host:7", lease: 100, limit: 10).first { $0.id == inserted.id })
         var expected = inserted
         expected.state = .sending
         expected.leaseOwner = "host:7"
