@@ -166,6 +166,15 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(!FileManager.default.fileExists(atPath: invalid.dir.file(".opscadence")))
     }
 
+    @Test func theRepeatedHourKeepsOneAgendaPerOccurrence() throws {
+        // An hourly playbook fires at 01:30 EDT and again at 01:30 EST when New York falls back.
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("hourly", schedule: "cron: \"30 * * * *\"", catchUp: "all")])
+        try f.tick("2026-11-01T04:00:00Z")
+        #expect(try f.tick("2026-11-01T07:00:00Z").status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("agendas/hourly")).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(files == ["2026-11-01T0030.md", "2026-11-01T0130-0400.md", "2026-11-01T0130-0500.md"])
+    }
+
     @Test func corruptedStateIsAnErrorAndIsLeftAlone() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
         let garbage = String(repeating: "not a database ", count: 400)
