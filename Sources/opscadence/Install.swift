@@ -23,6 +23,25 @@ extension OpsCadence {
             return (binary, (absolute as NSString).standardizingPath)
         }
 
+        /// `text` as one word for `sh`: unchanged when it holds only safe characters, otherwise
+        /// in single quotes.
+        static func shellWord(_ text: String) -> String {
+            let safe = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-+:@,=".contains($0)) }
+            return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+
+        /// `text` as one argument of a systemd `ExecStart=` line, with `%` and `$` kept literal.
+        static func systemdWord(_ text: String) -> String {
+            var word = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            if word.contains(where: { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" }) { word = "\"" + word + "\"" }
+            return systemdLiteral(word)
+        }
+
+        /// `text` with systemd's specifier and variable characters escaped.
+        static func systemdLiteral(_ text: String) -> String {
+            text.replacingOccurrences(of: "%", with: "%%").replacingOccurrences(of: "$", with: "$$")
+        }
+
         struct Cron: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "cron", abstract: "Print a crontab line that ticks every minute.")
@@ -33,7 +52,13 @@ extension OpsCadence {
                 let (binary, workspace) = Install.paths(workspace: workspaceOptions.workspace)
                 Output.line("# OpsCadence: tick every minute (overlapping runs exit at once; each reminder is sent once).")
                 Output.line("# Webhook variables (OPS_SLACK_WEBHOOK, ...) must be set in the crontab or a file the URL references.")
-                Output.line("* * * * * \(binary) tick --workspace \(workspace) --log-format json >> \(workspace)/.opscadence/tick.log 2>&1")
+                // The log's folder is created first: the redirection would fail before the first
+                // tick could create it, and cron would never start opscadence at all.
+                let folder = Install.shellWord(workspace + "/.opscadence")
+                let log = Install.shellWord(workspace + "/.opscadence/tick.log")
+                let command = "mkdir -p \(folder) && \(Install.shellWord(binary)) tick --workspace \(Install.shellWord(workspace)) --log-format json >> \(log) 2>&1"
+                // cron turns an unescaped % into a newline.
+                Output.line("* * * * * " + command.replacingOccurrences(of: "%", with: "\\%"))
             }
         }
 
@@ -54,14 +79,14 @@ extension OpsCadence {
                         """
                         # /etc/systemd/system/opscadence.service
                         [Unit]
-                        Description=OpsCadence operating cadence (\(workspace))
+                        Description=OpsCadence operating cadence (\(Install.systemdLiteral(workspace)))
                         After=network-online.target time-sync.target
                         Wants=network-online.target
 
                         [Service]
                         Type=simple
-                        WorkingDirectory=\(workspace)
-                        ExecStart=\(binary) run --workspace \(workspace) --log-format json
+                        WorkingDirectory=\(Install.systemdLiteral(workspace))
+                        ExecStart=\(Install.systemdWord(binary)) run --workspace \(Install.systemdWord(workspace)) --log-format json
                         ExecReload=/bin/kill -HUP $MAINPID
                         # Webhook URLs: EnvironmentFile=/etc/opscadence/env, or LoadCredential= with ${file:...} references.
                         EnvironmentFile=-/etc/opscadence/env
@@ -77,14 +102,14 @@ extension OpsCadence {
                     """
                     # /etc/systemd/system/opscadence-tick.service
                     [Unit]
-                    Description=OpsCadence tick (\(workspace))
+                    Description=OpsCadence tick (\(Install.systemdLiteral(workspace)))
                     After=network-online.target time-sync.target
                     Wants=network-online.target
 
                     [Service]
                     Type=oneshot
-                    WorkingDirectory=\(workspace)
-                    ExecStart=\(binary) tick --workspace \(workspace) --log-format json
+                    WorkingDirectory=\(Install.systemdLiteral(workspace))
+                    ExecStart=\(Install.systemdWord(binary)) tick --workspace \(Install.systemdWord(workspace)) --log-format json
                     # Webhook URLs: EnvironmentFile=/etc/opscadence/env, or LoadCredential= with ${file:...} references.
                     EnvironmentFile=-/etc/opscadence/env
 

@@ -172,6 +172,27 @@ import Testing
         #expect(blocked.stderr.contains("--output: cannot create maturity.html"))
     }
 
+    @Test func theCrontabLineRunsOnAFreshWorkspaceWhosePathHasASpace() throws {
+        let dir = TemporaryDirectory(prefix: "ops cadence")
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/opscadence.yaml", toPath: dir.file("opscadence.yaml"))
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/playbooks", toPath: dir.file("playbooks"))
+        let runner = CommandRunner(directory: dir.path)
+        let line = try #require(try runner.run(["install", "cron"]).lines.first { $0.hasPrefix("* * * * * ") })
+        // What cron runs: the command after the five fields, through sh, with \% turned back into %.
+        let command = String(line.dropFirst("* * * * * ".count)).replacingOccurrences(of: "\\%", with: "%")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", command]
+        shell.currentDirectoryURL = URL(fileURLWithPath: "/")
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0, "\(command)")
+        #expect(FileManager.default.fileExists(atPath: dir.file(".opscadence/state.sqlite")))
+        #expect(dir.read(".opscadence/tick.log")?.isEmpty == false)
+        let systemd = try runner.run(["install", "systemd"]).stdout
+        #expect(systemd.contains("tick --workspace \"\(dir.path)\" --log-format json"))
+    }
+
     @Test func installPrintsCronAndSystemdUnits() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
