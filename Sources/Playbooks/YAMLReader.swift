@@ -41,6 +41,13 @@ struct YAMLReader {
                 .composer(let context, let problem, let mark, _):
                 let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
                 report(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax error: \(detail)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                // Yams's own text for this carries the whole file, secrets included: never shown.
+                let key = duplicates.first ?? ""
+                let line = Self.lineRepeating(key, in: text, after: context.mark) ?? context.mark.line
+                report(
+                    SourceLocation(file: file, line: line, column: context.mark.column),
+                    "duplicate key '\(key)' (a key may appear once in a mapping)")
             default:
                 report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
             }
@@ -49,6 +56,21 @@ struct YAMLReader {
             report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
             return nil
         }
+    }
+
+    /// The line where `key` is written again, at the same column, after its first use at `first`.
+    static func lineRepeating(_ key: String, in text: String, after first: Mark) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.column >= 1 else { return nil }
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let indent = first.column - 1
+            guard line.count > indent, line.prefix(indent).allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+            let rest = line.dropFirst(indent)
+            guard rest.hasPrefix(key) else { continue }
+            if rest.dropFirst(key.count).drop(while: { $0 == " " }).first == ":" { return index + 1 }
+        }
+        return nil
     }
 
     // MARK: Typed access

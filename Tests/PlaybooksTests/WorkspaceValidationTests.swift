@@ -138,6 +138,11 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
          "playbooks/p.yaml:11:5: expected a checklist item as a string or a mapping of keys (item, owner, due)")
         add("yaml syntax", "id: x\ntitle: [unclosed\n",
          "playbooks/p.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'")
+        // Yams's message for this quotes the whole file; only the key and where it repeats are shown.
+        add("duplicate key", validPlaybook + "\ntitle: https://hooks.slack.com/services/T0/B0/SECRET\n",
+         "playbooks/p.yaml:12:1: duplicate key 'title' (a key may appear once in a mapping)")
+        add("duplicate nested key", validPlaybook.replacingOccurrences(of: "  - { item: Update the scorecard, owner: Ops Lead, due: -1h }", with: "  - item: Update the scorecard\n    owner: Ops Lead\n    owner: Founder"),
+         "playbooks/p.yaml:13:5: duplicate key 'owner' (a key may appear once in a mapping)")
         return cases
     }()
 
