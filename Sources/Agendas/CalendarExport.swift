@@ -5,7 +5,7 @@ import Recurrence
 /// The workspace's cadence as an RFC 5545 calendar that Google Calendar and Outlook import.
 ///
 /// One VEVENT per playbook. RRULE schedules keep their RRULE (DTSTART is the first occurrence
-/// from the export on, or the rule's own DTSTART); occurrences a holiday policy removed or moved
+/// from the export on, or the rule's own first instance); occurrences a holiday policy removed or moved
 /// within the horizon become EXDATEs and RDATEs. Cron schedules, which RRULE cannot always
 /// express (the day-of-month OR day-of-week rule), are listed as RDATEs over the horizon.
 public struct CalendarExport: Sendable {
@@ -84,7 +84,12 @@ public struct CalendarExport: Sendable {
                 guard let first = baseOccurrences.first ?? actual.first else { return [] }
                 dtstart = first.nominal
             } else {
-                dtstart = ruleStart
+                // Calendar apps count DTSTART as an occurrence even when the rule does not
+                // produce it ("starting 2027-01-01" for "the first Wednesday"): start at the
+                // rule's first instance instead, which keeps every later instance the same.
+                var instances = rule.expansion(start: ruleStart, anchored: false)
+                guard let first = instances.next() else { return [] }
+                dtstart = first
             }
             lines.append("DTSTART;\(tzid):\(ICalendarText.local(dtstart))")
             lines.append("RRULE:" + CalendarExport.rruleText(rule, zone: zone))

@@ -31,8 +31,9 @@ def main():
         rules = rruleset()
         if "RRULE" in event:
             rules.rrule(rrulestr(event["RRULE"].to_ical().decode(), dtstart=dtstart))
-        else:
-            rules.rdate(dtstart)
+        # Calendar apps (RFC 2445, Google Calendar, Outlook) show DTSTART as an occurrence even
+        # when the rule does not produce it; dateutil does not, so add it as they would.
+        rules.rdate(dtstart)
         for prop, add in (("RDATE", rules.rdate), ("EXDATE", rules.exdate)):
             values = event.get(prop)
             if values is None:
