@@ -120,7 +120,9 @@ extension OpsCadence {
 
             func run() async throws {
                 let workspace = try workspaceOptions.load()
-                guard let item = try workspaceOptions.openStore(workspace).setActionDone(id: id, doneAt: try clock.instant()) else {
+                guard let store = try workspaceOptions.openExistingStore(workspace),
+                    let item = try store.setActionDone(id: id, doneAt: try clock.instant())
+                else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
                 Output.line("done #\(id): \(item.text)")
@@ -136,7 +138,7 @@ extension OpsCadence {
 
             func run() async throws {
                 let workspace = try workspaceOptions.load()
-                guard let item = try workspaceOptions.openStore(workspace).setActionDone(id: id, doneAt: nil) else {
+                guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
                 Output.line("reopened #\(id): \(item.text)")

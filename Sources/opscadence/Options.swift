@@ -23,6 +23,14 @@ struct WorkspaceOptions: ParsableArguments {
         try StateStore(path: workspace.configuration.statePath)
     }
 
+    /// Opens the state for writing if it exists; nil when nothing has been recorded yet. For
+    /// commands that change existing records: failing on an empty workspace must not leave a new
+    /// state file behind.
+    func openExistingStore(_ workspace: Workspace) throws -> StateStore? {
+        let path = workspace.configuration.statePath
+        return FileManager.default.fileExists(atPath: path) ? try StateStore(path: path) : nil
+    }
+
     /// Opens the state for reading, or nil when nothing has been recorded yet.
     func openStoreIfPresent(_ workspace: Workspace) throws -> StateStore? {
         try StateStore.openIfPresent(path: workspace.configuration.statePath)

@@ -109,7 +109,12 @@ extension OpsCadence {
 
             func run() async throws {
                 let workspace = try workspaceOptions.load()
-                let store = try workspaceOptions.openStore(workspace)
+                // Without a state file there is nothing to retry, and none is created.
+                guard let store = try workspaceOptions.openExistingStore(workspace) else {
+                    if let id = ids.first { throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)") }
+                    Output.line("queued 0 deliveries for the next tick")
+                    return
+                }
                 let now = try clock.instant()
                 let targets = dead ? try store.deadDeliveryIds() : ids
                 for id in ids where try store.delivery(id: id) == nil {
@@ -139,8 +144,7 @@ extension OpsCadence {
 
             func run() async throws {
                 let workspace = try workspaceOptions.load()
-                let store = try workspaceOptions.openStore(workspace)
-                guard let row = try store.delivery(id: id) else {
+                guard let store = try workspaceOptions.openExistingStore(workspace), let row = try store.delivery(id: id) else {
                     throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)")
                 }
                 guard try store.drop(id: id) else {

@@ -193,6 +193,17 @@ import Testing
         #expect(systemd.contains("tick --workspace \"\(dir.path)\" --log-format json"))
     }
 
+    @Test(arguments: [
+        ["outbox", "drop", "999"], ["outbox", "retry", "999"], ["action", "done", "999"], ["action", "reopen", "999"],
+    ])
+    func aFailedCommandLeavesNoStateBehind(_ arguments: [String]) throws {
+        let dir = try shippedWorkspaceCopy()
+        let result = try CommandRunner(directory: dir.path).run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("999"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence")))
+    }
+
     @Test func installPrintsCronAndSystemdUnits() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
