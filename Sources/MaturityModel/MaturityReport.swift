@@ -31,7 +31,7 @@ public struct MaturityReport: Sendable {
         var lines = ["# Operations maturity report", "", "## \(latest.quarter): Stage \(latest.stage) (\(latest.stageName))", ""]
         lines.append("Average \(String(format2: latest.average).prefix(4)) (Stage \(latest.averageStage) band); lowest \(latest.lowest). \(model.bottleneckRule)")
         lines.append("")
-        lines.append("| MaturityDimension | Score | Change | Stage description |")
+        lines.append("| Dimension | Score | Change | Stage description |")
         lines.append("|---|---|---|---|")
         for d in MaturityDimension.allCases {
             let change = latest.changes?[d.rawValue].map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—"
@@ -86,7 +86,7 @@ public struct MaturityReport: Sendable {
             <h1>Operations maturity report</h1>
             <p class="stage"><strong>\(latest.quarter): Stage \(latest.stage) (\(esc(latest.stageName)))</strong> — average \(String(format2: latest.average).prefix(4)) (Stage \(latest.averageStage) band), lowest score \(latest.lowest).</p>
             <p>\(esc(model.bottleneckRule))</p>
-            <table><tr><th>MaturityDimension</th><th>Score</th><th>Change</th><th>Where you are</th></tr>
+            <table><tr><th>Dimension</th><th>Score</th><th>Change</th><th>Where you are</th></tr>
             \(rows)</table>
             \(warning)
             <h2>Priority roadmap</h2>

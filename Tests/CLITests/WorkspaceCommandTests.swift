@@ -162,6 +162,8 @@ import Testing
         #expect(try runner.run(["report", "--output", "out/maturity.md"]).status == 0)
         #expect(dir.read("out/maturity-radar.svg")?.hasPrefix("<svg") == true)
         #expect(dir.read("out/maturity.md")?.contains("![Maturity by dimension](maturity-radar.svg)") == true)
+        #expect(dir.read("out/maturity.md")?.contains("| Dimension | Score | Change | Stage description |") == true)
+        #expect(dir.read("out/maturity.html")?.contains("<th>Dimension</th>") == true)
         // A bare file name lands in the current folder; nothing is left beside it.
         #expect(try runner.run(["report", "--format", "html", "--output", "maturity.html"]).status == 0)
         #expect(dir.read("maturity.html")?.contains("<svg") == true)
