@@ -30,7 +30,7 @@ import Testing
     @Test func agendaRendersTheShippedWeeklyReviewInEveryFormat() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
-        try runner.run(["kpi", "record", "stockout_rate", "9.5", "--at", "2026-12-04"])
+        try runner.run(["kpi", "record", "stockout_rate", "9.5", "--at", "2026-12-04", "--now", "2026-12-05T12:00:00Z"])
         try runner.run(["action", "add", "Call the 3PL about late pickups", "--owner", "Sam", "--due", "2026-12-01", "--playbook", "weekly-kpi-review", "--now", "2026-11-30T16:00:00Z"])
         let md = try runner.run(["agenda", "weekly-kpi-review", "--now", "2026-12-05T12:00:00Z"])
         #expect(md.status == 0, "\(md.stderr)")
@@ -96,6 +96,23 @@ import Testing
         #expect(rows.map { $0["occurrence"]! } == rows.map { $0["occurrence"]! }.sorted { RFC3339Order($0) < RFC3339Order($1) })
     }
 
+    @Test func kpiImportReadsSpreadsheetExports() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        // Excel: a byte order mark, CRLF line ends, a capitalised header, quoted fields, thousands separators.
+        dir.write(
+            "excel.csv",
+            "\u{FEFF}Date,KPI,Value\r\n2026-11-02,stockout_rate,4.2%\r\n\"2026-11-02\",\"cost_per_order\",\"$1,204.50\"\r\n2026-11-09,order_accuracy,\"99.7\"\r\n")
+        let imported = try runner.run(["kpi", "import", "excel.csv"])
+        #expect(imported.stdout.contains("imported 3 values"), "\(imported.stderr)")
+        let shown = try #require(try runner.run(["kpi", "show", "--format", "json", "--now", "2026-11-20T00:00:00Z"]).json() as? [[String: Any]])
+        #expect(shown.first { $0["key"] as? String == "cost_per_order" }?["latest"] as? Double == 1204.5)
+        dir.write("open.csv", "2026-11-16,stockout_rate,\"2.9\n")
+        #expect(try runner.run(["kpi", "import", "open.csv"]).stderr.contains("open.csv:1: a quoted field is not closed; nothing was imported"))
+        dir.write("decimal-comma.csv", "2026-11-16,stockout_rate,\"2,9\"\n")
+        #expect(try runner.run(["kpi", "import", "decimal-comma.csv"]).stderr.contains("decimal-comma.csv:1: expected a number, got \"2,9\""))
+    }
+
     @Test func kpiImportIsAllOrNothing() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
@@ -115,6 +132,14 @@ import Testing
         #expect(stockout["trend"] as? String == "improving")
         #expect(try runner.run(["kpi", "record", "nope", "1"]).stderr.contains("unknown KPI 'nope'"))
         #expect(try runner.run(["kpi", "record", "stockout_rate", "high"]).stderr.contains("VALUE: expected a number"))
+        let dollars = try runner.run(["kpi", "record", "stockout_rate", "$3"])
+        #expect(dollars.status == 2)
+        #expect(dollars.stderr.contains("VALUE: Stockout rate is measured in %, not $, got \"$3\""), "\(dollars.stderr)")
+        #expect(try runner.run(["kpi", "record", "cost_per_order", "5%"]).stderr.contains("is measured in $, not %"))
+        let future = try runner.run(["kpi", "record", "stockout_rate", "3", "--at", "2027-06-01", "--now", "2026-11-20T15:00:00Z"])
+        #expect(future.stderr.contains("--at: 2027-06-01 is in the future (today is 2026-11-20 in America/New_York)"))
+        dir.write("future.csv", "2027-06-01,stockout_rate,2.9\n")
+        #expect(try runner.run(["kpi", "import", "future.csv", "--now", "2026-11-20T15:00:00Z"]).stderr.contains("future.csv:1: 2027-06-01 is in the future"))
     }
 
     @Test func assessmentRulesAndBadInput() throws {
