@@ -231,6 +231,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence")))
     }
 
+    @Test func aMalformedSigningSecretStopsEveryCommandBeforeAnythingRuns() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(
+            directory: dir.path, environment: ["OPS_AUDIT_URL": "https://example.com/hook", "OPS_AUDIT_SECRET": "whsec_!!!notbase64"])
+        let expected = "opscadence.yaml:29:3: error: target 'audit': signing secret starts with whsec_ but the rest is not base64"
+        for arguments in [["validate"], ["tick", "--now", "2026-12-01T14:00:00Z"]] {
+            let result = try runner.run(arguments)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains("notbase64"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence")))
+    }
+
     @Test func installPrintsCronAndSystemdUnits() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
