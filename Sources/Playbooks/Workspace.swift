@@ -302,7 +302,7 @@ private struct Loader {
             warnings.append(
                 ValidationIssue(
                     reader.location(keyNode),
-                    "target '\(name)' is skipped: \(unset.map { "$\($0)" }.joined(separator: ", ")) not set (optional target)"))
+                    "target '\(name)' is skipped: \(unset.joined(separator: ", ")) (optional target)"))
             url = nil
             signing = nil
         }
@@ -337,13 +337,13 @@ private struct Loader {
             return Secret(value: value, reference: text)
         case .failure(.unsetVariable(let name)):
             if optional {
-                unset.append(name)
+                unset.append("$\(name) not set")
             } else {
                 reader.report(node, "environment variable \(name) is not set (\(what); set it, or mark the target optional: true)")
             }
             return nil
         case .failure(.unreadableFile(let path)):
-            if optional { unset.append(path) } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
+            if optional { unset.append("secret file \(path) cannot be read") } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
             return nil
         case .failure(.malformed(let reference)):
             reader.report(node, "malformed reference \(reference) in \(what) (expected ${env:NAME} or ${file:PATH})")

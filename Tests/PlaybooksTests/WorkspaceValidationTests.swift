@@ -173,6 +173,12 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         ])
     }
 
+    @Test func optionalTargetWithAMissingSecretFileSaysSo() throws {
+        let config = validConfig.replacingOccurrences(of: "${env:TEST_SLACK_URL}", with: "${file:/nonexistent/slack-url}") + "\n    optional: true\n"
+        let (_, result) = workspace(config: config, playbooks: ["p.yaml": validPlaybook], environment: [:])
+        #expect(try result.get().warnings.map(\.message) == ["target 'ops-chat' is skipped: secret file /nonexistent/slack-url cannot be read (optional target)"])
+    }
+
     @Test func optionalTargetWithUnsetVariableIsSkippedWithAWarning() throws {
         let (_, result) = workspace(config: validConfig + "\n    optional: true\n", playbooks: ["p.yaml": validPlaybook], environment: [:])
         let ws = try result.get()
