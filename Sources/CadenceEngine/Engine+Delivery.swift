@@ -194,7 +194,7 @@ extension Engine {
                 detail = reason
             }
         case .dead(let dead):
-            let reason = workspace.redact([dead.reason, dead.responseExcerpt].compactMap { $0 }.joined(separator: ": "))
+            let reason = workspace.redact(dead.summary)
             resolution = .dead(status: dead.statusCode, error: reason)
             label = "dead"
             status = dead.statusCode

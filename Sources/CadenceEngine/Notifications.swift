@@ -75,8 +75,7 @@ public struct Notifications: Sendable {
         case .retry(let r):
             return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: r.statusCode, milliseconds: milliseconds, detail: workspace.redact(r.reason))
         case .dead(let d):
-            let text = [d.reason, d.responseExcerpt].compactMap { $0 }.joined(separator: ": ")
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(text))
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(d.summary))
         }
     }
 }

@@ -51,6 +51,13 @@ public enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
         /// The destination itself looks gone or misconfigured (401, 403, 404, 410, a 3xx, a
         /// refused address or protocol): other deliveries to it will fail the same way.
         public let destinationUnusable: Bool
+
+        /// The reason, followed by the response excerpt unless the reason already quotes it:
+        /// the line to record and show.
+        public var summary: String {
+            guard let excerpt = responseExcerpt, !excerpt.isEmpty, !reason.contains(excerpt) else { return reason }
+            return "\(reason): \(excerpt)"
+        }
     }
 
     /// True for ``delivered(_:)``.

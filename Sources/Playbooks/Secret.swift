@@ -2,7 +2,7 @@ import Foundation
 
 /// A secret value (a webhook URL or a signing secret) that never prints itself.
 ///
-/// `description` shows only the URL's scheme and host (`https://hooks.slack.com/…`) or `<secret>`;
+/// `description` shows only the URL's scheme, host and port (`https://hooks.slack.com/…`) or `<secret>`;
 /// the value is read through ``value`` at the one place that sends it.
 public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
     /// The secret text itself. Do not log it.
@@ -23,12 +23,13 @@ public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugSt
         try container.encode(description)
     }
 
-    /// `https://hooks.slack.com/…` for a URL, nil for anything else.
+    /// `https://hooks.slack.com/…` (or `http://127.0.0.1:8065/…`) for a URL, nil for anything
+    /// else: scheme, host and port, as the sender's logs show them.
     public static func redactedURL(_ text: String) -> String? {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
             let host = components.host, !host.isEmpty
         else { return nil }
-        return "\(scheme)://\(host)/…"
+        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")/…"
     }
 }
 

@@ -11,7 +11,7 @@ extension OpsCadence {
             commandName: "status",
             abstract: "Show each playbook's next and last occurrence and its deliveries, and the targets.",
             discussion: """
-                Webhook URLs are shown as scheme and host only.
+                Webhook URLs are shown as scheme, host and port only.
 
                 Examples:
                   opscadence status

@@ -93,6 +93,8 @@ import Testing
         #expect(dead.responseExcerpt == body)
         #expect(dead.destinationUnusable == unusable)
         #expect(dead.reason.contains("HTTP \(status)"))
+        // The line recorded and shown quotes the response once.
+        #expect(dead.summary.components(separatedBy: body).count == (body.isEmpty ? 1 : 2))
         if !body.isEmpty { #expect(dead.reason.contains(body)) }
     }
 

@@ -223,3 +223,14 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(found.first == expected, "\(found)")
     }
 }
+
+@Suite struct SecretDisplayTests {
+    @Test(arguments: [
+        ("https://hooks.slack.com/services/T0/B0/secret", "https://hooks.slack.com/…"),
+        ("http://user:password@127.0.0.1:8065/hooks/abc?token=x", "http://127.0.0.1:8065/…"),
+    ])
+    func urlsShowSchemeHostAndPortOnly(_ url: String, _ shown: String) {
+        #expect(Secret.redactedURL(url) == shown)
+        #expect(Secret(value: url, reference: "${env:X}").description == shown)
+    }
+}
