@@ -20,6 +20,31 @@ extension OpsCadence {
                 """,
             subcommands: [Add.self, List.self, Done.self, Reopen.self], defaultSubcommand: List.self)
 
+        /// One item as `--format json` prints it, in every subcommand.
+        struct Row: Encodable {
+            var id: Int64
+            var playbook: String?
+            var text: String
+            var owner: String?
+            var due: String?
+            var done: Bool
+            var overdue: Bool
+
+            init(_ item: ActionItem, today: String) {
+                id = item.id ?? 0
+                playbook = item.playbookId
+                text = item.text
+                owner = item.owner
+                due = item.dueDate
+                done = item.isDone
+                overdue = item.isOverdue(today: today)
+            }
+        }
+
+        static func today(_ workspace: Workspace, _ now: Int64) -> String {
+            workspace.configuration.timeZone.localDateTime(at: now).date.description
+        }
+
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add", abstract: "Add an action item.")
@@ -37,6 +62,9 @@ extension OpsCadence {
 
             @Option(help: ArgumentHelp("The playbook whose agendas carry it.", valueName: "ID"))
             var playbook: String?
+
+            @Option(help: "text or json (the new item, with its id).")
+            var format: TextOrJSON = .text
 
             func run() async throws {
                 guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("the action item text must not be empty") }
@@ -56,6 +84,7 @@ extension OpsCadence {
                 }
                 let store = try workspaceOptions.openStore(workspace)
                 let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
+                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
                 Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
             }
         }
@@ -75,25 +104,13 @@ extension OpsCadence {
             @Option(help: "text or json.")
             var format: TextOrJSON = .text
 
-            struct Row: Encodable {
-                var id: Int64
-                var playbook: String?
-                var text: String
-                var owner: String?
-                var due: String?
-                var done: Bool
-                var overdue: Bool
-            }
-
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 if let playbook { _ = try workspace.requirePlaybook(playbook) }
                 let now = try clock.instant()
                 let today = workspace.configuration.timeZone.localDateTime(at: now).date.description
                 let items = try workspaceOptions.openStoreIfPresent(workspace)?.actions(playbook: playbook, includeDone: all) ?? []
-                let rows = items.map {
-                    Row(id: $0.id ?? 0, playbook: $0.playbookId, text: $0.text, owner: $0.owner, due: $0.dueDate, done: $0.isDone, overdue: $0.isOverdue(today: today))
-                }
+                let rows = items.map { Row($0, today: today) }
                 if format == .json {
                     try Output.json(rows)
                     return
@@ -118,13 +135,18 @@ extension OpsCadence {
             @Argument(help: "The item id.")
             var id: Int64
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
             func run() async throws {
                 let workspace = try workspaceOptions.load()
+                let now = try clock.instant()
                 guard let store = try workspaceOptions.openExistingStore(workspace),
-                    let item = try store.setActionDone(id: id, doneAt: try clock.instant())
+                    let item = try store.setActionDone(id: id, doneAt: now)
                 else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
                 Output.line("done #\(id): \(item.text)")
             }
         }
@@ -133,14 +155,20 @@ extension OpsCadence {
             static let configuration = CommandConfiguration(
                 commandName: "reopen", abstract: "Open a done action item again.")
             @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
             @Argument(help: "The item id.")
             var id: Int64
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
             func run() async throws {
                 let workspace = try workspaceOptions.load()
+                let now = try clock.instant()
                 guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
                 Output.line("reopened #\(id): \(item.text)")
             }
         }

@@ -77,7 +77,10 @@ extension OpsCadence {
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int
 
-            func run() async throws { try mark(target: target, item: item, done: true) }
+            @Option(help: "text or json (the whole checklist after the change).")
+            var format: TextOrJSON = .text
+
+            func run() async throws { try mark(target: target, item: item, done: true, format: format) }
         }
 
         struct Uncheck: AsyncParsableCommand {
@@ -87,10 +90,13 @@ extension OpsCadence {
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int
 
-            func run() async throws { try mark(target: target, item: item, done: false) }
+            @Option(help: "text or json (the whole checklist after the change).")
+            var format: TextOrJSON = .text
+
+            func run() async throws { try mark(target: target, item: item, done: false, format: format) }
         }
 
-        static func mark(target: Target, item: Int, done: Bool) throws {
+        static func mark(target: Target, item: Int, done: Bool, format: TextOrJSON) throws {
             let workspace = try target.workspaceOptions.load()
             let now = try target.clock.instant()
             let playbook = try workspace.requirePlaybook(target.playbook)
@@ -106,6 +112,10 @@ extension OpsCadence {
                         doneAt: now))
             } else {
                 try store.uncheck(playbook: playbook.id, scheduledAt: occurrence.instant, itemIndex: item)
+            }
+            if format == .json {
+                let agenda = try AgendaSource(workspace: workspace, store: store).agenda(for: playbook, at: occurrence.instant, now: now)
+                return try Output.json(ChecklistView(playbook: playbook.id, occurrence: agenda.occurrence, items: agenda.checklist))
             }
             Output.line("\(done ? "checked" : "unchecked") \(item). \(playbook.checklist[item - 1].item) (\(playbook.id) \(occurrence.rfc3339))")
         }

@@ -39,6 +39,17 @@ extension OpsCadence {
             @Option(help: ArgumentHelp("The date measured, YYYY-MM-DD (default: today).", valueName: "DATE"))
             var at: String?
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Recorded: Encodable {
+                var kpi: String
+                var date: String
+                var value: Double
+                var status: String
+                var stage: Int?
+            }
+
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let definitions = workspace.kpiDefinitions
@@ -59,6 +70,10 @@ extension OpsCadence {
                     KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)
                 ])
                 let status = kpi.status(of: number)
+                if format == .json {
+                    return try Output.json(
+                        Recorded(kpi: name, date: date.description, value: number, status: status.rawValue, stage: kpi.evidencedStage(for: number)?.number))
+                }
                 let stage = kpi.evidencedStage(for: number).map { ", \($0) evidence" } ?? ""
                 Output.line("recorded \(kpi.title) \(kpi.format(number)) on \(date): \(status.rawValue)\(stage)")
             }
@@ -74,6 +89,14 @@ extension OpsCadence {
             @Argument(help: "The CSV file.")
             var file: String
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Imported: Encodable {
+                var file: String
+                var imported: Int
+            }
+
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): cannot read the file") }
@@ -82,6 +105,7 @@ extension OpsCadence {
                 let today = workspace.configuration.timeZone.localDateTime(at: now).date
                 let values = try KPI.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today, now: now)
                 try workspaceOptions.openStore(workspace).recordKPIValues(values)
+                if format == .json { return try Output.json(Imported(file: file, imported: values.count)) }
                 Output.line("imported \(values.count) value\(values.count == 1 ? "" : "s") from \(file)")
             }
         }

@@ -102,6 +102,18 @@ extension OpsCadence {
             @Flag(help: "Retry every dead delivery.")
             var dead = false
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Queued: Encodable {
+                var queued: Int
+                var notQueued: Int
+                enum CodingKeys: String, CodingKey {
+                    case queued
+                    case notQueued = "not_queued"
+                }
+            }
+
             func validate() throws {
                 if ids.isEmpty && !dead { throw CLIError("give delivery ids or --dead") }
                 if !ids.isEmpty && dead { throw CLIError("give delivery ids or --dead, not both") }
@@ -112,6 +124,7 @@ extension OpsCadence {
                 // Without a state file there is nothing to retry, and none is created.
                 guard let store = try workspaceOptions.openExistingStore(workspace) else {
                     if let id = ids.first { throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)") }
+                    if format == .json { return try Output.json(Queued(queued: 0, notQueued: 0)) }
                     Output.line("queued 0 deliveries for the next tick")
                     return
                 }
@@ -126,6 +139,7 @@ extension OpsCadence {
                     let grace = Int64(workspace.playbook(id: row.playbookId)?.grace ?? 3600)
                     changed += try store.requeue(ids: [id], now: now, expiresAt: now + grace)
                 }
+                if format == .json { return try Output.json(Queued(queued: changed, notQueued: targets.count - changed)) }
                 Output.line("queued \(changed) deliver\(changed == 1 ? "y" : "ies") for the next tick")
                 if changed < targets.count {
                     Output.line("\(targets.count - changed) could not be queued again (already delivered, pending or sending)")
@@ -142,6 +156,11 @@ extension OpsCadence {
             @Argument(help: "The delivery id.")
             var id: Int64
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Dropped: Encodable { var dropped: Int64 }
+
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 guard let store = try workspaceOptions.openExistingStore(workspace), let row = try store.delivery(id: id) else {
@@ -150,6 +169,7 @@ extension OpsCadence {
                 guard try store.drop(id: id) else {
                     throw CLIError("delivery \(id) is \(row.state.rawValue); only pending, retrying, dead or expired deliveries can be dropped")
                 }
+                if format == .json { return try Output.json(Dropped(dropped: id)) }
                 Output.line("dropped delivery \(id)")
             }
         }

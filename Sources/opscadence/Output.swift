@@ -28,14 +28,18 @@ enum Output {
 
     /// Prints a value as pretty JSON with sorted keys.
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var writer = Writer()
-        var text = String(decoding: try encoder.encode(value), as: UTF8.self)
-        if text == "[\n\n]" { text = "[]" }
-        writer.append(text)
+        writer.append(try jsonText(value))
         writer.append("\n")
         writer.flush()
+    }
+
+    /// A value as pretty JSON with sorted keys, as ``json(_:)`` prints it.
+    static func jsonText<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        return text == "[\n\n]" ? "[]" : text
     }
 
     /// A byte buffer flushed to standard output in large writes.

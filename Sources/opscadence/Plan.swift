@@ -45,6 +45,20 @@ extension OpsCadence {
             @Flag(help: "Replace an existing plan.")
             var force = false
 
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Created: Encodable {
+                var start: String
+                var items: Int
+                var playbook: String
+                var assessmentQuarter: String?
+                enum CodingKeys: String, CodingKey {
+                    case start, items, playbook
+                    case assessmentQuarter = "assessment_quarter"
+                }
+            }
+
             func run() async throws {
                 let month: YearMonth
                 do { month = try YearMonth(parsing: start) } catch { throw CLIError("--start: \(error.message)") }
@@ -84,6 +98,10 @@ extension OpsCadence {
                         planPhase: $0.phase)
                 }
                 try store.savePlan(startMonth: month.description, assessmentQuarter: result?.quarter.description, items: items, now: now)
+                if format == .json {
+                    return try Output.json(
+                        Created(start: month.description, items: items.count, playbook: owner, assessmentQuarter: result?.quarter.description))
+                }
                 Output.line("transformation plan from \(month): \(items.count) items in 4 phases, carried in \(owner)'s agenda")
                 if let result { Output.line("priorities from the \(result.quarter) assessment (bottleneck: \(result.bottlenecks.map(\.title).joined(separator: ", ")))") }
                 Output.line("see `opscadence plan show`")

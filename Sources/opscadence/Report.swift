@@ -19,9 +19,9 @@ extension OpsCadence {
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
 
-        enum Format: String, ExpressibleByArgument { case markdown, html }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, html, json }
 
-        @Option(help: "markdown or html.")
+        @Option(help: "markdown, html or json (every quarter's result, oldest first).")
         var format: Format = .markdown
 
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "FILE"))
@@ -37,6 +37,9 @@ extension OpsCadence {
             do { report = try MaturityReport(assessments: assessments) } catch { throw CLIError(error.message, exitCode: 1) }
             var text: String
             switch format {
+            case .json:
+                let results = report.history.indices.map { AssessmentResult(assessment: report.history[$0], history: Array(report.history[...$0])) }
+                text = try Output.jsonText(results) + "\n"
             case .html: text = report.html()
             case .markdown:
                 if let output {

@@ -245,6 +245,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence")))
     }
 
+    @Test func commandsThatChangeStatePrintJSONOnRequest() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let now = ["--now", "2026-12-03T15:00:00Z"]
+        func object(_ arguments: [String]) throws -> [String: Any] {
+            let result = try runner.run(arguments + ["--format", "json"])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return try #require(try result.json() as? [String: Any], "\(arguments)")
+        }
+        let added = try object(["action", "add", "Call the 3PL", "--owner", "Sam", "--due", "2026-12-01", "--playbook", "weekly-kpi-review"] + now)
+        let id = try #require(added["id"] as? Int)
+        #expect(added["overdue"] as? Bool == true)
+        #expect(try object(["action", "done", "\(id)"] + now)["done"] as? Bool == true)
+        #expect(try object(["action", "reopen", "\(id)"] + now)["done"] as? Bool == false)
+        let recorded = try object(["kpi", "record", "stockout_rate", "9.5"] + now)
+        #expect(recorded["status"] as? String == "red")
+        dir.write("week.csv", "date,name,value\n2026-12-01,order_accuracy,99.7\n")
+        #expect(try object(["kpi", "import", "week.csv"] + now)["imported"] as? Int == 1)
+        let checked = try object(["checklist", "check", "weekly-kpi-review", "1"] + now)
+        #expect((checked["items"] as? [[String: Any]])?.first?["done"] as? Bool == true)
+        let unchecked = try object(["checklist", "uncheck", "weekly-kpi-review", "1"] + now)
+        #expect((unchecked["items"] as? [[String: Any]])?.first?["done"] as? Bool == false)
+        let plan = try object(["plan", "create", "--start", "2027-01", "--from-assessment", "none"] + now)
+        #expect(plan["start"] as? String == "2027-01")
+        #expect((plan["items"] as? Int ?? 0) > 0)
+        #expect(try object(["outbox", "retry", "--dead"] + now)["queued"] as? Int == 0)
+        try runner.run(["assess", "--quarter", "2026-Q4", "--inventory", "2", "--fulfillment", "3", "--planning", "1", "--reporting", "2", "--governance", "3"])
+        let report = try runner.run(["report", "--format", "json"])
+        let quarters = try #require(try report.json() as? [[String: Any]], "\(report.stderr)")
+        #expect(quarters.map { $0["quarter"] as? String } == ["2026-Q4"])
+    }
+
     @Test func installPrintsCronAndSystemdUnits() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
