@@ -47,7 +47,12 @@ extension OpsCadence {
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "add", abstract: "Add an action item.")
+                commandName: "add", abstract: "Add an action item.",
+                discussion: """
+                    Examples:
+                      opscadence action add \"Fix the label printer\" --owner Sam --due 2026-12-04
+                      opscadence action add \"Review carrier rates\" --playbook monthly-process-improvement --format json
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -91,7 +96,12 @@ extension OpsCadence {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "list", abstract: "List open action items (overdue ones flagged).")
+                commandName: "list", abstract: "List open action items (overdue ones flagged).",
+                discussion: """
+                    Examples:
+                      opscadence action list
+                      opscadence action list --all --playbook weekly-kpi-review --format json
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -129,7 +139,11 @@ extension OpsCadence {
 
         struct Done: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "done", abstract: "Mark an action item done.")
+                commandName: "done", abstract: "Mark an action item done.",
+                discussion: """
+                    Examples:
+                      opscadence action done 12
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
             @Argument(help: "The item id.")
@@ -153,7 +167,11 @@ extension OpsCadence {
 
         struct Reopen: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "reopen", abstract: "Open a done action item again.")
+                commandName: "reopen", abstract: "Open a done action item again.",
+                discussion: """
+                    Examples:
+                      opscadence action reopen 12
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
             @Argument(help: "The item id.")

@@ -34,7 +34,12 @@ extension OpsCadence {
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "show", abstract: "Show the checklist with completion.")
+                commandName: "show", abstract: "Show the checklist with completion.",
+                discussion: """
+                    Examples:
+                      opscadence checklist show weekly-kpi-review
+                      opscadence checklist show weekly-kpi-review --at last --format json
+                    """)
             @OptionGroup var target: Target
 
             @Option(help: "text or json.")
@@ -72,7 +77,12 @@ extension OpsCadence {
 
         struct Check: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "check", abstract: "Mark a checklist item done.")
+                commandName: "check", abstract: "Mark a checklist item done.",
+                discussion: """
+                    Examples:
+                      opscadence checklist check weekly-kpi-review 1
+                      opscadence checklist check daily-red-alert-check 2 --at 2026-12-01
+                    """)
             @OptionGroup var target: Target
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int
@@ -85,7 +95,11 @@ extension OpsCadence {
 
         struct Uncheck: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "uncheck", abstract: "Mark a checklist item not done.")
+                commandName: "uncheck", abstract: "Mark a checklist item not done.",
+                discussion: """
+                    Examples:
+                      opscadence checklist uncheck weekly-kpi-review 1 --at last
+                    """)
             @OptionGroup var target: Target
             @Argument(help: "The item's number, as `checklist` shows it.")
             var item: Int

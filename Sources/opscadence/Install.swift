@@ -44,7 +44,11 @@ extension OpsCadence {
 
         struct Cron: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "cron", abstract: "Print a crontab line that ticks every minute.")
+                commandName: "cron", abstract: "Print a crontab line that ticks every minute.",
+                discussion: """
+                    Examples:
+                      (crontab -l; opscadence install cron) | crontab -
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             func run() async throws {
@@ -65,7 +69,12 @@ extension OpsCadence {
         struct Systemd: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "systemd",
-                abstract: "Print a .service and .timer pair (Persistent=true), or a long-running service with --daemon.")
+                abstract: "Print a .service and .timer pair (Persistent=true), or a long-running service with --daemon.",
+                discussion: """
+                    Examples:
+                      opscadence install systemd
+                      opscadence install systemd --daemon
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             @Flag(help: "Print one service that runs `opscadence run` instead of a timer.")

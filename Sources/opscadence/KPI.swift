@@ -26,7 +26,12 @@ extension OpsCadence {
 
         struct Record: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "record", abstract: "Record one value (replacing the KPI's value for that date).")
+                commandName: "record", abstract: "Record one value (replacing the KPI's value for that date).",
+                discussion: """
+                    Examples:
+                      opscadence kpi record stockout_rate 2.4
+                      opscadence kpi record cost_per_order '$4.20' --at 2026-11-30
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -82,7 +87,11 @@ extension OpsCadence {
         struct Import: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "import",
-                abstract: "Import values from a CSV file (date,name,value; a header line is allowed); a bad line stops the import and nothing is saved.")
+                abstract: "Import values from a CSV file (date,name,value; a header line is allowed); a bad line stops the import and nothing is saved.",
+                discussion: """
+                    Examples:
+                      opscadence kpi import weekly.csv   # date,name,value; a header line is allowed
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -112,7 +121,12 @@ extension OpsCadence {
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "show", abstract: "Show the scorecard: latest value, trend, status, maturity evidence.")
+                commandName: "show", abstract: "Show the scorecard: latest value, trend, status, maturity evidence.",
+                discussion: """
+                    Examples:
+                      opscadence kpi show
+                      opscadence kpi show --weeks 12 --format json
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 

@@ -22,7 +22,11 @@ extension OpsCadence {
 
         struct Test: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "test", abstract: "Post a test message and print the outcome.")
+                commandName: "test", abstract: "Post a test message and print the outcome.",
+                discussion: """
+                    Examples:
+                      opscadence notify test ops-chat
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -55,7 +59,11 @@ extension OpsCadence {
 
         struct Preview: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "preview", abstract: "Print the exact body a reminder of a playbook would post to a target.")
+                commandName: "preview", abstract: "Print the exact body a reminder of a playbook would post to a target.",
+                discussion: """
+                    Examples:
+                      opscadence notify preview weekly-kpi-review --target ops-chat
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 

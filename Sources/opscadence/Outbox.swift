@@ -20,7 +20,12 @@ extension OpsCadence {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "list", abstract: "List deliveries, newest first.")
+                commandName: "list", abstract: "List deliveries, newest first.",
+                discussion: """
+                    Examples:
+                      opscadence outbox list
+                      opscadence outbox list --state dead --format json
+                    """)
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
@@ -91,7 +96,12 @@ extension OpsCadence {
         struct Retry: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "retry",
-                abstract: "Queue deliveries again (sent by the next tick, with the same webhook-id).")
+                abstract: "Queue deliveries again (sent by the next tick, with the same webhook-id).",
+                discussion: """
+                    Examples:
+                      opscadence outbox retry 41 42
+                      opscadence outbox retry --dead
+                    """)
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
@@ -149,7 +159,11 @@ extension OpsCadence {
 
         struct Drop: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "drop", abstract: "Drop a queued or failed delivery: it will not be sent.")
+                commandName: "drop", abstract: "Drop a queued or failed delivery: it will not be sent.",
+                discussion: """
+                    Examples:
+                      opscadence outbox drop 41
+                    """)
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
 

@@ -27,7 +27,12 @@ extension OpsCadence {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "create", abstract: "Build the plan and store its items as action items.")
+                commandName: "create", abstract: "Build the plan and store its items as action items.",
+                discussion: """
+                    Examples:
+                      opscadence plan create --start 2027-01
+                      opscadence plan create --start 2027-01 --from-assessment 2026-Q4 --force
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
@@ -110,7 +115,12 @@ extension OpsCadence {
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "show", abstract: "Show the plan with progress per phase.")
+                commandName: "show", abstract: "Show the plan with progress per phase.",
+                discussion: """
+                    Examples:
+                      opscadence plan show
+                      opscadence plan show --format json
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             @Option(help: "text or json.")
@@ -174,7 +184,12 @@ extension OpsCadence {
 
         struct Export: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "export", abstract: "Export the plan as Markdown or iCalendar VTODOs.")
+                commandName: "export", abstract: "Export the plan as Markdown or iCalendar VTODOs.",
+                discussion: """
+                    Examples:
+                      opscadence plan export --format ics > plan.ics
+                      opscadence plan export --format markdown
+                    """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
