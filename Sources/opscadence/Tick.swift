@@ -47,17 +47,23 @@ extension OpsCadence {
                 try TickOutput.print(report, format: format, workspace: workspace)
                 return
             }
+            // With --log-format json the log is the record (one JSON line per occurrence and per
+            // delivery, on standard error) and the text report is left out, so a cron log holds
+            // only JSON lines, and nothing when nothing was due. --format json still prints.
+            var logging = logging
+            let logOnly = logging.logFormat == .json && format == .text
+            if logOnly && logging.logLevel > .info { logging.logLevel = .info }
             let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues)
             guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
                 logger.notice("another opscadence process is working on this workspace; nothing to do")
-                if format == .text { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
+                if format == .text && !logOnly { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
                 return
             }
             let store = try workspaceOptions.openStore(workspace)
             let engine = Engine(workspace: workspace, store: store, logger: logger)
             let report = try await engine.tick(Engine.TickOptions(now: now, since: sinceInstant))
             withExtendedLifetime(lock) {}
-            try TickOutput.print(report, format: format, workspace: workspace)
+            if !logOnly { try TickOutput.print(report, format: format, workspace: workspace) }
         }
     }
 }

@@ -175,6 +175,25 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(files == ["2026-11-01T0030.md", "2026-11-01T0130-0400.md", "2026-11-01T0130-0500.md"])
     }
 
+    @Test func withJSONLogsTheTickWritesOnlyJSONLines() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"")], behavior: .status(404))
+        try f.tick("2026-12-01T13:00:00Z")
+        let due = try f.runner.run(["tick", "--now", "2026-12-01T14:00:30Z", "--log-format", "json"])
+        #expect(due.status == 0, "\(due.stderr)")
+        #expect(due.stdout.isEmpty)
+        let lines = try due.stderr.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String], "\(line)")
+        }
+        #expect(lines.contains { $0["message"] == "occurrence handled" && $0["agenda"]?.hasSuffix("2026-12-01T0900.md") == true })
+        let delivery = try #require(lines.first { $0["message"] == "delivery dead" })
+        #expect(delivery["status"] == "404")
+        #expect(delivery["detail"]?.contains("HTTP 404") == true)
+        #expect(!due.stderr.contains("secret-token-path"))
+        // Nothing due: nothing at all, the way a cron job should be.
+        let idle = try f.runner.run(["tick", "--now", "2026-12-01T14:01:00Z", "--log-format", "json"])
+        #expect(idle.stdout.isEmpty && idle.stderr.isEmpty, "\(idle.stdout)\(idle.stderr)")
+    }
+
     @Test func corruptedStateIsAnErrorAndIsLeftAlone() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
         let garbage = String(repeating: "not a database ", count: 400)
