@@ -117,17 +117,15 @@ public struct TickPlanner: Sendable {
             }
             result.append(delivery)
         }
-        // A late tick finds several reminders of one target already past: "starts in 15 minutes"
-        // after the meeting began helps nobody, so unless catch_up is all, only the latest goes out.
+        // A late tick finds a reminder of one target already past while a later one is due too:
+        // "starts in 15 minutes" after the meeting began helps nobody, so unless catch_up is all,
+        // a late reminder is dropped whenever a later reminder to the same target is due by now,
+        // even one due only seconds ago (the machine came back just now).
         if playbook.catchUp != .all {
             for target in Set(result.map(\.target)) {
-                let pastDue = result.indices.filter {
-                    result[$0].target == target && result[$0].state == .pending && now - result[$0].reminderAt > TickPlanner.lateness
-                }
-                guard pastDue.count > 1, let latest = pastDue.max(by: { result[$0].reminderAt < result[$1].reminderAt }) else {
-                    continue
-                }
-                for index in pastDue where index != latest {
+                let due = result.indices.filter { result[$0].target == target && result[$0].state == .pending && result[$0].reminderAt <= now }
+                guard let latest = due.map({ result[$0].reminderAt }).max() else { continue }
+                for index in due where result[index].reminderAt < latest && now - result[index].reminderAt > TickPlanner.lateness {
                     result[index].state = .coalesced
                     result[index].note = "superseded by a later reminder of the same occurrence (late tick)"
                 }

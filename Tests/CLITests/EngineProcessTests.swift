@@ -55,7 +55,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
 @Suite struct EngineProcessTests {
     @Test func tickSendsEachReminderOnceAndIsIdempotent() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"", before: ["10m", "0m"])])
+        // catch_up: all, so the late 10m reminder goes out too (otherwise the 0m one supersedes it).
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
         #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
         let first = try f.tick("2026-12-01T14:00:30Z", ["--since", "2026-12-01T13:00:00Z"])
         #expect(first.status == 0, "\(first.stderr)")

@@ -65,6 +65,21 @@ func t(_ text: String) -> Int64 { RFC3339.parseInstant(text)! }
         #expect(plan.occurrences[0].deliveries.map(\.state) == [.coalesced, .pending, .skipped])
     }
 
+    @Test(arguments: [
+        // The machine came back seconds after the meeting started: the 15m reminder is stale.
+        ("2026-12-01T09:00:30Z", [DeliveryState.coalesced, .pending]),
+        ("2026-12-01T09:02:00Z", [.coalesced, .pending]),
+        // Before the start, the late 15m reminder is the only one due: it goes out.
+        ("2026-12-01T08:50:00Z", [.pending, .pending]),
+        // On time: nothing is late.
+        ("2026-12-01T08:45:20Z", [.pending, .pending]),
+    ])
+    func aLateReminderGivesWayToALaterOneDueByNow(_ now: String, _ states: [DeliveryState]) throws {
+        let p = try workspace("id: p\ntitle: P\ncron: \"0 9 * * *\"\nduration: 15m\ngrace: 7d\nremind:\n  - { target: chat, before: 15m }\n  - { target: chat, before: 0m }\n").playbooks[0]
+        let plan = planner.plan(p, watermark: t("2026-12-01T08:00:00Z"), now: t(now), since: nil, enabledTargets: ["chat"])
+        #expect(plan.occurrences[0].deliveries.map(\.state) == states)
+    }
+
     @Test func watermarkNeverMovesBackAndDisabledPlaybooksNeverFire() throws {
         let p = try workspace("id: p\ntitle: P\ncron: \"* * * * *\"\nduration: 1m\n").playbooks[0]
         // The clock went back: nothing fires, the stored watermark stays.
