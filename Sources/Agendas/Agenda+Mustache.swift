@@ -5,6 +5,17 @@ import Mustache
 // renders many agendas. Templates may be overridden per workspace, so every stored property is
 // reachable, plus the precomputed conditions the shipped templates use (Mustache has no logic).
 
+/// What a row answers for a field it has but leaves empty. Returning nil would make Mustache look
+/// the name up in the enclosing contexts, so a checklist item without an owner would show the
+/// playbook's owner; this stops the lookup, renders as nothing and skips `{{#owner}}` sections.
+struct Absent: MustacheCustomRenderable {
+    var renderText: String { "" }
+    var isNull: Bool { true }
+
+    /// `value`, or ``Absent`` when there is none.
+    static func or(_ value: Any?) -> Any { value ?? Absent() }
+}
+
 extension Agenda: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -69,8 +80,8 @@ extension Agenda.ChecklistRow: MustacheParent {
         switch name {
         case "number": number
         case "item": item
-        case "owner": owner
-        case "due": due
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
         case "done": done
         default: nil
         }
@@ -82,8 +93,8 @@ extension Agenda.ActionRow: MustacheParent {
         switch name {
         case "id": id
         case "text": text
-        case "owner": owner
-        case "due": due
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
         case "overdue": overdue
         default: nil
         }

@@ -143,6 +143,12 @@ struct YAMLReader {
             report(node, "\(what) must not be empty")
             return nil
         }
+        // Titles, names and items end up in headings, list items and table cells: a line break
+        // would start a heading or a ticked item of its own in the Markdown agenda.
+        guard !value.contains(where: \.isNewline) else {
+            report(node, "\(what) must be one line (longer text belongs in description)")
+            return nil
+        }
         return value
     }
 

@@ -44,6 +44,15 @@ import Testing
         #expect(value.child(named: "noSuchProperty") == nil)
     }
 
+    @Test func aRowWithoutAnOwnerDoesNotShowTheEnclosingOwner() throws {
+        var agenda = Self.agenda
+        agenda.checklist = [Agenda.ChecklistRow(number: 1, item: "Share the notes", owner: nil, due: nil, done: false)]
+        agenda.actionItems = [Agenda.ActionRow(id: 2, text: "Call the 3PL", owner: nil, due: nil, overdue: false)]
+        let template = try MustacheTemplate(
+            string: "{{#checklist}}[{{item}}{{#owner}} — {{owner}}{{/owner}}{{^owner}} (no owner){{/owner}}{{due}}]{{/checklist}}{{#actionItems}}[{{text}}{{#owner}} — {{owner}}{{/owner}}]{{/actionItems}}")
+        #expect(template.render(agenda) == "[Share the notes (no owner)][Call the 3PL]")
+    }
+
     @Test func templatesSeeValuesNotOptionalWrappers() throws {
         let template = try MustacheTemplate(
             string: "{{title}}|{{owner}}|{{#sections}}{{#assessment}}{{lastQuarter}}{{/assessment}}{{#plan}}{{#phases}}{{name}} {{done}}/{{total}}{{/phases}}{{/plan}}{{/sections}}|{{openChecklistCount}}")

@@ -138,6 +138,10 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
          "playbooks/p.yaml:11:5: expected a checklist item as a string or a mapping of keys (item, owner, due)")
         add("yaml syntax", "id: x\ntitle: [unclosed\n",
          "playbooks/p.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'")
+        add("title with a line break", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review", with: "title: \"Weekly\\n# Injected\""),
+         "playbooks/p.yaml:2:8: title must be one line (longer text belongs in description)")
+        add("checklist item with a line break", validPlaybook.replacingOccurrences(of: "item: Update the scorecard", with: "item: \"Update\\n- [x] forged\""),
+         "playbooks/p.yaml:11:13: item must be one line (longer text belongs in description)")
         // Yams's message for this quotes the whole file; only the key and where it repeats are shown.
         add("duplicate key", validPlaybook + "\ntitle: https://hooks.slack.com/services/T0/B0/SECRET\n",
          "playbooks/p.yaml:12:1: duplicate key 'title' (a key may appear once in a mapping)")
