@@ -39,7 +39,19 @@ enum ReminderMessages {
             agenda: agenda.sections.map { ReminderMessage.AgendaSection(title: $0.title, minutes: $0.minutes, clock: "\($0.start)–\($0.end)") },
             checklist: agenda.checklist.map { ReminderMessage.ChecklistItem(text: $0.item, owner: $0.owner, due: $0.due, done: $0.done) },
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
-            alerts: alerts, agendaMarkdown: markdown, agendaLink: nil)
+            alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
+    }
+
+    /// The published HTML agenda when `agenda_url` is set, else the Markdown file's path in the
+    /// workspace (chat formats show a path as text and a URL as a link or button).
+    static func agendaLink(for playbook: Playbook, at instant: Int64, in workspace: Workspace) -> String {
+        if let base = workspace.configuration.agendaBaseURL {
+            return base + "/" + AgendaFiles.path(output: "", playbook: playbook, instant: instant, format: .html)
+        }
+        let markdown = AgendaFiles.path(output: workspace.configuration.outputPath, playbook: playbook, instant: instant, format: .markdown)
+        let folder = workspace.root.hasPrefix("/") ? workspace.root : FileManager.default.currentDirectoryPath + "/" + workspace.root
+        let root = (folder as NSString).standardizingPath + "/"
+        return markdown.hasPrefix(root) ? String(markdown.dropFirst(root.count)) : markdown
     }
 }
 

@@ -143,7 +143,7 @@ private struct Loader {
     // MARK: opscadence.yaml
 
     static let configurationKeys = [
-        "timezone", "state", "output", "holidays", "weekend", "targets", "network", "delivery", "kpis",
+        "timezone", "state", "output", "agenda_url", "holidays", "weekend", "targets", "network", "delivery", "kpis",
     ]
     static let targetKeys = ["kind", "url", "secret", "optional", "retry", "rate_limit"]
 
@@ -160,6 +160,17 @@ private struct Loader {
         }
         let state = fields["state"].flatMap { reader.nonEmptyString($0, what: "state") } ?? ".opscadence/state.sqlite"
         let output = fields["output"].flatMap { reader.nonEmptyString($0, what: "output") } ?? "agendas"
+        var agendaBaseURL: String?
+        if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
+            let components = URLComponents(string: text)
+            if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
+                components?.query == nil, components?.fragment == nil
+            {
+                agendaBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                reader.report(node, "expected agenda_url as an http(s) URL where the output folder is served, such as https://ops.example.com/agendas, got \"\(text)\"")
+            }
+        }
 
         var holidays: [CivilDate] = []
         for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
@@ -234,7 +245,7 @@ private struct Loader {
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
-            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis)
+            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis, agendaBaseURL: agendaBaseURL)
     }
 
     func absolute(_ path: String) -> String {

@@ -18,6 +18,9 @@ public struct WorkspaceConfiguration: Sendable {
     public var deliveryConcurrency: Int
     /// KPI definitions and overrides declared by the team.
     public var kpis: [KPISettings]
+    /// `agenda_url`: where the output folder is served on the web (no trailing slash), so that
+    /// reminders link to the HTML agenda; nil when agendas are not published.
+    public var agendaBaseURL: String? = nil
 
     public func target(named name: String) -> Target? { targets.first { $0.name == name } }
 }

@@ -278,6 +278,22 @@ import Testing
         #expect(quarters.map { $0["quarter"] as? String } == ["2026-Q4"])
     }
 
+    @Test func remindersLinkToTheAgenda() throws {
+        let dir = try shippedWorkspaceCopy()
+        let environment = ["OPS_SLACK_WEBHOOK": "https://hooks.slack.com/services/T0/B0/secret"]
+        let preview = ["notify", "preview", "weekly-kpi-review", "--target", "ops-chat", "--at", "2026-12-07", "--now", "2026-12-05T12:00:00Z"]
+        // Without agenda_url: the Markdown file's path in the workspace, as text.
+        let local = try CommandRunner(directory: dir.path, environment: environment).run(preview)
+        #expect(local.stdout.contains("agendas/weekly-kpi-review/2026-12-07T0900.md"), "\(local.stderr)")
+        // With agenda_url: a link to the published HTML agenda.
+        let config = try #require(dir.read("opscadence.yaml"))
+        dir.write("opscadence.yaml", config + "\nagenda_url: https://ops.example.com/agendas/\n")
+        let published = try CommandRunner(directory: dir.path, environment: environment).run(preview)
+        #expect(published.stdout.contains("https://ops.example.com/agendas/weekly-kpi-review/2026-12-07T0900.html"), "\(published.stderr)")
+        dir.write("opscadence.yaml", config + "\nagenda_url: ops.example.com\n")
+        #expect(try CommandRunner(directory: dir.path).run(["validate"]).stderr.contains("expected agenda_url as an http(s) URL"))
+    }
+
     @Test func installPrintsCronAndSystemdUnits() throws {
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(directory: dir.path)
