@@ -29,6 +29,7 @@ public struct AgendaRenderer: Sendable {
     ///
     /// - Throws: ``WorkspaceError`` naming the template file when a workspace template does not parse.
     public init(workspaceRoot: String?) throws(WorkspaceError) {
+        MarkdownContentType.registerOnce
         markdown = try AgendaRenderer.template(
             named: "agenda.md.mustache", builtIn: PackageResources.agenda_md_mustache, root: workspaceRoot)
         html = try AgendaRenderer.template(
@@ -66,5 +67,28 @@ public struct AgendaRenderer: Sendable {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return (try? encoder.encode(agenda)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
         }
+    }
+}
+
+/// `{{% CONTENT_TYPE: MARKDOWN}}`: values are escaped so that text from playbooks and the state
+/// cannot change the agenda's structure: `|` would add a table cell, `<` could open raw HTML,
+/// `[` and `]` could form a link. Backslash escapes and `&lt;` render as the characters
+/// themselves in every CommonMark reader.
+struct MarkdownContentType: MustacheContentType {
+    static let registerOnce: Void = MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+
+    func escapeText(_ text: String) -> String {
+        guard text.contains(where: { $0 == "|" || $0 == "<" || $0 == "[" || $0 == "]" }) else { return text }
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "|": escaped += "\\|"
+            case "[": escaped += "\\["
+            case "]": escaped += "\\]"
+            case "<": escaped += "&lt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 }

@@ -14,6 +14,30 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(Array(shipped) == builtIn)
     }
 
+    @Test func markdownValuesCannotChangeTheAgendasStructure() throws {
+        let renderer = try AgendaRenderer(workspaceRoot: nil)
+        let row = ScorecardRow(
+            key: "cpo", title: "Cost | per <b>order</b>", latest: "$4.20", target: "≤ $4.50", trend: "→ flat", status: "green",
+            stage: "", isRed: false)
+        let section = Agenda.Section(
+            number: 1, title: "Numbers [see](https://evil.example)", minutes: 10, start: "09:00", end: "09:10", items: [], carryOver: false,
+            showsRedKPIs: false, scorecard: [row], actionItems: [], redKPIs: [], assessment: nil, roadmap: nil, plan: nil)
+        let agenda = Agenda(
+            playbookId: "x", title: "Review <script>alert(1)</script>", description: "See [the wiki](https://wiki.example)",
+            occurrence: "2026-12-07T09:00:00-05:00", date: "Monday 7 December 2026", startTime: "09:00", endTime: "09:15",
+            timeZone: "America/New_York", zoneAbbreviation: "EST", duration: "15 min", schedule: "daily at 09:00", owner: nil, attendees: [],
+            sections: [section], checklist: [], actionItems: [], alerts: [], generatedAt: "2026-12-07T08:00:00-05:00")
+        let markdown = renderer.render(agenda, as: .markdown)
+        #expect(!markdown.contains("<script>"))
+        #expect(markdown.contains("# Review &lt;script>alert(1)&lt;/script>"))
+        #expect(markdown.contains("Numbers \\[see\\](https://evil.example)"))
+        // The scorecard row keeps its columns: the title's | is escaped.
+        let scorecardLine = try #require(markdown.split(separator: "\n").first { $0.contains("Cost") })
+        #expect(scorecardLine.contains("Cost \\| per &lt;b>order&lt;/b>"))
+        // The description is the team's own Markdown, kept as written.
+        #expect(markdown.contains("> See [the wiki](https://wiki.example)"))
+    }
+
     @Test func aWorkspaceTemplateOverridesTheBuiltInOne() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmpl-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/playbooks/templates", withIntermediateDirectories: true)
