@@ -13,12 +13,24 @@ public enum AgendaFiles {
         let zone = playbook.timeZone
         let local = zone.localDateTime(at: instant)
         var stamp = local.date.description + "T" + String(local.description.dropFirst(11).prefix(5)).replacingOccurrences(of: ":", with: "")
-        if case .overlap = zone.resolve(local) {
+        if isRepeated(instant, in: zone) {
             let offset = Int(zone.offset(at: instant))
             let minutes = abs(offset) / 60
             stamp += (offset < 0 ? "-" : "+") + String(format: "%02d%02d", minutes / 60, minutes % 60)
         }
         return ((output as NSString).appendingPathComponent(playbook.id) as NSString)
             .appendingPathComponent("\(stamp).\(format.fileExtension)")
+    }
+
+    /// Whether the wall-clock time at `instant` also occurs at another instant (the hour repeated
+    /// when clocks fall back). Offset lookups only: this runs for every agenda a tick writes.
+    static func isRepeated(_ instant: Int64, in zone: ZoneRules) -> Bool {
+        let offset = zone.offset(at: instant)
+        let local = instant + Int64(offset)
+        for other in [zone.offset(at: instant - 86_400), zone.offset(at: instant + 86_400)] where other != offset {
+            // The same wall-clock time under the other offset, if that offset is really in force then.
+            if zone.offset(at: local - Int64(other)) == other { return true }
+        }
+        return false
     }
 }

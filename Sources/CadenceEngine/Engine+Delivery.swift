@@ -139,13 +139,17 @@ extension Engine {
             guard let id = job.row.id, var line = lines[id] else { continue }
             if !written.contains(id) { line.outcome += " (lease lost; another process owns it)" }
             report.deliveries.append(line)
-            var metadata: Logger.Metadata = [
-                "delivery": "\(id)", "playbook": "\(job.row.playbookId)", "target": "\(job.row.target)", "attempt": "\(job.row.attempts)",
-            ]
-            if let status = line.status { metadata["status"] = "\(status)" }
-            // Already redacted: built from the outcome with the workspace's secrets removed.
-            if let detail = line.detail { metadata["detail"] = "\(detail)" }
-            logger.info("delivery \(line.outcome)", metadata: metadata)
+            logger.info(
+                "delivery \(line.outcome)",
+                metadata: {
+                    var metadata: Logger.Metadata = [
+                        "delivery": "\(id)", "playbook": "\(job.row.playbookId)", "target": "\(job.row.target)", "attempt": "\(job.row.attempts)",
+                    ]
+                    if let status = line.status { metadata["status"] = "\(status)" }
+                    // Already redacted: built from the outcome with the workspace's secrets removed.
+                    if let detail = line.detail { metadata["detail"] = "\(detail)" }
+                    return metadata
+                }())
         }
     }
 

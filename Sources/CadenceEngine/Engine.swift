@@ -138,10 +138,15 @@ public final class Engine: Sendable {
                 }
                 items.append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
                 report.occurrences.append(Engine.line(for: planned, playbook: playbook, agenda: agendaPath))
-                var metadata: Logger.Metadata = ["playbook": "\(playbook.id)", "occurrence": "\(planned.occurrence.rfc3339)"]
-                if let reason = planned.reason { metadata["reason"] = "\(reason)" }
-                if let agendaPath { metadata["agenda"] = "\(agendaPath)" }
-                logger.info("occurrence \(planned.status.rawValue)", metadata: metadata)
+                // Built inside the autoclosure: nothing is formatted unless info is logged.
+                logger.info(
+                    "occurrence \(planned.status.rawValue)",
+                    metadata: {
+                        var metadata: Logger.Metadata = ["playbook": "\(playbook.id)", "occurrence": "\(planned.occurrence.rfc3339)"]
+                        if let reason = planned.reason { metadata["reason"] = "\(reason)" }
+                        if let agendaPath { metadata["agenda"] = "\(agendaPath)" }
+                        return metadata
+                    }())
             }
         }
         let rendered = try writer?.finish(jobs) ?? RenderedAgendas()

@@ -45,13 +45,11 @@ enum ReminderMessages {
     /// The published HTML agenda when `agenda_url` is set, else the Markdown file's path in the
     /// workspace (chat formats show a path as text and a URL as a link or button).
     static func agendaLink(for playbook: Playbook, at instant: Int64, in workspace: Workspace) -> String {
-        if let base = workspace.configuration.agendaBaseURL {
+        let configuration = workspace.configuration
+        if let base = configuration.agendaBaseURL {
             return base + "/" + AgendaFiles.path(output: "", playbook: playbook, instant: instant, format: .html)
         }
-        let markdown = AgendaFiles.path(output: workspace.configuration.outputPath, playbook: playbook, instant: instant, format: .markdown)
-        let folder = workspace.root.hasPrefix("/") ? workspace.root : FileManager.default.currentDirectoryPath + "/" + workspace.root
-        let root = (folder as NSString).standardizingPath + "/"
-        return markdown.hasPrefix(root) ? String(markdown.dropFirst(root.count)) : markdown
+        return AgendaFiles.path(output: configuration.outputFolder, playbook: playbook, instant: instant, format: .markdown)
     }
 }
 

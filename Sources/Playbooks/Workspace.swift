@@ -245,7 +245,8 @@ private struct Loader {
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
-            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis, agendaBaseURL: agendaBaseURL)
+            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis,
+            outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL)
     }
 
     func absolute(_ path: String) -> String {

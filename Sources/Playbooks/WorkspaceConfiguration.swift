@@ -18,6 +18,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var deliveryConcurrency: Int
     /// KPI definitions and overrides declared by the team.
     public var kpis: [KPISettings]
+    /// `output` as written: relative to the workspace unless it starts with `/`.
+    public var outputFolder: String = "agendas"
     /// `agenda_url`: where the output folder is served on the web (no trailing slash), so that
     /// reminders link to the HTML agenda; nil when agendas are not published.
     public var agendaBaseURL: String? = nil
