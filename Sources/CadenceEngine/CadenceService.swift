@@ -50,6 +50,7 @@ public struct CadenceService: Service, CustomStringConvertible {
 
     public func run() async throws {
         var workspace = try Workspace.load(at: configuration.root, environment: configuration.environment)
+        try workspace.checkTargets()
         guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
             throw EngineError("another opscadence tick or run holds the workspace lock (\(workspace.configuration.statePath).lock)")
         }
@@ -101,6 +102,7 @@ public struct CadenceService: Service, CustomStringConvertible {
                     if reasons.contains(.reload) && !reasons.contains(.shutdown) {
                         do {
                             let reloaded = try Workspace.load(at: configuration.root, environment: configuration.environment)
+                            try reloaded.checkTargets()
                             guard reloaded.configuration.statePath == workspace.configuration.statePath else {
                                 logger.error("the state path changed; restart opscadence run to use it. Keeping the previous workspace.")
                                 continue

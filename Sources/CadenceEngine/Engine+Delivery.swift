@@ -91,9 +91,6 @@ extension Engine {
                 guard let target = workspace.configuration.target(named: row.target) else {
                     throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")
                 }
-                guard let url = target.url else {
-                    throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
-                }
                 let message: ReminderMessage
                 if let stored = row.payload {
                     message = try JSONDecoder().decode(ReminderMessage.self, from: stored)
@@ -105,14 +102,12 @@ extension Engine {
                         for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
                     payloads[id] = try Engine.encoder.encode(message)
                 }
-                let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
-                let webhook = try webhooks[target.name] ?? WebhookTarget(
-                    name: target.name, kind: kind, url: try SecretURL(url.value),
-                    signingSecret: try target.signingSecret.map { try SigningSecret($0.value) },
-                    rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(target.minimumInterval * 1000))))
+                guard let webhook = try webhooks[target.name] ?? target.webhookTarget() else {
+                    throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
+                }
                 webhooks[target.name] = webhook
                 batch.requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
-                batch.jobs.append((row, target, kind))
+                batch.jobs.append((row, target, webhook.kind))
             } catch {
                 let text = workspace.redact("\(error)")
                 batch.failures.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))

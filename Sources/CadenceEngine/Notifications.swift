@@ -44,10 +44,10 @@ public struct Notifications: Sendable {
 
     /// Posts a short test message to a target now and reports the outcome.
     public func sendTest(to target: Target, now: Int64) async throws -> TestResult {
-        guard let url = target.url else {
+        guard let webhook = try target.webhookTarget() else {
             throw EngineError("target '\(target.name)' is not configured: set the variables its url references")
         }
-        let kind = WebhookKind(rawValue: target.kind.rawValue) ?? .generic
+        let kind = webhook.kind
         let zone = workspace.configuration.timeZone
         let message = ReminderMessage(
             deliveryID: "test.\(RFC3339.formatUTC(now).filter { $0 != "-" && $0 != ":" }).\(target.name)", playbookID: "opscadence-test",
@@ -56,8 +56,6 @@ public struct Notifications: Sendable {
             before: "0m", durationMinutes: 0,
             agenda: [ReminderMessage.AgendaSection(title: "This target is set up correctly", minutes: 0, clock: "")],
             agendaMarkdown: "# OpsCadence test message\n\nThis target is set up correctly.\n")
-        let webhook = WebhookTarget(
-            name: target.name, kind: kind, url: try SecretURL(url.value), signingSecret: try target.signingSecret.map { try SigningSecret($0.value) })
         let request = try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now)))
         let client = WebhookClient(
             configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))

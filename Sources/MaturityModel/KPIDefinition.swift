@@ -66,12 +66,15 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
         evidence.first { $0.contains(value) }.flatMap { Stage($0.stage) }
     }
 
+    /// Units that are currencies: shown before the number, with cents.
+    public static let currencyUnits: Set<String> = ["$", "€", "£"]
+
     /// `99.5 %`, `2.4 %`, `$4.20`, `12 h`.
     public func format(_ value: Double) -> String {
         let number = KPIDefinition.trim(value)
         switch unit {
         case "%": return "\(number)%"
-        case "$", "€", "£":
+        case let currency where KPIDefinition.currencyUnits.contains(currency):
             // Money shows cents, as on an invoice: `$4.20`, not `$4.2`.
             let cents = (value * 100).rounded()
             guard abs(cents) < 1e15 else { return "\(unit)\(number)" }

@@ -25,6 +25,9 @@ public struct WorkspaceConfiguration: Sendable {
     public var agendaBaseURL: String? = nil
 
     public func target(named name: String) -> Target? { targets.first { $0.name == name } }
+
+    /// The team's calendar date at `instant`, in the workspace's zone.
+    public func date(at instant: Int64) -> CivilDate { timeZone.localDateTime(at: instant).date }
 }
 
 /// A chat or webhook destination.

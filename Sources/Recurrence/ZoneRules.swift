@@ -199,6 +199,20 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     /// Convenience for ``resolve(localSeconds:)``.
     public func resolve(_ local: LocalDateTime) -> Resolution { resolve(localSeconds: local.localSeconds) }
 
+    /// Whether the wall-clock time at `instant` also occurs at another instant (the hour repeated
+    /// when clocks fall back). Offset lookups only, no allocation: ``resolve(localSeconds:)``
+    /// answers the same for a wall-clock time, but costs more than a tick writing many files
+    /// should pay per file.
+    public func isRepeated(at instant: Int64) -> Bool {
+        let current = offset(at: instant)
+        let local = instant + Int64(current)
+        for other in [offset(at: instant - 86_400), offset(at: instant + 86_400)] where other != current {
+            // The same wall-clock time under the other offset, if that offset is really in force then.
+            if offset(at: local - Int64(other)) == other { return true }
+        }
+        return false
+    }
+
     /// The wall-clock time at `instant`.
     public func localDateTime(at instant: Int64) -> LocalDateTime {
         LocalDateTime(localSeconds: instant + Int64(offset(at: instant)))

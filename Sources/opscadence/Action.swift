@@ -41,10 +41,6 @@ extension OpsCadence {
             }
         }
 
-        static func today(_ workspace: Workspace, _ now: Int64) -> String {
-            workspace.configuration.timeZone.localDateTime(at: now).date.description
-        }
-
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add", abstract: "Add an action item.",
@@ -89,7 +85,7 @@ extension OpsCadence {
                 }
                 let store = try workspaceOptions.openStore(workspace)
                 let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
-                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
+                if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
             }
         }
@@ -118,7 +114,7 @@ extension OpsCadence {
                 let workspace = try workspaceOptions.load()
                 if let playbook { _ = try workspace.requirePlaybook(playbook) }
                 let now = try clock.instant()
-                let today = workspace.configuration.timeZone.localDateTime(at: now).date.description
+                let today = workspace.configuration.date(at: now).description
                 let items = try workspaceOptions.openStoreIfPresent(workspace)?.actions(playbook: playbook, includeDone: all) ?? []
                 let rows = items.map { Row($0, today: today) }
                 if format == .json {
@@ -160,7 +156,7 @@ extension OpsCadence {
                 else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
-                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
+                if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("done #\(id): \(item.text)")
             }
         }
@@ -186,7 +182,7 @@ extension OpsCadence {
                 guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
-                if format == .json { return try Output.json(Row(item, today: Action.today(workspace, now))) }
+                if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("reopened #\(id): \(item.text)")
             }
         }

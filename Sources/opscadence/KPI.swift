@@ -66,7 +66,7 @@ extension OpsCadence {
                 }
                 if let mismatch = KPI.unitMismatch(value, for: kpi) { throw CLIError("VALUE: \(mismatch)") }
                 let now = try clock.instant()
-                let today = workspace.configuration.timeZone.localDateTime(at: now).date
+                let today = workspace.configuration.date(at: now)
                 let date = try at.map { try Arguments.date($0, option: "--at") } ?? today
                 guard date <= today else {
                     throw CLIError("--at: \(date) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
@@ -111,7 +111,7 @@ extension OpsCadence {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): cannot read the file") }
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): not UTF-8 text") }
                 let now = try clock.instant()
-                let today = workspace.configuration.timeZone.localDateTime(at: now).date
+                let today = workspace.configuration.date(at: now)
                 let values = try KPI.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today, now: now)
                 try workspaceOptions.openStore(workspace).recordKPIValues(values)
                 if format == .json { return try Output.json(Imported(file: file, imported: values.count)) }
@@ -164,7 +164,7 @@ extension OpsCadence {
                 guard (1...520).contains(weeks) else { throw CLIError("--weeks: expected 1 to 520, got \(weeks)") }
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                let today = workspace.configuration.timeZone.localDateTime(at: now).date
+                let today = workspace.configuration.date(at: now)
                 let since = today.adding(days: -7 * weeks).description
                 let values = try workspaceOptions.openStoreIfPresent(workspace)?.kpiValues() ?? []
                 let rows = workspace.kpiDefinitions.map { kpi -> Row in
@@ -195,7 +195,7 @@ extension OpsCadence {
         static func parseValue(_ text: String) -> Double? {
             var t = text.trimmingCharacters(in: .whitespaces)
             if t.hasSuffix("%") { t.removeLast() }
-            if t.hasPrefix("$") { t.removeFirst() }
+            if let first = t.first, KPIDefinition.currencyUnits.contains(String(first)) { t.removeFirst() }
             // Thousands separators as spreadsheets write them: 1,200.50 (never a decimal comma).
             if t.contains(",") {
                 let groups = t.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
@@ -217,8 +217,8 @@ extension OpsCadence {
             if t.hasSuffix("%") && kpi.unit != "%" {
                 return "\(kpi.title) is measured in \(measured), not %, got \"\(text)\""
             }
-            if let symbol = t.first.map(String.init), ["$", "€", "£"].contains(symbol), kpi.unit != symbol {
-                return "\(kpi.title) is measured in \(measured), not \(symbol), got \"\(text)\""
+            if let sign = t.first.map(String.init), KPIDefinition.currencyUnits.contains(sign), kpi.unit != sign {
+                return "\(kpi.title) is measured in \(measured), not \(sign), got \"\(text)\""
             }
             return nil
         }

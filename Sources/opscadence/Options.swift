@@ -1,5 +1,5 @@
 import ArgumentParser
-import Delivery
+import CadenceEngine
 import Foundation
 import Playbooks
 import Recurrence
@@ -16,24 +16,8 @@ struct WorkspaceOptions: ParsableArguments {
             throw CLIError("--workspace: \(workspace) does not exist (expected a folder with opscadence.yaml and playbooks/)")
         }
         let loaded = try WorkspacePrefetch.take(path: workspace) ?? Workspace.load(at: workspace, environment: ProcessInfo.processInfo.environment)
-        try Self.checkTargets(of: loaded)
+        try loaded.checkTargets()
         return loaded
-    }
-
-    /// Checks each configured target's URL and signing secret the way the sender will read them,
-    /// so a malformed one stops every command now instead of killing deliveries later. The
-    /// messages never include the values.
-    static func checkTargets(of workspace: Workspace) throws {
-        var issues: [ValidationIssue] = []
-        for target in workspace.configuration.targets {
-            do {
-                if let url = target.url { _ = try SecretURL(url.value) }
-                if let secret = target.signingSecret { _ = try SigningSecret(secret.value) }
-            } catch {
-                issues.append(ValidationIssue(target.location, "target '\(target.name)': \(error.message)"))
-            }
-        }
-        if !issues.isEmpty { throw WorkspaceError(issues: issues) }
     }
 
     /// Opens the state for writing, creating it on first use.

@@ -132,20 +132,15 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 // Without a state file there is nothing to retry, and none is created.
-                guard let store = try workspaceOptions.openExistingStore(workspace) else {
-                    if let id = ids.first { throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)") }
-                    if format == .json { return try Output.json(Queued(queued: 0, notQueued: 0)) }
-                    Output.line("queued 0 deliveries for the next tick")
-                    return
-                }
+                let store = try workspaceOptions.openExistingStore(workspace)
                 let now = try clock.instant()
-                let targets = dead ? try store.deadDeliveryIds() : ids
-                for id in ids where try store.delivery(id: id) == nil {
+                let targets = dead ? try store?.deadDeliveryIds() ?? [] : ids
+                for id in ids where try store?.delivery(id: id) == nil {
                     throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)")
                 }
                 var changed = 0
                 for id in targets {
-                    guard let row = try store.delivery(id: id) else { continue }
+                    guard let store, let row = try store.delivery(id: id) else { continue }
                     let grace = Int64(workspace.playbook(id: row.playbookId)?.grace ?? 3600)
                     changed += try store.requeue(ids: [id], now: now, expiresAt: now + grace)
                 }

@@ -23,6 +23,16 @@ import Testing
         #expect(await waitUntil(timeout: .seconds(15)) { daemon.currentStderr.contains("keeping the last good one") })
         #expect(daemon.process.isRunning)
 
+        // So is a signing secret the sender could not use, checked on reload as on start.
+        f.dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 14 * * *\"") + "\n")
+        let config = try #require(f.dir.read("opscadence.yaml"))
+        f.dir.write("bad.secret", "whsec_!!!notbase64")
+        f.dir.write("opscadence.yaml", config.replacingOccurrences(of: "${env:HOOK_SECRET}", with: "${file:bad.secret}"))
+        daemon.signal(SIGHUP)
+        #expect(await waitUntil(timeout: .seconds(15)) { daemon.currentStderr.contains("signing secret starts with whsec_ but the rest is not base64") }, "\(daemon.currentStderr.suffix(1500))")
+        #expect(!daemon.currentStderr.contains("notbase64"), "\(daemon.currentStderr)")
+        f.dir.write("opscadence.yaml", config)
+
         // A valid edit is picked up: a new playbook whose reminder (30 s before 19:01Z) is still ahead.
         f.dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 14 * * *\"") + "\n")
         f.dir.write("playbooks/b.yaml", playbook("beta", schedule: "cron: \"1 14 * * *\"", before: ["30s"]))
