@@ -27,86 +27,87 @@ extension Engine {
     ///
     /// Two batches are on the wire at a time (libcurl runs on its own thread, at most
     /// `delivery.concurrency` requests at once across both): while one batch's outcomes are
-    /// recorded, the other keeps the connections busy, and the batch after is claimed and built.
-    /// Every batch's outcomes are recorded in one transaction as soon as its last request ends.
-    /// When the budget is spent or `keepSending` says stop, nothing more is claimed and the
-    /// batches on the wire finish.
+    /// recorded, the other keeps the connections busy. A batch's outcomes are recorded, and the
+    /// next batch claimed, in one transaction as soon as its last request ends. When the budget
+    /// is spent or `keepSending` says stop, nothing more is claimed and the batches on the wire
+    /// finish.
     func deliverDue(
         now: Int64, budget: Duration, keepSending: @Sendable () -> Bool, rendered: RenderedAgendas = RenderedAgendas(),
         report: inout TickReport
     ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
+        guard clock.now < deadline, keepSending() else { return }
+        let first = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)
+        if first.isEmpty { return }
         // One per target for the whole run: building a target parses its URL and secret.
         var webhooks: [String: WebhookTarget] = [:]
         let source = AgendaSource(workspace: workspace, store: store)
-        guard clock.now < deadline, keepSending(),
-            let first = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
-        else { return }
         // libcurl starts only when something is actually due: the idle tick never pays for it.
         let sender = makeClient()
         try await withThrowingTaskGroup(of: (Int, [WebhookResult]).self) { group in
             var onTheWire: [Int: Batch] = [:]
             var launched = 0
             var moreMayBeDue = true
-            func launch(_ batch: Batch) {
+            func mayClaim() -> Bool { moreMayBeDue && clock.now < deadline && keepSending() }
+            func launch(_ claimed: [ClaimedDelivery]) throws {
+                moreMayBeDue = claimed.count == Engine.batchSize
+                if claimed.isEmpty { return }
+                let batch = try prepareBatch(claimed, now: now, webhooks: &webhooks, source: source, rendered: rendered)
                 let number = launched
                 launched += 1
                 onTheWire[number] = batch
-                moreMayBeDue = batch.claimed == Engine.batchSize
                 let requests = batch.requests
                 group.addTask { (number, await sender.send(requests)) }
             }
-            func launchNext() throws {
-                guard moreMayBeDue, clock.now < deadline, keepSending(),
-                    let batch = try prepareBatch(now: now, webhooks: &webhooks, source: source, rendered: rendered)
-                else {
-                    moreMayBeDue = false
-                    return
-                }
-                launch(batch)
-            }
-            launch(first)
-            try launchNext()
+            try launch(first)
+            if mayClaim() { try launch(try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)) }
             while let (number, results) = try await group.next() {
                 guard let batch = onTheWire.removeValue(forKey: number) else { continue }
-                try finish(batch, results: results, now: now, report: &report)
-                try launchNext()
+                let claimMore = mayClaim()
+                let classified = classify(batch, results: results, now: now)
+                let (written, claimed) = try store.record(
+                    classified.outcomes, owner: owner, now: now, thenClaim: claimMore ? Engine.batchSize : 0, lease: Engine.lease)
+                self.report(batch, lines: classified.lines, written: Set(written), into: &report)
+                if claimMore { try launch(claimed) }
             }
         }
     }
 
-    /// Claims up to a batch of due deliveries and builds their requests; `nil` when none is due.
-    /// Payloads are stored before the first send, so a crash mid-send retries identical bytes.
+    /// Builds the requests of claimed deliveries. Payloads are stored before the first send, so
+    /// a crash mid-send retries identical bytes.
     func prepareBatch(
-        now: Int64, webhooks: inout [String: WebhookTarget], source: AgendaSource, rendered: RenderedAgendas
-    ) throws -> Batch? {
-        let claimed = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)
-        if claimed.isEmpty { return nil }
+        _ claimed: [ClaimedDelivery], now: Int64, webhooks: inout [String: WebhookTarget], source: AgendaSource, rendered: RenderedAgendas
+    ) throws -> Batch {
         var batch = Batch(claimed: claimed.count)
-        var payloads: [Int64: Data] = [:]
-        for row in claimed {
+        var payloads: [Int64: DeliveryPayload] = [:]
+        let attemptTime = Date(timeIntervalSince1970: TimeInterval(now))
+        for claim in claimed {
+            let row = claim.record
             guard let id = row.id else { continue }
             do {
                 guard let target = workspace.configuration.target(named: row.target) else {
                     throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")
                 }
-                let message: ReminderMessage
-                if let stored = row.payload {
-                    message = try JSONDecoder().decode(ReminderMessage.self, from: stored)
-                } else {
-                    guard let playbook = workspace.playbook(id: row.playbookId) else {
-                        throw EngineError("playbook '\(row.playbookId)' no longer exists")
-                    }
-                    message = try ReminderMessages.message(
-                        for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
-                    payloads[id] = try Engine.encoder.encode(message)
-                }
                 guard let webhook = try webhooks[target.name] ?? target.webhookTarget() else {
                     throw EngineError("target '\(row.target)' is not configured (optional target without its URL)")
                 }
                 webhooks[target.name] = webhook
-                batch.requests.append(try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now))))
+                let payload: WebhookPayload
+                if let stored = claim.payload, stored.kind == webhook.kind.rawValue {
+                    payload = WebhookPayload(kind: webhook.kind, deliveryID: row.idempotencyKey, body: [UInt8](stored.body), query: stored.query)
+                } else {
+                    // The first attempt, or the target's kind changed since the last one: the
+                    // stored body is in another format, so the reminder is built again.
+                    guard let playbook = workspace.playbook(id: row.playbookId) else {
+                        throw EngineError("playbook '\(row.playbookId)' no longer exists")
+                    }
+                    let message = try ReminderMessages.message(
+                        for: row, playbook: playbook, source: source, renderer: try renderers.renderer(), now: now, rendered: rendered)
+                    payload = webhook.kind.payload(for: message)
+                    payloads[id] = DeliveryPayload(body: Data(payload.body), kind: payload.kind.rawValue, query: payload.query)
+                }
+                batch.requests.append(try webhook.makeRequest(for: payload, at: attemptTime))
                 batch.jobs.append((row, target, webhook.kind))
             } catch {
                 let text = workspace.redact("\(error)")
@@ -119,8 +120,8 @@ extension Engine {
         return batch
     }
 
-    /// Records a sent batch: its outcomes, in one transaction, and its report lines.
-    func finish(_ batch: Batch, results: [WebhookResult], now: Int64, report: inout TickReport) throws {
+    /// What a sent batch's results mean: the outcomes to record and their report lines.
+    func classify(_ batch: Batch, results: [WebhookResult], now: Int64) -> (outcomes: [StateStore.Outcome], lines: [Int64: TickReport.DeliveryLine]) {
         var outcomes = batch.failures
         var lines: [Int64: TickReport.DeliveryLine] = [:]
         for (job, result) in zip(batch.jobs, results) {
@@ -128,7 +129,11 @@ extension Engine {
             outcomes.append(outcome)
             lines[outcome.id] = line
         }
-        let written = outcomes.isEmpty ? [] : Set(try store.record(outcomes, owner: owner, now: now))
+        return (outcomes, lines)
+    }
+
+    /// Adds a recorded batch to the report and the log; `written` are the outcomes the store kept.
+    func report(_ batch: Batch, lines: [Int64: TickReport.DeliveryLine], written: Set<Int64>, into report: inout TickReport) {
         report.deliveries += batch.failureLines
         for job in batch.jobs {
             guard let id = job.row.id, var line = lines[id] else { continue }
@@ -147,12 +152,6 @@ extension Engine {
                 }())
         }
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 
     func makeClient() -> WebhookClient {
         WebhookClient(
@@ -183,7 +182,10 @@ extension Engine {
             status = delivered.statusCode
             detail = delivered.note
         case .retry(let retry):
-            let at = Int64(retry.at.timeIntervalSince1970.rounded(.up))
+            // At least a second on: the tick claims what is due at `now`, so a retry due at
+            // `now` (a zero jitter, `Retry-After: 0`) would be sent again at once, and a rate
+            // limit refunds its attempt: that loop would run until the budget is spent.
+            let at = max(Int64(retry.at.timeIntervalSince1970.rounded(.up)), now + 1)
             let reason = workspace.redact(retry.reason)
             status = retry.statusCode
             refund = !retry.consumesAttempt
@@ -226,3 +228,7 @@ extension Workspace {
         return result
     }
 }
+
+
+
+

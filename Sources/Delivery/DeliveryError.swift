@@ -7,7 +7,7 @@ public struct DeliveryError: Error, Hashable, Sendable, CustomStringConvertible 
     /// What kind of input was wrong. Compare with the static members; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case invalidURL, invalidHeader, invalidSigningSecret
+            case invalidURL, invalidHeader, invalidSigningSecret, invalidPayload
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -18,6 +18,8 @@ public struct DeliveryError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidHeader = Code(.invalidHeader)
         /// A `whsec_` signing secret is not valid base64, or the secret is empty.
         public static let invalidSigningSecret = Code(.invalidSigningSecret)
+        /// A stored payload does not fit the target (formatted for another kind).
+        public static let invalidPayload = Code(.invalidPayload)
 
         public var description: String { "\(value)" }
 

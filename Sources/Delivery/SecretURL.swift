@@ -64,16 +64,19 @@ public struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebu
         try container.encode(description)
     }
 
-    /// The same URL with `items` set in its query: existing parameters with those names are
-    /// replaced, the others (and their order) kept, and the new ones appended in `items` order.
-    func settingQueryItems(_ items: [(name: String, value: String)]) throws(DeliveryError) -> SecretURL {
-        let names = Set(items.map { $0.name })
-        var parts = (percentEncodedQuery ?? "").split(separator: "&", omittingEmptySubsequences: true).map(String.init)
-        parts.removeAll { part in
+    /// The same URL with the parameters of `query` (percent-encoded `name=value` pairs joined
+    /// by `&`) set: existing parameters with those names are replaced, the others (and their
+    /// order) kept, and the new ones appended in order.
+    func settingQuery(_ query: String) throws(DeliveryError) -> SecretURL {
+        func name(_ part: String) -> String {
             let rawName = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? part
-            return names.contains(rawName.removingPercentEncoding ?? rawName)
+            return rawName.removingPercentEncoding ?? rawName
         }
-        parts += items.map { "\(Self.encodeQueryComponent($0.name))=\(Self.encodeQueryComponent($0.value))" }
+        let added = query.split(separator: "&", omittingEmptySubsequences: true).map(String.init)
+        let names = Set(added.map(name))
+        var parts = (percentEncodedQuery ?? "").split(separator: "&", omittingEmptySubsequences: true).map(String.init)
+        parts.removeAll { names.contains(name($0)) }
+        parts += added
 
         // Rebuild from the original text so that user info, host and path stay byte-for-byte.
         var base = revealedString

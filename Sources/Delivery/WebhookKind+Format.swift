@@ -10,14 +10,14 @@ extension WebhookKind {
         document(for: message).prettyText
     }
 
-    /// The URL this kind posts to: Discord adds `wait=true`; Google Chat adds `threadKey`,
-    /// `messageReplyOption` and `requestId`; the others post to `base` unchanged. Existing query
-    /// parameters are kept (and replaced when they have the same name).
-    public func url(_ base: SecretURL, for message: ReminderMessage) throws(DeliveryError) -> SecretURL {
+    /// The query parameters this kind sets on the target's URL: Discord adds `wait=true`;
+    /// Google Chat adds `threadKey`, `messageReplyOption` and `requestId`; the others none.
+    /// Existing parameters of the URL are kept (and replaced when they have the same name).
+    func queryItems(for message: ReminderMessage) -> [(name: String, value: String)] {
         switch self {
-        case .discord: try DiscordFormat.url(base)
-        case .googlechat: try GoogleChatFormat.url(base, for: message)
-        case .slack, .msteams, .mattermost, .generic: base
+        case .discord: DiscordFormat.queryItems
+        case .googlechat: GoogleChatFormat.queryItems(for: message)
+        case .slack, .msteams, .mattermost, .generic: []
         }
     }
 

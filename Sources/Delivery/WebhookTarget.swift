@@ -34,30 +34,40 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
         Redactor(urls: [url], secrets: signingSecret.map { [$0.original] } ?? [])
     }
 
-    /// The request for one attempt to deliver `message`.
+    /// The request for one attempt to deliver `message`: ``makeRequest(for:at:)-(WebhookPayload,_)``
+    /// with the payload this target's kind makes of it.
+    public func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+        try makeRequest(for: kind.payload(for: message), at: attemptTime)
+    }
+
+    /// The request for one attempt to post `payload`.
     ///
     /// Every kind sends `Content-Type: application/json` and the delivery id as `webhook-id`.
     /// Generic posts also carry `webhook-timestamp` (this attempt's Unix time) and, with a
     /// secret, `webhook-signature`. Only those two headers differ between attempts.
     ///
     /// - Parameter attemptTime: when this attempt is made (the signed timestamp).
-    /// - Throws: ``DeliveryError/Code/invalidHeader`` when the delivery id contains CR, LF or NUL.
-    public func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
-        let body = kind.body(for: message)
-        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", message.deliveryID)]
+    /// - Throws: ``DeliveryError/Code/invalidPayload`` when the payload is in another kind's
+    ///   format; ``DeliveryError/Code/invalidHeader`` when the delivery id contains CR, LF or NUL.
+    public func makeRequest(for payload: WebhookPayload, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+        guard payload.kind == kind else {
+            throw DeliveryError(.invalidPayload, "payload formatted for \(payload.kind), but target '\(name)' is \(kind)")
+        }
+        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", payload.deliveryID)]
         if kind == .generic {
             let timestamp = Int64(attemptTime.timeIntervalSince1970.rounded(.down))
             headers.append(HTTPHeader("webhook-timestamp", String(timestamp)))
             if let signingSecret {
                 headers.append(
-                    HTTPHeader("webhook-signature", signingSecret.signature(messageID: message.deliveryID, timestamp: timestamp, body: body)))
+                    HTTPHeader(
+                        "webhook-signature", signingSecret.signature(messageID: payload.deliveryID, timestamp: timestamp, body: payload.body)))
             }
         }
-        let requestURL = try kind.url(url, for: message)
+        let requestURL = payload.query.isEmpty ? url : try url.settingQuery(payload.query)
         return try WebhookRequest(
             url: requestURL,
             headers: headers,
-            body: body,
+            body: payload.body,
             rateKey: name,
             rateLimit: rateLimit ?? kind.defaultRateLimit,
             redactor: requestURL == url ? redactor : Redactor(urls: [requestURL]).merging(redactor))

@@ -70,6 +70,33 @@ public enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValu
     public static let open: [DeliveryState] = [.pending, .retrying]
 }
 
+/// What a delivery posts on every attempt, as stored before the first: the body, the kind of
+/// target it is formatted for, and the query parameters that kind adds to the target's URL.
+public struct DeliveryPayload: Sendable, Hashable {
+    public var body: Data
+    /// A target kind's raw value (`slack`, `generic`, …).
+    public var kind: String
+    /// Percent-encoded `name=value` pairs joined by `&`; often empty.
+    public var query: String
+
+    public init(body: Data, kind: String, query: String) {
+        self.body = body
+        self.kind = kind
+        self.query = query
+    }
+}
+
+/// A delivery claimed for sending, with its payload when an earlier attempt stored one.
+public struct ClaimedDelivery: Sendable, Hashable {
+    public var record: DeliveryRecord
+    public var payload: DeliveryPayload?
+
+    public init(record: DeliveryRecord, payload: DeliveryPayload? = nil) {
+        self.record = record
+        self.payload = payload
+    }
+}
+
 /// One reminder to one target for one occurrence: a row of the outbox.
 public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "delivery"
@@ -95,8 +122,6 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public var lastStatus: Int?
     public var lastError: String?
     public var deliveredAt: Int64?
-    /// The message as first sent, so retries send identical bytes.
-    public var payload: Data?
     public var createdAt: Int64
 
     public init(
@@ -128,7 +153,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     static let columnList = """
         id, occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state, attempts,
         next_attempt_at, expires_at, lease_owner, lease_expires_at, first_attempt_at, last_attempt_at, last_status,
-        last_error, delivered_at, payload, created_at
+        last_error, delivered_at, created_at
         """
 
     /// Reads a row selected with ``columnList``, by position: the claim of a thousand rows
@@ -152,8 +177,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         lastStatus = row[15]
         lastError = row[16]
         deliveredAt = row[17]
-        payload = row[18]
-        createdAt = row[19]
+        createdAt = row[18]
     }
 
     public init(row: Row) throws {
@@ -175,7 +199,6 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         lastStatus = row["last_status"]
         lastError = row["last_error"]
         deliveredAt = row["delivered_at"]
-        payload = row["payload"]
         createdAt = row["created_at"]
     }
 
@@ -198,7 +221,6 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         container["last_status"] = lastStatus
         container["last_error"] = lastError
         container["delivered_at"] = deliveredAt
-        container["payload"] = payload
         container["created_at"] = createdAt
     }
 }

@@ -97,6 +97,61 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v2") { db in
+            // v1 kept each delivery's message, as JSON, in a `payload` column of the delivery
+            // row: every attempt decoded and formatted it again, and every claim and outcome
+            // rewrote those bytes with the row. The body as sent now lives in a table of its
+            // own, with the kind it is formatted for and the query parameters that kind adds to
+            // the URL. The table is rebuilt without the column (SQLite's documented procedure;
+            // DROP COLUMN needs 3.35). Old payloads are not carried over: a delivery without
+            // one builds it again, with the same webhook-id.
+            //
+            // Its indexes cover only rows in flight or waiting, so a claim reads the queue in
+            // order (v1's index on state and time made it sort every waiting row per batch) and
+            // a state change touches one small index instead of two; finished rows, the bulk of
+            // the table after a while, are in none.
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery_v2 (
+                        id INTEGER PRIMARY KEY,
+                        occurrence_id INTEGER NOT NULL REFERENCES occurrence(id),
+                        playbook_id TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        before_seconds INTEGER NOT NULL,
+                        reminder_at INTEGER NOT NULL,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'retrying', 'delivered', 'dead',
+                            'missed', 'expired', 'coalesced', 'skipped', 'dropped')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        lease_owner TEXT,
+                        lease_expires_at INTEGER,
+                        first_attempt_at INTEGER,
+                        last_attempt_at INTEGER,
+                        last_status INTEGER,
+                        last_error TEXT,
+                        delivered_at INTEGER,
+                        created_at INTEGER NOT NULL,
+                        UNIQUE (occurrence_id, target, before_seconds)
+                    );
+                    INSERT INTO delivery_v2
+                        SELECT id, occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state,
+                            attempts, next_attempt_at, expires_at, lease_owner, lease_expires_at, first_attempt_at,
+                            last_attempt_at, last_status, last_error, delivered_at, created_at
+                        FROM delivery;
+                    DROP TABLE delivery;
+                    ALTER TABLE delivery_v2 RENAME TO delivery;
+                    CREATE INDEX delivery_queue ON delivery (next_attempt_at, id) WHERE state IN ('pending', 'retrying');
+                    CREATE INDEX delivery_in_flight ON delivery (lease_expires_at) WHERE state = 'sending';
+                    CREATE TABLE delivery_payload (
+                        delivery_id INTEGER PRIMARY KEY REFERENCES delivery(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        query TEXT NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }()
 }

@@ -56,32 +56,70 @@ extension StateStore {
     }
 
     /// Claims up to `limit` due deliveries for `owner` with a lease, in one IMMEDIATE transaction.
-    public func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [DeliveryRecord] {
+    public func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [ClaimedDelivery] {
+        try write { db in try claim(db, now: now, owner: owner, lease: lease, limit: limit) }
+    }
+
+    /// Records a batch of outcomes and claims the next batch, in one transaction: one durable
+    /// commit per batch instead of two. See ``record(_:owner:now:)`` and
+    /// ``claimDueDeliveries(now:owner:lease:limit:)``; `limit` zero claims nothing.
+    ///
+    /// - Returns: the ids whose outcome was written, and the deliveries claimed.
+    public func record(
+        _ outcomes: [Outcome], owner: String, now: Int64, thenClaim limit: Int, lease: Int64
+    ) throws(StateError) -> (written: [Int64], claimed: [ClaimedDelivery]) {
         try write { db in
-            var claimed: [DeliveryRecord] = []
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
-                        attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?
-                    WHERE id IN (
-                        SELECT id FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
-                        ORDER BY next_attempt_at, id LIMIT ?)
-                    RETURNING \(DeliveryRecord.columnList)
-                    """, arguments: [owner, now + lease, now, now, now, limit])
-            while let row = try rows.next() { claimed.append(DeliveryRecord(columnsInOrder: row)) }
-            return claimed.sorted { ($0.nextAttemptAt, $0.id ?? 0) < ($1.nextAttemptAt, $1.id ?? 0) }
+            let written = try record(db, outcomes, owner: owner, now: now)
+            let claimed = limit > 0 ? try claim(db, now: now, owner: owner, lease: lease, limit: limit) : []
+            return (written, claimed)
         }
     }
 
-    /// Stores the message of claimed deliveries that have none yet, so every attempt sends it unchanged.
-    public func storePayloads(_ payloads: [Int64: Data], owner: String) throws(StateError) {
+    private func claim(_ db: Database, now: Int64, owner: String, lease: Int64, limit: Int) throws -> [ClaimedDelivery] {
+        var claimed: [ClaimedDelivery] = []
+        let rows = try db.cachedStatement(
+            sql: """
+                UPDATE delivery SET state = 'sending', lease_owner = ?, lease_expires_at = ?,
+                    attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?
+                WHERE id IN (
+                    SELECT id FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?)
+                RETURNING \(DeliveryRecord.columnList)
+                """)
+        let cursor = try Row.fetchCursor(rows, arguments: [owner, now + lease, now, now, now, limit])
+        while let row = try cursor.next() { claimed.append(ClaimedDelivery(record: DeliveryRecord(columnsInOrder: row))) }
+        let payloads = try db.cachedStatement(sql: "SELECT kind, query, body FROM delivery_payload WHERE delivery_id = ?")
+        for index in claimed.indices {
+            guard let row = try Row.fetchOne(payloads, arguments: [claimed[index].record.id]) else { continue }
+            claimed[index].payload = DeliveryPayload(body: row[2], kind: row[0], query: row[1])
+        }
+        return claimed.sorted { ($0.record.nextAttemptAt, $0.record.id ?? 0) < ($1.record.nextAttemptAt, $1.record.id ?? 0) }
+    }
+
+    /// Stores the payload of claimed deliveries that have none for their target's kind yet, so
+    /// every attempt sends the same bytes. A payload is replaced only when the target's kind
+    /// changed (the old one cannot be sent to it), and only while `owner` holds the lease.
+    public func storePayloads(_ payloads: [Int64: DeliveryPayload], owner: String) throws(StateError) {
         guard !payloads.isEmpty else { return }
         try write { db in
             let statement = try db.cachedStatement(
-                sql: "UPDATE delivery SET payload = ? WHERE id = ? AND lease_owner = ? AND payload IS NULL")
+                sql: """
+                    INSERT INTO delivery_payload (delivery_id, kind, query, body)
+                    SELECT id, ?, ?, ? FROM delivery WHERE id = ? AND lease_owner = ? AND state = 'sending'
+                    ON CONFLICT (delivery_id) DO UPDATE SET kind = excluded.kind, query = excluded.query, body = excluded.body
+                    WHERE kind IS NOT excluded.kind
+                    """)
             for (id, payload) in payloads {
-                try statement.execute(arguments: [payload, id, owner])
+                try statement.execute(arguments: [payload.kind, payload.query, payload.body, id, owner])
+            }
+        }
+    }
+
+    /// The stored payload of a delivery, if it has one.
+    public func payload(ofDelivery id: Int64) throws(StateError) -> DeliveryPayload? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT kind, query, body FROM delivery_payload WHERE delivery_id = ?", arguments: [id]).map {
+                DeliveryPayload(body: $0[2], kind: $0[0], query: $0[1])
             }
         }
     }
@@ -117,46 +155,48 @@ extension StateStore {
     @discardableResult
     public func record(_ outcomes: [Outcome], owner: String, now: Int64) throws(StateError) -> [Int64] {
         guard !outcomes.isEmpty else { return [] }
-        return try write { db in
-            var written: [Int64] = []
-            let fence = "WHERE id = ? AND lease_owner = ? AND state = 'sending'"
-            for outcome in outcomes {
-                let id = outcome.id
-                let refund = outcome.refundAttempt ? ", attempts = attempts - 1" : ""
-                let sql: String
-                let arguments: StatementArguments
-                switch outcome.resolution {
-                case .delivered(let status, let note):
-                    sql = """
-                        UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """
-                    arguments = [now, status, note, id, owner]
-                case .retry(let at, let status, let error):
-                    sql = """
-                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
-                        """
-                    arguments = [at, status, error, id, owner]
-                case .dead(let status, let error):
-                    sql = """
-                        UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """
-                    arguments = [status, error, id, owner]
-                case .expired(let status, let error):
-                    sql = """
-                        UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
-                            lease_owner = NULL, lease_expires_at = NULL \(fence)
-                        """
-                    arguments = [status, error, id, owner]
-                }
-                // Compiled once per connection and kept: a thousand outcomes share a few statements.
-                try db.cachedStatement(sql: sql).execute(arguments: arguments)
-                if db.changesCount > 0 { written.append(id) }
+        return try write { db in try record(db, outcomes, owner: owner, now: now) }
+    }
+
+    private func record(_ db: Database, _ outcomes: [Outcome], owner: String, now: Int64) throws -> [Int64] {
+        var written: [Int64] = []
+        let fence = "WHERE id = ? AND lease_owner = ? AND state = 'sending'"
+        for outcome in outcomes {
+            let id = outcome.id
+            let refund = outcome.refundAttempt ? ", attempts = attempts - 1" : ""
+            let sql: String
+            let arguments: StatementArguments
+            switch outcome.resolution {
+            case .delivered(let status, let note):
+                sql = """
+                    UPDATE delivery SET state = 'delivered', delivered_at = ?, last_status = ?, last_error = ?,
+                        lease_owner = NULL, lease_expires_at = NULL \(fence)
+                    """
+                arguments = [now, status, note, id, owner]
+            case .retry(let at, let status, let error):
+                sql = """
+                    UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
+                        lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
+                    """
+                arguments = [at, status, error, id, owner]
+            case .dead(let status, let error):
+                sql = """
+                    UPDATE delivery SET state = 'dead', last_status = ?, last_error = ?,
+                        lease_owner = NULL, lease_expires_at = NULL \(fence)
+                    """
+                arguments = [status, error, id, owner]
+            case .expired(let status, let error):
+                sql = """
+                    UPDATE delivery SET state = 'expired', last_status = ?, last_error = ?,
+                        lease_owner = NULL, lease_expires_at = NULL \(fence)
+                    """
+                arguments = [status, error, id, owner]
             }
-            return written
+            // Compiled once per connection and kept: a thousand outcomes share a few statements.
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+            if db.changesCount > 0 { written.append(id) }
         }
+        return written
     }
 
     /// The earliest time a queued delivery becomes due, if any.

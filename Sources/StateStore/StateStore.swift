@@ -28,6 +28,11 @@ public final class StateStore: Sendable {
             configuration.journalMode = .wal
         }
         configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // Statement journals and sorts in memory: a multi-row UPDATE in a transaction (each
+            // delivery claim) otherwise creates, writes and deletes a file in /var/tmp.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         if !readOnly {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty {

@@ -144,6 +144,54 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(f.server.requestCount == 3)
     }
 
+    @Test func aRetrySendsTheFirstAttemptsBytesUntilTheTargetsKindChanges() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
+        try f.tick("2026-12-01T13:00:00Z")
+        f.server.enqueue(.status(503), .status(503))
+        try f.tick("2026-12-01T14:00:00Z")
+        // The playbook changes while the reminder waits: the retry still sends what was first sent.
+        f.dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d").replacingOccurrences(of: "title: alpha", with: "title: Alpha renamed"))
+        try f.tick("2026-12-01T14:01:00Z")
+        var requests = f.server.requests
+        try #require(requests.count == 2)
+        #expect(requests[1].body == requests[0].body)
+        #expect(requests[1].headers["webhook-timestamp"] != requests[0].headers["webhook-timestamp"])
+        #expect(!requests[0].bodyText.contains("Alpha renamed"))
+        // The target becomes a Slack webhook: the stored generic body cannot go there, so the
+        // reminder is built again in Slack's format, from the playbook as it is now, same webhook-id.
+        f.dir.write(
+            "opscadence.yaml",
+            """
+            timezone: America/New_York
+            targets:
+              hook: { kind: slack, url: "${env:HOOK_URL}", rate_limit: none }
+            """)
+        let retried = try f.tick("2026-12-01T14:03:00Z")
+        #expect(retried.status == 0, "\(retried.stderr)")
+        requests = f.server.requests
+        try #require(requests.count == 3)
+        #expect(requests[2].bodyText.contains("\"blocks\"") && requests[2].bodyText.contains("Alpha renamed"))
+        #expect(requests[2].headers["webhook-id"] == requests[0].headers["webhook-id"])
+        let list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(list.first?["state"] as? String == "delivered")
+    }
+
+    @Test func aRetryDueAtOnceWaitsForTheNextTick() throws {
+        // `Retry-After: 0` refunds the attempt and asks for no wait: sent again within the
+        // same tick, it would loop until the tick's budget ran out.
+        let f = try EngineFixture(
+            playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")],
+            behavior: .status(429, headers: [("Retry-After", "0")]))
+        try f.tick("2026-12-01T13:00:00Z")
+        #expect(try f.tick("2026-12-01T14:00:00Z").status == 0)
+        #expect(f.server.requestCount == 1)
+        #expect(try f.tick("2026-12-01T14:00:01Z").status == 0)
+        #expect(f.server.requestCount == 2)
+        let list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(list.first?["state"] as? String == "retrying")
+        #expect(list.first?["attempts"] as? Int == 0)
+    }
+
     @Test func invalidWorkspaceWritesNothing() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let r = try f.tick("2026-12-01T14:00:00Z")

@@ -30,6 +30,54 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
+    @Test func upgradingFromV1ClearsPayloadsStoredAsMessages() throws {
+        // v1 stored the message as JSON in `payload`; v2 stores the body as sent, with its kind.
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        let t: Int64 = 1_796_652_000
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO occurrence (id, playbook_id, scheduled_at, utc_offset, nominal_local, status, recorded_at)
+                        VALUES (1, 'weekly', ?, 0, '2026-12-07T09:00:00', 'handled', ?);
+                        INSERT INTO delivery (occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state,
+                            next_attempt_at, expires_at, payload, created_at)
+                        VALUES (1, 'weekly', 'ops-chat', 0, ?, 'k1', 'retrying', ?, ?, '{"deliveryID":"k1"}', ?);
+                        """, arguments: [t, t, t, t, t + 3600, t])
+            }
+        }
+        let store = try StateStore(path: path)
+        let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
+        #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
+        #expect(claimed.first?.payload == nil)
+        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
+        #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func aStoredPayloadIsReplacedOnlyForAnotherKind() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])], watermarks: [:], now: t)
+        let id = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 100, limit: 1).first?.record.id)
+        // Another owner's payload is not stored; the first of a kind stays.
+        try store.storePayloads([id: .init(body: Data("other owner".utf8), kind: "slack", query: "")], owner: "b")
+        #expect(try store.payload(ofDelivery: id) == nil)
+        try store.storePayloads([id: .init(body: Data("first".utf8), kind: "generic", query: "")], owner: "a")
+        try store.storePayloads([id: .init(body: Data("second".utf8), kind: "generic", query: "")], owner: "a")
+        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("first".utf8), kind: "generic", query: ""))
+        try store.storePayloads([id: .init(body: Data("for discord".utf8), kind: "discord", query: "wait=true")], owner: "a")
+        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("for discord".utf8), kind: "discord", query: "wait=true"))
+        // A retry claims the delivery with its payload.
+        #expect(try store.record(.retry(at: t, status: 503, error: "busy"), id: id, owner: "a", now: t))
+        let again = try #require(try store.claimDueDeliveries(now: t, owner: "c", lease: 100, limit: 1).first)
+        #expect(again.record.id == id && again.payload?.kind == "discord")
+    }
+
     @Test func deliveryRowsRoundTripEveryColumn() throws {
         let dir = TemporaryDirectory()
         let store = try StateStore(path: dir.file("state.sqlite"))
@@ -57,7 +105,6 @@ import Testing
         row.lastStatus = 503
         row.lastError = "HTTP 503: try later"
         row.deliveredAt = t + 5
-        row.payload = Data("{\"text\":\"é\"}".utf8)
         let inserted = try store.write { db in
             var copy = row
             try copy.insert(db)
@@ -71,7 +118,7 @@ import Testing
         #expect(Set(try inserted.databaseDictionary.keys) == Set(columns))
 
         // The claim reads its rows by position: every column comes back where it belongs.
-        let claimed = try #require(try store.claimDueDeliveries(now: t, owner: "host:7", lease: 100, limit: 10).first { $0.id == inserted.id })
+        let claimed = try #require(try store.claimDueDeliveries(now: t, owner: "host:7", lease: 100, limit: 10).first { $0.record.id == inserted.id }?.record)
         var expected = inserted
         expected.state = .sending
         expected.leaseOwner = "host:7"
@@ -103,7 +150,7 @@ import Testing
             [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
             watermarks: [:], now: t)
         // Only the 15-minute reminder is due 10 minutes before the start.
-        let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10)
+        let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10).map(\.record)
         #expect(claimed.map(\.beforeSeconds) == [900])
         #expect(claimed.first?.attempts == 1)
         #expect(try store.claimDueDeliveries(now: t - 600, owner: "b", lease: 120, limit: 10).isEmpty)
@@ -114,6 +161,16 @@ import Testing
         #expect(try store.delivery(id: id)?.state == .delivered)
         #expect(try store.deliveryCounts()["weekly"]?.delivered == 1)
         #expect(try store.nextDeliveryDue() == t)
+        // An outcome and the next claim in one transaction; a fenced outcome is still refused.
+        let next = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 120, limit: 10).first?.record.id)
+        var both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "b", now: t, thenClaim: 10, lease: 120)
+        #expect(both.written.isEmpty && both.claimed.isEmpty)
+        both = try store.record([.init(id: next, resolution: .retry(at: t, status: 503, error: "busy"))], owner: "a", now: t, thenClaim: 10, lease: 120)
+        #expect(both.written == [next])
+        #expect(both.claimed.map(\.record.id) == [next] && both.claimed.first?.record.attempts == 2)
+        both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "a", now: t, thenClaim: 0, lease: 120)
+        #expect(both.written == [next] && both.claimed.isEmpty)
+        #expect(try store.delivery(id: next)?.state == .dead)
     }
 
     @Test func interruptedSendsAreRecoveredAndOverdueOnesExpire() throws {
@@ -123,7 +180,7 @@ import Testing
         try store.commit(
             [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
             watermarks: [:], now: t)
-        let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10)
+        let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10).map(\.record)
         #expect(claimed.count == 1)
         #expect(try store.recoverInterruptedDeliveries(now: t + 60) == 1)
         let row = try #require(try store.delivery(id: claimed[0].id!))

@@ -10,9 +10,7 @@ enum DiscordFormat {
 
     /// `?wait=true`: Discord then answers 200 with the saved message instead of 204 with
     /// nothing, so an unsaved message shows up as an error.
-    static func url(_ base: SecretURL) throws(DeliveryError) -> SecretURL {
-        try base.settingQueryItems([("wait", "true")])
-    }
+    static let queryItems: [(name: String, value: String)] = [("wait", "true")]
 
     static func body(for message: ReminderMessage) -> JSONValue {
         var content = "⏰ **\(TextBudget.oneLine(message.title))** starts in \(message.before) — \(message.localTimeLine)"

@@ -9,12 +9,12 @@ enum GoogleChatFormat {
 
     /// Adds `threadKey`, `messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD` and
     /// `requestId`, keeping the webhook's own `key` and `token`.
-    static func url(_ base: SecretURL, for message: ReminderMessage) throws(DeliveryError) -> SecretURL {
-        try base.settingQueryItems([
+    static func queryItems(for message: ReminderMessage) -> [(name: String, value: String)] {
+        [
             ("threadKey", threadKey(for: message)),
             ("messageReplyOption", "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"),
             ("requestId", message.deliveryID),
-        ])
+        ]
     }
 
     /// The same for every reminder of one occurrence, different for the next occurrence:
