@@ -80,8 +80,9 @@ extension DeliveryOutcome {
         _ response: WebhookResponse, kind: WebhookKind, decision: inout Decision, using generator: inout some RandomNumberGenerator
     ) -> DeliveryOutcome {
         let status = response.statusCode
-        let excerpt = response.bodyExcerpt
-        let quoted = excerpt.isEmpty ? "an empty body" : "body \(String(reflecting: String(excerpt.prefix(200))))"
+        // Redacting the body is most of classifying a delivered response: only when it is shown.
+        lazy var excerpt = response.bodyExcerpt
+        lazy var quoted = excerpt.isEmpty ? "an empty body" : "body \(String(reflecting: String(excerpt.prefix(200))))"
         switch status {
         case 200...299:
             switch kind {

@@ -12,7 +12,7 @@ import Foundation
 /// let redactor = Redactor(urls: [target.url], secrets: ["s3cr3t-token"])
 /// logger.error("\(redactor.redact(message))")
 /// ```
-public struct Redactor: Hashable, Sendable {
+public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
     /// What a removed secret is replaced with.
     public static let marker = "[REDACTED]"
 
@@ -101,6 +101,12 @@ public struct Redactor: Hashable, Sendable {
         merged.rules.sort(by: Self.ordered)
         return merged
     }
+
+    /// `Redactor(4 rules)`: never the secrets it knows.
+    public var description: String { "Redactor(\(rules.count) rules)" }
+
+    /// Hides the secrets from `dump` and `Mirror`, for every value that holds a redactor.
+    public var customMirror: Mirror { Mirror(self, children: ["rules": rules.count]) }
 
     /// `text` with every known secret replaced.
     public func redact(_ text: String) -> String {

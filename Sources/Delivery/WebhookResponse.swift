@@ -11,7 +11,9 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
     /// From handing the request to libcurl to the end of the response.
     public let elapsed: Duration
     /// The body's first 500 bytes as text, redacted, control characters stripped: safe to print.
-    public let bodyExcerpt: String
+    /// Made when asked for: most responses are a delivered `ok` nobody prints.
+    public var bodyExcerpt: String { redactor.excerpt(of: body) }
+    private let redactor: Redactor
 
     /// Creates a response; `redactor` prepares ``bodyExcerpt``.
     public init(
@@ -32,7 +34,20 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
         self.body = body
         self.bodyWasTruncated = bodyWasTruncated
         self.elapsed = elapsed
-        self.bodyExcerpt = redactor.excerpt(of: body)
+        self.redactor = redactor
+    }
+
+    public static func == (lhs: WebhookResponse, rhs: WebhookResponse) -> Bool {
+        (lhs.statusCode, lhs.headers, lhs.body, lhs.bodyWasTruncated, lhs.elapsed)
+            == (rhs.statusCode, rhs.headers, rhs.body, rhs.bodyWasTruncated, rhs.elapsed)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(statusCode)
+        hasher.combine(headers)
+        hasher.combine(body)
+        hasher.combine(bodyWasTruncated)
+        hasher.combine(elapsed)
     }
 
     /// The body decoded as UTF-8, invalid bytes replaced. Not redacted: do not log it.

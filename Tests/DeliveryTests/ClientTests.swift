@@ -30,6 +30,19 @@ import Testing
         #expect(received.headers["user-agent"] == "opscadence-delivery/1")
     }
 
+    @Test func responseHeadersAreParsedWhateverTheirSpacingAndCase() async throws {
+        let headers = [("RETRY-After", " \t 7 \t"), ("X-Repeated", "a"), ("x-repeated", "b"), ("X-Note", "café ✓"), ("X-Blank", "")]
+        let server = try LoopbackHTTPServer(defaultBehavior: .respond(.text("slow down", status: 429, headers: headers)))
+        let response = try #require(await sendOne(try makeRequest(server.url("/"))).response)
+        #expect(response.statusCode == 429)
+        #expect(response.headers["retry-after"] == "7")
+        #expect(response.headers["x-repeated"] == "a, b")
+        #expect(response.headers["x-note"] == "café ✓")
+        #expect(response.headers["x-blank"] == "")
+        let outcome = DeliveryOutcome.classify(result: .response(response), kind: .generic, attempt: 1, firstAttemptAt: Date(), now: Date())
+        #expect("\(outcome)".contains("Retry-After 7 s"), "\(outcome)")
+    }
+
     @Test func anEmptyHeaderValueIsSentEmpty() async throws {
         let server = try LoopbackHTTPServer()
         _ = await sendOne(try makeRequest(server.url("/"), headers: [HTTPHeader("X-Empty", "")]))

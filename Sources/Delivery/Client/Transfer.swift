@@ -124,17 +124,39 @@ final class Transfer {
         return chunk.count
     }
 
+    /// One header line, parsed on its bytes: it runs for every line of every response, and
+    /// going through `String` for the trimming and splitting was most of the loop's own time.
     private func receiveHeader(_ chunk: UnsafeRawBufferPointer) -> Int {
-        let line = String(decoding: chunk, as: UTF8.self).trimmingWhitespace()
-        if line.hasPrefix("HTTP/") {
+        let bytes = chunk.bindMemory(to: UInt8.self)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var (start, end) = (range.lowerBound, range.upperBound)
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            return start..<end
+        }
+        let line = trimmed(0..<bytes.count)
+        if line.count >= 5, bytes[line.lowerBound..<line.lowerBound + 5].elementsEqual("HTTP/".utf8) {
             // A new status line: an interim 1xx response is over, or this is the first one.
             headers.removeAll()
-            let parts = line.split(separator: " ", maxSplits: 2)
-            statusCode = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingWhitespace().lowercased()
-            let value = line[line.index(after: colon)...].trimmingWhitespace()
-            if !name.isEmpty { headers.append((name, value)) }
+            var index = line.lowerBound
+            while index < line.upperBound, bytes[index] != 0x20 { index += 1 }
+            while index < line.upperBound, bytes[index] == 0x20 { index += 1 }
+            var code = 0
+            var digits = 0
+            while index < line.upperBound, (0x30...0x39).contains(bytes[index]), digits < 3 {
+                code = code * 10 + Int(bytes[index] - 0x30)
+                digits += 1
+                index += 1
+            }
+            statusCode = digits == 3 && (index == line.upperBound || bytes[index] == 0x20) ? code : 0
+        } else if let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) {
+            let name = trimmed(line.lowerBound..<colon)
+            let value = trimmed(colon + 1..<line.upperBound)
+            if !name.isEmpty {
+                let lowered = bytes[name].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+                headers.append((String(decoding: lowered, as: UTF8.self), String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)))
+            }
         }
         return chunk.count
     }
