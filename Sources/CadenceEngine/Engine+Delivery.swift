@@ -12,8 +12,6 @@ extension Engine {
 
     /// Claimed deliveries, turned into requests, ready to send.
     struct Batch {
-        /// How many rows were claimed (a full batch means more may be waiting).
-        var claimed: Int
         var jobs: [(row: DeliveryRecord, target: Target, kind: WebhookKind)] = []
         var requests: [WebhookRequest] = []
         /// Deliveries that could not even be built: recorded dead with the batch.
@@ -79,7 +77,7 @@ extension Engine {
     func prepareBatch(
         _ claimed: [ClaimedDelivery], now: Int64, webhooks: inout [String: WebhookTarget], source: AgendaSource, rendered: RenderedAgendas
     ) throws -> Batch {
-        var batch = Batch(claimed: claimed.count)
+        var batch = Batch()
         var payloads: [Int64: DeliveryPayload] = [:]
         let attemptTime = Date(timeIntervalSince1970: TimeInterval(now))
         for claim in claimed {
