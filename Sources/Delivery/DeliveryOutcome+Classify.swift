@@ -67,6 +67,11 @@ extension DeliveryOutcome {
         switch failure.code {
         case .addressRefused, .protocolNotAllowed, .invalidURL:
             return .dead(Dead(reason: failure.description, statusCode: nil, responseExcerpt: nil, destinationUnusable: true))
+        case .notAttempted:
+            // Never sent, so no attempt is used; the destination just timed out, so wait.
+            return decision.retry(
+                after: decision.policy.backoffDelay(afterAttempt: max(1, decision.attempt), using: &generator), consumesAttempt: false,
+                sent: false, reason: failure.description, status: nil)
         case .cancelled:
             // Our own shutdown, not the destination's fault.
             return decision.retry(

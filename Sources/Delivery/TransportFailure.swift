@@ -21,6 +21,7 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
             case emptyResponse = "empty response"
             case protocolError = "HTTP protocol error"
             case cancelled = "cancelled"
+            case notAttempted = "not attempted"
             case internalError = "internal error"
         }
         private let value: Value
@@ -51,6 +52,10 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
         public static let protocolError = Code(.protocolError)
         /// The send was cancelled (the calling task was cancelled).
         public static let cancelled = Code(.cancelled)
+        /// Not sent: earlier requests to the same rate key timed out
+        /// ``WebhookClient/Configuration/timeoutsBeforeSkipping`` times in a row, so the rest
+        /// of that key's requests in this client are given back unsent.
+        public static let notAttempted = Code(.notAttempted)
         /// libcurl itself failed (out of memory, an option it does not know).
         public static let internalError = Code(.internalError)
 

@@ -50,6 +50,11 @@ public final class WebhookClient: Sendable {
         /// request. Servers close idle connections after 2 s (gunicorn) to 75 s (nginx); staying
         /// short keeps requests from meeting a connection the server is closing. Default 2 s.
         public var maxIdleConnectionAge: Duration
+        /// After this many requests to one rate key in a row time out (no response between
+        /// them), the key's waiting and later requests come back unsent as
+        /// ``TransportFailure/Code/notAttempted``, so one hung destination holds a send for a
+        /// round of time-outs, not one per request. Zero turns it off. Default 3.
+        public var timeoutsBeforeSkipping: Int
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -64,7 +69,8 @@ public final class WebhookClient: Sendable {
             defaultRateLimit: RateLimit = .none,
             pacingBudget: Duration = .seconds(30),
             userAgent: String = "opscadence-delivery/1",
-            maxIdleConnectionAge: Duration = .seconds(2)
+            maxIdleConnectionAge: Duration = .seconds(2),
+            timeoutsBeforeSkipping: Int = 3
         ) {
             self.maxConcurrent = maxConcurrent
             self.connectTimeout = connectTimeout
@@ -78,6 +84,7 @@ public final class WebhookClient: Sendable {
             self.pacingBudget = pacingBudget
             self.userAgent = userAgent
             self.maxIdleConnectionAge = maxIdleConnectionAge
+            self.timeoutsBeforeSkipping = timeoutsBeforeSkipping
         }
 
         /// The address policy these settings describe.

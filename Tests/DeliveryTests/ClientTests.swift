@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import OpsCadenceTesting
+import Synchronization
 import Testing
 
 @Suite struct ClientTests {
@@ -212,6 +213,44 @@ import Testing
             await sendOne(try makeRequest(server.url("/")), configuration: fastConfiguration(totalTimeout: .milliseconds(300))).failure)
         #expect(failure.code == .timeout)
         #expect(failure.requestMayHaveBeenSent)
+    }
+
+    @Test(arguments: [1, 8])
+    func aDestinationThatKeepsTimingOutIsSkippedAfterThreeInARow(maxConcurrent: Int) async throws {
+        let hung = try LoopbackHTTPServer(defaultBehavior: .hang)
+        let healthy = try LoopbackHTTPServer()
+        let client = WebhookClient(configuration: fastConfiguration(totalTimeout: .milliseconds(300), maxConcurrent: maxConcurrent))
+        let requests = try (0..<10).map { try makeRequest(hung.url("/\($0)"), key: "hung") } + [try makeRequest(healthy.url("/"), key: "fine")]
+        let results = await client.send(requests)
+        let codes = results.prefix(10).map { $0.failure?.code }
+        // Whatever was already in flight times out; after the third time-out, the rest is given back unsent.
+        let timedOut = codes.filter { $0 == .timeout }.count
+        #expect(timedOut >= 3 && timedOut <= max(3, maxConcurrent))
+        #expect(codes.filter { $0 == .notAttempted }.count == 10 - timedOut)
+        #expect(hung.requestCount == timedOut)
+        #expect(results.prefix(10).allSatisfy { $0.failure?.code != .notAttempted || $0.failure?.requestMayHaveBeenSent == false })
+        // Another destination in the same send is not held back.
+        #expect(results[10].response?.statusCode == 200)
+        // Later sends through this client skip the destination at once; a fresh client tries again.
+        #expect(await client.send([try makeRequest(hung.url("/later"), key: "hung")])[0].failure?.code == .notAttempted)
+        #expect(hung.requestCount == timedOut)
+        // Unsent, so no attempt is used up, and the retry waits.
+        let now = Date()
+        let outcome = DeliveryOutcome.classify(result: results[9], kind: .generic, attempt: 1, firstAttemptAt: now, now: now)
+        guard case .retry(let retry) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(!retry.consumesAttempt)
+        #expect("\(outcome)".contains("in a row"))
+    }
+
+    @Test func aResponseBetweenTimeOutsStartsTheCountAgain() async throws {
+        // Every other request hangs: never three time-outs in a row, so nothing is skipped.
+        let counter = Mutex(0)
+        let server = try LoopbackHTTPServer(
+            defaultBehavior: .handler { _ in counter.withLock { $0 += 1; return $0 % 2 == 0 } ? .ok() : .hang })
+        let client = WebhookClient(configuration: fastConfiguration(totalTimeout: .milliseconds(300), maxConcurrent: 1))
+        let results = await client.send(try (0..<8).map { try makeRequest(server.url("/\($0)"), key: "flaky") })
+        #expect(results.allSatisfy { $0.failure?.code != .notAttempted })
+        #expect(server.requestCount == 8)
     }
 
     @Test func aResetConnectionMayHaveBeenSent() async throws {

@@ -56,6 +56,10 @@ final class LoopRunner {
     private var reservedUntil: [String: ContinuousClock.Instant] = [:]
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var sequence: UInt64 = 0
+    /// Time-outs in a row per rate key, reset by any response.
+    private var timeoutStreak: [String: Int] = [:]
+    /// Rate keys given up on for this client's life: their requests come back unsent.
+    private var skipped: [String: String] = [:]
 
     init(loop: DeliveryLoop) {
         self.loop = loop
@@ -109,7 +113,32 @@ final class LoopRunner {
             sequence += 1
             let limit = request.rateLimit ?? configuration.rateLimits[request.rateKey] ?? configuration.defaultRateLimit
             let job = PendingJob(batch: batch, index: index, request: request, sequence: sequence, interval: limit.minimumInterval)
+            if let reason = skipped[request.rateKey] {
+                complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: reason)))
+                continue
+            }
             queues[request.rateKey, default: []].append(job)
+        }
+    }
+
+    /// Counts time-outs per rate key; at the limit, gives back every waiting request of the key.
+    private func track(_ result: WebhookResult, key: String) {
+        let limit = configuration.timeoutsBeforeSkipping
+        guard limit > 0, skipped[key] == nil else { return }
+        switch result {
+        case .response:
+            timeoutStreak[key] = nil
+        case .failure(let failure) where failure.code == .timeout:
+            let streak = (timeoutStreak[key] ?? 0) + 1
+            timeoutStreak[key] = streak
+            guard streak >= limit else { return }
+            let reason = "\(streak) requests in a row to this destination timed out; not sent in this round"
+            skipped[key] = reason
+            for job in queues.removeValue(forKey: key) ?? [] {
+                complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: reason)))
+            }
+        case .failure, .deferred:
+            break
         }
     }
 
@@ -222,6 +251,7 @@ final class LoopRunner {
             let result = transfer.result(for: code, now: now)
             multi.remove(handle)
             complete(transfer.job, with: result)
+            track(result, key: transfer.job.request.rateKey)
         }
         return true
     }
