@@ -226,7 +226,3 @@ extension Workspace {
         return result
     }
 }
-
-
-
-

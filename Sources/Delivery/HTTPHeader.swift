@@ -18,12 +18,15 @@ public struct HTTPHeader: Hashable, Sendable, CustomStringConvertible {
     /// disagreeing framing header is how request smuggling starts.
     static let reservedNames: Set<String> = ["content-length", "transfer-encoding", "host", "expect", "connection"]
 
+    /// RFC 9110 token characters besides letters and digits.
+    private static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
+
     func validate() throws(DeliveryError) {
-        let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
         let nameIsToken =
             !name.isEmpty
             && name.utf8.allSatisfy { byte in
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || tokenPunctuation.contains(byte)
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || Self.tokenPunctuation.contains(byte)
             }
         guard nameIsToken else {
             throw DeliveryError(.invalidHeader, "header name \(String(reflecting: Redactor.strippingControlCharacters(name))) is not an HTTP token")
