@@ -19,7 +19,7 @@ extension OpsCadence {
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @OptionGroup var clock: ClockOptions
 
-        @Option(help: "How many days ahead holiday adjustments and cron dates are expanded.")
+        @Option(parsing: .unconditional, help: "How many days ahead holiday adjustments and cron dates are expanded.")
         var days: Int = 400
 
         @Option(help: "The calendar's name.")

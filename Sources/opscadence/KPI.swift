@@ -130,7 +130,7 @@ extension OpsCadence {
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
-            @Option(help: "How many weeks of history to show.")
+            @Option(parsing: .unconditional, help: "How many weeks of history to show.")
             var weeks: Int = 8
 
             @Option(help: "text or json.")

@@ -39,7 +39,7 @@ extension OpsCadence {
         @Option(help: ArgumentHelp("Occurrences strictly after this RFC 3339 instant (default: now).", valueName: "INSTANT"))
         var after: String?
 
-        @Option(help: "How many occurrences.")
+        @Option(parsing: .unconditional, help: "How many occurrences.")
         var count: Int = 10
 
         @Option(help: "text or json (a JSON array of RFC 3339 strings).")

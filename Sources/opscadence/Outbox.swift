@@ -32,7 +32,7 @@ extension OpsCadence {
             @Option(help: ArgumentHelp("Only deliveries in this state (\(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "STATE"))
             var state: String?
 
-            @Option(help: "How many.")
+            @Option(parsing: .unconditional, help: "How many.")
             var limit: Int = 50
 
             @Option(help: "text or json.")

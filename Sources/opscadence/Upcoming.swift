@@ -17,7 +17,7 @@ extension OpsCadence {
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @OptionGroup var clock: ClockOptions
 
-        @Option(help: "How many days ahead.")
+        @Option(parsing: .unconditional, help: "How many days ahead.")
         var days: Int = 14
 
         @Option(help: "text, or json: a list of {playbook, title, occurrence}.")

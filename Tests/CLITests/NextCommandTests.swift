@@ -36,6 +36,12 @@ import Testing
         (["next", "--cron", "@daily", "--every", "daily at 09:00"], "error: give exactly one of --cron EXPR, --rrule RULE or --every PHRASE"),
         (["next", "--cron", "0 0 30 2 *"], "error: cron expression \"0 0 30 2 *\" can never fire: no date matches its day and month fields"),
         (["next", "--rrule", "FREQ=DAILY", "--dtstart", "tomorrow"], "error: --dtstart: expected a local date-time YYYY-MM-DDTHH:MM[:SS], got \"tomorrow\""),
+        // A negative number is the option's value, checked by the command, not taken for a flag.
+        (["next", "--cron", "0 9 * * *", "--count", "-3"], "error: --count: expected a number of occurrences, 0 or more, got -3"),
+        (["upcoming", "--days", "-5"], "error: --days: expected 1 to 3660, got -5"),
+        (["outbox", "list", "--limit", "-1"], "error: --limit: expected a positive number, got -1"),
+        (["kpi", "show", "--weeks", "-2"], "error: --weeks: expected 1 to 520, got -2"),
+        (["calendar", "--days", "-400"], "error: --days: expected 7 to 3660, got -400"),
     ])
     func badInputIsOneLineAndExitsNonZero(arguments: [String], message: String) throws {
         let r = try runner.run(arguments)
