@@ -39,9 +39,14 @@ public struct CadenceService: Service, CustomStringConvertible {
 
     public let configuration: Configuration
     let logger: Logger
+    /// The workspace as the caller already loaded it, used for the first cycle.
+    let initialWorkspace: Workspace?
 
-    public init(configuration: Configuration, logger: Logger) {
+    /// Creates the service; pass `workspace` when it is already loaded from `configuration.root`,
+    /// so the start does not read every file twice.
+    public init(configuration: Configuration, workspace: Workspace? = nil, logger: Logger) {
         self.configuration = configuration
+        self.initialWorkspace = workspace
         self.logger = logger
     }
 
@@ -49,7 +54,7 @@ public struct CadenceService: Service, CustomStringConvertible {
     public var description: String { "CadenceService(workspace: \(configuration.root))" }
 
     public func run() async throws {
-        var workspace = try Workspace.load(at: configuration.root, environment: configuration.environment)
+        var workspace = try initialWorkspace ?? Workspace.load(at: configuration.root, environment: configuration.environment)
         try workspace.checkTargets()
         guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
             throw EngineError("another opscadence tick or run holds the workspace lock (\(workspace.configuration.statePath).lock)")

@@ -39,7 +39,7 @@ extension OpsCadence {
             let service = CadenceService(
                 configuration: CadenceService.Configuration(
                     root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, clock: clock),
-                logger: logger)
+                workspace: workspace, logger: logger)
             var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests time out after 20 s; give them that, then cancel.
             configuration.maximumGracefulShutdownDuration = .seconds(30)
