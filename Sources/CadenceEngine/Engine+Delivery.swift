@@ -60,15 +60,24 @@ extension Engine {
             }
             try launch(first)
             if mayClaim() { try launch(try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)) }
+            // A claim that fails stops the claiming; the batch on the wire is still recorded.
+            var claimError: StateError?
             while let (number, results) = try await group.next() {
                 guard let batch = onTheWire.removeValue(forKey: number) else { continue }
-                let claimMore = mayClaim()
+                let claimMore = claimError == nil && mayClaim()
                 let classified = classify(batch, results: results, now: now)
                 let (written, claimed) = try store.record(
                     classified.outcomes, owner: owner, now: now, thenClaim: claimMore ? Engine.batchSize : 0, lease: Engine.lease)
                 self.report(batch, lines: classified.lines, written: Set(written), into: &report)
-                if claimMore { try launch(claimed) }
+                switch claimed {
+                case .success(let claimed) where claimMore: try launch(claimed)
+                case .success: break
+                case .failure(let error):
+                    claimError = error
+                    moreMayBeDue = false
+                }
             }
+            if let claimError { throw claimError }
         }
     }
 

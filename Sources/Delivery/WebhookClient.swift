@@ -52,9 +52,14 @@ public final class WebhookClient: Sendable {
         public var maxIdleConnectionAge: Duration
         /// After this many requests to one rate key in a row time out (no response between
         /// them), the key's waiting and later requests come back unsent as
-        /// ``TransportFailure/Code/notAttempted``, so one hung destination holds a send for a
-        /// round of time-outs, not one per request. Zero turns it off. Default 3.
+        /// ``TransportFailure/Code/notAttempted`` for ``skipDuration``, so one hung destination
+        /// holds a send for about one round of time-outs, not one per request. After a key's
+        /// first time-out, it runs one request at a time until a response or the skip. Zero
+        /// turns it off. Default 3.
         public var timeoutsBeforeSkipping: Int
+        /// How long a rate key is skipped once ``timeoutsBeforeSkipping`` is reached; the first
+        /// request after that tries the destination again. Default 60 s.
+        public var skipDuration: Duration
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -70,7 +75,8 @@ public final class WebhookClient: Sendable {
             pacingBudget: Duration = .seconds(30),
             userAgent: String = "opscadence-delivery/1",
             maxIdleConnectionAge: Duration = .seconds(2),
-            timeoutsBeforeSkipping: Int = 3
+            timeoutsBeforeSkipping: Int = 3,
+            skipDuration: Duration = .seconds(60)
         ) {
             self.maxConcurrent = maxConcurrent
             self.connectTimeout = connectTimeout
@@ -85,6 +91,7 @@ public final class WebhookClient: Sendable {
             self.userAgent = userAgent
             self.maxIdleConnectionAge = maxIdleConnectionAge
             self.timeoutsBeforeSkipping = timeoutsBeforeSkipping
+            self.skipDuration = skipDuration
         }
 
         /// The address policy these settings describe.

@@ -109,7 +109,8 @@ enum Schema {
             // Its indexes cover only rows in flight or waiting, so a claim reads the queue in
             // order (v1's index on state and time made it sort every waiting row per batch) and
             // a state change touches one small index instead of two; finished rows, the bulk of
-            // the table after a while, are in none.
+            // the table after a while, are in none (status and outbox listings scan them, which
+            // for years of reminders is milliseconds).
             try db.execute(
                 sql: """
                     CREATE TABLE delivery_v2 (

@@ -64,13 +64,29 @@ extension StateStore {
     /// commit per batch instead of two. See ``record(_:owner:now:)`` and
     /// ``claimDueDeliveries(now:owner:lease:limit:)``; `limit` zero claims nothing.
     ///
+    /// The claim runs in a savepoint: if it fails, the outcomes are still committed (they are
+    /// of requests already sent; losing them would send those again) and the claim's error comes
+    /// back in `claimed`.
+    ///
     /// - Returns: the ids whose outcome was written, and the deliveries claimed.
+    /// - Throws: ``StateError`` when the outcomes could not be committed.
     public func record(
         _ outcomes: [Outcome], owner: String, now: Int64, thenClaim limit: Int, lease: Int64
-    ) throws(StateError) -> (written: [Int64], claimed: [ClaimedDelivery]) {
-        try write { db in
+    ) throws(StateError) -> (written: [Int64], claimed: Result<[ClaimedDelivery], StateError>) {
+        let path = self.path
+        return try write { db in
             let written = try record(db, outcomes, owner: owner, now: now)
-            let claimed = limit > 0 ? try claim(db, now: now, owner: owner, lease: lease, limit: limit) : []
+            var claimed: Result<[ClaimedDelivery], StateError> = .success([])
+            if limit > 0 {
+                do {
+                    try db.inSavepoint {
+                        claimed = .success(try claim(db, now: now, owner: owner, lease: lease, limit: limit))
+                        return .commit
+                    }
+                } catch {
+                    claimed = .failure(StateError(mapping: error, path: path))
+                }
+            }
             return (written, claimed)
         }
     }

@@ -223,15 +223,17 @@ import Testing
         let requests = try (0..<10).map { try makeRequest(hung.url("/\($0)"), key: "hung") } + [try makeRequest(healthy.url("/"), key: "fine")]
         let results = await client.send(requests)
         let codes = results.prefix(10).map { $0.failure?.code }
-        // Whatever was already in flight times out; after the third time-out, the rest is given back unsent.
+        // Whatever was in flight at the first time-out times out too, but nothing more starts;
+        // after the third time-out, the rest is given back unsent.
         let timedOut = codes.filter { $0 == .timeout }.count
         #expect(timedOut >= 3 && timedOut <= max(3, maxConcurrent))
+        if maxConcurrent == 1 { #expect(timedOut == 3) }
         #expect(codes.filter { $0 == .notAttempted }.count == 10 - timedOut)
         #expect(hung.requestCount == timedOut)
         #expect(results.prefix(10).allSatisfy { $0.failure?.code != .notAttempted || $0.failure?.requestMayHaveBeenSent == false })
         // Another destination in the same send is not held back.
         #expect(results[10].response?.statusCode == 200)
-        // Later sends through this client skip the destination at once; a fresh client tries again.
+        // Later sends through this client skip the destination at once, for skipDuration.
         #expect(await client.send([try makeRequest(hung.url("/later"), key: "hung")])[0].failure?.code == .notAttempted)
         #expect(hung.requestCount == timedOut)
         // Unsent, so no attempt is used up, and the retry waits.
@@ -240,6 +242,18 @@ import Testing
         guard case .retry(let retry) = outcome else { Issue.record("\(outcome)"); return }
         #expect(!retry.consumesAttempt)
         #expect("\(outcome)".contains("in a row"))
+    }
+
+    @Test func aSkippedDestinationIsTriedAgainOnceTheSkipEnds() async throws {
+        let hung = try LoopbackHTTPServer(defaultBehavior: .hang)
+        var configuration = fastConfiguration(totalTimeout: .milliseconds(300), maxConcurrent: 1)
+        configuration.skipDuration = .zero
+        let client = WebhookClient(configuration: configuration)
+        let first = await client.send(try (0..<5).map { try makeRequest(hung.url("/\($0)"), key: "hung") })
+        #expect(first.map { $0.failure?.code } == [.timeout, .timeout, .timeout, .notAttempted, .notAttempted])
+        // The skip is over: the next request goes out (and counts from one again).
+        #expect(await client.send([try makeRequest(hung.url("/again"), key: "hung")])[0].failure?.code == .timeout)
+        #expect(hung.requestCount == 4)
     }
 
     @Test func aResponseBetweenTimeOutsStartsTheCountAgain() async throws {

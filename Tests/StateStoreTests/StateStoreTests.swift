@@ -46,6 +46,8 @@ import Testing
                         INSERT INTO delivery (occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state,
                             next_attempt_at, expires_at, payload, created_at)
                         VALUES (1, 'weekly', 'ops-chat', 0, ?, 'k1', 'retrying', ?, ?, '{"deliveryID":"k1"}', ?);
+                        INSERT INTO delivery VALUES (7, 1, 'weekly', 'ops-mail', 900, 11, 'k7', 'dead', 3, 12, 13, 'host:9', 14, 15, 16,
+                            503, 'HTTP 503', 17, '{}', 18);
                         """, arguments: [t, t, t, t, t + 3600, t])
             }
         }
@@ -56,6 +58,16 @@ import Testing
         #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
         #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
+        // Every other column is carried over in its place.
+        let kept = try #require(try store.delivery(id: 7))
+        #expect(
+            [kept.occurrenceId, Int64(kept.beforeSeconds), kept.reminderAt, Int64(kept.attempts), kept.nextAttemptAt, kept.expiresAt]
+                == [1, 900, 11, 3, 12, 13])
+        #expect([kept.leaseExpiresAt, kept.firstAttemptAt, kept.lastAttemptAt, kept.lastStatus.map(Int64.init), kept.deliveredAt] == [14, 15, 16, 503, 17])
+        #expect(kept.createdAt == 18 && kept.playbookId == "weekly" && kept.target == "ops-mail" && kept.idempotencyKey == "k7")
+        #expect(kept.state == .dead && kept.leaseOwner == "host:9" && kept.lastError == "HTTP 503")
+        let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name") }
+        #expect(indexes == ["delivery_in_flight", "delivery_queue"])
     }
 
     @Test func aStoredPayloadIsReplacedOnlyForAnotherKind() throws {
@@ -164,13 +176,35 @@ import Testing
         // An outcome and the next claim in one transaction; a fenced outcome is still refused.
         let next = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 120, limit: 10).first?.record.id)
         var both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "b", now: t, thenClaim: 10, lease: 120)
-        #expect(both.written.isEmpty && both.claimed.isEmpty)
+        #expect(try both.written.isEmpty && both.claimed.get().isEmpty)
         both = try store.record([.init(id: next, resolution: .retry(at: t, status: 503, error: "busy"))], owner: "a", now: t, thenClaim: 10, lease: 120)
         #expect(both.written == [next])
-        #expect(both.claimed.map(\.record.id) == [next] && both.claimed.first?.record.attempts == 2)
+        let reclaimed = try both.claimed.get()
+        #expect(reclaimed.map(\.record.id) == [next] && reclaimed.first?.record.attempts == 2)
         both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "a", now: t, thenClaim: 0, lease: 120)
-        #expect(both.written == [next] && both.claimed.isEmpty)
+        #expect(try both.written == [next] && both.claimed.get().isEmpty)
         #expect(try store.delivery(id: next)?.state == .dead)
+    }
+
+    @Test func aFailedClaimKeepsTheOutcomesRecordedWithIt() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        let sent = try #require(try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 1).first?.record.id)
+        // Every further claim fails, as on a full disk.
+        try store.write { db in
+            try db.execute(
+                sql: "CREATE TRIGGER no_claims BEFORE UPDATE OF state ON delivery WHEN NEW.state = 'sending' BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+        }
+        let both = try store.record([.init(id: sent, resolution: .delivered(status: 200, note: nil))], owner: "a", now: t, thenClaim: 10, lease: 120)
+        #expect(both.written == [sent])
+        #expect(throws: StateError.self) { try both.claimed.get() }
+        // The delivered outcome was committed: it will not be sent again.
+        #expect(try StateStore(path: dir.file("state.sqlite")).delivery(id: sent)?.state == .delivered)
+        #expect(try store.deliveries(states: [.pending], limit: 10).count == 1)
     }
 
     @Test func interruptedSendsAreRecoveredAndOverdueOnesExpire() throws {

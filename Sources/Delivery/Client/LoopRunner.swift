@@ -56,10 +56,13 @@ final class LoopRunner {
     private var reservedUntil: [String: ContinuousClock.Instant] = [:]
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var sequence: UInt64 = 0
-    /// Time-outs in a row per rate key, reset by any response.
+    /// Time-outs in a row per rate key, reset by any response. While a key has one, it runs
+    /// one request at a time, so slots freed by its time-outs do not start more of them.
     private var timeoutStreak: [String: Int] = [:]
-    /// Rate keys given up on for this client's life: their requests come back unsent.
-    private var skipped: [String: String] = [:]
+    /// Requests in flight per rate key.
+    private var inFlight: [String: Int] = [:]
+    /// Rate keys given up on for a while: their requests come back unsent until `until`.
+    private var skipped: [String: (reason: String, until: ContinuousClock.Instant)] = [:]
 
     init(loop: DeliveryLoop) {
         self.loop = loop
@@ -113,9 +116,14 @@ final class LoopRunner {
             sequence += 1
             let limit = request.rateLimit ?? configuration.rateLimits[request.rateKey] ?? configuration.defaultRateLimit
             let job = PendingJob(batch: batch, index: index, request: request, sequence: sequence, interval: limit.minimumInterval)
-            if let reason = skipped[request.rateKey] {
-                complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: reason)))
-                continue
+            if let skip = skipped[request.rateKey] {
+                if skip.until > clock.now {
+                    complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: skip.reason)))
+                    continue
+                }
+                // Time to try the destination again, from a clean slate.
+                skipped[request.rateKey] = nil
+                timeoutStreak[request.rateKey] = nil
             }
             queues[request.rateKey, default: []].append(job)
         }
@@ -133,7 +141,7 @@ final class LoopRunner {
             timeoutStreak[key] = streak
             guard streak >= limit else { return }
             let reason = "\(streak) requests in a row to this destination timed out; not sent in this round"
-            skipped[key] = reason
+            skipped[key] = (reason, clock.now + configuration.skipDuration)
             for job in queues.removeValue(forKey: key) ?? [] {
                 complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: reason)))
             }
@@ -152,8 +160,7 @@ final class LoopRunner {
     private func cancel(batchID: UInt64, multi: MultiHandle) {
         let now = clock.now
         for (handle, transfer) in active where transfer.job.batch.id == batchID {
-            active.removeValue(forKey: handle)
-            multi.remove(handle)
+            detach(handle, multi: multi)
             complete(transfer.job, with: transfer.cancelledResult(now: now))
         }
         for key in Array(queues.keys) {
@@ -193,6 +200,7 @@ final class LoopRunner {
             for (key, queue) in queues {
                 guard let head = queue.first else { continue }
                 if let earliest = nextStart[key], earliest > now { continue }
+                if timeoutStreak[key] != nil, inFlight[key, default: 0] > 0 { continue }
                 if best == nil || head.sequence < best!.job.sequence { best = (key, head) }
             }
             guard let (key, job) = best else { break }
@@ -229,6 +237,7 @@ final class LoopRunner {
                 return
             }
             active[transfer.easy.raw] = transfer
+            inFlight[job.request.rateKey, default: 0] += 1
         } catch {
             let failure = TransportFailure(
                 code: .internalError, requestMayHaveBeenSent: false,
@@ -244,12 +253,8 @@ final class LoopRunner {
         guard !finished.isEmpty else { return false }
         let now = clock.now
         for (handle, code) in finished {
-            guard let transfer = active.removeValue(forKey: handle) else {
-                multi.remove(handle)
-                continue
-            }
+            guard let transfer = detach(handle, multi: multi) else { continue }
             let result = transfer.result(for: code, now: now)
-            multi.remove(handle)
             complete(transfer.job, with: result)
             track(result, key: transfer.job.request.rateKey)
         }
@@ -259,13 +264,22 @@ final class LoopRunner {
     private func failActive(multi: MultiHandle, message: String) {
         let now = clock.now
         for (handle, transfer) in active {
-            multi.remove(handle)
+            detach(handle, multi: multi)
             let pretransfer = (try? transfer.easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
             let failure = TransportFailure(
                 code: .internalError, requestMayHaveBeenSent: pretransfer > 0, message: message, elapsed: now - transfer.startedAt)
             complete(transfer.job, with: .failure(failure))
         }
-        active.removeAll()
+    }
+
+    /// Takes a transfer off the multi handle and the books; nil when it was not ours.
+    @discardableResult
+    private func detach(_ handle: UnsafeMutableRawPointer, multi: MultiHandle) -> Transfer? {
+        multi.remove(handle)
+        guard let transfer = active.removeValue(forKey: handle) else { return nil }
+        let key = transfer.job.request.rateKey
+        inFlight[key] = inFlight[key, default: 1] > 1 ? inFlight[key, default: 1] - 1 : nil
+        return transfer
     }
 
     private func pollTimeout(until wakeAt: ContinuousClock.Instant?) -> Int32 {
