@@ -19,6 +19,16 @@ import Testing
             nextAttemptAt: instant - Int64(before), expiresAt: instant - Int64(before) + 3600, createdAt: instant - 900)
     }
 
+    /// A fresh state with one weekly occurrence at `t` and its 15-minute and 0-minute reminders.
+    func storeWithTwoReminders(at t: Int64) throws -> (TemporaryDirectory, StateStore) {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        return (dir, store)
+    }
+
     @Test func opensInWALWithFullSync() throws {
         let dir = TemporaryDirectory()
         let store = try StateStore(path: dir.file("state/state.sqlite"))
@@ -155,12 +165,8 @@ import Testing
     }
 
     @Test func claimLeaseAndFencing() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
         let t: Int64 = 1_796_652_000
-        try store.commit(
-            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
-            watermarks: [:], now: t)
+        let (dir, store) = try storeWithTwoReminders(at: t)
         // Only the 15-minute reminder is due 10 minutes before the start.
         let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10).map(\.record)
         #expect(claimed.map(\.beforeSeconds) == [900])
@@ -187,12 +193,8 @@ import Testing
     }
 
     @Test func aFailedClaimKeepsTheOutcomesRecordedWithIt() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
         let t: Int64 = 1_796_652_000
-        try store.commit(
-            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
-            watermarks: [:], now: t)
+        let (dir, store) = try storeWithTwoReminders(at: t)
         let sent = try #require(try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 1).first?.record.id)
         // Every further claim fails, as on a full disk.
         try store.write { db in
