@@ -190,6 +190,7 @@ import Testing
         both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "a", now: t, thenClaim: 0, lease: 120)
         #expect(try both.written == [next] && both.claimed.get().isEmpty)
         #expect(try store.delivery(id: next)?.state == .dead)
+        withExtendedLifetime(dir) {}  // the folder (and the state in it) lives until here
     }
 
     @Test func aFailedClaimKeepsTheOutcomesRecordedWithIt() throws {
