@@ -6,9 +6,10 @@ import Recurrence
 import StateStore
 
 extension Engine {
-    /// The longest a request may take; leases are longer so a live sender never loses one.
-    static let requestTimeout: Duration = .seconds(20)
-    static var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
+    /// The longest a request may take (`delivery.timeout`); leases are longer so a live sender
+    /// never loses one.
+    var requestTimeout: Duration { .seconds(workspace.configuration.deliveryTimeout) }
+    var lease: Int64 { Int64(workspace.configuration.deliveryTimeout) * 2 + 60 }
 
     /// Claimed deliveries, turned into requests, ready to send.
     struct Batch {
@@ -36,7 +37,7 @@ extension Engine {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
         guard clock.now < deadline, keepSending() else { return }
-        let first = try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)
+        let first = try store.claimDueDeliveries(now: now, owner: owner, lease: lease, limit: Engine.batchSize)
         if first.isEmpty { return }
         // One per target for the whole run: building a target parses its URL and secret.
         var webhooks: [String: WebhookTarget] = [:]
@@ -59,7 +60,7 @@ extension Engine {
                 group.addTask { (number, await sender.send(requests)) }
             }
             try launch(first)
-            if mayClaim() { try launch(try store.claimDueDeliveries(now: now, owner: owner, lease: Engine.lease, limit: Engine.batchSize)) }
+            if mayClaim() { try launch(try store.claimDueDeliveries(now: now, owner: owner, lease: lease, limit: Engine.batchSize)) }
             // A claim that fails stops the claiming; the batch on the wire is still recorded.
             var claimError: StateError?
             while let (number, results) = try await group.next() {
@@ -67,7 +68,7 @@ extension Engine {
                 let claimMore = claimError == nil && mayClaim()
                 let classified = classify(batch, results: results, now: now)
                 let (written, claimed) = try store.record(
-                    classified.outcomes, owner: owner, now: now, thenClaim: claimMore ? Engine.batchSize : 0, lease: Engine.lease)
+                    classified.outcomes, owner: owner, now: now, thenClaim: claimMore ? Engine.batchSize : 0, lease: lease)
                 self.report(batch, lines: classified.lines, written: Set(written), into: &report)
                 switch claimed {
                 case .success(let claimed) where claimMore: try launch(claimed)
@@ -163,7 +164,7 @@ extension Engine {
     func makeClient() -> WebhookClient {
         WebhookClient(
             configuration: WebhookClient.Configuration(
-                maxConcurrent: workspace.configuration.deliveryConcurrency, totalTimeout: Engine.requestTimeout,
+                maxConcurrent: workspace.configuration.deliveryConcurrency, totalTimeout: requestTimeout,
                 denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
     }
 

@@ -196,8 +196,12 @@ private struct Loader {
             denyPrivate = reader.bool(network["deny_private"], what: "deny_private") ?? false
         }
         var concurrency = 8
-        if let delivery = reader.mapping(fields["delivery"], allowed: ["concurrency"], what: "delivery") {
+        var timeout = 20
+        if let delivery = reader.mapping(fields["delivery"], allowed: ["concurrency", "timeout"], what: "delivery") {
             concurrency = reader.integer(delivery["concurrency"], what: "concurrency", range: 1...64) ?? 8
+            if let node = delivery["timeout"], let seconds = reader.duration(node, what: "timeout") {
+                if (1...120).contains(seconds) { timeout = seconds } else { reader.report(node, "timeout must be 1s to 2m") }
+            }
         }
 
         var targets: [Target] = []
@@ -245,7 +249,7 @@ private struct Loader {
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
-            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, kpis: kpis,
+            denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL)
     }
 

@@ -16,6 +16,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var denyPrivateNetworks: Bool
     /// How many deliveries may be in flight at once.
     public var deliveryConcurrency: Int
+    /// The longest one webhook request may take, in seconds (`delivery.timeout`, default 20).
+    public var deliveryTimeout: Int = 20
     /// KPI definitions and overrides declared by the team.
     public var kpis: [KPISettings]
     /// `output` as written: relative to the workspace unless it starts with `/`.

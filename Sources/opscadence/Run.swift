@@ -41,8 +41,8 @@ extension OpsCadence {
                     root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, clock: clock),
                 workspace: workspace, logger: logger)
             var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            // In-flight requests time out after 20 s; give them that, then cancel.
-            configuration.maximumGracefulShutdownDuration = .seconds(30)
+            // In-flight requests time out after delivery.timeout; give them that, then cancel.
+            configuration.maximumGracefulShutdownDuration = .seconds(workspace.configuration.deliveryTimeout + 10)
             do {
                 try await ServiceGroup(configuration: configuration).run()
             } catch let error as EngineError {

@@ -192,6 +192,37 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(list.first?["attempts"] as? Int == 0)
     }
 
+    @Test func aHungTargetCostsOneRoundOfTimeOutsAndHoldsNoOneElseBack() throws {
+        // Six reminders to a target that never answers, one to a target that does.
+        var playbooks: [String: String] = [:]
+        for n in 0..<6 { playbooks["h\(n).yaml"] = playbook("hung\(n)", schedule: "cron: \"0 9 * * *\"") }
+        playbooks["ok.yaml"] = playbook("fine", schedule: "cron: \"0 9 * * *\"").replacingOccurrences(of: "target: hook", with: "target: other")
+        let f = try EngineFixture(
+            playbooks: playbooks, behavior: .hang,
+            extraConfig: """
+              other: { kind: generic, url: "${env:OTHER_URL}", rate_limit: none }
+            delivery: { concurrency: 2, timeout: 1s }
+            """)
+        let other = try LoopbackHTTPServer()
+        let runner = CommandRunner(
+            directory: f.dir.path,
+            environment: ["HOOK_URL": f.server.url("/hook"), "HOOK_SECRET": EngineFixture.secret, "OTHER_URL": other.url("/other")])
+        #expect(try runner.run(["tick", "--now", "2026-12-01T13:00:00Z"]).status == 0)
+        let due = try runner.run(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
+        #expect(due.status == 0, "\(due.stderr)")
+        // Two time out side by side, then one at a time: the third time-out gives up on the rest.
+        #expect(f.server.requestCount == 3)
+        #expect(other.requestCount == 1)
+        let rows = try #require(try runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(rows.first { $0["playbook"] as? String == "fine" }?["state"] as? String == "delivered")
+        let hung = rows.filter { $0["target"] as? String == "hook" }
+        #expect(hung.count == 6 && hung.allSatisfy { $0["state"] as? String == "retrying" })
+        // Those never sent used up no attempt.
+        #expect(hung.filter { $0["attempts"] as? Int == 1 }.count == 3)
+        #expect(hung.filter { $0["attempts"] as? Int == 0 }.count == 3)
+        #expect(hung.filter { ($0["last_error"] as? String)?.contains("in a row") == true }.count == 3)
+    }
+
     @Test func invalidWorkspaceWritesNothing() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let r = try f.tick("2026-12-01T14:00:00Z")
