@@ -9,7 +9,7 @@ extension Engine {
     /// The longest a request may take (`delivery.timeout`); leases are longer so a live sender
     /// never loses one.
     var requestTimeout: Duration { .seconds(workspace.configuration.deliveryTimeout) }
-    var lease: Int64 { Int64(workspace.configuration.deliveryTimeout) * 2 + 60 }
+    var lease: Int64 { Int64(requestTimeout.components.seconds) * 2 + 60 }
 
     /// Claimed deliveries, turned into requests, ready to send.
     struct Batch {

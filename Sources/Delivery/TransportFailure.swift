@@ -53,8 +53,8 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
         /// The send was cancelled (the calling task was cancelled).
         public static let cancelled = Code(.cancelled)
         /// Not sent: earlier requests to the same rate key timed out
-        /// ``WebhookClient/Configuration/timeoutsBeforeSkipping`` times in a row, so the rest
-        /// of that key's requests in this client are given back unsent.
+        /// ``WebhookClient/Configuration/timeoutsBeforeSkipping`` times in a row, so that key's
+        /// requests are given back unsent for ``WebhookClient/Configuration/skipDuration``.
         public static let notAttempted = Code(.notAttempted)
         /// libcurl itself failed (out of memory, an option it does not know).
         public static let internalError = Code(.internalError)

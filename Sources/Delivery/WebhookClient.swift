@@ -53,9 +53,9 @@ public final class WebhookClient: Sendable {
         /// After this many requests to one rate key in a row time out (no response between
         /// them), the key's waiting and later requests come back unsent as
         /// ``TransportFailure/Code/notAttempted`` for ``skipDuration``, so one hung destination
-        /// holds a send for about one round of time-outs, not one per request. After a key's
-        /// first time-out, it runs one request at a time until a response or the skip. Zero
-        /// turns it off. Default 3.
+        /// holds a send for at most three time-outs (overlapping when its requests run side by
+        /// side), not one per request. After a key's first time-out, it runs one request at a
+        /// time until a response or the skip. Zero turns it off. Default 3.
         public var timeoutsBeforeSkipping: Int
         /// How long a rate key is skipped once ``timeoutsBeforeSkipping`` is reached; the first
         /// request after that tries the destination again. Default 60 s.

@@ -84,6 +84,13 @@ public struct DeliveryPayload: Sendable, Hashable {
         self.kind = kind
         self.query = query
     }
+
+    /// One delivery's payload, in the column order ``init(row:)`` reads.
+    static let selectByDelivery = "SELECT kind, query, body FROM delivery_payload WHERE delivery_id = ?"
+
+    init(row: Row) {
+        self.init(body: row[2], kind: row[0], query: row[1])
+    }
 }
 
 /// A delivery claimed for sending, with its payload when an earlier attempt stored one.

@@ -104,10 +104,9 @@ extension StateStore {
                 """)
         let cursor = try Row.fetchCursor(rows, arguments: [owner, now + lease, now, now, now, limit])
         while let row = try cursor.next() { claimed.append(ClaimedDelivery(record: DeliveryRecord(columnsInOrder: row))) }
-        let payloads = try db.cachedStatement(sql: "SELECT kind, query, body FROM delivery_payload WHERE delivery_id = ?")
+        let payloads = try db.cachedStatement(sql: DeliveryPayload.selectByDelivery)
         for index in claimed.indices {
-            guard let row = try Row.fetchOne(payloads, arguments: [claimed[index].record.id]) else { continue }
-            claimed[index].payload = DeliveryPayload(body: row[2], kind: row[0], query: row[1])
+            claimed[index].payload = try Row.fetchOne(payloads, arguments: [claimed[index].record.id]).map(DeliveryPayload.init(row:))
         }
         return claimed.sorted { ($0.record.nextAttemptAt, $0.record.id ?? 0) < ($1.record.nextAttemptAt, $1.record.id ?? 0) }
     }
@@ -134,9 +133,7 @@ extension StateStore {
     /// The stored payload of a delivery, if it has one.
     public func payload(ofDelivery id: Int64) throws(StateError) -> DeliveryPayload? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT kind, query, body FROM delivery_payload WHERE delivery_id = ?", arguments: [id]).map {
-                DeliveryPayload(body: $0[2], kind: $0[0], query: $0[1])
-            }
+            try Row.fetchOne(db, sql: DeliveryPayload.selectByDelivery, arguments: [id]).map(DeliveryPayload.init(row:))
         }
     }
 

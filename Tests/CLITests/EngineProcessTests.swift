@@ -192,7 +192,7 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(list.first?["attempts"] as? Int == 0)
     }
 
-    @Test func aHungTargetCostsOneRoundOfTimeOutsAndHoldsNoOneElseBack() throws {
+    @Test func aHungTargetGetsThreeRequestsAndHoldsNoOneElseBack() throws {
         // Six reminders to a target that never answers, one to a target that does.
         var playbooks: [String: String] = [:]
         for n in 0..<6 { playbooks["h\(n).yaml"] = playbook("hung\(n)", schedule: "cron: \"0 9 * * *\"") }

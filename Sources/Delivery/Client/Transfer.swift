@@ -139,17 +139,9 @@ final class Transfer {
         if line.count >= 5, bytes[line.lowerBound..<line.lowerBound + 5].elementsEqual("HTTP/".utf8) {
             // A new status line: an interim 1xx response is over, or this is the first one.
             headers.removeAll()
-            var index = line.lowerBound
-            while index < line.upperBound, bytes[index] != 0x20 { index += 1 }
-            while index < line.upperBound, bytes[index] == 0x20 { index += 1 }
-            var code = 0
-            var digits = 0
-            while index < line.upperBound, (0x30...0x39).contains(bytes[index]), digits < 3 {
-                code = code * 10 + Int(bytes[index] - 0x30)
-                digits += 1
-                index += 1
-            }
-            statusCode = digits == 3 && (index == line.upperBound || bytes[index] == 0x20) ? code : 0
+            // "HTTP/1.1 200 OK": the second word (libcurl's CURLINFO_RESPONSE_CODE is read first).
+            let words = bytes[line].split(separator: 0x20, maxSplits: 2)
+            statusCode = words.count > 1 ? Int(String(decoding: words[1], as: UTF8.self)) ?? 0 : 0
         } else if let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) {
             let name = trimmed(line.lowerBound..<colon)
             let value = trimmed(colon + 1..<line.upperBound)
