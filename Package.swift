@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "StateStore", targets: ["StateStore"]),
         .library(name: "Delivery", targets: ["Delivery"]),
         .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
+        .library(name: "Timekeeping", targets: ["Timekeeping"]),
         .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
     ],
     dependencies: [
@@ -39,6 +40,8 @@ let package = Package(
             name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"])]
         ),
+        // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
+        .target(name: "Timekeeping", swiftSettings: swiftSettings),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
         .target(name: "Recurrence", swiftSettings: swiftSettings),
         // Pure: the operations maturity model (data file embedded in the binary) and its rules.
@@ -77,7 +80,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "CCurl",
+                "CCurl", "Timekeeping",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -86,7 +89,7 @@ let package = Package(
         .target(
             name: "CadenceEngine",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -96,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "opscadence",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel", "Timekeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,13 +108,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test support: a loopback HTTP server and helpers for temporary workspaces and processes.
-        .target(name: "OpsCadenceTesting", swiftSettings: swiftSettings),
+        .target(name: "OpsCadenceTesting", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "RecurrenceTests",
             dependencies: ["Recurrence", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
         .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "OpsCadenceTesting"], swiftSettings: swiftSettings),
