@@ -48,10 +48,32 @@ public struct AgendaRenderer: Sendable {
         }
         do {
             return try MustacheTemplate(string: text)
-        } catch {
+        } catch let error as MustacheTemplate.ParserError {
+            let context = error.context
             throw WorkspaceError(issues: [
-                ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "template does not parse: \(error)")
+                ValidationIssue(
+                    SourceLocation(file: file, line: max(1, context.lineNumber), column: max(1, context.columnNumber)),
+                    "template does not parse: \(AgendaRenderer.explain(error.error))")
             ])
+        } catch {
+            throw WorkspaceError(issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "template does not parse")])
+        }
+    }
+
+    /// What a Mustache parse error means, in words.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "unexpected text" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed ({{/name}}) with a name that does not match the one opened"
+        case .unfinishedName: return "a tag is not finished (expected a name and }})"
+        case .expectedSectionEnd: return "a section ({{#name}} or {{^name}}) is never closed with {{/name}}"
+        case .invalidSetDelimiter: return "a set-delimiter tag ({{=<% %>=}}) is malformed"
+        case .transformAppliedToInheritanceSection: return "a transform cannot be applied to an inherited section"
+        case .illegalTokenInsideInheritSection: return "only {{$blocks}} may appear inside an inherited partial"
+        case .textInsideInheritSection: return "text is not allowed directly inside an inherited partial"
+        case .invalidConfigVariableSyntax: return "a {{% CONFIG }} tag is malformed"
+        case .unrecognisedConfigVariable: return "unknown {{% CONFIG }} variable (CONTENT_TYPE is the one templates use)"
+        @unknown default: return "unexpected text"
         }
     }
 

@@ -140,12 +140,16 @@ public enum PlanState {
     }
 }
 
-/// The workspace's agenda templates, parsed once per engine and only when first needed.
+/// The workspace's agenda templates, parsed once per engine and only when first needed (unless
+/// the caller already parsed and checked them).
 final class RendererCache: Sendable {
     private let root: String
-    private let cached = Mutex<AgendaRenderer?>(nil)
+    private let cached: Mutex<AgendaRenderer?>
 
-    init(root: String) { self.root = root }
+    init(root: String, renderer: AgendaRenderer? = nil) {
+        self.root = root
+        cached = Mutex(renderer)
+    }
 
     func renderer() throws(WorkspaceError) -> AgendaRenderer {
         if let existing = cached.withLock({ $0 }) { return existing }

@@ -10,9 +10,30 @@ public enum AtomicFile {
     /// Writes `text` to `path` atomically (temp file in the same folder, then rename), creating
     /// the folder. No fsync: the state file is the durable record, and every file written here
     /// (agendas, reports) can be rendered again.
-    public static func write(_ text: String, to path: String) throws(EngineError) {
+    ///
+    /// - Parameter root: When given, `path` must lie inside it and no folder between `root` and
+    ///   the file may be a symbolic link, so a link planted in the output folder cannot send the
+    ///   file elsewhere (`root` itself may be one: the team chose it).
+    /// Creates the output folder `root` if needed: a problem here (a file in its place, no
+    /// permission) is a problem of the whole workspace, not of one playbook.
+    public static func prepareFolder(_ root: String) throws(EngineError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw EngineError("cannot use \(root) as the output folder: it is a file") }
+            guard access(root, W_OK | X_OK) == 0 else { throw EngineError("cannot write into the output folder \(root): permission denied") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw EngineError("cannot create the output folder \(root): \(error.localizedDescription)")
+        }
+    }
+
+    public static func write(_ text: String, to path: String, within root: String? = nil) throws(EngineError) {
         let parent = (path as NSString).deletingLastPathComponent
         let folder = parent.isEmpty ? "." : parent
+        if let root { try checkNoLinks(from: root, to: folder, file: path) }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -47,10 +68,35 @@ public enum AtomicFile {
             unlink(temporary)
             throw EngineError("cannot write \(path): \(failure)")
         }
+        if let root {
+            // Checked again just before the rename, which is what makes the file visible.
+            do { try checkNoLinks(from: root, to: folder, file: path) } catch {
+                unlink(temporary)
+                throw error
+            }
+        }
         guard rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)
             throw EngineError("cannot move the new file into \(path): \(message)")
+        }
+    }
+
+    /// Throws unless every existing folder below `root` on the way to `folder` is a real folder.
+    static func checkNoLinks(from root: String, to folder: String, file: String) throws(EngineError) {
+        let base = (root as NSString).standardizingPath
+        let target = (folder as NSString).standardizingPath
+        guard target == base || target.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
+            throw EngineError("refusing to write \(file): it is outside the output folder \(root)")
+        }
+        var current = base
+        for component in target.dropFirst(base.count).split(separator: "/") {
+            current += "/" + component
+            var info = stat()
+            guard lstat(current, &info) == 0 else { return }  // not there yet: it will be created as a folder
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                throw EngineError("refusing to write \(file): \(current) is a symbolic link (agenda files are never written through one)")
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
+import Agendas
 import Foundation
 import Logging
 import Playbooks
 import ServiceLifecycle
 import StateStore
+import Timekeeping
 import UnixSignals
 
 /// `opscadence run`: the tick engine as a long-running service.
@@ -18,20 +20,20 @@ public struct CadenceService: Service, CustomStringConvertible {
         public var root: String
         /// Where `${env:NAME}` references are looked up.
         public var environment: [String: String]
-        /// The wall clock.
-        public var clock: WallClock
+        /// Where the service reads the time and sleeps: the system's, one started at `--now`, or a test's clock.
+        public var timeline: Timeline
         /// The longest single sleep; after it the wall clock is read again.
         public var maximumSleep: Duration
         /// How often the workspace files are checked for changes.
         public var watchInterval: Duration
 
         public init(
-            root: String, environment: [String: String], clock: WallClock = .system, maximumSleep: Duration = .seconds(30),
+            root: String, environment: [String: String], timeline: Timeline = .system, maximumSleep: Duration = .seconds(30),
             watchInterval: Duration = .seconds(2)
         ) {
             self.root = root
             self.environment = environment
-            self.clock = clock
+            self.timeline = timeline
             self.maximumSleep = maximumSleep
             self.watchInterval = watchInterval
         }
@@ -56,12 +58,15 @@ public struct CadenceService: Service, CustomStringConvertible {
     public func run() async throws {
         var workspace = try initialWorkspace ?? Workspace.load(at: configuration.root, environment: configuration.environment)
         try workspace.checkTargets()
+        var renderer = try AgendaRenderer(workspaceRoot: workspace.root)
         guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
             throw EngineError("another opscadence tick or run holds the workspace lock (\(workspace.configuration.statePath).lock)")
         }
-        var engine = Engine(workspace: workspace, store: try StateStore(path: workspace.configuration.statePath), logger: logger)
+        let timeline = configuration.timeline
+        var engine = Engine(
+            workspace: workspace, store: try StateStore(path: workspace.configuration.statePath), logger: logger, renderer: renderer,
+            timeline: timeline)
         let wake = Wakeup()
-        let clock = configuration.clock
         logger.notice("opscadence run: \(workspace.playbooks.count) playbooks", metadata: ["workspace": "\(configuration.root)"])
 
         try await withGracefulShutdownHandler {
@@ -74,7 +79,7 @@ public struct CadenceService: Service, CustomStringConvertible {
                 group.addTask {
                     var last = WorkspaceFingerprint(root: root)
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
+                        try? await timeline.sleep(for: interval)
                         let current = WorkspaceFingerprint(root: root)
                         if current != last {
                             last = current
@@ -84,23 +89,21 @@ public struct CadenceService: Service, CustomStringConvertible {
                 }
 
                 while !wake.isShuttingDown {
-                    let now = clock.now
                     do {
                         // The engine logs what it does; the report is for the terminal's `tick`.
-                        _ = try await engine.tick(
-                            Engine.TickOptions(now: now, sendBudget: .seconds(20), keepSending: { !wake.isShuttingDown }))
+                        _ = try await engine.tick(Engine.TickOptions(sendBudget: .seconds(20), keepSending: { !wake.isShuttingDown }))
                     } catch {
                         // State problems (a locked file, a full disk) are logged and retried; the service keeps running.
                         logger.error("tick failed; retrying at the next due time", metadata: ["error": "\(workspace.redact("\(error)"))"])
                     }
-                    let next = (try? engine.nextDue(after: clock.now)) ?? nil
-                    let untilNext = next.map { Double($0) - clock.seconds + 0.05 } ?? Double(configuration.maximumSleep.components.seconds)
-                    let sleep = min(max(untilNext, 1), Double(configuration.maximumSleep.components.seconds))
-                    let wallBefore = clock.seconds
-                    let monotonicBefore = ContinuousClock.now
-                    let reasons = await wake.wait(for: .milliseconds(Int64(sleep * 1000)))
-                    let elapsed = ContinuousClock.now - monotonicBefore
-                    let drift = (clock.seconds - wallBefore) - (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                    let maximum = configuration.maximumSleep.seconds
+                    let next = (try? engine.nextDue(after: timeline.now)) ?? nil
+                    let untilNext = next.map { Double($0) - timeline.seconds + 0.05 } ?? maximum
+                    let sleep = min(max(untilNext, 1), maximum)
+                    let wallBefore = timeline.seconds
+                    let monotonicBefore = timeline.monotonic
+                    let reasons = await wake.wait(for: .milliseconds(Int64(sleep * 1000)), on: timeline)
+                    let drift = (timeline.seconds - wallBefore) - (timeline.monotonic - monotonicBefore).seconds
                     if abs(drift) > 2 {
                         logger.notice("the wall clock jumped; re-checking due work", metadata: ["seconds": "\(Int(drift))"])
                     }
@@ -108,12 +111,14 @@ public struct CadenceService: Service, CustomStringConvertible {
                         do {
                             let reloaded = try Workspace.load(at: configuration.root, environment: configuration.environment)
                             try reloaded.checkTargets()
+                            let reloadedRenderer = try AgendaRenderer(workspaceRoot: reloaded.root)
                             guard reloaded.configuration.statePath == workspace.configuration.statePath else {
                                 logger.error("the state path changed; restart opscadence run to use it. Keeping the previous workspace.")
                                 continue
                             }
                             workspace = reloaded
-                            engine = Engine(workspace: workspace, store: engine.store, logger: logger)
+                            renderer = reloadedRenderer
+                            engine = Engine(workspace: workspace, store: engine.store, logger: logger, renderer: renderer, timeline: timeline)
                             logger.notice("workspace reloaded", metadata: ["playbooks": "\(workspace.playbooks.count)"])
                         } catch let error as WorkspaceError {
                             logger.error(

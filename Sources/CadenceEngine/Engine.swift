@@ -4,40 +4,47 @@ import Logging
 import Playbooks
 import Recurrence
 import StateStore
+import Timekeeping
 
 /// The scheduler: one `tick` records what fell due, renders agendas, queues reminders and sends
 /// what is due. `opscadence tick` runs one; `opscadence run` runs them as a service.
+///
+/// Time comes from one ``Timeline``: the system's, or one started at `--now` for a replay, or a
+/// test's manual clock. Schedules, outcomes, leases and pacing all read it.
 public final class Engine: Sendable {
     public let workspace: Workspace
     public let store: StateStore
+    public let timeline: Timeline
     let logger: Logger
     /// Identifies this process in delivery leases.
     let owner: String
     let renderers: RendererCache
 
-    public init(workspace: Workspace, store: StateStore, logger: Logger) {
+    /// - Parameters:
+    ///   - renderer: The workspace's templates, already parsed and checked (the CLI and `run`
+    ///     do that when they load the workspace); nil loads them when first needed.
+    ///   - timeline: Where the engine reads the time.
+    public init(
+        workspace: Workspace, store: StateStore, logger: Logger, renderer: AgendaRenderer? = nil, timeline: Timeline = .system
+    ) {
         self.workspace = workspace
         self.store = store
         self.logger = logger
-        renderers = RendererCache(root: workspace.root)
+        self.timeline = timeline
+        renderers = RendererCache(root: workspace.root, renderer: renderer)
         owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
     }
 
     /// Options of one tick.
     public struct TickOptions: Sendable {
-        /// The current instant (the clock, or `--now`).
-        public var now: Int64
-        /// Where a playbook's first tick starts instead of `now`.
+        /// Where a playbook's first tick starts instead of now.
         public var since: Int64?
         /// How long the tick may spend sending before it leaves the rest for the next tick.
         public var sendBudget: Duration
-        /// Asked between batches: false stops claiming new deliveries (graceful shutdown).
+        /// Asked between claims: false stops claiming new deliveries (graceful shutdown).
         public var keepSending: @Sendable () -> Bool
 
-        public init(
-            now: Int64, since: Int64? = nil, sendBudget: Duration = .seconds(40), keepSending: @escaping @Sendable () -> Bool = { true }
-        ) {
-            self.now = now
+        public init(since: Int64? = nil, sendBudget: Duration = .seconds(40), keepSending: @escaping @Sendable () -> Bool = { true }) {
             self.since = since
             self.sendBudget = sendBudget
             self.keepSending = keepSending
@@ -46,26 +53,43 @@ public final class Engine: Sendable {
 
     /// Runs one tick. The caller holds the workspace lock.
     ///
-    /// - Throws: ``StateError`` or ``EngineError`` for problems the user must fix; delivery
-    ///   failures are recorded for retry, never thrown.
-    public func tick(_ options: TickOptions) async throws -> TickReport {
-        let now = options.now
+    /// A playbook whose agenda cannot be built or rendered is recorded as failed (logged at error
+    /// level, shown by `status`), its occurrences wait for the next tick, and every other
+    /// playbook goes on; ``TickReport/needsAttention`` is then true, as it is when a delivery
+    /// died in this tick.
+    ///
+    /// - Throws: ``StateError`` or ``EngineError`` for problems of the whole workspace (the state
+    ///   file, the output folder); delivery failures are recorded for retry, never thrown.
+    public func tick(_ options: TickOptions = TickOptions()) async throws -> TickReport {
+        let now = timeline.now
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: false)
         report.warnings = workspace.warnings.map(\.description)
 
         // We hold the lock: anything still `sending` belongs to a process that died mid-send.
-        report.recovered = try store.recoverInterruptedDeliveries(now: now)
-        if report.recovered > 0 {
-            logger.warning("recovered deliveries interrupted by a crash; resending with the same webhook-id", metadata: ["count": "\(report.recovered)"])
+        let recovered = try store.recoverInterruptedDeliveries(now: now) { [workspace] target in
+            workspace.configuration.target(named: target)?.maxAttempts ?? .max
+        }
+        report.recovered = recovered.requeued
+        report.dead += recovered.dead
+        if recovered.requeued > 0 {
+            logger.warning(
+                "recovered deliveries interrupted by a crash; resending with the same webhook-id", metadata: ["count": "\(recovered.requeued)"])
+        }
+        if recovered.dead > 0 {
+            logger.error(
+                "deliveries interrupted while sending on every attempt are dead; they may have been delivered",
+                metadata: ["count": "\(recovered.dead)"])
         }
 
-        let plans = try plan(now: now, since: options.since)
-        let rendered = try record(plans, now: now, report: &report)
+        let progress = try store.progress()
+        let plans = plan(progress: progress, now: now, since: options.since)
+        try dropVanishedOccurrences(plans, now: now)
+        let rendered = try record(plans, progress: progress, now: now, report: &report)
         if options.since != nil { report.started = [] }
+        try refreshStartedAgendas(since: progress.values.map(\.updatedAt).max(), now: now, rendered: rendered)
         report.expired = try store.expireOverdueDeliveries(now: now)
-        try await deliverDue(
-            now: now, budget: options.sendBudget, keepSending: options.keepSending, rendered: rendered, report: &report)
-        report.nextDue = try nextDue(after: now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
+        try await deliverDue(budget: options.sendBudget, keepSending: options.keepSending, rendered: rendered, report: &report)
+        report.nextDue = try nextDue(after: timeline.now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
         return report
     }
 
@@ -73,11 +97,11 @@ public final class Engine: Sendable {
     public static func dryRun(workspace: Workspace, store: StateStore?, now: Int64, since: Int64?) throws -> TickReport {
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: true)
         report.warnings = workspace.warnings.map(\.description)
-        let watermarks = try store?.watermarks() ?? [:]
+        let progress = try store?.progress() ?? [:]
         let planner = TickPlanner()
         let enabled = Set(workspace.configuration.targets.filter(\.isEnabled).map(\.name))
         for playbook in workspace.playbooks {
-            let plan = planner.plan(playbook, watermark: watermarks[playbook.id], now: now, since: since, enabledTargets: enabled)
+            let plan = planner.plan(playbook, progress: progress[playbook.id], now: now, since: since, enabledTargets: enabled)
             if plan.isFirstTick && since == nil { report.started.append(playbook.id) }
             report.occurrences += plan.occurrences.map { Engine.line(for: $0, playbook: playbook, agenda: nil) }
         }
@@ -94,12 +118,31 @@ public final class Engine: Sendable {
 
     // MARK: Planning and recording
 
-    func plan(now: Int64, since: Int64?) throws -> [TickPlanner.Plan] {
-        let watermarks = try store.watermarks()
+    func plan(progress: [String: PlaybookProgress], now: Int64, since: Int64?) -> [TickPlanner.Plan] {
         let planner = TickPlanner()
         let enabled = Set(workspace.configuration.targets.filter(\.isEnabled).map(\.name))
         return workspace.playbooks.map { playbook in
-            planner.plan(playbook, watermark: watermarks[playbook.id], now: now, since: since, enabledTargets: enabled)
+            planner.plan(playbook, progress: progress[playbook.id], now: now, since: since, enabledTargets: enabled)
+        }
+    }
+
+    /// When a playbook's schedule changed, occurrences recorded under the old one that are still
+    /// ahead and no longer in the schedule lose their queued reminders: nobody wants "starts in
+    /// 15 minutes" for a meeting that moved.
+    func dropVanishedOccurrences(_ plans: [TickPlanner.Plan], now: Int64) throws {
+        for plan in plans where plan.isReplanned && !plan.isFirstTick {
+            guard let playbook = workspace.playbook(id: plan.playbookId) else { continue }
+            let ahead = try store.handledOccurrences(startingIn: now...Int64.max, playbook: playbook.id)
+            let vanished = ahead.filter { record in
+                !playbook.isEnabled || playbook.schedule.next(after: record.scheduledAt - 1)?.instant != record.scheduledAt
+            }
+            let dropped = try store.dropQueuedDeliveries(
+                ofOccurrences: vanished.compactMap(\.id), reason: "the playbook's schedule changed; this occurrence no longer exists")
+            if dropped > 0 {
+                logger.notice(
+                    "dropped reminders of occurrences the new schedule no longer has",
+                    metadata: ["playbook": "\(playbook.id)", "count": "\(dropped)"])
+            }
         }
     }
 
@@ -107,59 +150,129 @@ public final class Engine: Sendable {
     /// watermarks in one transaction. Rendering first means a crash can at worst render an
     /// agenda twice (the same file, atomically replaced), never record one without its file.
     ///
+    /// A playbook whose agenda fails is left out of the commit (its watermark stays, so the next
+    /// tick tries again) and recorded as failed; the others are committed.
+    ///
     /// - Returns: The agendas it built, with their Markdown, for the reminders of this tick.
-    func record(_ plans: [TickPlanner.Plan], now: Int64, report: inout TickReport) throws -> RenderedAgendas {
-        var items: [OccurrenceBatchItem] = []
-        var watermarks: [String: Int64] = [:]
+    func record(_ plans: [TickPlanner.Plan], progress: [String: PlaybookProgress], now: Int64, report: inout TickReport) throws
+        -> RenderedAgendas
+    {
+        var items: [String: [OccurrenceBatchItem]] = [:]
+        var lines: [String: [TickReport.OccurrenceLine]] = [:]
+        var failures: [String: String] = [:]
         var jobs: [AgendaJob] = []
         // Templates load only when something is due: the idle tick never pays for them.
         var writer: AgendaWriter?
         // On an error below, still let the files already started finish (no stray temp files).
         defer { writer?.waitForAll() }
         let source = AgendaSource(workspace: workspace, store: store)
+        if plans.contains(where: { $0.occurrences.contains { $0.status == .handled } }) {
+            try AtomicFile.prepareFolder(workspace.configuration.outputPath)
+        }
         for plan in plans {
-            watermarks[plan.playbookId] = plan.watermark
-            if plan.isFirstTick { report.started.append(plan.playbookId) }
             guard let playbook = workspace.playbook(id: plan.playbookId) else { continue }
-            for planned in plan.occurrences {
-                var agendaPath: String?
-                if planned.status == .handled {
-                    let instant = planned.occurrence.instant
-                    let agenda = try source.agenda(for: playbook, at: instant, now: now)
-                    let output = workspace.configuration.outputPath
-                    let markdown = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .markdown)
-                    let html = AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .html)
-                    let job = AgendaJob(key: RenderedAgendas.key(playbook.id, instant), agenda: agenda, markdownPath: markdown, htmlPath: html)
-                    if writer == nil { writer = AgendaWriter(renderer: try renderers.renderer()) }
-                    // Rendered and written on other threads while the next agenda is built here.
-                    writer?.submit(job, index: jobs.count)
-                    jobs.append(job)
-                    agendaPath = markdown
+            do {
+                for planned in plan.occurrences {
+                    var agendaPath: String?
+                    if planned.status == .handled {
+                        let job = try agendaJob(for: playbook, at: planned.occurrence.instant, source: source, now: now)
+                        if writer == nil { writer = AgendaWriter(renderer: try renderers.renderer(), outputRoot: workspace.configuration.outputPath) }
+                        // Rendered and written on other threads while the next agenda is built here.
+                        writer?.submit(job, index: jobs.count)
+                        jobs.append(job)
+                        agendaPath = job.markdownPath
+                    }
+                    items[plan.playbookId, default: []].append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
+                    lines[plan.playbookId, default: []].append(Engine.line(for: planned, playbook: playbook, agenda: agendaPath))
                 }
-                items.append(batchItem(planned, playbook: playbook, now: now, agendaPath: agendaPath))
-                report.occurrences.append(Engine.line(for: planned, playbook: playbook, agenda: agendaPath))
+            } catch let error as WorkspaceError {
+                // The templates themselves: every playbook would fail the same way.
+                throw error
+            } catch {
+                failures[plan.playbookId] = workspace.redact("\(error)")
+            }
+        }
+        var rendered = RenderedAgendas()
+        if let writer {
+            let results = writer.finish(jobs)
+            for (job, result) in zip(jobs, results) {
+                switch result {
+                case .success(let markdown): rendered.byKey[job.key] = (job.agenda, markdown)
+                case .failure(let error):
+                    if failures[job.playbookId] == nil { failures[job.playbookId] = workspace.redact(error.message) }
+                }
+            }
+        }
+
+        var committed: [OccurrenceBatchItem] = []
+        var watermarks: [String: Int64] = [:]
+        var planKeys: [String: String] = [:]
+        for plan in plans where failures[plan.playbookId] == nil {
+            watermarks[plan.playbookId] = plan.watermark
+            planKeys[plan.playbookId] = plan.planKey
+            committed += items[plan.playbookId] ?? []
+        }
+        try store.commit(committed, watermarks: watermarks, planKeys: planKeys, now: now)
+
+        for plan in plans {
+            if let failure = failures[plan.playbookId] {
+                report.failures.append(TickReport.Failure(playbook: plan.playbookId, error: failure))
+                // Only a playbook that has been seen before has a row to note the failure on.
+                if progress[plan.playbookId] != nil { try store.recordFailure(playbook: plan.playbookId, error: failure, now: now) }
+                logger.error(
+                    "playbook failed; its occurrences wait for the next tick, the others go on",
+                    metadata: ["playbook": "\(plan.playbookId)", "error": "\(failure)"])
+                continue
+            }
+            if plan.isFirstTick { report.started.append(plan.playbookId) }
+            if plan.unrecorded > 0 {
+                logger.notice(
+                    "backlog too long to record one by one; only the most recent occurrences were recorded",
+                    metadata: ["playbook": "\(plan.playbookId)", "unrecorded": "\(plan.unrecorded)"])
+                report.unrecorded += plan.unrecorded
+            }
+            for line in lines[plan.playbookId] ?? [] {
+                report.occurrences.append(line)
                 // Built inside the autoclosure: nothing is formatted unless info is logged.
                 logger.info(
-                    "occurrence \(planned.status.rawValue)",
+                    "occurrence \(line.status)",
                     metadata: {
-                        var metadata: Logger.Metadata = ["playbook": "\(playbook.id)", "occurrence": "\(planned.occurrence.rfc3339)"]
-                        if let reason = planned.reason { metadata["reason"] = "\(reason)" }
-                        if let agendaPath { metadata["agenda"] = "\(agendaPath)" }
+                        var metadata: Logger.Metadata = ["playbook": "\(line.playbook)", "occurrence": "\(line.occurrence)"]
+                        if let reason = line.reason { metadata["reason"] = "\(reason)" }
+                        if let agenda = line.agenda { metadata["agenda"] = "\(agenda)" }
                         return metadata
                     }())
             }
         }
-        let rendered = try writer?.finish(jobs) ?? RenderedAgendas()
-        try store.commit(items, watermarks: watermarks, now: now)
         return rendered
     }
 
     /// One agenda to render in both formats and write.
     struct AgendaJob: Sendable {
         var key: String
+        var playbookId: String
         var agenda: Agenda
         var markdownPath: String
         var htmlPath: String
+    }
+
+    func agendaJob(for playbook: Playbook, at instant: Int64, source: AgendaSource, now: Int64) throws -> AgendaJob {
+        let agenda = try source.agenda(for: playbook, at: instant, now: now)
+        let output = workspace.configuration.outputPath
+        return AgendaJob(
+            key: RenderedAgendas.key(playbook.id, instant), playbookId: playbook.id, agenda: agenda,
+            markdownPath: AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .markdown),
+            htmlPath: AgendaFiles.path(output: output, playbook: playbook, instant: instant, format: .html))
+    }
+
+    /// Renders again the agendas of meetings that started since the last tick, so the file a
+    /// reminder links to shows the checklist, KPIs and action items as they stood at the start.
+    func refreshStartedAgendas(since lastTick: Int64?, now: Int64, rendered: RenderedAgendas) throws {
+        guard let lastTick, lastTick < now else { return }
+        let started = try store.handledOccurrences(startingIn: (lastTick + 1)...now)
+            .filter { rendered.agenda(playbook: $0.playbookId, at: $0.scheduledAt) == nil }
+        guard !started.isEmpty else { return }
+        try AgendaRefresher(engine: self).refresh(started.map { ($0.playbookId, $0.scheduledAt) }, now: now)
     }
 
     func batchItem(_ planned: TickPlanner.PlannedOccurrence, playbook: Playbook, now: Int64, agendaPath: String?) -> OccurrenceBatchItem {

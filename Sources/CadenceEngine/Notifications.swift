@@ -4,15 +4,19 @@ import Foundation
 import Playbooks
 import Recurrence
 import StateStore
+import Timekeeping
 
 /// Messages outside the schedule: a test post to a target, and previews of reminders.
 public struct Notifications: Sendable {
     public let workspace: Workspace
     public let store: StateStore?
+    /// Where time is read: the message's timestamps and how long a test post took.
+    public let timeline: Timeline
 
-    public init(workspace: Workspace, store: StateStore?) {
+    public init(workspace: Workspace, store: StateStore?, timeline: Timeline = .system) {
         self.workspace = workspace
         self.store = store
+        self.timeline = timeline
     }
 
     /// What a test post returned, without the URL.
@@ -43,7 +47,8 @@ public struct Notifications: Sendable {
     }
 
     /// Posts a short test message to a target now and reports the outcome.
-    public func sendTest(to target: Target, now: Int64) async throws -> TestResult {
+    public func sendTest(to target: Target) async throws -> TestResult {
+        let now = timeline.now
         guard let webhook = try target.webhookTarget() else {
             throw EngineError("target '\(target.name)' is not configured: set the variables its url references")
         }
@@ -59,14 +64,13 @@ public struct Notifications: Sendable {
         let request = try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now)))
         let client = WebhookClient(
             configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = timeline.monotonic
         let result = await client.send([request]).first!
-        let elapsed = clock.now - started
+        let elapsed = timeline.monotonic - started
         let outcome = DeliveryOutcome.classify(
             result: result, kind: kind, attempt: 1, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(now)),
             now: Date(timeIntervalSince1970: TimeInterval(now)))
-        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = elapsed.milliseconds
         switch outcome {
         case .delivered(let d):
             return TestResult(target: target.name, kind: kind.rawValue, delivered: true, status: d.statusCode, milliseconds: milliseconds, detail: d.note ?? "delivered")

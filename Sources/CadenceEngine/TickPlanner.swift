@@ -10,7 +10,8 @@ import StateStore
 public struct TickPlanner: Sendable {
     /// A tick this many seconds after an occurrence opened counts as late (cron ticks every 60 s).
     public static let lateness: Int64 = 60
-    /// At most this many occurrences per playbook per tick; a longer backlog continues next tick.
+    /// At most this many occurrences per playbook per tick. With `catch_up: all` a longer backlog
+    /// continues next tick; with `latest` or `none` only the most recent are recorded.
     public static let maximumOccurrences = 10_000
 
     public struct PlannedDelivery: Sendable, Hashable {
@@ -36,6 +37,14 @@ public struct TickPlanner: Sendable {
         public var watermark: Int64
         /// True on a playbook's first tick (nothing is backfilled unless `--since` is given).
         public var isFirstTick: Bool
+        /// The playbook's plan key, stored with the watermark.
+        public var planKey: String
+        /// True when the playbook was planned afresh (first tick, or its schedule, zone, holiday
+        /// policy or lead time changed): occurrences still ahead were looked at again.
+        public var isReplanned: Bool
+        /// Older occurrences of a backlog too long to record one by one (`catch_up: latest` or
+        /// `none` after long downtime): decided as coalesced or missed, but not stored.
+        public var unrecorded: Int
     }
 
     public init() {}
@@ -47,55 +56,85 @@ public struct TickPlanner: Sendable {
     public func plan(
         _ playbook: Playbook, watermark: Int64?, now: Int64, since: Int64?, enabledTargets: Set<String>
     ) -> Plan {
-        let isFirst = watermark == nil
-        let from = watermark ?? min(since ?? now, now)
-        guard playbook.isEnabled, from < now else {
-            return Plan(playbookId: playbook.id, occurrences: [], watermark: max(from, now), isFirstTick: isFirst)
-        }
+        plan(
+            playbook, progress: watermark.map { PlaybookProgress(watermark: $0, planKey: playbook.planKey, updatedAt: $0) }, now: now,
+            since: since, enabledTargets: enabledTargets)
+    }
+
+    /// Decides one playbook's tick.
+    ///
+    /// An occurrence is looked at once, when it opens. When a playbook is first seen or its
+    /// plan key changed, the occurrences that have already opened but not yet started are looked
+    /// at too: a first tick on Thursday evening still handles Friday's meeting whose 1-day
+    /// reminder was due Thursday afternoon. A meeting still ahead is never missed or coalesced as
+    /// a whole; only its reminders whose time passed follow `catch_up` and `grace`.
+    ///
+    /// - Parameters:
+    ///   - progress: The stored watermark and plan key, nil on the playbook's first tick.
+    ///   - since: Where a first tick starts instead of `now` (`tick --since`).
+    ///   - enabledTargets: Targets that can be delivered to (optional targets without a URL are not).
+    public func plan(
+        _ playbook: Playbook, progress: PlaybookProgress?, now: Int64, since: Int64?, enabledTargets: Set<String>
+    ) -> Plan {
+        let isFirst = progress == nil
+        let isReplanned = progress?.planKey != playbook.planKey
+        let base = progress?.watermark ?? min(since ?? now, now)
+        var plan = Plan(
+            playbookId: playbook.id, occurrences: [], watermark: max(base, now), isFirstTick: isFirst, planKey: playbook.planKey,
+            isReplanned: isReplanned, unrecorded: 0)
+        guard playbook.isEnabled else { return plan }
         let lead = Int64(playbook.leadTime)
-        var due: [Occurrence] = []
-        var newWatermark = now
-        for occurrence in playbook.schedule.occurrences(after: from + lead) {
+        // Occurrences strictly after this instant are candidates; each opens `lead` before it.
+        var after = base + lead
+        if isReplanned { after = min(after, now - 1) }
+
+        var due = BoundedQueue(capacity: TickPlanner.maximumOccurrences)
+        for occurrence in playbook.schedule.occurrences(after: after) {
             let opening = occurrence.instant - lead
             if opening > now { break }
             due.append(occurrence)
-            if due.count == TickPlanner.maximumOccurrences {
-                newWatermark = opening
+            // catch_up: all hands every one, in order, over as many ticks as it takes; latest
+            // and none keep only the most recent ones, however long the backlog.
+            if playbook.catchUp == .all, due.isFull {
+                plan.watermark = opening
                 break
             }
         }
+        plan.unrecorded = due.dropped
+        let occurrences = Array(due.elements)
+        // With catch_up: latest, the one handled is the first still ahead, or else the last.
+        let latest = occurrences.firstIndex { $0.instant >= now } ?? (occurrences.count - 1)
 
-        var planned: [PlannedOccurrence] = []
-        for (index, occurrence) in due.enumerated() {
+        for (index, occurrence) in occurrences.enumerated() {
             let opening = occurrence.instant - lead
-            let isLate = now - opening > TickPlanner.lateness
+            let hasStarted = occurrence.instant < now
             var status = OccurrenceStatus.handled
             var reason: String?
             switch playbook.catchUp {
             case .all:
                 break
             case .latest:
-                if index < due.count - 1 {
+                if index < latest {
                     status = .coalesced
                     reason = "a later occurrence fell due in the same tick (catch_up: latest)"
                 }
             case .none:
-                if isLate {
+                if hasStarted, now - opening > TickPlanner.lateness {
                     status = .missed
                     reason = "fell due \(DurationText.format(Int(now - opening))) ago while nothing was ticking (catch_up: none)"
                 }
             }
-            if status == .handled, now - occurrence.instant > Int64(playbook.grace) {
+            if status == .handled, hasStarted, now - occurrence.instant > Int64(playbook.grace) {
                 status = .missed
                 reason = "started more than grace (\(DurationText.format(playbook.grace))) ago"
             }
-            planned.append(
+            plan.occurrences.append(
                 PlannedOccurrence(
                     occurrence: occurrence, status: status,
                     deliveries: deliveries(for: playbook, occurrence: occurrence, status: status, now: now, enabledTargets: enabledTargets),
                     reason: reason))
         }
-        return Plan(playbookId: playbook.id, occurrences: planned, watermark: newWatermark, isFirstTick: isFirst)
+        return plan
     }
 
     private func deliveries(
@@ -114,6 +153,9 @@ public struct TickPlanner: Sendable {
             } else if now - at > grace {
                 delivery.state = .missed
                 delivery.note = "its time passed more than grace (\(DurationText.format(playbook.grace))) ago"
+            } else if playbook.catchUp == .none, now - at > TickPlanner.lateness {
+                delivery.state = .missed
+                delivery.note = "its time passed \(DurationText.format(Int(now - at))) ago while nothing was ticking (catch_up: none)"
             }
             result.append(delivery)
         }
@@ -146,4 +188,31 @@ public struct TickPlanner: Sendable {
         let lead = Int64(playbook.leadTime)
         return playbook.schedule.next(after: watermark + lead).map { $0.instant - lead }
     }
+}
+
+/// The last `capacity` elements appended, and how many earlier ones fell out.
+struct BoundedQueue {
+    let capacity: Int
+    private var storage: [Occurrence] = []
+    private var head = 0
+    private(set) var dropped = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isFull: Bool { storage.count - head >= capacity }
+
+    mutating func append(_ occurrence: Occurrence) {
+        if isFull {
+            head += 1
+            dropped += 1
+            // Compact now and then so a long backlog does not keep every element alive.
+            if head >= capacity {
+                storage.removeFirst(head)
+                head = 0
+            }
+        }
+        storage.append(occurrence)
+    }
+
+    var elements: ArraySlice<Occurrence> { storage[head...] }
 }

@@ -35,6 +35,12 @@ public struct TickReport: Sendable, Codable {
         }
     }
 
+    /// A playbook whose tick failed: its occurrences wait for the next tick.
+    public struct Failure: Sendable, Codable {
+        public var playbook: String
+        public var error: String
+    }
+
     public var now: String
     public var dryRun: Bool
     public var occurrences: [OccurrenceLine] = []
@@ -48,8 +54,19 @@ public struct TickReport: Sendable, Codable {
     public var started: [String] = []
     /// The next instant anything is due, RFC 3339.
     public var nextDue: String?
+    /// Deliveries that failed for good in this tick (dead).
+    public var dead = 0
+    /// Playbooks that failed in this tick.
+    public var failures: [Failure] = []
+    /// Occurrences of a long backlog decided but not recorded one by one (`catch_up: latest`, `none`).
+    public var unrecorded = 0
+
+    /// Something failed for good in this tick: a delivery died or a playbook failed. `tick` then
+    /// exits with its own status so cron's mail and systemd's failed state notice.
+    public var needsAttention: Bool { dead > 0 || !failures.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case now, dryRun = "dry_run", occurrences, deliveries, recovered, expired, warnings, started, nextDue = "next_due"
+        case now, dryRun = "dry_run", occurrences, deliveries, recovered, expired, warnings, started, nextDue = "next_due", dead, failures
+        case unrecorded
     }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import Timekeeping
 
 /// Why the service woke up before its deadline.
 public enum WakeReason: Hashable, Sendable {
@@ -29,9 +30,9 @@ final class Wakeup: Sendable {
 
     /// Sleeps for `duration` (monotonic) or until signalled; returns the reasons, cleared
     /// except for shutdown, which stays.
-    func wait(for duration: Duration) async -> Set<WakeReason> {
+    func wait(for duration: Duration, on timeline: Timeline) async -> Set<WakeReason> {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { try? await timeline.sleep(for: duration) }
             group.addTask { await self.nextSignal() }
             await group.next()
             group.cancelAll()

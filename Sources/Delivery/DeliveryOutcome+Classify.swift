@@ -50,9 +50,9 @@ extension DeliveryOutcome {
     ) -> DeliveryOutcome {
         var decision = Decision(attempt: attempt, firstAttemptAt: firstAttemptAt, now: now, policy: policy)
         switch result {
-        case .deferred(let until):
+        case .deferred(let wait):
             return decision.retry(
-                after: .seconds(double: max(0, until.timeIntervalSince(now))), consumesAttempt: false, sent: false,
+                after: max(.zero, wait), consumesAttempt: false, sent: false,
                 reason: "not sent: the destination's rate limit left no room within the pacing budget", status: nil)
         case .failure(let failure):
             return classify(failure, decision: &decision, using: &generator)

@@ -7,8 +7,9 @@ public enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
     /// No HTTP response: the request failed in transport.
     case failure(TransportFailure)
     /// Not sent: its rate key could not start it within the client's pacing budget. It can
-    /// start at `until` at the earliest.
-    case deferred(until: Date)
+    /// start `for` from the moment this result was given, at the earliest. A length, not a
+    /// wall-clock date: the caller adds it to its own timeline (which may be a replay's).
+    case deferred(for: Duration)
 
     /// The response, if there was one.
     public var response: WebhookResponse? {
@@ -22,9 +23,9 @@ public enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// For a deferred request: the wall-clock time it can start at the earliest.
-    public var deferredUntil: Date? {
-        if case .deferred(let date) = self { return date }
+    /// For a deferred request: how long from the result until it can start.
+    public var deferredFor: Duration? {
+        if case .deferred(let wait) = self { return wait }
         return nil
     }
 
@@ -33,7 +34,7 @@ public enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .response(let response): response.description
         case .failure(let failure): "transport failure: \(failure)"
-        case .deferred(let date): "deferred by the pacing budget until \(date.formatted(.iso8601))"
+        case .deferred(let wait): "deferred by the pacing budget for \(wait)"
         }
     }
 }

@@ -32,6 +32,13 @@ public struct Playbook: Sendable, Identifiable {
     /// Seconds before the occurrence at which its agenda is rendered and reminders are queued:
     /// the earliest reminder, or the start itself.
     public var leadTime: Int { max(0, reminders.map(\.before).max() ?? 0) }
+
+    /// What the stored watermark depends on: the schedule, its zone, the holiday policy and the
+    /// lead time. When it changes, the planner looks again at the occurrences still ahead, since
+    /// the old watermark may already be past their new opening.
+    public var planKey: String {
+        "\(scheduleText)|\(timeZone.identifier)|\(holidayPolicy.rawValue)|\(leadTime)|\(isEnabled)"
+    }
 }
 
 /// `catch_up`: what a tick does with occurrences that fell due while nothing was ticking.

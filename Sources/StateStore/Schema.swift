@@ -2,6 +2,36 @@ import GRDB
 
 /// The state schema, as migrations. Instants are UTC epoch seconds; dates are `YYYY-MM-DD`.
 enum Schema {
+    /// `PRAGMA application_id` of an OpsCadence state file ("OPCA"), so that a file of another
+    /// application is recognised and refused instead of receiving our tables.
+    static let applicationID: Int32 = 0x4F50_4341
+
+    /// The tables of schema v2, the last one written without ``applicationID``: a file with no
+    /// application id is adopted as ours only if it holds these and nothing else.
+    static let legacyTables: Set<String> = [
+        "grdb_migrations", "playbook_state", "occurrence", "delivery", "delivery_payload", "checklist_mark", "action_item",
+        "kpi_value", "assessment", "plan",
+    ]
+
+    /// Refuses a file that is not ours (another application's database, an empty file) and one
+    /// written by a newer opscadence, before anything reads or writes it.
+    static func checkIdentity(_ db: Database, path: String) throws {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if id != applicationID {
+            let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+            guard id == 0, tables.contains("grdb_migrations"), tables.contains("occurrence"), tables.isSubset(of: legacyTables) else {
+                let what = tables.isEmpty && id == 0 ? "an empty database" : "a database of another application"
+                throw StateError(.foreign, path: path, detail: "not an OpsCadence state file (\(what))")
+            }
+        }
+        let applied = try migrator.appliedIdentifiers(db)
+        guard applied.isSubset(of: Set(migrator.migrations)) else {
+            throw StateError(
+                .newerSchema, path: path,
+                detail: "written by a newer opscadence (schema \(applied.sorted().last ?? "?")); this version knows up to \(migrator.migrations.last ?? "?"); upgrade opscadence")
+        }
+    }
+
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -152,6 +182,18 @@ enum Schema {
                         body BLOB NOT NULL
                     );
                     """)
+        }
+        migrator.registerMigration("v3") { db in
+            // Marks the file as ours (files made before v3 are recognised by their tables).
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // What the watermark was computed for (the schedule, its zone, holiday policy and
+            // the longest reminder lead): when it changes, the next tick looks again at the
+            // occurrences still ahead, so a new reminder lead or a moved meeting is not skipped.
+            try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN plan_key TEXT")
+            // The last failure of one playbook in a tick (a render or template error): its
+            // occurrences wait, the others go on, and status shows why. Cleared by the next success.
+            try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN last_error TEXT")
+            try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN last_error_at INTEGER")
         }
         return migrator
     }()

@@ -17,7 +17,42 @@ public struct CommitSummary: Sendable, Equatable {
     public var deliveries = 0
 }
 
+/// How far a playbook has been planned: its watermark and what it was computed for.
+public struct PlaybookProgress: Sendable, Hashable {
+    /// Every occurrence opening at or before it has been decided.
+    public var watermark: Int64
+    /// The playbook's ``plan key`` when the watermark was stored; nil in files from before v3.
+    public var planKey: String?
+    /// When a tick last stored it.
+    public var updatedAt: Int64
+    /// Why the playbook's last tick failed, if it did and has not succeeded since.
+    public var lastError: String?
+    public var lastErrorAt: Int64?
+
+    public init(watermark: Int64, planKey: String?, updatedAt: Int64, lastError: String? = nil, lastErrorAt: Int64? = nil) {
+        self.watermark = watermark
+        self.planKey = planKey
+        self.updatedAt = updatedAt
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+    }
+}
+
 extension StateStore {
+    /// Every playbook's progress.
+    public func progress() throws(StateError) -> [String: PlaybookProgress] {
+        try read { db in
+            var result: [String: PlaybookProgress] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT playbook_id, watermark, plan_key, updated_at, last_error, last_error_at FROM playbook_state")
+            {
+                result[row[0]] = PlaybookProgress(
+                    watermark: row[1], planKey: row[2], updatedAt: row[3], lastError: row[4], lastErrorAt: row[5])
+            }
+            return result
+        }
+    }
+
     /// Every playbook's watermark.
     public func watermarks() throws(StateError) -> [String: Int64] {
         try read { db in
@@ -31,17 +66,32 @@ extension StateStore {
 
     /// Records occurrences with their deliveries and moves watermarks forward, in one transaction.
     ///
-    /// An occurrence already recorded (same playbook and instant) is left as it is and its
-    /// deliveries are not queued again; a watermark never moves backwards.
+    /// An occurrence already recorded (same playbook and instant) keeps its status and its
+    /// deliveries; if it was handled and the item is too, reminders it does not have yet (a lead
+    /// or target added to the playbook since) are queued, each still at most once. A watermark
+    /// never moves backwards; `planKeys` are stored with it.
     @discardableResult
-    public func commit(_ items: [OccurrenceBatchItem], watermarks: [String: Int64], now: Int64) throws(StateError) -> CommitSummary {
+    public func commit(
+        _ items: [OccurrenceBatchItem], watermarks: [String: Int64], planKeys: [String: String] = [:], now: Int64
+    ) throws(StateError) -> CommitSummary {
         try write { db in
             var summary = CommitSummary()
             for item in items {
                 var occurrence = item.occurrence
                 try occurrence.insert(db, onConflict: .ignore)
-                guard db.changesCount > 0, let occurrenceId = occurrence.id else { continue }
-                summary.occurrences += 1
+                let occurrenceId: Int64
+                if db.changesCount > 0, let id = occurrence.id {
+                    summary.occurrences += 1
+                    occurrenceId = id
+                } else {
+                    guard item.occurrence.status == .handled,
+                        let existing = try Row.fetchOne(
+                            db, sql: "SELECT id, status FROM occurrence WHERE playbook_id = ? AND scheduled_at = ?",
+                            arguments: [item.occurrence.playbookId, item.occurrence.scheduledAt]),
+                        existing[1] == OccurrenceStatus.handled.rawValue
+                    else { continue }
+                    occurrenceId = existing[0]
+                }
                 for var delivery in item.deliveries {
                     delivery.occurrenceId = occurrenceId
                     try delivery.insert(db, onConflict: .ignore)
@@ -51,12 +101,52 @@ extension StateStore {
             for (playbook, watermark) in watermarks {
                 try db.execute(
                     sql: """
-                        INSERT INTO playbook_state (playbook_id, watermark, updated_at) VALUES (?, ?, ?)
+                        INSERT INTO playbook_state (playbook_id, watermark, updated_at, plan_key) VALUES (?, ?, ?, ?)
                         ON CONFLICT (playbook_id) DO UPDATE SET
-                            watermark = MAX(watermark, excluded.watermark), updated_at = excluded.updated_at
-                        """, arguments: [playbook, watermark, now])
+                            watermark = MAX(watermark, excluded.watermark), updated_at = excluded.updated_at,
+                            plan_key = COALESCE(excluded.plan_key, plan_key), last_error = NULL, last_error_at = NULL
+                        """, arguments: [playbook, watermark, now, planKeys[playbook]])
             }
             return summary
+        }
+    }
+
+    /// Records that a playbook's tick failed: its watermark stays, so the next tick tries the
+    /// same occurrences again; `status` shows the error until a tick succeeds.
+    public func recordFailure(playbook: String, error: String, now: Int64) throws(StateError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE playbook_state SET last_error = ?, last_error_at = ? WHERE playbook_id = ?
+                    """, arguments: [error, now, playbook])
+        }
+    }
+
+    /// Handled occurrences whose start lies in `range`, oldest first.
+    public func handledOccurrences(startingIn range: ClosedRange<Int64>, playbook: String? = nil) throws(StateError) -> [OccurrenceRecord] {
+        try read { db in
+            var request = OccurrenceRecord.filter(
+                Column("status") == OccurrenceStatus.handled.rawValue && Column("scheduled_at") >= range.lowerBound
+                    && Column("scheduled_at") <= range.upperBound)
+            if let playbook { request = request.filter(Column("playbook_id") == playbook) }
+            return try request.order(Column("scheduled_at"), Column("playbook_id")).fetchAll(db)
+        }
+    }
+
+    /// Drops the queued deliveries of occurrences that no longer exist (the playbook's schedule
+    /// changed after they were recorded), with `reason`. Returns how many were dropped.
+    @discardableResult
+    public func dropQueuedDeliveries(ofOccurrences ids: [Int64], reason: String) throws(StateError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try write { db in
+            var dropped = 0
+            for id in ids {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'dropped', last_error = ? WHERE occurrence_id = ? AND state IN ('pending', 'retrying')",
+                    arguments: [reason, id])
+                dropped += db.changesCount
+            }
+            return dropped
         }
     }
 

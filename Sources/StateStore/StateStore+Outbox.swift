@@ -25,19 +25,42 @@ public struct DeliveryCounts: Sendable, Equatable, Codable {
 
 extension StateStore {
     /// Rows left in `sending` by a process that died. Call only while holding the workspace lock:
-    /// then no live process can own them. The request may have reached the target, so the row
-    /// is retried with the same `webhook-id`.
+    /// then no live process can own them. The request may have reached the target, so the
+    /// attempt counts and the row is retried with the same `webhook-id`; a row that has used
+    /// up its target's attempts (`attemptLimit`) is dead instead, so a process killed again and
+    /// again mid-send stops re-posting like any other failing delivery.
+    ///
+    /// - Returns: how many rows were queued again and how many were given up.
     @discardableResult
-    public func recoverInterruptedDeliveries(now: Int64) throws(StateError) -> Int {
+    public func recoverInterruptedDeliveries(now: Int64, attemptLimit: (String) -> Int = { _ in .max }) throws(StateError)
+        -> (requeued: Int, dead: Int)
+    {
         try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET state = 'retrying', lease_owner = NULL, lease_expires_at = NULL,
-                        next_attempt_at = MIN(next_attempt_at, ?),
-                        last_error = 'interrupted while sending; resent with the same webhook-id'
-                    WHERE state = 'sending'
-                    """, arguments: [now])
-            return db.changesCount
+            var requeued = 0
+            var dead = 0
+            let rows = try Row.fetchAll(db, sql: "SELECT id, target, attempts FROM delivery WHERE state = 'sending'")
+            for row in rows {
+                let (id, target, attempts): (Int64, String, Int) = (row[0], row[1], row[2])
+                if attempts >= attemptLimit(target) {
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+                                last_error = 'gave up after ' || attempts || ' attempts: the process was stopped while sending each time; it may have been delivered'
+                            WHERE id = ?
+                            """, arguments: [id])
+                    dead += 1
+                } else {
+                    try db.execute(
+                        sql: """
+                            UPDATE delivery SET state = 'retrying', lease_owner = NULL, lease_expires_at = NULL,
+                                next_attempt_at = MIN(next_attempt_at, ?),
+                                last_error = 'interrupted while sending; resent with the same webhook-id'
+                            WHERE id = ?
+                            """, arguments: [now, id])
+                    requeued += 1
+                }
+            }
+            return (requeued, dead)
         }
     }
 
@@ -143,11 +166,16 @@ extension StateStore {
         public var resolution: DeliveryResolution
         /// Give the attempt back (a rate limit or a deferral: nothing counted against the budget).
         public var refundAttempt: Bool
+        /// The request never left (paced, or its destination skipped): besides the refund, a
+        /// delivery never sent before goes back to `pending` with no first attempt, so its age
+        /// limit counts from a real attempt.
+        public var wasNotSent: Bool
 
-        public init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false) {
+        public init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false, wasNotSent: Bool = false) {
             self.id = id
             self.resolution = resolution
-            self.refundAttempt = refundAttempt
+            self.refundAttempt = refundAttempt || wasNotSent
+            self.wasNotSent = wasNotSent
         }
     }
 
@@ -186,6 +214,17 @@ extension StateStore {
                         lease_owner = NULL, lease_expires_at = NULL \(fence)
                     """
                 arguments = [now, status, note, id, owner]
+            case .retry(let at, let status, let error) where outcome.wasNotSent:
+                // Assignments read the row as it was: `attempts` is the count with this claim.
+                sql = """
+                    UPDATE delivery SET
+                        state = CASE WHEN attempts <= 1 THEN 'pending' ELSE 'retrying' END,
+                        first_attempt_at = CASE WHEN attempts <= 1 THEN NULL ELSE first_attempt_at END,
+                        last_attempt_at = CASE WHEN attempts <= 1 THEN NULL ELSE last_attempt_at END,
+                        next_attempt_at = ?, last_status = COALESCE(?, last_status), last_error = ?,
+                        lease_owner = NULL, lease_expires_at = NULL\(refund) \(fence)
+                    """
+                arguments = [at, status, error, id, owner]
             case .retry(let at, let status, let error):
                 sql = """
                     UPDATE delivery SET state = 'retrying', next_attempt_at = ?, last_status = ?, last_error = ?,
@@ -255,7 +294,9 @@ extension StateStore {
         try read { db in try DeliveryRecord.fetchOne(db, key: id) }
     }
 
-    /// Queues deliveries again by hand: due now, with a fresh deadline. Returns how many changed.
+    /// Queues deliveries again by hand: due at `now`, with a fresh, bounded chance: no attempts
+    /// counted, no first attempt (so the age limit counts from the retry), and a deadline of
+    /// `expiresAt`. Returns how many changed.
     @discardableResult
     public func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
         try write { db in
@@ -263,8 +304,9 @@ extension StateStore {
             for id in ids {
                 try db.execute(
                     sql: """
-                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, expires_at = MAX(expires_at, ?),
-                            attempts = 0, first_attempt_at = NULL, last_error = COALESCE(last_error, '') || ' (requeued by hand)'
+                        UPDATE delivery SET state = 'retrying', next_attempt_at = ?, expires_at = ?,
+                            attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
+                            last_error = COALESCE(last_error || ' ', '') || '(requeued by hand)'
                         WHERE id = ? AND state IN ('dead', 'expired', 'missed', 'retrying', 'dropped', 'skipped')
                         """, arguments: [now, expiresAt, id])
                 changed += db.changesCount

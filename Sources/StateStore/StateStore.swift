@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The workspace's state: one SQLite file, opened through GRDB.
 ///
@@ -33,26 +36,13 @@ public final class StateStore: Sendable {
             // delivery claim) otherwise creates, writes and deletes a file in /var/tmp.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        if !readOnly {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw StateError(.unreadable, path: path, detail: "cannot create folder \(folder): \(error.localizedDescription)")
-                }
-            }
-        }
         do {
+            if !readOnly && !FileManager.default.fileExists(atPath: path) {
+                try StateStore.create(at: path, configuration: configuration)
+            }
             writer = try DatabaseQueue(path: path, configuration: configuration)
-            if readOnly {
-                try writer.read { db in
-                    let applied = try Schema.migrator.appliedIdentifiers(db)
-                    guard applied.isSubset(of: Set(Schema.migrator.migrations)) else {
-                        throw StateError(.newerSchema, path: path, detail: "written by a newer opscadence")
-                    }
-                }
-            } else {
+            try writer.read { db in try Schema.checkIdentity(db, path: path) }
+            if !readOnly {
                 try Schema.migrator.migrate(writer)
                 // GRDB picks NORMAL for WAL databases; FULL is what makes a commit survive power loss.
                 try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -61,6 +51,32 @@ public final class StateStore: Sendable {
             throw error
         } catch {
             throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Creates a new state file: built under a temporary name, then linked into place, so the
+    /// path never holds a half-made file (an empty file there is refused as foreign) and two
+    /// processes creating it at once cannot replace each other's (`link` fails if it exists).
+    private static func create(at path: String, configuration: Configuration) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StateError(.unreadable, path: path, detail: "cannot create folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        let temporary = path + ".new-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        }
+        var creating = configuration
+        creating.journalMode = .default
+        let queue = try DatabaseQueue(path: temporary, configuration: creating)
+        try Schema.migrator.migrate(queue)
+        try queue.close()
+        if link(temporary, path) != 0 && errno != EEXIST {
+            throw StateError(.unreadable, path: path, detail: "cannot create it (\(String(cString: strerror(errno))))")
         }
     }
 
@@ -101,10 +117,12 @@ public final class StateStore: Sendable {
 /// A state file that cannot be used. The message says what to do; the file is left as it is.
 public struct StateError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
-        private enum Value: Hashable, Sendable { case notADatabase, corrupted, locked, unreadable, newerSchema, notFound, other }
+        private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other }
         private let value: Value
         private init(_ value: Value) { self.value = value }
         public static let notADatabase = Code(.notADatabase)
+        /// A SQLite database, but not an OpsCadence state file (another application's, or empty).
+        public static let foreign = Code(.foreign)
         public static let corrupted = Code(.corrupted)
         public static let locked = Code(.locked)
         public static let unreadable = Code(.unreadable)
@@ -152,7 +170,7 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = "state file \(path): \(detail)"
-        if code == .notADatabase || code == .corrupted {
+        if code == .notADatabase || code == .corrupted || code == .foreign {
             text += "; it was left untouched — restore a backup or move it aside to start with empty state"
         }
         return text

@@ -36,4 +36,9 @@ struct CLIError: Error, CustomStringConvertible {
     }
 
     static let prefixedMarker = "\u{1}"
+
+    /// `tick` exits with this when it did its work but something needs a person: a playbook
+    /// failed, or a delivery died. Distinct from 1 (the workspace could not be worked on) and 2
+    /// (the input is wrong), so cron mail and monitors can tell them apart.
+    static let attentionExitCode: Int32 = 3
 }

@@ -9,13 +9,16 @@ struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-format"), help: "text (for people) or json (one object per line, for log shippers).")
     var logFormat: Format = .text
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .notice
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (default: notice; info for run and for tick with --log-format json).")
+    var logLevel: Logger.Level?
 
     /// Bootstraps swift-log once, writing to standard error, and returns the command's logger.
-    func makeLogger(label: String, secrets: [String] = []) -> Logger {
+    /// An explicit `--log-level` always wins over `defaultLevel`.
+    func makeLogger(label: String, secrets: [String] = [], defaultLevel: Logger.Level = .notice) -> Logger {
         let format = logFormat
-        let level = logLevel
+        let level = logLevel ?? defaultLevel
         let redaction = secrets.filter { $0.count >= 6 }
         LoggingSystem.bootstrap { label in
             var handler = StderrLogHandler(label: label, json: format == .json, secrets: redaction)

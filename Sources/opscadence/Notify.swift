@@ -43,7 +43,7 @@ extension OpsCadence {
                 }
                 let result: Notifications.TestResult
                 do {
-                    result = try await Notifications(workspace: workspace, store: nil).sendTest(to: target, now: try clock.instant())
+                    result = try await Notifications(workspace: workspace, store: nil, timeline: try clock.timeline()).sendTest(to: target)
                 } catch let error as EngineError {
                     throw CLIError(error.message, exitCode: 1)
                 }

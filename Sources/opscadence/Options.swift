@@ -1,6 +1,8 @@
+import Agendas
 import ArgumentParser
 import CadenceEngine
 import Foundation
+import Timekeeping
 import Playbooks
 import Recurrence
 import StateStore
@@ -18,6 +20,12 @@ struct WorkspaceOptions: ParsableArguments {
         let loaded = try WorkspacePrefetch.take(path: workspace) ?? Workspace.load(at: workspace, environment: ProcessInfo.processInfo.environment)
         try loaded.checkTargets()
         return loaded
+    }
+
+    /// The workspace's agenda templates, parsed: a template that does not parse is an error
+    /// naming its file, line and column before anything is recorded.
+    func renderer(for workspace: Workspace) throws -> AgendaRenderer {
+        try AgendaRenderer(workspaceRoot: workspace.root)
     }
 
     /// Opens the state for writing, creating it on first use.
@@ -46,10 +54,13 @@ struct ClockOptions: ParsableArguments {
         help: ArgumentHelp("Use this instant as the current time (RFC 3339), for replays and tests.", valueName: "INSTANT"))
     var now: String?
 
-    func instant() throws -> Int64 {
-        guard let now else { return Int64(Date().timeIntervalSince1970.rounded(.down)) }
-        return try Arguments.instant(now, option: "--now")
+    /// The command's one source of time: the system's, or wall time started at `--now`.
+    func timeline() throws -> Timeline {
+        guard let now else { return .system }
+        return .starting(at: try Arguments.instant(now, option: "--now"))
     }
+
+    func instant() throws -> Int64 { try timeline().now }
 }
 
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Playbooks
 import ServiceLifecycle
+import Timekeeping
 import UnixSignals
 
 extension OpsCadence {
@@ -32,13 +33,11 @@ extension OpsCadence {
 
         func run() async throws {
             let workspace = try workspaceOptions.load()
-            let clock = try now.map { WallClock.starting(at: try Arguments.instant($0, option: "--now")) } ?? .system
-            var logging = self.logging
-            if logging.logLevel > .info { logging.logLevel = .info }
-            let logger = logging.makeLogger(label: "opscadence.run", secrets: workspace.secretValues)
+            let timeline: Timeline = try now.map { .starting(at: try Arguments.instant($0, option: "--now")) } ?? .system
+            let logger = logging.makeLogger(label: "opscadence.run", secrets: workspace.secretValues, defaultLevel: .info)
             let service = CadenceService(
                 configuration: CadenceService.Configuration(
-                    root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, clock: clock),
+                    root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, timeline: timeline),
                 workspace: workspace, logger: logger)
             var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests time out after delivery.timeout; give them that, then cancel.

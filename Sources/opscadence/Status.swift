@@ -33,9 +33,12 @@ extension OpsCadence {
             var last: String?
             var lastStatus: String?
             var deliveries: DeliveryCounts
+            /// Why the playbook's last tick failed, while it keeps failing.
+            var error: String?
+            var errorAt: String?
 
             enum CodingKeys: String, CodingKey {
-                case id, title, schedule, enabled, next, last, lastStatus = "last_status", deliveries
+                case id, title, schedule, enabled, next, last, lastStatus = "last_status", deliveries, error, errorAt = "error_at"
             }
         }
 
@@ -62,7 +65,8 @@ extension OpsCadence {
             let store = try workspaceOptions.openStoreIfPresent(workspace)
             let last = try store?.lastOccurrences() ?? [:]
             let counts = try store?.deliveryCounts() ?? [:]
-            let watermarks = try store?.watermarks() ?? [:]
+            let progress = try store?.progress() ?? [:]
+            let watermarks = progress.mapValues(\.watermark)
             let zone = workspace.configuration.timeZone
             var nextDue: Int64?
             if let due = try store?.nextDeliveryDue() { nextDue = max(due, now) }
@@ -75,7 +79,9 @@ extension OpsCadence {
                 return PlaybookStatus(
                     id: playbook.id, title: playbook.title, schedule: playbook.scheduleText, enabled: playbook.isEnabled,
                     next: next?.rfc3339, last: recorded.map { RFC3339.format($0.scheduledAt, offset: $0.utcOffset) },
-                    lastStatus: recorded?.status.rawValue, deliveries: counts[playbook.id] ?? DeliveryCounts())
+                    lastStatus: recorded?.status.rawValue, deliveries: counts[playbook.id] ?? DeliveryCounts(),
+                    error: progress[playbook.id]?.lastError.map(workspace.redact),
+                    errorAt: progress[playbook.id]?.lastErrorAt.map { RFC3339.format($0, offset: zone.offset(at: $0)) })
             }
             let targets = workspace.configuration.targets.map { target in
                 TargetStatus(name: target.name, kind: target.kind.rawValue, configured: target.isEnabled, url: target.url?.description)
@@ -103,6 +109,9 @@ extension OpsCadence {
             Table.print(targetRows)
             if let next = report.nextDue { Output.line("\nnext due: \(next)") }
             let dead = playbooks.reduce(0) { $0 + $1.deliveries.dead }
+            for p in playbooks {
+                if let error = p.error { Output.line("\(p.id) is failing (since \(p.errorAt ?? "?")): \(error)") }
+            }
             if dead > 0 { Output.line("\(dead) dead deliveries: see `opscadence outbox list --state dead`, retry with `opscadence outbox retry --dead`") }
         }
     }

@@ -5,6 +5,7 @@ import Logging
 import Playbooks
 import Recurrence
 import StateStore
+import Timekeeping
 
 extension OpsCadence {
     struct Tick: AsyncParsableCommand {
@@ -15,7 +16,9 @@ extension OpsCadence {
                 Idempotent: every occurrence is recorded once (unique per playbook and instant), so running \
                 it twice, or two at once, never sends a reminder twice. A second tick that starts while one \
                 is running exits 0 at once. On a playbook's first tick nothing is backfilled unless --since \
-                is given. Exit 0 when everything was handled or queued for retry.
+                is given; meetings still ahead are handled. Exit 0 when everything was handled or queued \
+                for retry; 3 when a playbook failed (its agenda could not be built) or a delivery died in \
+                this tick, so cron's mail or a monitor notices; 1 for a problem of the whole workspace.
 
                 Examples:
                   * * * * * cd /srv/ops && opscadence tick
@@ -39,7 +42,8 @@ extension OpsCadence {
 
         func run() async throws {
             let workspace = try workspaceOptions.load()
-            let now = try clock.instant()
+            let timeline = try clock.timeline()
+            let now = timeline.now
             let sinceInstant = try since.map { try Arguments.instantOrAgo($0, option: "--since", now: now) }
             if dryRun {
                 let report = try Engine.dryRun(
@@ -50,20 +54,20 @@ extension OpsCadence {
             // With --log-format json the log is the record (one JSON line per occurrence and per
             // delivery, on standard error) and the text report is left out, so a cron log holds
             // only JSON lines, and nothing when nothing was due. --format json still prints.
-            var logging = logging
             let logOnly = logging.logFormat == .json && format == .text
-            if logOnly && logging.logLevel > .info { logging.logLevel = .info }
-            let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues)
+            let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues, defaultLevel: logOnly ? .info : .notice)
             guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
                 logger.notice("another opscadence process is working on this workspace; nothing to do")
                 if format == .text && !logOnly { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
                 return
             }
             let store = try workspaceOptions.openStore(workspace)
-            let engine = Engine(workspace: workspace, store: store, logger: logger)
-            let report = try await engine.tick(Engine.TickOptions(now: now, since: sinceInstant))
+            let engine = Engine(
+                workspace: workspace, store: store, logger: logger, renderer: try workspaceOptions.renderer(for: workspace), timeline: timeline)
+            let report = try await engine.tick(Engine.TickOptions(since: sinceInstant))
             withExtendedLifetime(lock) {}
             if !logOnly { try TickOutput.print(report, format: format, workspace: workspace) }
+            if report.needsAttention { throw ExitCode(CLIError.attentionExitCode) }
         }
     }
 }

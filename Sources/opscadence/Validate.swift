@@ -1,3 +1,4 @@
+import Agendas
 import ArgumentParser
 import Foundation
 import Playbooks
@@ -6,7 +7,7 @@ extension OpsCadence {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "validate",
-            abstract: "Check a workspace and report every problem with file:line:column.",
+            abstract: "Check a workspace (configuration, playbooks, agenda templates) and report every problem with file:line:column.",
             discussion: """
                 Exits 0 when the workspace is valid, 2 when it is not. Every other command validates the \
                 same way first and writes nothing when the workspace is invalid.
@@ -27,23 +28,34 @@ extension OpsCadence {
         func run() async throws {
             var target = options
             if let path { target.workspace = path }
+            // Playbooks and templates are checked together, so one run reports every problem.
+            var issues: [ValidationIssue] = []
+            var loaded: Workspace?
             do {
-                let workspace = try target.load()
-                if format == .json {
-                    try Output.json([ValidationIssue]())
-                } else {
-                    for warning in workspace.warnings { Output.warning("\(warning.location): \(warning.message)") }
-                    let enabled = workspace.playbooks.filter(\.isEnabled).count
-                    let targets = workspace.configuration.targets
-                    Output.line(
-                        "ok: \(workspace.playbooks.count) playbooks (\(enabled) enabled), \(targets.count) targets (\(targets.filter(\.isEnabled).count) configured)")
-                }
+                loaded = try target.load()
             } catch let error as WorkspaceError {
+                issues += error.issues
+            }
+            do {
+                _ = try AgendaRenderer(workspaceRoot: target.workspace)
+            } catch {
+                issues += error.issues
+            }
+            guard let workspace = loaded, issues.isEmpty else {
                 if format == .json {
-                    try Output.json(error.issues)
+                    try Output.json(issues)
                     throw ExitCode(2)
                 }
-                throw error
+                throw WorkspaceError(issues: issues)
+            }
+            if format == .json {
+                try Output.json([ValidationIssue]())
+            } else {
+                for warning in workspace.warnings { Output.warning("\(warning.location): \(warning.message)") }
+                let enabled = workspace.playbooks.filter(\.isEnabled).count
+                let targets = workspace.configuration.targets
+                Output.line(
+                    "ok: \(workspace.playbooks.count) playbooks (\(enabled) enabled), \(targets.count) targets (\(targets.filter(\.isEnabled).count) configured)")
             }
         }
     }

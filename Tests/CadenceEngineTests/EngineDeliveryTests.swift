@@ -4,6 +4,7 @@ import OpsCadenceTesting
 import Playbooks
 import StateStore
 import Synchronization
+import Timekeeping
 import Testing
 
 @testable import CadenceEngine
@@ -50,13 +51,22 @@ import Testing
         let server: LoopbackHTTPServer
         let dir: TemporaryDirectory
         let engine: Engine
+        /// The engine's clock, at 08:00 when the fixture is made: tests move it forward.
+        let clock = ManualClock()
 
         init(count: Int) async throws {
             server = try LoopbackHTTPServer()
             let workspace: Workspace
             (dir, workspace) = try EngineDeliveryTests.workspace(count: count, url: server.url("/hook"))
-            engine = Engine(workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"))
-            _ = try await engine.tick(Engine.TickOptions(now: EngineDeliveryTests.eight))
+            engine = Engine(
+                workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"),
+                timeline: Timeline(clock, startingAt: EngineDeliveryTests.eight))
+            _ = try await engine.tick()
+        }
+
+        /// Moves the engine's clock to `instant`.
+        func move(to instant: Int64) {
+            clock.advance(by: .seconds(instant - engine.timeline.now))
         }
 
         var receivedIds: [String] { server.requests.compactMap { $0.headers["webhook-id"] } }
@@ -65,7 +75,8 @@ import Testing
     @Test func everyBatchIsSentOnceAcrossBatches() async throws {
         let f = try await Fixture(count: 150)
         defer { f.server.stop() }
-        let report = try await f.engine.tick(Engine.TickOptions(now: Self.nine + 5))
+        f.move(to: Self.nine + 5)
+        let report = try await f.engine.tick()
         #expect(report.deliveries.count == 150)
         #expect(report.deliveries.allSatisfy { $0.outcome == "delivered" })
         let ids = f.receivedIds
@@ -80,13 +91,15 @@ import Testing
         let (dir, engine, store, server) = (f.dir, f.engine, f.engine.store, f.server)
         // A file where the output folder should be: no agenda folder can be created.
         dir.write("agendas", "not a folder")
-        await #expect(throws: EngineError.self) { try await engine.tick(Engine.TickOptions(now: Self.nine + 5)) }
+        f.move(to: Self.nine + 5)
+        await #expect(throws: EngineError.self) { try await engine.tick() }
         #expect(try store.lastOccurrences().isEmpty)
         #expect(try store.deliveries(limit: 1000).isEmpty)
         #expect(server.requestCount == 0)
         // Once the folder can be created, the next tick handles every occurrence, once.
         try FileManager.default.removeItem(atPath: dir.file("agendas"))
-        let report = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
+        f.move(to: Self.nine + 65)
+        let report = try await engine.tick()
         #expect(report.occurrences.filter { $0.status == "handled" }.count == 40)
         #expect(server.requestCount == 40)
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: dir.file("agendas")).filter { $0.hasSuffix(".tmp") }
@@ -97,22 +110,48 @@ import Testing
         let f = try await Fixture(count: 100)
         defer { f.server.stop() }
         let (engine, server) = (f.engine, f.server)
-        // Yes to starting, no to claiming a second batch.
+        let concurrency = 4
+        // Yes to starting, no to every later claim: only the first claim (one per place on the wire) goes out.
         let answers = Mutex(0)
         let keepSending: @Sendable () -> Bool = { answers.withLock { $0 += 1; return $0 <= 1 } }
-        let first = try await engine.tick(Engine.TickOptions(now: Self.nine + 5, keepSending: keepSending))
-        #expect(first.deliveries.count == Engine.batchSize)
-        #expect(server.requestCount == Engine.batchSize)
+        f.move(to: Self.nine + 5)
+        let first = try await engine.tick(Engine.TickOptions(keepSending: keepSending))
+        #expect(first.deliveries.count == concurrency)
+        #expect(server.requestCount == concurrency)
         // The rest was never claimed: still pending, no attempt counted, no lease.
         let waiting = try engine.store.deliveries(states: [.pending], limit: 1000)
-        #expect(waiting.count == 100 - Engine.batchSize)
+        #expect(waiting.count == 100 - concurrency)
         #expect(waiting.allSatisfy { $0.attempts == 0 && $0.leaseOwner == nil })
         #expect(try engine.store.deliveries(states: [.sending], limit: 1000).isEmpty)
         // The next tick sends the rest, each once.
-        let second = try await engine.tick(Engine.TickOptions(now: Self.nine + 65))
-        #expect(second.deliveries.count == 100 - Engine.batchSize)
+        f.move(to: Self.nine + 65)
+        let second = try await engine.tick()
+        #expect(second.deliveries.count == 100 - concurrency)
         let ids = f.receivedIds
         #expect(ids.count == 100)
         #expect(Set(ids).count == 100)
+    }
+
+    /// Outcomes are recorded as answers arrive: at any moment at most `delivery.concurrency`
+    /// deliveries are claimed and unrecorded, so a kill resends at most that many.
+    @Test func atMostTheConcurrencyIsOnTheWireUnrecorded() async throws {
+        let f = try await Fixture(count: 60)
+        defer { f.server.stop() }
+        let store = f.engine.store
+        let most = Mutex(0)
+        // The receiver looks at the state file while each request is on the wire.
+        let reader = try StateStore(path: f.dir.file("state.sqlite"))
+        f.server.setDefaultBehavior(
+            .handler { _ in
+                let sending = (try? reader.deliveries(states: [.sending], limit: 1000).count) ?? 0
+                most.withLock { $0 = max($0, sending) }
+                return .ok()
+            })
+        f.move(to: Self.nine + 5)
+        let report = try await f.engine.tick()
+        #expect(report.deliveries.count == 60)
+        #expect(most.withLock { $0 } >= 1)
+        #expect(most.withLock { $0 } <= 4)
+        #expect(try store.deliveries(states: [.delivered], limit: 1000).count == 60)
     }
 }

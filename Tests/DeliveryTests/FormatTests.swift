@@ -218,6 +218,7 @@ import Testing
         let raw = String(decoding: WebhookKind.generic.body(for: Fixtures.weekly), as: UTF8.self)
         let keys = [
             "type", "id", "playbook", "title", "occurrence", "reminder_at", "before", "agenda_markdown", "checklist", "action_items", "alerts",
+            "truncated",
         ]
         #expect(raw.hasPrefix(#"{"type":"reminder","id":"dlv_01JEXAMPLE0000000000000000","playbook":"weekly-kpi-review","#))
         let positions = keys.map { raw.range(of: "\"\($0)\":")?.lowerBound }

@@ -246,9 +246,8 @@ import Testing
     }
 
     @Test func deferredRetriesAtItsTimeWithoutUsingAnAttempt() throws {
-        let until = Self.now.addingTimeInterval(4)
-        let retry = try #require(Self.classify(.deferred(until: until), attempt: 12).retryDetails)
-        #expect(retry.at == until)
+        let retry = try #require(Self.classify(.deferred(for: .seconds(4)), attempt: 12).retryDetails)
+        #expect(retry.at == Self.now.addingTimeInterval(4))
         #expect(!retry.consumesAttempt)
         #expect(!retry.mayHaveBeenDelivered)
     }

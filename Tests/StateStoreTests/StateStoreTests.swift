@@ -65,7 +65,7 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2"])
+        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3"])
         #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
@@ -219,7 +219,7 @@ import Testing
             watermarks: [:], now: t)
         let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10).map(\.record)
         #expect(claimed.count == 1)
-        #expect(try store.recoverInterruptedDeliveries(now: t + 60) == 1)
+        #expect(try store.recoverInterruptedDeliveries(now: t + 60) == (requeued: 1, dead: 0))
         let row = try #require(try store.delivery(id: claimed[0].id!))
         #expect(row.state == .retrying)
         #expect(row.attempts == 1)
@@ -230,6 +230,29 @@ import Testing
         #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
         #expect(try store.drop(id: claimed[0].id!))
         #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
+    }
+
+    /// A process killed mid-send on every attempt counts an attempt each time, so a crash loop
+    /// stops at the target's `max_attempts` like any other failure.
+    @Test func aCrashLoopEndsAtTheAttemptLimit() throws {
+        let dir = TemporaryDirectory()
+        let store = try StateStore(path: dir.file("state.sqlite"))
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        for attempt in 1...3 {
+            let claimed = try store.claimDueDeliveries(now: t + Int64(attempt) * 60, owner: "killed-\(attempt)", lease: 120, limit: 10)
+            #expect(claimed.count == 1)
+            #expect(claimed.first?.record.attempts == attempt)
+            let recovered = try store.recoverInterruptedDeliveries(now: t + Int64(attempt) * 60 + 1) { _ in 3 }
+            #expect(recovered == (attempt < 3 ? (requeued: 1, dead: 0) : (requeued: 0, dead: 1)))
+        }
+        let row = try #require(try store.deliveries(limit: 10).first)
+        #expect(row.state == .dead)
+        #expect(row.attempts == 3)
+        #expect(row.lastError?.contains("stopped while sending") == true)
+        #expect(try store.claimDueDeliveries(now: t + 600, owner: "next", lease: 120, limit: 10).isEmpty)
     }
 
     @Test func teamDataRoundTrips() throws {

@@ -182,15 +182,16 @@ final class LoopRunner {
     /// next paced job becomes startable.
     private func schedule(multi: MultiHandle) -> ContinuousClock.Instant? {
         let now = clock.now
-        let wallNow = Date()
 
         for key in Array(queues.keys) {
             guard var queue = queues[key] else { continue }
-            while let head = queue.first, let earliest = nextStart[key], earliest > head.batch.pacingDeadline {
+            // Only a job its pacing really holds back (its key's next start is still ahead) is
+            // deferred; one that merely waited in the queue behind others may start now.
+            while let head = queue.first, let earliest = nextStart[key], earliest > now, earliest > head.batch.pacingDeadline {
                 let slot = max(earliest, reservedUntil[key] ?? earliest)
                 reservedUntil[key] = slot + head.interval
                 queue.removeFirst()
-                complete(head, with: .deferred(until: wallNow.addingTimeInterval((slot - now).seconds)))
+                complete(head, with: .deferred(for: slot - now))
             }
             queues[key] = queue.isEmpty ? nil : queue
         }

@@ -1,8 +1,29 @@
 /// The generic JSON document: every field of the reminder in a fixed order, for receivers we
 /// do not know. Signed per Standard Webhooks when the target has a secret.
 enum GenericFormat {
+    /// The most agenda text a generic body carries (UTF-16 units); the rest is in the agenda file.
+    static let agendaLimit = 64 * 1024
+    /// The most checklist items, action items or alerts a generic body lists.
+    static let listLimit = 200
+
     static func body(for message: ReminderMessage) -> JSONValue {
-        .object([
+        // Bounded so that no playbook can make a multi-megabyte POST; `truncated` says when.
+        let truncated =
+            TextBudget.length(message.agendaMarkdown) > agendaLimit || message.checklist.count > listLimit
+            || message.actionItems.count > listLimit || message.alerts.count > listLimit
+        let checklist: [JSONValue] = message.checklist.prefix(listLimit).map { item in
+            .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done))])
+        }
+        let actionItems: [JSONValue] = message.actionItems.prefix(listLimit).map { item in
+            .object([
+                ("id", .string(item.id)), ("text", .string(item.text)), ("owner", .optional(item.owner)),
+                ("due", .optional(item.due)), ("overdue", .bool(item.overdue)),
+            ])
+        }
+        let alerts: [JSONValue] = message.alerts.prefix(listLimit).map { alert in
+            .object([("text", .string(alert.text)), ("severity", .string(alert.severity.rawValue))])
+        }
+        let fields: [(String, JSONValue)] = [
             ("type", .string("reminder")),
             ("id", .string(message.deliveryID)),
             ("playbook", .string(message.playbookID)),
@@ -10,27 +31,12 @@ enum GenericFormat {
             ("occurrence", .string(message.occurrence)),
             ("reminder_at", .string(message.reminderAt)),
             ("before", .string(message.before)),
-            ("agenda_markdown", .string(message.agendaMarkdown)),
-            (
-                "checklist",
-                .array(
-                    message.checklist.map { item in
-                        .object([
-                            ("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done)),
-                        ])
-                    })
-            ),
-            (
-                "action_items",
-                .array(
-                    message.actionItems.map { item in
-                        .object([
-                            ("id", .string(item.id)), ("text", .string(item.text)), ("owner", .optional(item.owner)),
-                            ("due", .optional(item.due)), ("overdue", .bool(item.overdue)),
-                        ])
-                    })
-            ),
-            ("alerts", .array(message.alerts.map { .object([("text", .string($0.text)), ("severity", .string($0.severity.rawValue))]) })),
-        ])
+            ("agenda_markdown", .string(TextBudget.truncate(message.agendaMarkdown, to: agendaLimit))),
+            ("checklist", .array(checklist)),
+            ("action_items", .array(actionItems)),
+            ("alerts", .array(alerts)),
+            ("truncated", .bool(truncated)),
+        ]
+        return .object(fields)
     }
 }
