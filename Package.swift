@@ -33,13 +33,11 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // libcurl's headers (apt: libcurl4-openssl-dev). Not linked: shim.h loads libcurl.so.4 with
-        // dlopen on the first delivery, so the idle tick does not pay for mapping it and its
-        // dependencies at every start. No pkgConfig, as that would add -lcurl to the link.
-        .systemLibrary(
-            name: "CCurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .yum(["libcurl-devel"])]
-        ),
+        // libcurl through one C file (headers from apt's libcurl4-openssl-dev or yum's
+        // libcurl-devel). Not linked: ccurl.c loads libcurl.so.4 with dlopen on the first
+        // delivery, so the idle tick does not pay for mapping it and its dependencies at every
+        // start; no -lcurl, only -ldl for dlopen on C libraries that keep it apart.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
         .target(name: "Timekeeping", swiftSettings: swiftSettings),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.

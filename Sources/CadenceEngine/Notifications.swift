@@ -27,6 +27,8 @@ public struct Notifications: Sendable {
         public var status: Int?
         public var milliseconds: Int
         public var detail: String
+        /// The version of the libcurl the post went through (`7.88.1`); nil when it could not be loaded.
+        public var libcurl: String?
     }
 
     /// The reminder a target would get for an occurrence, built as the engine builds it.
@@ -65,19 +67,22 @@ public struct Notifications: Sendable {
         let client = WebhookClient(
             configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
         let started = timeline.monotonic
-        let result = await client.send([request]).first!
+        let results = await client.send([request])
         let elapsed = timeline.monotonic - started
+        guard let result = results.first else { throw EngineError("the test post to '\(target.name)' returned no result") }
+        // Loaded by the send (or found unusable, with the reason in the result).
+        let libcurl = Libcurl.version?.text
         let outcome = DeliveryOutcome.classify(
             result: result, kind: kind, attempt: 1, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(now)),
             now: Date(timeIntervalSince1970: TimeInterval(now)))
         let milliseconds = elapsed.milliseconds
         switch outcome {
         case .delivered(let d):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: true, status: d.statusCode, milliseconds: milliseconds, detail: d.note ?? "delivered")
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: true, status: d.statusCode, milliseconds: milliseconds, detail: d.note ?? "delivered", libcurl: libcurl)
         case .retry(let r):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: r.statusCode, milliseconds: milliseconds, detail: workspace.redact(r.reason))
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: r.statusCode, milliseconds: milliseconds, detail: workspace.redact(r.reason), libcurl: libcurl)
         case .dead(let d):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(d.summary))
+            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(d.summary), libcurl: libcurl)
         }
     }
 }

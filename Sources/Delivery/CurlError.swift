@@ -54,7 +54,7 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: CurlError, rhs: CurlError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
-    /// `CURLE_UNSUPPORTED_PROTOCOL`: the scheme is not in `CURLOPT_PROTOCOLS_STR`.
+    /// `CURLE_UNSUPPORTED_PROTOCOL`: the scheme is not allowed (`CURLOPT_PROTOCOLS_STR` or `CURLOPT_PROTOCOLS`).
     public static let unsupportedProtocol = Code(CURLE_UNSUPPORTED_PROTOCOL)
     /// `CURLE_FAILED_INIT`.
     public static let failedInit = Code(CURLE_FAILED_INIT)

@@ -26,7 +26,7 @@ public struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebu
     /// Parses an absolute URL.
     ///
     /// Any scheme is accepted here; the client refuses everything but `http` and `https` when it
-    /// sends (`CURLOPT_PROTOCOLS_STR`), so the policy lives in one place.
+    /// sends (`CURLOPT_PROTOCOLS_STR`, or `CURLOPT_PROTOCOLS` before libcurl 7.85), so the policy lives in one place.
     /// - Throws: ``DeliveryError/Code/invalidURL`` with a message that does not contain the URL.
     public init(_ string: String) throws(DeliveryError) {
         if string.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {

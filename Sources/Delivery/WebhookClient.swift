@@ -60,6 +60,10 @@ public final class WebhookClient: Sendable {
         /// How long a rate key is skipped once ``timeoutsBeforeSkipping`` is reached; the first
         /// request after that tries the destination again. Default 60 s.
         public var skipDuration: Duration
+        /// Tests only: choose options as if the loaded libcurl were at most this version, to
+        /// run the fallbacks for older libcurl (`CURLOPT_PROTOCOLS`, no connection reuse
+        /// without `CURLOPT_PREREQFUNCTION`) against the libcurl at hand.
+        var libcurlVersionLimit: LibcurlVersion?
 
         /// Creates a configuration; every parameter has the documented default.
         public init(

@@ -20,7 +20,8 @@ import Synchronization
 /// Connections are kept alive unless the client sends `Connection: close` (or speaks HTTP/1.0
 /// without keep-alive). Bodies may come with `Content-Length` or chunked; `Expect:
 /// 100-continue` is honoured. ``stop()`` (or releasing the server) closes the listener and every
-/// connection and waits for the server's threads to end.
+/// connection and waits for the server's threads to end. Starting one makes the process ignore
+/// `SIGPIPE` (``ignoreSIGPIPE()``), as the `opscadence` executable does.
 public final class LoopbackHTTPServer: Sendable {
     /// The server could not start.
     public struct StartError: Error, CustomStringConvertible {
@@ -39,6 +40,8 @@ public final class LoopbackHTTPServer: Sendable {
     ///   - recordsRequests: keep every request for ``requests``; turn it off for long
     ///     benchmark runs (the counters still count).
     public init(defaultBehavior: Behavior = .ok(), recordsRequests: Bool = true) throws(StartError) {
+        // Clients in this process send to it through libcurl, which leaves SIGPIPE to the program.
+        ignoreSIGPIPE()
         core = try ServerCore(defaultBehavior: defaultBehavior, recordsRequests: recordsRequests)
         port = core.port
     }

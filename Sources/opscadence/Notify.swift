@@ -51,7 +51,7 @@ extension OpsCadence {
                     try Output.json(result)
                 } else {
                     let status = result.status.map { "HTTP \($0)" } ?? "no HTTP answer"
-                    Output.line("\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms — \(result.detail)")
+                    Output.line("\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms — \(result.detail) (libcurl \(result.libcurl ?? "not loaded"))")
                 }
                 if !result.delivered { throw ExitCode(1) }
             }

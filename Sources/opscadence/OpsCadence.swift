@@ -23,6 +23,10 @@ struct OpsCadence: AsyncParsableCommand {
     /// Prints errors the way compilers do (`error: …`, one line each) instead of ArgumentParser's
     /// generic format, and exits 2 for input the user must fix, 1 for other failures.
     static func main() async {
+        // Webhooks go through libcurl with CURLOPT_NOSIGNAL, so a write to a connection the
+        // server reset raises SIGPIPE, which would end the process mid-tick; ignore it here,
+        // once, for the whole program (a library has no business changing it).
+        signal(SIGPIPE, SIG_IGN)
         WorkspacePrefetch.start(arguments: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()

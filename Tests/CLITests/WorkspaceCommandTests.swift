@@ -321,6 +321,25 @@ import Testing
         #expect(test.stdout.contains("NOT delivered"))
         #expect(!(test.stdout + test.stderr).contains("very-secret"))
     }
+
+    @Test func notifyTestReportsTheLibcurlVersionInUse() throws {
+        let dir = try shippedWorkspaceCopy()
+        let server = try LoopbackHTTPServer()
+        let runner = CommandRunner(directory: dir.path, environment: ["OPS_SLACK_WEBHOOK": server.url("/services/T0/B0/very-secret")])
+        let json = try runner.run(["notify", "test", "ops-chat", "--format", "json"])
+        #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
+        let result = try #require(try json.json() as? [String: Any])
+        #expect(result["delivered"] as? Bool == true)
+        let version = try #require(result["libcurl"] as? String)
+        // "7.88.1": what curl_version_info reports, at least the supported minimum.
+        let parts = version.split(separator: ".").prefix(2).compactMap { Int($0.prefix { $0.isNumber }) }
+        #expect(parts.count == 2 && (parts[0], parts[1]) >= (7, 66), "\(version)")
+        let text = try runner.run(["notify", "test", "ops-chat"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("(libcurl \(version))"), "\(text.stdout)")
+        #expect(server.requestCount == 2)
+        #expect(!(json.stdout + text.stdout).contains("very-secret"))
+    }
 }
 
 /// Orders RFC 3339 strings by instant.

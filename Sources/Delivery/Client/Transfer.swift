@@ -36,8 +36,10 @@ final class Transfer {
         try easy.set(CURLOPT_URL, request.url.revealedString)
         // Timeouts without SIGALRM; safe with threads (libcurl here resolves asynchronously).
         try easy.set(CURLOPT_NOSIGNAL, true)
-        try easy.set(CURLOPT_PROTOCOLS_STR, "http,https")
-        try easy.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // EasyHandle() succeeded, so libcurl is loaded and its version known.
+        let loaded = CurlRuntime.version ?? LibcurlVersion.minimum
+        let version = configuration.libcurlVersionLimit.map { min($0, loaded) } ?? loaded
+        try easy.allowHTTPOnly(version: version)
         // A 3xx is a failure, never followed: following would turn the POST into a GET and could
         // aim at an internal address.
         try easy.set(CURLOPT_FOLLOWLOCATION, false)
@@ -50,8 +52,10 @@ final class Transfer {
         // briefly idle, so that a request rarely meets a connection the server is closing.
         // libcurl counts idle time in whole seconds and reuses while it is at most the option's
         // value: 1 reuses connections idle for less than 2 s.
+        // Without CURLOPT_PREREQFUNCTION (libcurl before 7.80) nothing could stop libcurl's own
+        // resend on a reused connection (below), so no connection is reused.
         let idleSeconds = min(configuration.maxIdleConnectionAge.seconds.rounded(.up), 86_400)
-        if idleSeconds < 1 {
+        if idleSeconds < 1 || !version.hasPrereqFunction {
             try easy.set(CURLOPT_FORBID_REUSE, true)
         } else {
             try easy.set(CURLOPT_MAXAGE_CONN, Int(idleSeconds) - 1)
@@ -102,13 +106,17 @@ final class Transfer {
         // went out on a kept-alive connection that then died without an answer, and libcurl is
         // about to send it again on its own: stop instead, so the request counts as possibly
         // delivered and the retry policy (not libcurl) decides whether to send it again.
-        try easy.setPrereqFunction { context, _, _, _, _ in
-            guard let context else { return Int32(CURL_PREREQFUNC_ABORT) }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.requestStarts += 1
-            return Int32(transfer.requestStarts == 1 ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT)
+        // libcurl only resends on a reused connection, so before 7.80, which lacks the option,
+        // connections are not reused (above) and there is nothing to stop.
+        if version.hasPrereqFunction {
+            try easy.setPrereqFunction(
+                { context, _, _, _, _ in
+                    guard let context else { return CCURL_PREREQFUNC_ABORT }
+                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                    transfer.requestStarts += 1
+                    return transfer.requestStarts == 1 ? CCURL_PREREQFUNC_OK : CCURL_PREREQFUNC_ABORT
+                }, context: me)
         }
-        try easy.set(CURLOPT_PREREQDATA, pointer: me)
     }
 
     // MARK: Callbacks (on the loop thread, inside curl_multi_perform)

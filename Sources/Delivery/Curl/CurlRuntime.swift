@@ -1,20 +1,48 @@
 internal import CCurl
-import Glibc
 
 /// Process-wide libcurl set-up, done exactly once.
+///
+/// It does not touch signal dispositions: a program that sends through libcurl must ignore
+/// `SIGPIPE` itself (`opscadence` does first thing in `main`), since with `CURLOPT_NOSIGNAL`
+/// a write to a connection the server reset would otherwise end the process.
 enum CurlRuntime {
     /// `nil` when libcurl initialised; otherwise the error every transfer reports.
     ///
     /// A lazy global runs its initialiser once, thread-safely, on first use, which gives
     /// `curl_global_init` the "exactly once, before any handle" guarantee it needs.
-    static var initializationError: CurlError? { _initialization }
+    static var initializationError: CurlError? { _initialization.error }
+
+    /// The libcurl in use; `nil` when it could not be loaded.
+    static var version: LibcurlVersion? { _initialization.version }
 }
 
-private let _initialization: CurlError? = {
-    // With CURLOPT_NOSIGNAL libcurl no longer shields us from SIGPIPE (OpenSSL writes with
-    // write(2)), and a reset connection would otherwise kill the whole process.
-    signal(SIGPIPE, SIG_IGN)
-    if let problem = ccurl_load() { return CurlError(CURLE_FAILED_INIT, detail: String(cString: problem)) }
+private let _initialization: (version: LibcurlVersion?, error: CurlError?) = {
+    if let problem = ccurl_load() { return (nil, CurlError(CURLE_FAILED_INIT, detail: String(cString: problem))) }
+    let version = LibcurlVersion(number: UInt32(ccurl_version_number()), text: String(cString: ccurl_version_string()))
+    do throws(CurlError) {
+        try LibcurlVersion.check(version)
+    } catch {
+        return (version, error)
+    }
     let code = ccurl_global_init_default()
-    return code == CURLE_OK ? nil : CurlError(code, detail: "curl_global_init failed")
+    return (version, code == CURLE_OK ? nil : CurlError(code, detail: "curl_global_init failed"))
 }()
+
+/// The libcurl that webhooks are sent with.
+public enum Libcurl {
+    /// Loads and initialises libcurl if that was not done yet, and returns its version.
+    ///
+    /// - Throws: ``CurlError`` (``CurlError/failedInit``) when libcurl.so.4 cannot be loaded or
+    ///   is older than ``LibcurlVersion/minimum``; every send then fails with the same error.
+    public static func load() throws(CurlError) -> LibcurlVersion {
+        if let error = CurlRuntime.initializationError { throw error }
+        // Set whenever there is no error.
+        return CurlRuntime.version ?? LibcurlVersion(number: 0)
+    }
+
+    /// The version of libcurl.so.4, loading it if needed, also when it is too old to use;
+    /// `nil` when it cannot be loaded.
+    public static var version: LibcurlVersion? {
+        CurlRuntime.version
+    }
+}

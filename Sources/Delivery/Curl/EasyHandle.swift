@@ -60,8 +60,15 @@ final class EasyHandle {
         try ccurl_easy_setopt_opensocket_function(raw, function).check()
     }
 
-    func setPrereqFunction(_ function: curl_prereq_callback?) throws(CurlError) {
-        try ccurl_easy_setopt_prereq_function(raw, function).check()
+    /// `CURLOPT_PREREQFUNCTION` with `context` as its `CURLOPT_PREREQDATA` (libcurl 7.80 and later).
+    func setPrereqFunction(_ function: ccurl_prereq_callback?, context: UnsafeMutableRawPointer?) throws(CurlError) {
+        try ccurl_easy_setopt_prereq(raw, function, context).check()
+    }
+
+    /// Only `http` and `https`, for the request and any redirect, with the options the running
+    /// libcurl has (`CURLOPT_PROTOCOLS_STR` from 7.85, the `CURLOPT_PROTOCOLS` bitmask before).
+    func allowHTTPOnly(version: LibcurlVersion) throws(CurlError) {
+        try ccurl_easy_allow_http_only(raw, version.hasProtocolsString ? 1 : 0).check()
     }
 
     /// Sets the POST body with `CURLOPT_COPYPOSTFIELDS`, so libcurl keeps its own copy.
