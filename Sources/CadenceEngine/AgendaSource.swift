@@ -136,7 +136,8 @@ public enum PlanState {
                 result = AssessmentResult(assessment: assessment, history: history)
             }
         }
-        return TransformationPlan.build(start: start, assessment: result)
+        // A start the CLI would refuse (stored by an older version) shows no plan rather than failing.
+        return try? TransformationPlan.build(start: start, assessment: result)
     }
 }
 

@@ -12,7 +12,14 @@ extension Target {
         return WebhookTarget(
             name: name, kind: WebhookKind(rawValue: kind.rawValue) ?? .generic, url: try SecretURL(url.value),
             signingSecret: try signingSecret.map { secret throws(DeliveryError) in try SigningSecret(secret.value) },
-            rateLimit: RateLimit(minimumInterval: .milliseconds(Int64(minimumInterval * 1000))))
+            rateLimit: RateLimit(minimumInterval: .milliseconds(Self.milliseconds(minimumInterval))))
+    }
+
+    /// Whole milliseconds of a gap in seconds, within 0 to one day whatever the Double holds
+    /// (the loader allows at most an hour; a Target built elsewhere must not trap here).
+    static func milliseconds(_ seconds: Double) -> Int64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int64((min(seconds, 86_400) * 1000).rounded())
     }
 }
 

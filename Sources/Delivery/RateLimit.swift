@@ -15,13 +15,22 @@ public struct RateLimit: Hashable, Sendable, CustomStringConvertible {
     public static let none = RateLimit(minimumInterval: .zero)
 
     /// At most `count` request starts per second (`.perSecond(1)` is Slack's documented rate).
+    /// Zero, negative, infinite or NaN counts mean no pacing; tiny ones are capped at one start
+    /// per 100 years.
     public static func perSecond(_ count: Double) -> RateLimit {
-        count > 0 ? RateLimit(minimumInterval: .nanoseconds(Int64((1e9 / count).rounded(.up)))) : .none
+        gap(nanoseconds: 1e9 / count, valid: count > 0 && count.isFinite)
     }
 
-    /// At most `count` request starts per minute.
+    /// At most `count` request starts per minute; see ``perSecond(_:)`` for odd counts.
     public static func perMinute(_ count: Double) -> RateLimit {
-        count > 0 ? RateLimit(minimumInterval: .nanoseconds(Int64((60e9 / count).rounded(.up)))) : .none
+        gap(nanoseconds: 60e9 / count, valid: count > 0 && count.isFinite)
+    }
+
+    private static func gap(nanoseconds: Double, valid: Bool) -> RateLimit {
+        guard valid else { return .none }
+        // 100 years in nanoseconds is far inside Int64; a bigger Double would trap on conversion.
+        let capped = min(nanoseconds.rounded(.up), 100 * 366 * 86_400 * 1e9)
+        return RateLimit(minimumInterval: .nanoseconds(Int64(capped)))
     }
 
     public var description: String {

@@ -71,7 +71,12 @@ extension Duration {
         "\(Int((seconds * 1000).rounded())) ms"
     }
 
+    /// Clamped to ±100 years (NaN is zero): a server's `Retry-After: Fri, 31 Dec 9999 …` is
+    /// 8,000 years away, more nanoseconds than Int64 holds, and must not trap. Callers clamp
+    /// further to their own caps.
     static func seconds(double value: Double) -> Duration {
-        .nanoseconds(Int64((value * 1e9).rounded()))
+        guard !value.isNaN else { return .zero }
+        let limit = 100 * 366 * 86_400.0
+        return .nanoseconds(Int64((min(max(value, -limit), limit) * 1e9).rounded()))
     }
 }

@@ -95,6 +95,8 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
 
     static func trim(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        // Too big for four exact decimals (or not finite): Swift's shortest form, 1e+20.
+        guard value.isFinite, abs(value) < String.largestWithFourDecimals else { return String.shortest(value) }
         var text = String(format2: value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
@@ -123,8 +125,23 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
 }
 
 extension String {
-    /// Up to four decimals, without Foundation's locale-dependent formatters.
+    /// Below this, a value times 10,000 is an exact Int (under 2^53).
+    static let largestWithFourDecimals = 1e11
+
+    /// Swift's shortest text for a Double, without a trailing `.0`: `1e+20`, `123456789012.5`.
+    static func shortest(_ value: Double) -> String {
+        let text = "\(value)"
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
+    /// Up to four decimals, without Foundation's locale-dependent formatters. Values too large
+    /// for that (from 1e11, or not finite) come out in Swift's shortest form, `1e+20`, instead
+    /// of trapping on the conversion to Int.
     init(format2 value: Double) {
+        guard value.isFinite, abs(value) < String.largestWithFourDecimals else {
+            self = String.shortest(value)
+            return
+        }
         let scaled = (value * 10_000).rounded()
         let sign = scaled < 0 ? "-" : ""
         let magnitude = Int(abs(scaled))

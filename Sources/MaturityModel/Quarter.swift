@@ -21,15 +21,19 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
         self = value
     }
 
-    /// The quarter containing a month.
-    public static func containing(year: Int, month: Int) -> Quarter {
-        Quarter(year: year, quarter: (month - 1) / 3 + 1)!
+    /// The quarter containing a month; nil for a month outside 1–12 or a year outside 1–9999.
+    public static func containing(year: Int, month: Int) -> Quarter? {
+        guard (1...12).contains(month) else { return nil }
+        return Quarter(year: year, quarter: (month - 1) / 3 + 1)
     }
 
-    public var previous: Quarter { quarter == 1 ? Quarter(year: year - 1, quarter: 4)! : Quarter(year: year, quarter: quarter - 1)! }
-    public var next: Quarter { quarter == 4 ? Quarter(year: year + 1, quarter: 1)! : Quarter(year: year, quarter: quarter + 1)! }
+    /// The quarter before; nil before 0001-Q1.
+    public var previous: Quarter? { quarter == 1 ? Quarter(year: year - 1, quarter: 4) : Quarter(year: year, quarter: quarter - 1) }
+    /// The quarter after; nil after 9999-Q4.
+    public var next: Quarter? { quarter == 4 ? Quarter(year: year + 1, quarter: 1) : Quarter(year: year, quarter: quarter + 1) }
 
-    public var description: String { "\(year)-Q\(quarter)" }
+    /// `2026-Q4`; the year has four digits (`0001-Q1`), so the text parses back.
+    public var description: String { YearMonth.paddedYear(year) + "-Q\(quarter)" }
 
     public static func < (lhs: Quarter, rhs: Quarter) -> Bool { (lhs.year, lhs.quarter) < (rhs.year, rhs.quarter) }
 
@@ -66,9 +70,11 @@ public struct YearMonth: Hashable, Comparable, Codable, Sendable, CustomStringCo
         self = value
     }
 
-    public func adding(months: Int) -> YearMonth {
-        let index = year * 12 + (month - 1) + months
-        return YearMonth(year: index / 12, month: index % 12 + 1)!
+    /// The month `months` later (earlier when negative); nil outside 0001-01 to 9999-12.
+    public func adding(months: Int) -> YearMonth? {
+        let (index, overflow) = (year * 12 + (month - 1)).addingReportingOverflow(months)
+        guard !overflow, index >= 0 else { return nil }
+        return YearMonth(year: index / 12, month: index % 12 + 1)
     }
 
     /// The month's last day, `YYYY-MM-DD`.
@@ -77,7 +83,13 @@ public struct YearMonth: Hashable, Comparable, Codable, Sendable, CustomStringCo
         return description + "-\(days)"
     }
 
-    public var description: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+    /// `2027-01`; the year has four digits (`0001-01`), so the text parses back.
+    public var description: String { YearMonth.paddedYear(year) + "-\(month < 10 ? "0" : "")\(month)" }
+
+    static func paddedYear(_ year: Int) -> String {
+        let digits = String(year)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 

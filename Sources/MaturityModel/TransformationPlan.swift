@@ -44,12 +44,21 @@ public struct TransformationPlan: Codable, Sendable {
 
     public var items: [Item] { phases.flatMap(\.items) }
 
+    /// The last month a plan may start: its twelve months must end by 9999-12.
+    public static let latestStart = YearMonth(year: 9999, month: 1)!
+
     /// Builds the plan from `start`; with an assessment, its 2 to 3 bottleneck priorities join Foundations.
-    public static func build(start: YearMonth, assessment: AssessmentResult?, model: MaturityModel = .standard) -> TransformationPlan {
+    ///
+    /// - Throws: ``MaturityError`` when the plan would run past 9999-12 (`start` after ``latestStart``).
+    public static func build(start: YearMonth, assessment: AssessmentResult?, model: MaturityModel = .standard) throws(MaturityError)
+        -> TransformationPlan
+    {
         var phases: [Phase] = []
         for phase in model.planPhases {
-            let first = start.adding(months: phase.firstMonth - 1)
-            let last = start.adding(months: phase.lastMonth - 1)
+            guard let first = start.adding(months: phase.firstMonth - 1), let last = start.adding(months: phase.lastMonth - 1) else {
+                throw MaturityError(
+                    "the 12-month plan must start by \(latestStart) so that it ends by 9999-12, got \(start)")
+            }
             var items = phase.items.enumerated().map { index, item in
                 Item(id: "\(phase.key)-\(index + 1)", phase: phase.name, text: item.text, owner: item.owner, dueMonth: last)
             }

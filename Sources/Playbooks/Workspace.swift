@@ -309,7 +309,15 @@ private struct Loader {
         }
         var interval = kind.map(Target.defaultInterval(for:)) ?? 0
         if let node = fields["rate_limit"], let text = reader.string(node, what: "rate_limit") {
-            if let parsed = Loader.rateLimit(text) { interval = parsed } else {
+            if let parsed = Loader.rateLimit(text) {
+                if parsed > Loader.longestRateLimitInterval {
+                    reader.report(
+                        node,
+                        "rate_limit \"\(text)\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)")
+                } else {
+                    interval = parsed
+                }
+            } else {
                 reader.report(node, "expected rate_limit as N/s or N/min (e.g. 1/s, 30/min) or none, got \"\(text)\"")
             }
         }
@@ -328,10 +336,15 @@ private struct Loader {
             maxAge: maxAge, minimumInterval: interval, location: reader.location(keyNode))
     }
 
+    /// The longest gap between two requests a `rate_limit` may ask for, in seconds (one an hour).
+    static let longestRateLimitInterval: Double = 3600
+
+    /// The gap in seconds between two requests that `N/s` or `N/min` asks for; 0 for `none`;
+    /// nil when the text is not a rate. The caller checks the range.
     static func rateLimit(_ text: String) -> Double? {
         if text == "none" || text == "0" { return 0 }
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let n = Double(parts[0]), n > 0 else { return nil }
+        guard parts.count == 2, let n = Double(parts[0]), n.isFinite, n > 0 else { return nil }
         switch parts[1] {
         case "s", "sec", "second": return 1 / n
         case "min", "m", "minute": return 60 / n

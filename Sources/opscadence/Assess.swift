@@ -51,9 +51,14 @@ extension OpsCadence {
             let now = try clock.instant()
             let zone = workspace.configuration.timeZone
             let today = zone.localDateTime(at: now).date
-            var target = Quarter.containing(year: today.year, month: today.month)
+            let target: Quarter
             if let quarter {
                 do { target = try Quarter(parsing: quarter) } catch { throw CLIError("--quarter: \(error.message)") }
+            } else {
+                guard let current = Quarter.containing(year: today.year, month: today.month) else {
+                    throw CLIError("the current date is in the year \(today.year), outside 0001 to 9999: give --quarter YYYY-Qn")
+                }
+                target = current
             }
             var noteMap: [MaturityDimension: String] = [:]
             for note in notes {

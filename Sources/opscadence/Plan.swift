@@ -67,6 +67,9 @@ extension OpsCadence {
             func run() async throws {
                 let month: YearMonth
                 do { month = try YearMonth(parsing: start) } catch { throw CLIError("--start: \(error.message)") }
+                guard month <= TransformationPlan.latestStart else {
+                    throw CLIError("--start: the 12-month plan must start by \(TransformationPlan.latestStart) so that it ends by 9999-12, got \(month)")
+                }
                 let workspace = try workspaceOptions.load()
                 let owner: String
                 if let playbook {
@@ -95,7 +98,8 @@ extension OpsCadence {
                     }
                     result = AssessmentResult(assessment: a, history: history)
                 }
-                let plan = TransformationPlan.build(start: month, assessment: result)
+                let plan: TransformationPlan
+                do { plan = try TransformationPlan.build(start: month, assessment: result) } catch { throw CLIError("--start: \(error.message)") }
                 let now = try clock.instant()
                 let items = plan.items.map {
                     ActionItem(

@@ -322,6 +322,37 @@ import Testing
         #expect(!(test.stdout + test.stderr).contains("very-secret"))
     }
 
+    /// `rate_limit: 1e-20/s` used to kill every command with SIGILL (1e20 s in milliseconds
+    /// overflowed Int64); now every command stops with the place and what is expected.
+    @Test(arguments: [["validate"], ["status"], ["tick"], ["notify", "test", "ops-chat"]])
+    func aRateLimitTooSlowIsAnErrorForEveryCommand(_ arguments: [String]) throws {
+        let dir = try shippedWorkspaceCopy()
+        let config = try String(contentsOfFile: dir.file("opscadence.yaml"), encoding: .utf8)
+        dir.write("opscadence.yaml", config.replacingOccurrences(of: "    kind: slack\n", with: "    kind: slack\n    rate_limit: 1e-20/s\n"))
+        let r = try CommandRunner(directory: dir.path, environment: ["OPS_SLACK_WEBHOOK": "http://127.0.0.1:9/hook"]).run(arguments)
+        #expect(r.status == 2, "\(r.status) \(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "opscadence.yaml:27:17: error: rate_limit \"1e-20/s\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
+            "\(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    /// `plan create --start 9999-12` trapped on a force-unwrap (the plan's months ran past 9999-12).
+    @Test(arguments: ["9999-12", "9999-02"])
+    func aPlanStartTooLateIsAnError(_ start: String) throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let r = try runner.run(["plan", "create", "--start", start])
+        #expect(r.status == 2, "\(r.status) \(r.stderr)")
+        #expect(r.stderr == "error: --start: the 12-month plan must start by 9999-01 so that it ends by 9999-12, got \(start)\n", "\(r.stderr)")
+        // Nothing was recorded, and the last possible start still works.
+        #expect(try runner.run(["plan", "show"]).status == 1)
+        let last = try runner.run(["plan", "create", "--start", "9999-01"])
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(try runner.run(["plan", "export"]).stdout.contains("9999-12"))
+    }
+
     @Test func notifyTestReportsTheLibcurlVersionInUse() throws {
         let dir = try shippedWorkspaceCopy()
         let server = try LoopbackHTTPServer()

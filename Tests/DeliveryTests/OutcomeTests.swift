@@ -193,6 +193,8 @@ import Testing
         ("Sun, 06 Nov 1994 10:49:00 GMT", 3600),
         ("Sat, 05 Nov 1994 08:49:37 GMT", 0),
         ("Sun, 06 Nov 1994 08:48:00 GMT", 0),
+        // 8,000 years ahead: more nanoseconds than Int64 holds, which trapped before the cap applied.
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 3600),
     ])
     func retryAfterIsHonouredAndClamped(_ header: String, _ seconds: Double) throws {
         let result = Self.response(429, headers: ["Retry-After": header])

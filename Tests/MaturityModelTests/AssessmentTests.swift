@@ -94,9 +94,23 @@ func assessment(_ quarter: String, _ v: [Int]) throws -> Assessment {
     }
 
     @Test func quarterArithmetic() throws {
-        #expect(try Quarter(parsing: "2026-q1").previous.description == "2025-Q4")
-        #expect(try Quarter(parsing: "2026-Q4").next.description == "2027-Q1")
-        #expect(Quarter.containing(year: 2026, month: 11).description == "2026-Q4")
+        #expect(try Quarter(parsing: "2026-q1").previous?.description == "2025-Q4")
+        #expect(try Quarter(parsing: "2026-Q4").next?.description == "2027-Q1")
+        #expect(Quarter.containing(year: 2026, month: 11)?.description == "2026-Q4")
+    }
+
+    /// The ends of the calendar were force-unwraps: `assess --now 0000-06-01T…` trapped.
+    @Test func quarterArithmeticStopsAtTheEndsOfTheCalendar() throws {
+        #expect(Quarter.containing(year: 0, month: 6) == nil)
+        #expect(Quarter.containing(year: 10_000, month: 1) == nil)
+        #expect(Quarter.containing(year: 2026, month: 13) == nil)
+        #expect(try Quarter(parsing: "0001-Q1").previous == nil)
+        #expect(try Quarter(parsing: "9999-Q4").next == nil)
+    }
+
+    @Test(arguments: ["0001-Q1", "0999-Q2", "9999-Q4"])
+    func quartersPrintWithFourDigitYearsAndParseBack(text: String) throws {
+        #expect(try Quarter(parsing: text).description == text)
     }
 
     @Test func jsonHasExactlyTheDocumentedKeys() throws {

@@ -55,6 +55,16 @@ import Testing
         #expect(!KPITrend(points: [("2026-11-23", 9.0), ("2026-11-30", 9.5)], definition: stockout).crossedIntoRed)
     }
 
+    /// Values too big for the four-decimal Int path (a recorded 1e308 trapped every agenda
+    /// that showed the KPI) print in Swift's shortest form.
+    @Test(arguments: [
+        ("stockout_rate", 1e308, "1e+308%"), ("stockout_rate", -1e20, "-1e+20%"), ("stockout_rate", 123_456_789_012.5, "123456789012.5%"),
+        ("cost_per_order", 1e300, "$1e+300"), ("order_accuracy", 1e15, "1000000000000000%"), ("order_accuracy", 1e16, "1e+16%"), ("order_accuracy", 2e15 + 0.5, "2000000000000000.5%"), ("stockout_rate", 99_999_999_999_999.5, "99999999999999.5%"),
+    ])
+    func hugeValuesFormatWithoutTrapping(kpi: String, value: Double, expected: String) throws {
+        #expect(try #require(model.kpi(kpi)).format(value) == expected)
+    }
+
     @Test func formatting() throws {
         #expect(model.kpi("stockout_rate")!.format(2.4) == "2.4%")
         #expect(model.kpi("cost_per_order")!.format(4.2) == "$4.20")

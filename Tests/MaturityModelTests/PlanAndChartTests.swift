@@ -21,7 +21,7 @@ func unfoldICS(_ text: String) -> [String] {
 @Suite struct TransformationPlanTests {
     @Test func buildsTwelveMonthsAcrossAYearBoundary() throws {
         let result = AssessmentResult(assessment: try assessment("2026-Q4", [2, 2, 1, 2, 2]), history: [])
-        let plan = TransformationPlan.build(start: try YearMonth(parsing: "2026-11"), assessment: result)
+        let plan = try TransformationPlan.build(start: try YearMonth(parsing: "2026-11"), assessment: result)
         #expect(plan.phases.map(\.name) == ["Foundations", "Systems", "Optimization", "Advancement"])
         #expect(plan.phases.map { $0.lastMonth.description } == ["2027-01", "2027-04", "2027-07", "2027-10"])
         #expect(plan.phases[0].firstMonth.description == "2026-11")
@@ -41,9 +41,27 @@ func unfoldICS(_ text: String) -> [String] {
     }
 
     @Test func withoutAnAssessmentThereAreNoPriorities() throws {
-        let plan = TransformationPlan.build(start: try YearMonth(parsing: "2027-01"), assessment: nil)
+        let plan = try TransformationPlan.build(start: try YearMonth(parsing: "2027-01"), assessment: nil)
         #expect(plan.items.count == 20)
         #expect(plan.markdown().contains("- [ ] Complete maturity self-assessment — Leadership team, due 2027-03 (`foundations-1`)"))
+    }
+
+    /// `plan create --start 9999-12` trapped on a force-unwrap: the plan's last month is past 9999-12.
+    @Test(arguments: ["9999-02", "9999-12"])
+    func aPlanThatWouldEndAfter9999IsAnError(text: String) throws {
+        #expect(throws: MaturityError("the 12-month plan must start by 9999-01 so that it ends by 9999-12, got \(text)")) {
+            try TransformationPlan.build(start: try YearMonth(parsing: text), assessment: nil)
+        }
+    }
+
+    @Test func theLastPossiblePlanEndsIn9999() throws {
+        let plan = try TransformationPlan.build(start: TransformationPlan.latestStart, assessment: nil)
+        #expect(plan.phases.last?.lastMonth.description == "9999-12")
+    }
+
+    @Test(arguments: [("9999-12", 1, nil), ("0001-01", -1, nil), ("2026-11", Int.max, nil), ("2026-11", Int.min, nil), ("2026-11", 14, "2028-01"), ("0001-03", -2, "0001-01")])
+    func monthArithmeticStopsAtTheEndsOfTheCalendar(start: String, months: Int, expected: String?) throws {
+        #expect(try YearMonth(parsing: start).adding(months: months)?.description == expected)
     }
 
     @Test(arguments: ["2027-13", "2027-1", "27-01", "January"])
@@ -52,7 +70,7 @@ func unfoldICS(_ text: String) -> [String] {
     }
 
     @Test func icsParsesBackAsVTodosWithDueDates() throws {
-        let plan = TransformationPlan.build(start: try YearMonth(parsing: "2026-11"), assessment: nil)
+        let plan = try TransformationPlan.build(start: try YearMonth(parsing: "2026-11"), assessment: nil)
         let lines = unfoldICS(plan.icalendar(dtstamp: "20261126T120000Z", uidDomain: "test", done: ["foundations-2"]))
         #expect(lines.first == "BEGIN:VCALENDAR")
         #expect(lines.contains("VERSION:2.0"))

@@ -230,6 +230,31 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         let found = issues(config: config, playbooks: ["p.yaml": validPlaybook])
         #expect(found.first == expected, "\(found)")
     }
+
+    static func config(rateLimit: String) -> String {
+        "timezone: America/New_York\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n    rate_limit: \(rateLimit)\n"
+    }
+
+    /// Rates slower than one request an hour (1e-20/s once trapped converting 1e20 s to
+    /// milliseconds), and rates that are no number, are errors at the rate_limit's place.
+    @Test(arguments: [
+        ("1e-20/s", "opscadence.yaml:6:17: rate_limit \"1e-20/s\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
+        ("0.01/min", "opscadence.yaml:6:17: rate_limit \"0.01/min\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
+        ("1e-300/min", "opscadence.yaml:6:17: rate_limit \"1e-300/min\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
+        ("inf/s", "opscadence.yaml:6:17: expected rate_limit as N/s or N/min (e.g. 1/s, 30/min) or none, got \"inf/s\""),
+        ("1e400/min", "opscadence.yaml:6:17: expected rate_limit as N/s or N/min (e.g. 1/s, 30/min) or none, got \"1e400/min\""),
+        ("nan/s", "opscadence.yaml:6:17: expected rate_limit as N/s or N/min (e.g. 1/s, 30/min) or none, got \"nan/s\""),
+    ])
+    func rateLimitsOutOfRangeAreErrors(_ rate: String, _ expected: String) {
+        #expect(issues(config: Self.config(rateLimit: rate), playbooks: ["p.yaml": validPlaybook]) == [expected])
+    }
+
+    @Test(arguments: [("1/s", 1.0), ("30/min", 2.0), ("1/min", 60.0), ("0.0167/min", 60 / 0.0167), ("none", 0.0), ("1e9/s", 1e-9)] as [(String, Double)])
+    func rateLimitsWithinRangeLoad(_ rate: String, _ seconds: Double) throws {
+        let (_, result) = workspace(config: Self.config(rateLimit: rate), playbooks: ["p.yaml": validPlaybook])
+        let target = try #require(try result.get().configuration.target(named: "ops-chat"))
+        #expect(abs(target.minimumInterval - seconds) < 1e-9)
+    }
 }
 
 @Suite struct SecretDisplayTests {
