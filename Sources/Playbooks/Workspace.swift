@@ -36,7 +36,13 @@ public struct Workspace: Sendable {
     ///   - environment: Where `${env:NAME}` references are looked up.
     /// - Throws: ``WorkspaceError`` with every problem found, each with `file:line:column`.
     public static func load(at root: String, environment: [String: String]) throws(WorkspaceError) -> Workspace {
-        var loader = Loader(root: root, environment: environment)
+        try load(at: root, environment: environment, now: Int64(Date().timeIntervalSince1970))
+    }
+
+    /// ``load(at:environment:)`` with the instant from which reminder leads are checked against
+    /// the next two years of each schedule (holidays and DST changes ahead of it count).
+    static func load(at root: String, environment: [String: String], now: Int64) throws(WorkspaceError) -> Workspace {
+        var loader = Loader(root: root, environment: environment, now: now)
         return try loader.load()
     }
 
@@ -53,12 +59,15 @@ public struct Workspace: Sendable {
 private struct Loader {
     let root: String
     let environment: [String: String]
+    /// Where the window starts in which a reminder's lead is checked against the schedule's gaps.
+    let now: Int64
     var issues: [ValidationIssue] = []
     var warnings: [ValidationIssue] = []
 
-    init(root: String, environment: [String: String]) {
+    init(root: String, environment: [String: String], now: Int64) {
         self.root = root
         self.environment = environment
+        self.now = now
     }
 
     /// The path shown in messages: relative to the workspace when it is the current folder.
@@ -447,6 +456,7 @@ private struct Loader {
         let enabled = fields["enabled"].flatMap { reader.bool($0, what: "enabled") } ?? true
 
         var reminders: [Reminder] = []
+        var leadNodes: [(seconds: Int, node: Node)] = []
         for item in reader.list(fields["remind"], what: "remind") ?? [] {
             guard let entry = reader.mapping(item, allowed: ["target", "before"], what: "a reminder") else { continue }
             guard let targetNode = entry["target"], let target = reader.nonEmptyString(targetNode, what: "target") else {
@@ -461,6 +471,10 @@ private struct Loader {
             }
             let before = entry["before"].flatMap { reader.duration($0, what: "before") } ?? 0
             reminders.append(Reminder(target: target, before: before, location: reader.location(targetNode)))
+            if before > 0, let node = entry["before"] { leadNodes.append((before, node)) }
+        }
+        if let schedule, let longest = leadNodes.map(\.seconds).max() {
+            checkLeads(leadNodes, longest: longest, schedule: schedule.schedule, reader: &reader)
         }
 
         var sections: [AgendaSection] = []
@@ -507,6 +521,24 @@ private struct Loader {
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled)
         return (playbook, idLocation)
+    }
+
+    /// How far ahead reminder leads are checked against the schedule's gaps: two years.
+    static let leadCheckWindow: Int64 = 731 * 86_400
+
+    /// Refuses a reminder lead longer than the shortest gap between two consecutive occurrences
+    /// (over the next two years, and at least three occurrences): its reminder would be due
+    /// before the occurrence ahead of it, and the planner would skip meetings. Stops at the first
+    /// gap shorter than the longest lead, so a dense schedule costs little.
+    func checkLeads(_ leads: [(seconds: Int, node: Node)], longest: Int, schedule: Schedule, reader: inout YAMLReader) {
+        guard let gap = schedule.shortestGap(after: now, through: now + Loader.leadCheckWindow, below: Int64(longest)) else { return }
+        for (seconds, node) in leads where Int64(seconds) > gap.seconds {
+            reader.report(
+                node,
+                "reminder before: \(DurationText.format(seconds)) is longer than the gap of \(DurationText.format(Int(gap.seconds))) "
+                    + "between two occurrences (\(gap.earlier.rfc3339) and \(gap.later.rfc3339)): its reminder would be due before the "
+                    + "occurrence ahead of it, and meetings would be skipped; a lead may be at most the shortest gap between occurrences")
+        }
     }
 
     mutating func parseSchedule(

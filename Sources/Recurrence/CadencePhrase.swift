@@ -96,6 +96,20 @@ public struct CadencePhrase: Hashable, Sendable {
                 unit = u
             }
             let intervalPart = interval > 1 ? ["INTERVAL=\(interval)"] : []
+            let frequency: RecurrenceRule.Frequency? =
+                switch unit {
+                case "day", "days": .daily
+                case "week", "weeks": .weekly
+                case "month", "months": .monthly
+                case "year", "years": .yearly
+                default: nil
+                }
+            if let frequency, interval > RecurrenceRule.largestInterval(for: frequency) {
+                throw fail(
+                    "every \(interval) \(frequency.unitName)\(RecurrenceRule.periodInYears(interval: interval, frequency: frequency)) "
+                        + "is longer than \(RecurrenceRule.longestPeriodYears) years "
+                        + "(at most \(RecurrenceRule.largestInterval(for: frequency)) \(frequency.unitName))")
+            }
             switch unit {
             case "day", "days":
                 parts = ["FREQ=DAILY"] + intervalPart

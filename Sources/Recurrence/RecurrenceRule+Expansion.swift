@@ -110,7 +110,8 @@ extension RecurrenceRule {
             lastProductiveDay = target.date.dayNumber
         }
 
-        private static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : (a - b + 1) / b }
+        /// Rounds toward negative infinity; `b` > 0. Written so that no intermediate overflows.
+        private static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-(a + 1)) / b) - 1 }
 
         private static func weekStartDay(_ date: CivilDate, weekStart: Int) -> Int {
             date.dayNumber - ((date.weekday.mondayIndex - weekStart + 7) % 7)
@@ -217,6 +218,10 @@ extension RecurrenceRule {
                 }
                 emitDays()
             case .hourly, .minutely:
+                // With an INTERVAL longer than a day, most days hold no hour or minute on the
+                // phase: go straight to the next day that does.
+                guard let aligned = nextAlignedDay(atOrAfter: day) else { return finish() }
+                day = aligned
                 first = day
                 guard day <= Expansion.lastDay else { return finish() }
                 expandSubDaily(CivilDate(dayNumber: day))
@@ -328,6 +333,22 @@ extension RecurrenceRule {
                 if !buffer.contains(value) { buffer.append(value) }
             }
             buffer.sort()
+        }
+
+        /// HOURLY and MINUTELY: the first day at or after `day` with an hour (or minute) on the
+        /// INTERVAL phase; nil past any representable day.
+        private func nextAlignedDay(atOrAfter day: Int) -> Int? {
+            let perDay = frequency == .hourly ? 24 : 1440
+            let base = frequency == .hourly ? start.date.dayNumber * 24 + start.hour : (start.date.dayNumber * 24 + start.hour) * 60 + start.minute
+            guard interval > perDay else { return day }  // every day has one
+            // Units from the phase origin to the start of `day`, rounded up to the phase.
+            let offset = day * perDay - base
+            let steps = offset >= 0 ? offset / interval + (offset % interval == 0 ? 0 : 1) : -((-offset) / interval)
+            let (units, overflow) = steps.multipliedReportingOverflow(by: interval)
+            guard !overflow else { return nil }
+            let (instant, overflow2) = base.addingReportingOverflow(units)
+            guard !overflow2 else { return nil }
+            return Swift.max(day, Expansion.floorDiv(instant, perDay))
         }
 
         /// HOURLY and MINUTELY: each hour (or minute) on the INTERVAL phase is its own period.

@@ -69,6 +69,13 @@ extension RecurrenceRule {
         if let text = values["INTERVAL"] {
             let n = try integer("INTERVAL", Substring(text))
             guard n >= 1 else { throw fail("RRULE part INTERVAL: \(n) must be at least 1") }
+            let largest = RecurrenceRule.largestInterval(for: frequency)
+            guard n <= largest else {
+                throw fail(
+                    "RRULE part INTERVAL: FREQ=\(frequency.rawValue);INTERVAL=\(n) repeats every \(n) \(frequency.unitName)"
+                        + "\(RecurrenceRule.periodInYears(interval: n, frequency: frequency)), longer than "
+                        + "\(RecurrenceRule.longestPeriodYears) years: INTERVAL may be at most \(largest) with FREQ=\(frequency.rawValue)")
+            }
             interval = n
         }
         if let text = values["COUNT"] {

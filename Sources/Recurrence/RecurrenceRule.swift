@@ -13,6 +13,30 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
 
         var rank: Int { Frequency.allCases.firstIndex(of: self)! }
         public static func < (lhs: Frequency, rhs: Frequency) -> Bool { lhs.rank < rhs.rank }
+
+        /// Seconds in one unit of WEEKLY, DAILY, HOURLY and MINUTELY (months and years vary).
+        var unitSeconds: Int {
+            switch self {
+            case .yearly: 31_556_952
+            case .monthly: 2_629_746
+            case .weekly: 604_800
+            case .daily: 86_400
+            case .hourly: 3600
+            case .minutely: 60
+            }
+        }
+
+        /// `minutes`, `hours`, …: the unit in messages.
+        var unitName: String {
+            switch self {
+            case .yearly: "years"
+            case .monthly: "months"
+            case .weekly: "weeks"
+            case .daily: "days"
+            case .hourly: "hours"
+            case .minutely: "minutes"
+            }
+        }
     }
 
     /// `UNTIL`: a date (through the end of that day), a floating local date-time, or a UTC instant.
@@ -52,6 +76,34 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     public var weekStart: Weekday = .monday
 
     public init(frequency: Frequency) { self.frequency = frequency }
+
+    /// The longest period a rule may have (INTERVAL × the FREQ unit): 10 years. A longer one
+    /// fires too rarely to be a cadence, and an HOURLY or MINUTELY one makes every search for
+    /// the next occurrence walk years of days.
+    public static let longestPeriodYears = 10
+
+    /// The largest INTERVAL whose period (INTERVAL × the FREQ unit) is at most
+    /// ``longestPeriodYears`` of 365.2425 days: YEARLY 10, MONTHLY 120, WEEKLY 521, DAILY 3652,
+    /// HOURLY 87658, MINUTELY 5259492.
+    public static func largestInterval(for frequency: Frequency) -> Int {
+        let years = longestPeriodYears
+        switch frequency {
+        case .yearly: return years
+        case .monthly: return years * 12
+        default:
+            // Seconds in the period limit, over seconds in one FREQ unit, rounded down.
+            let limit = years * 3_155_695_200 / 100  // 365.2425 days × 86,400 s = 31,556,952 s a year
+            return limit / frequency.unitSeconds
+        }
+    }
+
+    /// ` (about 380 years)` for an interval over the limit in units other than years, when that
+    /// says more than the number itself; empty otherwise.
+    static func periodInYears(interval: Int, frequency: Frequency) -> String {
+        let years = Double(interval) * Double(frequency.unitSeconds) / 31_556_952
+        if years >= 1_000_000 { return " (more than a million years)" }
+        return frequency == .yearly || years.rounded() <= Double(longestPeriodYears) ? "" : " (about \(Int(years.rounded())) years)"
+    }
 
     /// Canonical text, FREQ first, that parses back to an equal rule.
     public var rfcText: String {

@@ -31,22 +31,29 @@ let validPlaybook = """
       - { item: Update the scorecard, owner: Ops Lead, due: -1h }
     """
 
-func workspace(config: String = validConfig, playbooks: [String: String], environment: [String: String] = ["TEST_SLACK_URL": "https://hooks.slack.com/services/T0/B0/secret-token"])
+/// - Parameter now: where reminder leads start being checked against the schedule (the real
+///   clock when nil).
+func workspace(
+    config: String = validConfig, playbooks: [String: String],
+    environment: [String: String] = ["TEST_SLACK_URL": "https://hooks.slack.com/services/T0/B0/secret-token"], now: Int64? = nil
+)
     -> (TemporaryDirectory, Result<Workspace, WorkspaceError>)
 {
     let dir = TemporaryDirectory()
     dir.write("opscadence.yaml", config)
     for (name, text) in playbooks { dir.write("playbooks/\(name)", text) }
     do {
+        if let now { return (dir, .success(try Workspace.load(at: dir.path, environment: environment, now: now))) }
         return (dir, .success(try Workspace.load(at: dir.path, environment: environment)))
     } catch {
         return (dir, .failure(error))
     }
 }
 
-func issues(config: String = validConfig, playbooks: [String: String], environment: [String: String]? = nil) -> [String] {
+func issues(config: String = validConfig, playbooks: [String: String], environment: [String: String]? = nil, now: Int64? = nil) -> [String] {
     let (dir, result) =
-        environment.map { workspace(config: config, playbooks: playbooks, environment: $0) } ?? workspace(config: config, playbooks: playbooks)
+        environment.map { workspace(config: config, playbooks: playbooks, environment: $0, now: now) }
+        ?? workspace(config: config, playbooks: playbooks, now: now)
     switch result {
     case .success: return []
     case .failure(let error):
@@ -265,5 +272,65 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
     func urlsShowSchemeHostAndPortOnly(_ url: String, _ shown: String) {
         #expect(Secret.redactedURL(url) == shown)
         #expect(Secret(value: url, reference: "${env:X}").description == shown)
+    }
+}
+
+/// A reminder lead longer than the gap between two occurrences: its reminder would be due before
+/// the occurrence ahead of it, and the planner would skip meetings (`before: 400d` on a daily
+/// playbook did so silently).
+@Suite struct ReminderLeadTests {
+    /// 2026-12-01T00:00:00Z: the window is fixed so that the gaps named are too.
+    static let now: Int64 = 1_796_083_200
+
+    static func playbook(schedule: String, before: String, extra: String = "") -> String {
+        """
+        id: p
+        title: P
+        \(schedule)
+        duration: 30m
+        remind:
+          - { target: ops-chat, before: 15m }
+          - { target: ops-chat, before: \(before) }
+        \(extra)
+        """
+    }
+
+    static func message(_ lead: String, _ gap: String, _ earlier: String, _ later: String) -> String {
+        "playbooks/p.yaml:7:33: reminder before: \(lead) is longer than the gap of \(gap) between two occurrences (\(earlier) and \(later)): "
+            + "its reminder would be due before the occurrence ahead of it, and meetings would be skipped; a lead may be at most the "
+            + "shortest gap between occurrences"
+    }
+
+    @Test(arguments: [
+        // The reported case: any daily gap is shorter than 400 days.
+        ("schedule: daily at 09:00", "400d", "", message("400d", "1d", "2026-12-01T09:00:00-05:00", "2026-12-02T09:00:00-05:00")),
+        // A day before a daily meeting: the night clocks spring forward, the gap is 23 hours.
+        ("schedule: daily at 09:00", "1d", "", message("1d", "23h", "2027-03-13T09:00:00-05:00", "2027-03-14T09:00:00-04:00")),
+        ("schedule: weekly on monday at 09:00", "8d", "", message("8d", "7d", "2026-12-07T09:00:00-05:00", "2026-12-14T09:00:00-05:00")),
+        ("schedule: weekdays at 08:30", "2d", "", message("2d", "1d", "2026-12-01T08:30:00-05:00", "2026-12-02T08:30:00-05:00")),
+        ("rrule: FREQ=HOURLY;INTERVAL=2;BYMINUTE=0", "3h", "", message("3h", "2h", "2026-11-30T20:00:00-05:00", "2026-11-30T22:00:00-05:00")),
+        ("cron: \"0 9 1 * *\"", "45d", "", message("45d", "31d", "2026-12-01T09:00:00-05:00", "2027-01-01T09:00:00-05:00")),
+        // A holiday moves Monday 2026-12-07 to Tuesday: the next Monday is six days later.
+        ("schedule: weekly on monday at 09:00", "6d12h", "holiday: next_business_day",
+         message("6d12h", "6d", "2026-12-08T09:00:00-05:00", "2026-12-14T09:00:00-05:00")),
+    ])
+    func aLeadLongerThanAGapIsRefused(schedule: String, before: String, extra: String, expected: String) {
+        let config = validConfig.replacingOccurrences(of: "holidays: [2026-12-25]", with: "holidays: [2026-12-07, 2026-12-25]")
+        #expect(issues(config: config, playbooks: ["p.yaml": Self.playbook(schedule: schedule, before: before, extra: extra)], now: Self.now) == [expected])
+    }
+
+    @Test(arguments: [
+        ("schedule: daily at 09:00", "23h"),  // equal to the shortest gap: allowed
+        ("schedule: weekly on monday at 09:00", "6d"),
+        ("schedule: monthly on the 1st at 10:00", "28d"),
+        ("schedule: annually on january 15 at 09:00", "300d"),
+        ("rrule: FREQ=YEARLY;INTERVAL=10;BYMONTH=1;BYMONTHDAY=5;BYHOUR=9;BYMINUTE=0", "3000d"),
+        ("schedule: daily at 09:00", "0m"),
+        // One occurrence left has no gap to compare with.
+        ("rrule: FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=5;BYHOUR=9;BYMINUTE=0;UNTIL=20270106", "400d"),
+    ])
+    func aLeadWithinEveryGapLoads(schedule: String, before: String) throws {
+        let (_, result) = workspace(playbooks: ["p.yaml": Self.playbook(schedule: schedule, before: before)], now: Self.now)
+        #expect(try result.get().playbooks.count == 1)
     }
 }

@@ -37,6 +37,12 @@ func dates(_ schedule: Schedule, after: String, count: Int) -> [String] {
         #expect(try CadencePhrase(parsing: phrase).rrule == rrule)
     }
 
+    @Test(arguments: ["every 3652 days at 09:00", "every 521 weeks on monday at 09:00", "every 120 months on the 1st at 10:00", "every 10 years on january 15 at 09:00"])
+    func periodsUpToTenYearsAreAccepted(phrase: String) throws {
+        let schedule = try Schedule.phrase(phrase, zone: .utc)
+        try schedule.checkCanFire()
+    }
+
     @Test func quarterlyRunsInJanuaryAprilJulyOctober() throws {
         let schedule = try Schedule.phrase("quarterly on the first monday at 10:00", zone: .utc)
         #expect(dates(schedule, after: "2026-01-01T00:00:00Z", count: 5) == ["2026-01-05", "2026-04-06", "2026-07-06", "2026-10-05", "2027-01-04"])
@@ -58,6 +64,12 @@ func dates(_ schedule: Schedule, after: String, count: Int) -> [String] {
         ("every 0 weeks on monday at 09:00", "cadence phrase \"every 0 weeks on monday at 09:00\": the interval must be at least 1, got 0"),
         ("daily at 09:00 sometimes", "cadence phrase \"daily at 09:00 sometimes\": unexpected \"sometimes\" after the time (expected \"starting YYYY-MM-DD\" or \"until YYYY-MM-DD\")"),
         ("annually on february 30 at 09:00", "cadence phrase \"annually on february 30 at 09:00\": expected a day of february after its name, e.g. \"february 15\""),
+        // Periods over 10 years (every 9223372036854775807 days trapped computing the phase).
+        ("every 3653 days at 09:00", "cadence phrase \"every 3653 days at 09:00\": every 3653 days is longer than 10 years (at most 3652 days)"),
+        ("every 9223372036854775807 days at 09:00", "cadence phrase \"every 9223372036854775807 days at 09:00\": every 9223372036854775807 days (more than a million years) is longer than 10 years (at most 3652 days)"),
+        ("every 522 weeks on monday at 09:00", "cadence phrase \"every 522 weeks on monday at 09:00\": every 522 weeks is longer than 10 years (at most 521 weeks)"),
+        ("every 121 months on the 1st at 10:00", "cadence phrase \"every 121 months on the 1st at 10:00\": every 121 months is longer than 10 years (at most 120 months)"),
+        ("every 11 years on january 15 at 09:00", "cadence phrase \"every 11 years on january 15 at 09:00\": every 11 years is longer than 10 years (at most 10 years)"),
     ])
     func errors(phrase: String, message: String) {
         do {

@@ -101,6 +101,37 @@ func localTimes(_ rule: String, dtstart: String?, zone: String = "UTC", after: S
         }
     }
 
+    /// HOURLY and MINUTELY rules with an INTERVAL longer than a day jump to the next day with an
+    /// hour or minute on the phase instead of walking every day; the result is what stepping
+    /// INTERVAL units from DTSTART gives.
+    @Test(arguments: [
+        "FREQ=HOURLY;INTERVAL=25", "FREQ=HOURLY;INTERVAL=49;BYMINUTE=15,45", "FREQ=HOURLY;INTERVAL=87658", "FREQ=HOURLY;INTERVAL=31;BYHOUR=9,10,11",
+        "FREQ=MINUTELY;INTERVAL=1441", "FREQ=MINUTELY;INTERVAL=100003;BYHOUR=9,10", "FREQ=MINUTELY;INTERVAL=5259492", "FREQ=MINUTELY;INTERVAL=2880",
+    ])
+    func subDailyRulesWithLongIntervalsMatchSteppingTheInterval(text: String) throws {
+        let rule = try RecurrenceRule(parsing: text)
+        let start = LocalDateTime(year: 2024, month: 1, day: 10, hour: 6, minute: 5)
+        // Stepping: every INTERVAL-th hour or minute from DTSTART, kept when BYHOUR allows it.
+        var stepped: [LocalDateTime] = []
+        let hourly = rule.frequency == .hourly
+        var index = 0
+        while stepped.count < 12 {
+            let units = (start.localSeconds / 60) + Int64(index * rule.interval * (hourly ? 60 : 1))
+            index += 1
+            let local = LocalDateTime(localSeconds: units * 60)
+            guard rule.byHour.isEmpty || rule.byHour.contains(local.hour) else { continue }
+            if local.date.year > 9999 { break }
+            for minute in hourly ? (rule.byMinute.isEmpty ? [start.minute] : rule.byMinute) : [local.minute] {
+                stepped.append(LocalDateTime(date: local.date, hour: local.hour, minute: minute))
+            }
+        }
+        let expanded = Array(rule.expansion(start: start, anchored: false).prefix(stepped.count))
+        #expect(expanded == stepped, "\(text)")
+        // Starting the search later lands on the same instants.
+        let from = stepped[stepped.count / 2]
+        #expect(Array(rule.expansion(start: start, anchored: false, from: from).prefix(3)) == Array(stepped.drop { $0 < from }.prefix(3)))
+    }
+
     @Test func ruleThatCanNeverFireEnds() throws {
         let rule = try RecurrenceRule(parsing: "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30")
         var expansion = rule.expansion(start: LocalDateTime(year: 2024, month: 1, day: 1), anchored: true)
@@ -157,7 +188,72 @@ func localTimes(_ rule: String, dtstart: String?, zone: String = "UTC", after: S
         }
     }
 
+    /// The reported cases: MINUTELY;INTERVAL=200000000 made the idle tick take 40 s, and
+    /// HOURLY;INTERVAL=4000000 validated but never fired.
+    @Test(arguments: [
+        ("FREQ=MINUTELY;INTERVAL=200000000",
+         "RRULE part INTERVAL: FREQ=MINUTELY;INTERVAL=200000000 repeats every 200000000 minutes (about 380 years), longer than 10 years: INTERVAL may be at most 5259492 with FREQ=MINUTELY"),
+        ("FREQ=HOURLY;INTERVAL=4000000",
+         "RRULE part INTERVAL: FREQ=HOURLY;INTERVAL=4000000 repeats every 4000000 hours (about 456 years), longer than 10 years: INTERVAL may be at most 87658 with FREQ=HOURLY"),
+        ("FREQ=MINUTELY;INTERVAL=9223372036854775807",
+         "RRULE part INTERVAL: FREQ=MINUTELY;INTERVAL=9223372036854775807 repeats every 9223372036854775807 minutes (more than a million years), longer than 10 years: INTERVAL may be at most 5259492 with FREQ=MINUTELY"),
+    ])
+    func periodsOverTenYearsAreRefused(text: String, message: String) {
+        #expect(throws: RecurrenceError(.invalidRRule, message)) { try RecurrenceRule(parsing: text) }
+    }
+
+    /// The largest INTERVAL of each FREQ parses; one more is refused.
+    @Test(arguments: [
+        (RecurrenceRule.Frequency.yearly, 10), (.monthly, 120), (.weekly, 521), (.daily, 3652), (.hourly, 87658), (.minutely, 5_259_492),
+    ])
+    func theLongestPeriodIsTenYears(frequency: RecurrenceRule.Frequency, largest: Int) throws {
+        #expect(RecurrenceRule.largestInterval(for: frequency) == largest)
+        #expect(try RecurrenceRule(parsing: "FREQ=\(frequency.rawValue);INTERVAL=\(largest)").interval == largest)
+        #expect(throws: RecurrenceError.self) { try RecurrenceRule(parsing: "FREQ=\(frequency.rawValue);INTERVAL=\(largest + 1)") }
+    }
+
     @Test func countNeedsADtstart() {
         #expect(throws: RecurrenceError.self) { try Schedule.rrule("FREQ=DAILY;COUNT=3", zone: .utc) }
+    }
+}
+
+@Suite struct ScheduleGapTests {
+    static let december = instant("2026-12-01T00:00:00Z")
+    static let twoYears = Int64(731 * 86_400)
+
+    @Test(arguments: [
+        // (schedule, zone, shortest gap, its first occurrence): DST and the rule both count.
+        ("daily at 09:00", "America/New_York", 82_800, "2027-03-13T09:00:00-05:00"),
+        ("daily at 09:00", "UTC", 86_400, "2026-12-01T09:00:00+00:00"),
+        ("weekly on monday at 09:00", "America/New_York", 601_200, "2027-03-08T09:00:00-05:00"),
+        ("weekdays at 08:30", "America/New_York", 86_400, "2026-12-01T08:30:00-05:00"),
+        ("monthly on the 1st at 10:00", "UTC", 2_419_200, "2027-02-01T10:00:00+00:00"),
+        ("FREQ=HOURLY;INTERVAL=5", "UTC", 18_000, "2026-12-01T05:00:00+00:00"),
+    ] as [(String, String, Int64, String)])
+    func shortestGapOverTwoYears(text: String, zone: String, seconds: Int64, earlier: String) throws {
+        let schedule = try Schedule.parse(text, zone: ZoneRules(identifier: zone))
+        let gap = try #require(schedule.shortestGap(after: Self.december, through: Self.december + Self.twoYears))
+        #expect(gap.seconds == seconds)
+        #expect(gap.earlier.rfc3339 == earlier)
+    }
+
+    @Test func aRareRuleStillShowsItsGap() throws {
+        // Every 10 years: two years hold at most one occurrence, so the first three are used.
+        let schedule = try Schedule.rrule("FREQ=YEARLY;INTERVAL=10;BYMONTH=1;BYMONTHDAY=5;BYHOUR=9;BYMINUTE=0", zone: .utc)
+        let gap = try #require(schedule.shortestGap(after: Self.december, through: Self.december + Self.twoYears))
+        #expect(gap.earlier.rfc3339 == "2034-01-05T09:00:00+00:00")
+        #expect(gap.later.rfc3339 == "2044-01-05T09:00:00+00:00")
+    }
+
+    @Test func stopsAtTheFirstGapBelowTheLimit() throws {
+        let schedule = try Schedule.parse("daily at 09:00", zone: ZoneRules(identifier: "America/New_York"))
+        let gap = try #require(schedule.shortestGap(after: Self.december, through: Self.december + Self.twoYears, below: 2 * 86_400))
+        #expect(gap.earlier.rfc3339 == "2026-12-01T09:00:00-05:00")
+        #expect(gap.seconds == 86_400)
+    }
+
+    @Test func fewerThanTwoOccurrencesHaveNoGap() throws {
+        let schedule = try Schedule.rrule("FREQ=DAILY;BYHOUR=9;BYMINUTE=0;UNTIL=20261202", zone: .utc)
+        #expect(schedule.shortestGap(after: instant("2026-12-01T12:00:00Z"), through: Self.december + Self.twoYears) == nil)
     }
 }

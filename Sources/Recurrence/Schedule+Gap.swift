@@ -1,0 +1,32 @@
+extension Schedule {
+    /// Two consecutive occurrences and the time between them.
+    public struct Gap: Hashable, Sendable {
+        public var earlier: Occurrence
+        public var later: Occurrence
+        /// Seconds from `earlier` to `later`.
+        public var seconds: Int64 { later.instant - earlier.instant }
+    }
+
+    /// The shortest time between two consecutive occurrences after `start`, over the occurrences
+    /// up to `end` and at least the first `minimumCount` (so that a rule firing every few years
+    /// still shows its gap). DST changes, holiday moves and the rule itself all count.
+    ///
+    /// - Parameter below: Stop at the first gap shorter than this and return it: enough to
+    ///   refuse something longer than every gap, without walking the rest of the window.
+    /// - Returns: nil when fewer than two occurrences follow `start`.
+    public func shortestGap(after start: Int64, through end: Int64, minimumCount: Int = 3, below: Int64? = nil) -> Gap? {
+        var previous: Occurrence?
+        var shortest: Gap?
+        var count = 0
+        for occurrence in occurrences(after: start) {
+            if occurrence.instant > end && count >= minimumCount { break }
+            count += 1
+            defer { previous = occurrence }
+            guard let previous else { continue }
+            let gap = Gap(earlier: previous, later: occurrence)
+            if shortest.map({ gap.seconds < $0.seconds }) ?? true { shortest = gap }
+            if let below, gap.seconds < below { return gap }
+        }
+        return shortest
+    }
+}
