@@ -527,9 +527,10 @@ private struct Loader {
     static let leadCheckWindow: Int64 = 731 * 86_400
 
     /// Refuses a reminder lead longer than the shortest gap between two consecutive occurrences
-    /// (over the next two years, and at least three occurrences): its reminder would be due
-    /// before the occurrence ahead of it, and the planner would skip meetings. Stops at the first
-    /// gap shorter than the longest lead, so a dense schedule costs little.
+    /// (over the next two years, and at least three occurrences; on the wall clock, so a day
+    /// before a daily meeting passes across DST changes): its reminder would be due before the
+    /// occurrence ahead of it, and the planner would skip meetings. Stops at the first gap
+    /// shorter than the longest lead, so a dense schedule costs little.
     func checkLeads(_ leads: [(seconds: Int, node: Node)], longest: Int, schedule: Schedule, reader: inout YAMLReader) {
         guard let gap = schedule.shortestGap(after: now, through: now + Loader.leadCheckWindow, below: Int64(longest)) else { return }
         for (seconds, node) in leads where Int64(seconds) > gap.seconds {

@@ -3,13 +3,23 @@ extension Schedule {
     public struct Gap: Hashable, Sendable {
         public var earlier: Occurrence
         public var later: Occurrence
-        /// Seconds from `earlier` to `later`.
-        public var seconds: Int64 { later.instant - earlier.instant }
+
+        /// Seconds elapsed from `earlier` to `later`.
+        public var elapsedSeconds: Int64 { later.instant - earlier.instant }
+
+        /// The gap on the wall clock (the occurrences' local times, holiday moves included), but
+        /// never less than the time elapsed: a meeting daily at 09:00 is a day apart across a DST
+        /// change (23 or 25 hours elapse), and the two 01:00s of a fall-back night are an hour
+        /// apart, not none.
+        public var seconds: Int64 {
+            let wallClock = later.instant + Int64(later.utcOffset) - (earlier.instant + Int64(earlier.utcOffset))
+            return Swift.max(wallClock, elapsedSeconds)
+        }
     }
 
-    /// The shortest time between two consecutive occurrences after `start`, over the occurrences
-    /// up to `end` and at least the first `minimumCount` (so that a rule firing every few years
-    /// still shows its gap). DST changes, holiday moves and the rule itself all count.
+    /// The shortest ``Gap/seconds`` between two consecutive occurrences after `start`, over the
+    /// occurrences up to `end` and at least the first `minimumCount` (so that a rule firing every
+    /// few years still shows its gap). The rule, DST changes and holiday moves all count.
     ///
     /// - Parameter below: Stop at the first gap shorter than this and return it: enough to
     ///   refuse something longer than every gap, without walking the rest of the window.

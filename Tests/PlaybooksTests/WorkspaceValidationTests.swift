@@ -304,8 +304,9 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
     @Test(arguments: [
         // The reported case: any daily gap is shorter than 400 days.
         ("schedule: daily at 09:00", "400d", "", message("400d", "1d", "2026-12-01T09:00:00-05:00", "2026-12-02T09:00:00-05:00")),
-        // A day before a daily meeting: the night clocks spring forward, the gap is 23 hours.
-        ("schedule: daily at 09:00", "1d", "", message("1d", "23h", "2027-03-13T09:00:00-05:00", "2027-03-14T09:00:00-04:00")),
+        // A day before a meeting at 02:30: the night clocks spring forward there is no 02:30, the
+        // meeting is at 03:30, 23 hours on the wall clock before the next one.
+        ("cron: \"30 2 * * *\"", "1d", "", message("1d", "23h", "2027-03-14T03:30:00-04:00", "2027-03-15T02:30:00-04:00")),
         ("schedule: weekly on monday at 09:00", "8d", "", message("8d", "7d", "2026-12-07T09:00:00-05:00", "2026-12-14T09:00:00-05:00")),
         ("schedule: weekdays at 08:30", "2d", "", message("2d", "1d", "2026-12-01T08:30:00-05:00", "2026-12-02T08:30:00-05:00")),
         ("rrule: FREQ=HOURLY;INTERVAL=2;BYMINUTE=0", "3h", "", message("3h", "2h", "2026-11-30T20:00:00-05:00", "2026-11-30T22:00:00-05:00")),
@@ -320,7 +321,10 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
     }
 
     @Test(arguments: [
-        ("schedule: daily at 09:00", "23h"),  // equal to the shortest gap: allowed
+        // A day before a daily meeting: 23 or 25 hours elapse across a DST change, but on the
+        // wall clock the meetings are a day apart (the reminder comes an hour early or late).
+        ("schedule: daily at 09:00", "1d"),
+        ("cron: \"30 2 * * *\"", "23h"),  // equal to the shortest gap: allowed
         ("schedule: weekly on monday at 09:00", "6d"),
         ("schedule: monthly on the 1st at 10:00", "28d"),
         ("schedule: annually on january 15 at 09:00", "300d"),

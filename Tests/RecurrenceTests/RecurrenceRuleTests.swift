@@ -222,10 +222,13 @@ func localTimes(_ rule: String, dtstart: String?, zone: String = "UTC", after: S
     static let twoYears = Int64(731 * 86_400)
 
     @Test(arguments: [
-        // (schedule, zone, shortest gap, its first occurrence): DST and the rule both count.
-        ("daily at 09:00", "America/New_York", 82_800, "2027-03-13T09:00:00-05:00"),
+        // (schedule, zone, shortest gap, its first occurrence), on the wall clock: a daily
+        // meeting is a day apart across DST changes, but 02:30 does not exist the night clocks
+        // spring forward, so that day's 03:30 is 23 hours before the next 02:30.
+        ("daily at 09:00", "America/New_York", 86_400, "2026-12-01T09:00:00-05:00"),
+        ("30 2 * * *", "America/New_York", 82_800, "2027-03-14T03:30:00-04:00"),
         ("daily at 09:00", "UTC", 86_400, "2026-12-01T09:00:00+00:00"),
-        ("weekly on monday at 09:00", "America/New_York", 601_200, "2027-03-08T09:00:00-05:00"),
+        ("weekly on monday at 09:00", "America/New_York", 604_800, "2026-12-07T09:00:00-05:00"),
         ("weekdays at 08:30", "America/New_York", 86_400, "2026-12-01T08:30:00-05:00"),
         ("monthly on the 1st at 10:00", "UTC", 2_419_200, "2027-02-01T10:00:00+00:00"),
         ("FREQ=HOURLY;INTERVAL=5", "UTC", 18_000, "2026-12-01T05:00:00+00:00"),
@@ -235,6 +238,21 @@ func localTimes(_ rule: String, dtstart: String?, zone: String = "UTC", after: S
         let gap = try #require(schedule.shortestGap(after: Self.december, through: Self.december + Self.twoYears))
         #expect(gap.seconds == seconds)
         #expect(gap.earlier.rfc3339 == earlier)
+    }
+
+    @Test func gapsAreOnTheWallClockButNeverShorterThanTheTimeElapsed() throws {
+        let zone = try ZoneRules(identifier: "America/New_York")
+        // Spring forward: a day on the wall clock, 23 hours elapsed.
+        let daily = try #require(try Schedule.parse("daily at 09:00", zone: zone).shortestGap(
+            after: instant("2027-03-13T12:00:00Z"), through: instant("2027-03-14T14:00:00Z"), minimumCount: 2))
+        #expect(daily.seconds == 86_400)
+        #expect(daily.elapsedSeconds == 82_800)
+        // Fall back: the two 01:00s are the same on the wall clock, an hour apart in time.
+        let hourly = try #require(try Schedule.parse("0 * * * *", zone: zone).shortestGap(
+            after: instant("2027-11-07T04:30:00Z"), through: instant("2027-11-07T06:30:00Z"), minimumCount: 2))
+        #expect(hourly.earlier.rfc3339 == "2027-11-07T01:00:00-04:00")
+        #expect(hourly.later.rfc3339 == "2027-11-07T01:00:00-05:00")
+        #expect(hourly.seconds == 3600)
     }
 
     @Test func aRareRuleStillShowsItsGap() throws {
