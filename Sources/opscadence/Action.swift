@@ -85,6 +85,7 @@ extension OpsCadence {
                 }
                 let store = try workspaceOptions.openStore(workspace)
                 let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
             }
@@ -156,6 +157,7 @@ extension OpsCadence {
                 else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("done #\(id): \(item.text)")
             }
@@ -182,6 +184,7 @@ extension OpsCadence {
                 guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("reopened #\(id): \(item.text)")
             }

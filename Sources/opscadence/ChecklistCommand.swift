@@ -127,6 +127,7 @@ extension OpsCadence {
             } else {
                 try store.uncheck(playbook: playbook.id, scheduledAt: occurrence.instant, itemIndex: item)
             }
+            target.workspaceOptions.refreshAgendas(workspace, store: store, playbook: playbook.id, now: now)
             if format == .json {
                 let agenda = try AgendaSource(workspace: workspace, store: store).agenda(for: playbook, at: occurrence.instant, now: now)
                 return try Output.json(ChecklistView(playbook: playbook.id, occurrence: agenda.occurrence, items: agenda.checklist))

@@ -71,9 +71,9 @@ extension OpsCadence {
                 guard date <= today else {
                     throw CLIError("--at: \(date) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
                 }
-                try workspaceOptions.openStore(workspace).recordKPIValues([
-                    KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)
-                ])
+                let store = try workspaceOptions.openStore(workspace)
+                try store.recordKPIValues([KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)])
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 let status = kpi.status(of: number)
                 if format == .json {
                     return try Output.json(
@@ -113,7 +113,9 @@ extension OpsCadence {
                 let now = try clock.instant()
                 let today = workspace.configuration.date(at: now)
                 let values = try KPI.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today, now: now)
-                try workspaceOptions.openStore(workspace).recordKPIValues(values)
+                let store = try workspaceOptions.openStore(workspace)
+                try store.recordKPIValues(values)
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Imported(file: file, imported: values.count)) }
                 Output.line("imported \(values.count) value\(values.count == 1 ? "" : "s") from \(file)")
             }

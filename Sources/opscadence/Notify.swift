@@ -87,10 +87,7 @@ extension OpsCadence {
                 }
                 var lead = playbook.reminders.first { $0.target == target.name }?.before ?? 0
                 if let before {
-                    guard let parsed = DurationText.parse(before), parsed >= 0 else {
-                        throw CLIError("--before: expected a duration such as 15m or 0m, got \"\(before)\"")
-                    }
-                    lead = parsed
+                    lead = try Arguments.duration(before, option: "--before")
                 }
                 let now = try clock.instant()
                 let occurrence = try playbook.occurrence(at: at, now: now)

@@ -46,7 +46,7 @@ extension OpsCadence {
             let renderer = try workspaceOptions.renderer(for: workspace)
             let timeline = try clock.timeline()
             let now = timeline.now
-            let sinceInstant = try since.map { try Arguments.instantOrAgo($0, option: "--since", now: now) }
+            let sinceInstant = try since.map { try Arguments.since($0, now: now) }
             if dryRun {
                 let report = try Engine.dryRun(
                     workspace: workspace, store: try workspaceOptions.openStoreIfPresent(workspace), now: now, since: sinceInstant)

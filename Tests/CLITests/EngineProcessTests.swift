@@ -301,6 +301,41 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
     }
 
+    /// The agenda file a reminder links to follows what the team records after it was first
+    /// rendered: an action item added, then closed, shows in the file of the meeting ahead.
+    @Test func theAgendaFileFollowsCommandsUntilTheMeeting() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "0m"])])
+        // 09:30 in New York: today's meeting is over, tomorrow's opened half an hour ago.
+        #expect(try f.tick("2026-12-01T14:30:00Z").status == 0)
+        // Tomorrow's agenda is rendered now, a day ahead.
+        let file = f.dir.file("agendas/alpha/2026-12-02T0900.md")
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(try !String(contentsOfFile: file, encoding: .utf8).contains("Call the 3PL"))
+        let added = try f.runner.run(["action", "add", "Call the 3PL about late pickups", "--owner", "Dana", "--playbook", "alpha", "--now", "2026-12-01T15:00:00Z"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Call the 3PL about late pickups"))
+        // The agenda of a meeting already over is the minutes: it is not rendered again.
+        let past = f.dir.file("agendas/alpha/2026-12-01T0900.md")
+        #expect(!FileManager.default.fileExists(atPath: past))
+    }
+
+    /// Out-of-range instants and catch-ups are refused before anything is recorded.
+    @Test(arguments: [
+        (["--since", "9999999d"], "--since: 9999999d is too far back"),
+        (["--since", "1990-01-01T00:00:00Z"], "--since: 1990-01-01T00:00:00Z is too far back"),
+        (["--since", "2027-01-01T00:00:00Z"], "is after the current time"),
+    ])
+    func outOfRangeArgumentsAreRefused(arguments: [String], message: String) throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"* * * * *\"")])
+        let r = try f.tick("2026-12-01T13:00:00Z", arguments)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
+        let now = try f.runner.run(["tick", "--now", "0999-01-01T00:00:00Z"])
+        #expect(now.status == 2)
+        #expect(now.stderr.contains("--now: 0999-01-01T00:00:00Z is out of range"), "\(now.stderr)")
+    }
+
     @Test func invalidWorkspaceWritesNothing() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let r = try f.tick("2026-12-01T14:00:00Z")
