@@ -96,15 +96,15 @@ private struct Loader {
         }
         for parsed in parsePlaybooks(files, configuration: configuration) {
             var fileIssues = parsed.issues
-            if let (playbook, idLocation) = parsed.result {
-                if let first = idLocations[playbook.id] {
-                    fileIssues.append(ValidationIssue(idLocation, "duplicate playbook id '\(playbook.id)' (also in \(first))"))
+            if let (id, idLocation) = parsed.id {
+                if let first = idLocations[id] {
+                    fileIssues.append(ValidationIssue(idLocation, "duplicate playbook id '\(id)' (also in \(first))"))
                 } else {
-                    idLocations[playbook.id] = idLocation
-                    playbooks.append(playbook)
+                    idLocations[id] = idLocation
+                    if let playbook = parsed.playbook { playbooks.append(playbook) }
                 }
             }
-            issues += fileIssues
+            issues += fileIssues.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         }
         guard issues.isEmpty, let configuration else { throw WorkspaceError(issues: issues) }
         return Workspace(
@@ -113,7 +113,9 @@ private struct Loader {
 
     /// One playbook file, parsed.
     struct ParsedFile: Sendable {
-        var result: (Playbook, SourceLocation)?
+        var playbook: Playbook?
+        /// The id the file declares, even when the file has other problems.
+        var id: (String, SourceLocation)?
         var issues: [ValidationIssue]
     }
 
@@ -124,11 +126,12 @@ private struct Loader {
             var loader = loader
             let file = loader.display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                return ParsedFile(result: nil, issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text")])
+                return ParsedFile(
+                    playbook: nil, id: nil, issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text")])
             }
             var reader = YAMLReader(file: file)
             let result = loader.parsePlaybook(text, reader: &reader, configuration: configuration)
-            return ParsedFile(result: result, issues: reader.issues)
+            return ParsedFile(playbook: result.playbook, id: result.id, issues: reader.issues)
         }
         guard files.count > 32 else { return files.map { parse(self, $0) } }
         let results = Mutex<[Int: ParsedFile]>([:])
@@ -374,11 +377,13 @@ private struct Loader {
         "catch_up", "grace", "remind", "agenda", "checklist", "enabled",
     ]
 
+    /// - Returns: The playbook when the file is valid, and its id (with where it is written)
+    ///   whenever the id itself is, so that a duplicate id is reported with the file's other problems.
     mutating func parsePlaybook(
         _ text: String, reader: inout YAMLReader, configuration: WorkspaceConfiguration?
-    ) -> (Playbook, SourceLocation)? {
+    ) -> (playbook: Playbook?, id: (String, SourceLocation)?) {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.playbookKeys, what: "a playbook")
-        else { return nil }
+        else { return (nil, nil) }
         let start = reader.issues.count
 
         var id = ""
@@ -487,13 +492,14 @@ private struct Loader {
                     due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
         }
 
-        guard reader.issues.count == start, let schedule, let title else { return nil }
+        let declared = id.isEmpty ? nil : (id, idLocation)
+        guard reader.issues.count == start, let schedule, let title else { return (nil, declared) }
         let playbook = Playbook(
             id: id, title: title, description: fields["description"].flatMap { reader.string($0, what: "description") },
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled)
-        return (playbook, idLocation)
+        return (playbook, declared)
     }
 
     mutating func parseSchedule(

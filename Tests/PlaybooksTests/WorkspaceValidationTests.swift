@@ -161,8 +161,28 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
             .replacingOccurrences(of: "target: ops-chat", with: "target: nowhere")
             .replacingOccurrences(of: "duration: 30m", with: "duration: 30 minutes")
         let found = issues(playbooks: ["a.yaml": broken, "b.yaml": validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 99")])
-        #expect(found.count == 4, "\(found)")
+        // Three in a.yaml, b.yaml's section, and b.yaml repeating a.yaml's id.
+        #expect(found.count == 5, "\(found)")
         #expect(found.filter { $0.hasPrefix("playbooks/a.yaml") }.count == 3)
+        #expect(found.contains { $0.contains("duplicate playbook id") })
+    }
+
+    /// A duplicate id and a schedule that can never fire are reported with the file's other
+    /// problems, not only once those are fixed.
+    @Test func duplicateIdsAndDeadSchedulesComeWithTheOtherProblems() {
+        let broken = validPlaybook
+            .replacingOccurrences(of: "duration: 30m", with: "duration: 30 minutes")
+        let neverFires = """
+            id: weekly-kpi-review
+            title: Never
+            cron: "0 0 31 2 *"
+            duration: 15x
+            """
+        let found = issues(playbooks: ["a.yaml": broken, "b.yaml": neverFires])
+        #expect(found.contains { $0.hasPrefix("playbooks/a.yaml") && $0.contains("30 minutes") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("playbooks/b.yaml:3:7") && $0.contains("can never fire") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("playbooks/b.yaml:4:11") && $0.contains("15x") }, "\(found)")
+        #expect(found.contains { $0 == "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)" }, "\(found)")
     }
 
     @Test func duplicateIdsNameBothFiles() {
