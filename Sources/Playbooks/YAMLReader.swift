@@ -30,8 +30,20 @@ struct YAMLReader {
         do {
             // The reader types every scalar itself, so Yams need not resolve tags (its default
             // resolver runs a regular expression per scalar) nor read its encoding from the environment.
+            guard text.utf8.count <= YAMLReader.maximumBytes else {
+                report(
+                    SourceLocation(file: file, line: 1, column: 1),
+                    "the file is \(text.utf8.count / 1024) KB, over the \(YAMLReader.maximumBytes / 1024) KB a workspace file may have")
+                return nil
+            }
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 report(SourceLocation(file: file, line: 1, column: 1), "the file is empty (expected a mapping of keys)")
+                return nil
+            }
+            if let entry = YAMLReader.oversizedEntry(of: node) {
+                report(
+                    entry,
+                    "this value expands to more than \(YAMLReader.maximumValues) YAML values: aliases (*name) repeat their anchor's content, and a file this large is refused")
                 return nil
             }
             return node
@@ -56,6 +68,36 @@ struct YAMLReader {
             report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
             return nil
         }
+    }
+
+    /// The largest file read: a playbook is a page of text, not megabytes.
+    static let maximumBytes = 1 << 20
+    /// The most values (scalars, mappings, sequences) a file may expand to once its aliases are
+    /// followed. A shipped playbook has a few hundred; "billion laughs" has billions.
+    static let maximumValues = 50_000
+
+    /// The top-level entry under which the document expands past ``maximumValues``, if any.
+    /// Counting stops as soon as the budget is spent, so a hostile file costs no more than the limit.
+    static func oversizedEntry(of root: Node) -> Node? {
+        var budget = maximumValues
+        func count(_ node: Node) -> Bool {
+            budget -= 1
+            if budget < 0 { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .mapping(let mapping):
+                for (key, value) in mapping where !count(key) || !count(value) { return false }
+                return true
+            case .sequence(let sequence):
+                for element in sequence where !count(element) { return false }
+                return true
+            }
+        }
+        if case .mapping(let mapping) = root {
+            for (key, value) in mapping where !count(key) || !count(value) { return key }
+            return nil
+        }
+        return count(root) ? nil : root
     }
 
     /// The line where `key` is written again, at the same column, after its first use at `first`.

@@ -185,6 +185,19 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(found.contains { $0 == "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)" }, "\(found)")
     }
 
+    /// "Billion laughs": nine levels of aliases, each repeating the one before nine times.
+    /// Refused at the entry that expands too far, without expanding it.
+    @Test func aliasExpansionIsBounded() {
+        var lines = ["id: laughs", "title: Laughs", "cron: \"0 9 * * *\"", "duration: 15m", "attendees: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        for level in 1...8 {
+            lines.append("x\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
+        }
+        let found = issues(playbooks: ["a.yaml": lines.joined(separator: "\n") + "\n"])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("playbooks/a.yaml:") == true)
+        #expect(found.first?.contains("expands to more than 50000 YAML values") == true, "\(found)")
+    }
+
     @Test func duplicateIdsNameBothFiles() {
         #expect(issues(playbooks: ["a.yaml": validPlaybook, "b.yaml": validPlaybook]) == [
             "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)"
