@@ -88,7 +88,23 @@ public struct CadenceService: Service, CustomStringConvertible {
                     }
                 }
 
+                // SQLite's quick check reads every page: damage no query has touched yet is logged at
+                // start and then daily, not first met when the team needs its history.
+                var lastCheck: Duration?
                 while !wake.isShuttingDown {
+                    if lastCheck.map({ timeline.monotonic - $0 >= .seconds(86_400) }) ?? true {
+                        lastCheck = timeline.monotonic
+                        do {
+                            let result = try engine.store.quickCheck()
+                            if result != "ok" {
+                                logger.error(
+                                    "the state file is damaged; run `opscadence doctor`, and restore it from a backup",
+                                    metadata: ["path": "\(engine.store.path)", "findings": "\(result)"])
+                            }
+                        } catch {
+                            logger.error("the state file could not be checked", metadata: ["error": "\(workspace.redact("\(error)"))"])
+                        }
+                    }
                     do {
                         // The engine logs what it does; the report is for the terminal's `tick`.
                         _ = try await engine.tick(Engine.TickOptions(sendBudget: .seconds(20), keepSending: { !wake.isShuttingDown }))

@@ -16,7 +16,7 @@ struct OpsCadence: AsyncParsableCommand {
         subcommands: [
             Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
             Action.self, CalendarCommand.self, Notify.self, Assess.self, Report.self, KPI.self, Plan.self, Next.self, Explain.self,
-            Install.self,
+            Install.self, Doctor.self,
         ]
     )
 
