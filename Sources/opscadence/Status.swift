@@ -94,12 +94,12 @@ extension OpsCadence {
                 return
             }
             Output.line("state: \(report.state)")
-            var rows = [["PLAYBOOK", "NEXT", "LAST", "DELIVERED", "PENDING", "RETRYING", "DEAD", "MISSED/EXPIRED"]]
+            var rows = [["PLAYBOOK", "NEXT", "LAST", "DELIVERED", "PENDING", "RETRYING", "DEAD", "MISSED/EXPIRED", "COALESCED/SKIPPED"]]
             for p in playbooks {
                 let c = p.deliveries
                 rows.append([
                     p.id + (p.enabled ? "" : " (disabled)"), p.next ?? "—", p.last.map { "\($0) \(p.lastStatus ?? "")" } ?? "—",
-                    "\(c.delivered)", "\(c.pending)", "\(c.retrying)", "\(c.dead)", "\(c.missed)/\(c.expired)",
+                    "\(c.delivered)", "\(c.pending)", "\(c.retrying)", "\(c.dead)", "\(c.missed)/\(c.expired)", "\(c.coalesced)/\(c.skipped)",
                 ])
             }
             Table.print(rows)
