@@ -111,6 +111,24 @@ private struct Loader {
             root: root, configuration: configuration, playbooks: playbooks.sorted { $0.id < $1.id }, warnings: warnings)
     }
 
+    /// A path setting: an absolute path is taken as written (the team said where, explicitly); a
+    /// relative one is inside the workspace and may not climb out of it with `..`, so a copied
+    /// or shared workspace never writes next to itself.
+    func insideWorkspace(_ node: Node, what: String, reader: inout YAMLReader) -> String? {
+        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        if text.hasPrefix("/") { return text }
+        var depth = 0
+        for part in text.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 {
+                reader.report(
+                    node, "\(what) '\(text)' leaves the workspace; a relative path must stay inside it (write an absolute path to put it elsewhere)")
+                return nil
+            }
+        }
+        return text
+    }
+
     /// One playbook file, parsed.
     struct ParsedFile: Sendable {
         var playbook: Playbook?
@@ -161,8 +179,8 @@ private struct Loader {
         } else {
             reader.report(fields.node, "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
         }
-        let state = fields["state"].flatMap { reader.nonEmptyString($0, what: "state") } ?? ".opscadence/state.sqlite"
-        let output = fields["output"].flatMap { reader.nonEmptyString($0, what: "output") } ?? "agendas"
+        let state = fields["state"].flatMap { insideWorkspace($0, what: "state", reader: &reader) } ?? ".opscadence/state.sqlite"
+        let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?
         if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
             let components = URLComponents(string: text)

@@ -198,6 +198,17 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(found.first?.contains("expands to more than 50000 YAML values") == true, "\(found)")
     }
 
+    /// Relative paths stay inside the workspace; an absolute one is taken as written.
+    @Test(arguments: [
+        ("output: ../elsewhere", "output '../elsewhere' leaves the workspace"),
+        ("state: data/../../x/state.sqlite", "state 'data/../../x/state.sqlite' leaves the workspace"),
+    ])
+    func pathsDoNotClimbOutOfTheWorkspace(line: String, message: String) {
+        let found = issues(config: validConfig + "\n" + line + "\n", playbooks: ["a.yaml": validPlaybook])
+        #expect(found.count == 1 && found[0].hasPrefix("opscadence.yaml:7:") && found[0].contains(message), "\(found)")
+        #expect(issues(config: validConfig + "\noutput: /srv/agendas\nstate: ./data/../data/s.sqlite\n", playbooks: ["a.yaml": validPlaybook]).isEmpty)
+    }
+
     @Test func duplicateIdsNameBothFiles() {
         #expect(issues(playbooks: ["a.yaml": validPlaybook, "b.yaml": validPlaybook]) == [
             "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)"
