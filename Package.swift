@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Delivery", targets: ["Delivery"]),
         .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
         .library(name: "Timekeeping", targets: ["Timekeeping"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
     ],
     dependencies: [
@@ -42,19 +43,21 @@ let package = Package(
         ),
         // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
         .target(name: "Timekeeping", swiftSettings: swiftSettings),
+        // Errors people read: one protocol for their text and whose move it is (input or machine).
+        .target(name: "Diagnostics", swiftSettings: swiftSettings),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
-        .target(name: "Recurrence", swiftSettings: swiftSettings),
+        .target(name: "Recurrence", dependencies: ["Diagnostics"], swiftSettings: swiftSettings),
         // Pure: the operations maturity model (data file embedded in the binary) and its rules.
         .target(
             name: "MaturityModel",
-            dependencies: ["Recurrence"],
+            dependencies: ["Recurrence", "Diagnostics"],
             resources: [.embedInCode("Resources/maturity-model.json")],
             swiftSettings: swiftSettings
         ),
         // Workspace and playbook files: YAML with locations, validation, secret references.
         .target(
             name: "Playbooks",
-            dependencies: ["Recurrence", "MaturityModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Recurrence", "MaturityModel", "Diagnostics", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Agenda model, Mustache rendering, iCalendar export.
@@ -73,7 +76,7 @@ let package = Package(
         // Workspace state in SQLite through GRDB.
         .target(
             name: "StateStore",
-            dependencies: ["MaturityModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MaturityModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Webhook delivery through libcurl.
@@ -89,7 +92,7 @@ let package = Package(
         .target(
             name: "CadenceEngine",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping", "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -99,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "opscadence",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel", "Timekeeping",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

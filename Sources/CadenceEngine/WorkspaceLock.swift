@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Recurrence
 import Timekeeping
@@ -66,8 +67,10 @@ public final class WorkspaceLock: Sendable {
 }
 
 /// A failure of the engine that the user must look at (one line).
-public struct EngineError: Error, Sendable, CustomStringConvertible {
+public struct EngineError: UserFacingError, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+    /// The lock, the output folder, a file that cannot be written: the machine's side.
+    public var failure: FailureKind { .environment }
 }

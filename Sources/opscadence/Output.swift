@@ -1,18 +1,17 @@
+import Diagnostics
 import Foundation
 import Recurrence
 
 /// Standard output and error, buffered: `next --count 1000000` writes tens of megabytes.
 enum Output {
     /// Writes `error: message` lines to standard error.
-    static func error(_ message: String) {
-        let text: String
-        if message.hasPrefix(CLIError.prefixedMarker) {
-            text = String(message.dropFirst()) + "\n"
-        } else {
-            text = message.split(separator: "\n", omittingEmptySubsequences: false).map { "error: \($0)" }.joined(separator: "\n") + "\n"
-        }
+    /// Prints an error the way compilers do: one `[file:line:column: ]error: message` line per problem.
+    static func error(_ error: any UserFacingError) {
+        let text = error.diagnostics.map(\.description).joined(separator: "\n") + "\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    static func error(_ message: String) { error(CLIError(message)) }
 
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data("warning: \(message)\n".utf8))

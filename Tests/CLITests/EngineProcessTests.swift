@@ -336,6 +336,17 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(now.stderr.contains("--now: 0999-01-01T00:00:00Z is out of range"), "\(now.stderr)")
     }
 
+    /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").
+    @Test func anOutputFolderThatCannotBeUsedExitsOne() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        f.dir.write("agendas", "a file where the output folder should be")
+        let r = try f.tick("2026-12-01T14:00:30Z")
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("error: cannot use") && r.stderr.contains("as the output folder: it is a file"), "\(r.stderr)")
+        #expect(f.server.requestCount == 0)
+    }
+
     @Test func invalidWorkspaceWritesNothing() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let r = try f.tick("2026-12-01T14:00:00Z")
