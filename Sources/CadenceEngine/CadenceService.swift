@@ -22,6 +22,8 @@ public struct CadenceService: Service, CustomStringConvertible {
         public var environment: [String: String]
         /// Where the service reads the time and sleeps: the system's, one started at `--now`, or a test's clock.
         public var timeline: Timeline
+        /// Given the workspace after each reload, so that logs scrub a secret the edit added.
+        public var redactor: LiveRedactor?
         /// The longest single sleep; after it the wall clock is read again.
         public var maximumSleep: Duration
         /// How often the workspace files are checked for changes.
@@ -29,8 +31,9 @@ public struct CadenceService: Service, CustomStringConvertible {
 
         public init(
             root: String, environment: [String: String], timeline: Timeline = .system, maximumSleep: Duration = .seconds(30),
-            watchInterval: Duration = .seconds(2)
+            watchInterval: Duration = .seconds(2), redactor: LiveRedactor? = nil
         ) {
+            self.redactor = redactor
             self.root = root
             self.environment = environment
             self.timeline = timeline
@@ -133,6 +136,7 @@ public struct CadenceService: Service, CustomStringConvertible {
                                 continue
                             }
                             workspace = reloaded
+                            configuration.redactor?.update(reloaded)
                             renderer = reloadedRenderer
                             engine = Engine(workspace: workspace, store: engine.store, logger: logger, renderer: renderer, timeline: timeline)
                             logger.notice("workspace reloaded", metadata: ["playbooks": "\(workspace.playbooks.count)"])

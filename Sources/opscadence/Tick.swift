@@ -57,7 +57,7 @@ extension OpsCadence {
             // delivery, on standard error) and the text report is left out, so a cron log holds
             // only JSON lines, and nothing when nothing was due. --format json still prints.
             let logOnly = logging.logFormat == .json && format == .text
-            let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues, defaultLevel: logOnly ? .info : .notice)
+            let logger = logging.makeLogger(label: "opscadence.tick", redactor: LiveRedactor(workspace), defaultLevel: logOnly ? .info : .notice)
             guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
                 logger.notice("another opscadence process is working on this workspace; nothing to do")
                 if format == .text && !logOnly { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
