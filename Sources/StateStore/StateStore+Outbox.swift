@@ -4,7 +4,7 @@ import GRDB
 /// The result of one delivery attempt, as the engine decided it.
 public enum DeliveryResolution: Sendable, Equatable {
     case delivered(status: Int, note: String?)
-    /// Try again at `at`; `consumesAttempt` is false for rate limits.
+    /// Try again at `at`. Whether the attempt counts is the ``Outcome``'s `refundAttempt`.
     case retry(at: Int64, status: Int?, error: String)
     case dead(status: Int?, error: String)
     case expired(status: Int?, error: String)
