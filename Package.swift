@@ -8,8 +8,9 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let package = Package(
+    // Linux only (glibc, /proc, libcurl.so.4 loaded at run time): no Apple platform is declared,
+    // so none is promised.
     name: "opscadence",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "opscadence", targets: ["opscadence"]),
         .library(name: "Recurrence", targets: ["Recurrence"]),
