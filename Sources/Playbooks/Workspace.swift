@@ -224,7 +224,7 @@ private struct Loader {
             }
             let settings = KPISettings(
                 key: key, title: kpi["title"].flatMap { reader.nonEmptyString($0, what: "title") },
-                unit: kpi["unit"].flatMap { reader.string($0, what: "unit") }, higherIsBetter: direction,
+                unit: kpi["unit"].flatMap { node in reader.string(node, what: "unit").flatMap { reader.oneLine($0, node: node, what: "unit") } }, higherIsBetter: direction,
                 green: kpi["green"].flatMap { reader.number($0, what: "green") },
                 red: kpi["red"].flatMap { reader.number($0, what: "red") }, location: reader.location(keyNode))
             if !Workspace.defaultKPIKeys.contains(key) {
@@ -487,9 +487,10 @@ private struct Loader {
                     due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
         }
 
+        let description = fields["description"].flatMap { reader.multiLineString($0, what: "description") }
         guard reader.issues.count == start, let schedule, let title else { return nil }
         let playbook = Playbook(
-            id: id, title: title, description: fields["description"].flatMap { reader.string($0, what: "description") },
+            id: id, title: title, description: description,
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled)

@@ -135,7 +135,8 @@ struct YAMLReader {
         return scalar.string
     }
 
-    mutating func nonEmptyString(_ node: Node?, what: String) -> String? {
+    /// - Parameter hint: What a line break in the value is told to do instead.
+    mutating func nonEmptyString(_ node: Node?, what: String, hint: String = "longer text belongs in description") -> String? {
         guard let value = string(node, what: what) else { return nil }
         // Not Foundation's trimmingCharacters: it bridges through NSString, a measurable part
         // of loading a workspace.
@@ -143,10 +144,26 @@ struct YAMLReader {
             report(node, "\(what) must not be empty")
             return nil
         }
-        // Titles, names and items end up in headings, list items and table cells: a line break
-        // would start a heading or a ticked item of its own in the Markdown agenda.
-        guard !value.contains(where: \.isNewline) else {
-            report(node, "\(what) must be one line (longer text belongs in description)")
+        return oneLine(value, node: node, what: what, hint: hint)
+    }
+
+    /// `value` when it keeps ``FieldText``'s one-line rule, else nil and an issue at `node`.
+    /// Titles, names and items end up in headings, list items and table cells: a line break
+    /// would start a heading or a ticked item of its own in the Markdown agenda.
+    mutating func oneLine(_ value: String, node: Node?, what: String, hint: String = "longer text belongs in description") -> String? {
+        switch FieldText.oneLineProblem(in: value) {
+        case nil: return value
+        case .lineBreak: report(node, "\(what) must be one line (\(hint))")
+        case let problem?: report(node, "\(what) \(problem)")
+        }
+        return nil
+    }
+
+    /// Text that may run over several lines (a description), without other control characters.
+    mutating func multiLineString(_ node: Node?, what: String) -> String? {
+        guard let value = string(node, what: what), let node else { return nil }
+        if let problem = FieldText.multiLineProblem(in: value) {
+            report(node, "\(what) \(problem)")
             return nil
         }
         return value
@@ -198,9 +215,12 @@ struct YAMLReader {
         return Array(sequence)
     }
 
+    /// A list of one-line texts (attendees, talking points).
     mutating func stringList(_ node: Node?, what: String) -> [String]? {
         guard let nodes = list(node, what: what) else { return nil }
-        return nodes.compactMap { string($0, what: "each entry of \(what)") }
+        return nodes.compactMap { item in
+            string(item, what: "each entry of \(what)").flatMap { oneLine($0, node: item, what: "each entry of \(what)") }
+        }
     }
 
     /// A duration such as `15m`, `1h30m`, `2h`, `90s`, `1d`, `0m`; `allowNegative` for `-1h`.
