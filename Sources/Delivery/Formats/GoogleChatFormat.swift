@@ -52,7 +52,7 @@ enum GoogleChatFormat {
     /// Chat's `text` formatting treats `<users/…>` as a mention; keep text from playbooks from
     /// forming one.
     private static func defuse(_ text: String) -> String {
-        TextBudget.oneLine(text).replacingOccurrences(of: "<", with: "<\u{200B}")
+        TextBudget.markdownLine(text).replacingOccurrences(of: "<", with: "<\u{200B}")
     }
 
     private static func text(for message: ReminderMessage) -> String {
@@ -64,7 +64,7 @@ enum GoogleChatFormat {
 
     /// Card text is a small HTML subset.
     private static func html(_ text: String) -> String {
-        TextBudget.oneLine(text)
+        TextBudget.markdownLine(text)
             .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
@@ -122,8 +122,8 @@ enum GoogleChatFormat {
             (
                 "header",
                 .object([
-                    ("title", .string(TextBudget.truncate(TextBudget.oneLine(message.title), to: 200))),
-                    ("subtitle", .string(TextBudget.truncate(TextBudget.oneLine(message.localTimeLine), to: 200))),
+                    ("title", .string(TextBudget.truncate(TextBudget.markdownLine(message.title), to: 200))),
+                    ("subtitle", .string(TextBudget.truncate(TextBudget.markdownLine(message.localTimeLine), to: 200))),
                 ])
             ),
             ("sections", .array(sections)),

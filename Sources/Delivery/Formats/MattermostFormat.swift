@@ -13,7 +13,7 @@ enum MattermostFormat {
     }
 
     static func text(for message: ReminderMessage) -> String {
-        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.oneLine(text)) }
+        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.markdownLine(text)) }
         var parts: [String] = []
         var details = ["#### Reminder: \(clean(message.title))", "**When:** \(clean(message.localTimeLine))"]
         var starts = "**Starts in:** \(clean(message.before))"

@@ -54,6 +54,21 @@ enum TextBudget {
         text.split(whereSeparator: { $0.isNewline || $0 == "\t" || $0 == " " }).joined(separator: " ")
     }
 
+    /// User text for a platform that renders Markdown links in message text (Discord, Teams,
+    /// Mattermost): on one line, with a zero-width space between `]` and `(`, so that a title or
+    /// an action item such as `[Reset password](https://evil.example/reset)` cannot become a
+    /// masked link, nor `![x](https://…)` an image (a tracking pixel). Every Markdown reader
+    /// needs `](` side by side to form either; the text reads the same. Slack and Google Chat
+    /// write links as `<url|text>`, which their escaping of `<` already rules out; their text
+    /// is defused the same way all the same (Mattermost sends the Slack blocks along, and Chat
+    /// apps may switch to Markdown).
+    static func markdownLine(_ text: String) -> String { defusingLinks(oneLine(text)) }
+
+    /// `text` with a zero-width space between every `]` and `(`; see ``markdownLine(_:)``.
+    static func defusingLinks(_ text: String) -> String {
+        text.contains("](") ? text.replacingOccurrences(of: "](", with: "]\u{200B}(") : text
+    }
+
     /// `@channel`, `@here`, `@all` and `@everyone` with a zero-width space after the `@`, so that
     /// text from a playbook cannot notify a whole channel on platforms that parse them in text.
     static func defusingBroadcastMentions(_ text: String) -> String {
