@@ -44,7 +44,10 @@ enum DiscordFormat {
             parts.append("**\(heading)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
         list(
-            "Agenda", message.agenda.lazy.map { "• `\(TextBudget.markdownLine($0.clock))` \(TextBudget.markdownLine($0.title)) (\($0.minutes) min)" },
+            "Agenda",
+            message.agenda.lazy.map { section in
+                "• " + TextBudget.agendaLine(section, title: TextBudget.markdownLine(section.title)) { "`\(TextBudget.markdownLine($0))`" }
+            },
             noun: "section", limit: 1600)
         list(
             "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },

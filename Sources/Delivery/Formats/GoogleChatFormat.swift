@@ -82,7 +82,9 @@ enum GoogleChatFormat {
             let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale), noun: noun) { $0 }
             sections.append(section(heading, packed.replacingOccurrences(of: "\n", with: "<br>")))
         }
-        list("Agenda", message.agenda.lazy.map { "\(html($0.clock)) <b>\(html($0.title))</b> (\($0.minutes) min)" }, noun: "section", limit: 9000)
+        list(
+            "Agenda", message.agenda.lazy.map { section in TextBudget.agendaLine(section, title: "<b>\(html(section.title))</b>", clock: html) },
+            noun: "section", limit: 9000)
         list(
             "Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000
         )

@@ -50,7 +50,9 @@ enum SlackFormat {
             section(detailsText(for: message)),
         ]
         if !message.agenda.isEmpty {
-            let lines = message.agenda.lazy.map { "• `\(escape($0.clock))` \(escape(TextBudget.oneLine($0.title))) (\($0.minutes) min)" }
+            let lines = message.agenda.lazy.map { section in
+                "• " + TextBudget.agendaLine(section, title: escape(TextBudget.oneLine(section.title))) { "`\(escape($0))`" }
+            }
             blocks.append(section(titled: "Agenda", lines: lines, noun: "section"))
         }
         let open = message.openChecklistItems

@@ -51,7 +51,10 @@ enum TeamsFormat {
             body.append(textBlock(packed, extra: color.map { [("color", .string($0))] } ?? []))
         }
         list(
-            "Agenda", message.agenda.lazy.map { "- \(TextBudget.markdownLine($0.clock)) \(TextBudget.markdownLine($0.title)) (\($0.minutes) min)" },
+            "Agenda",
+            message.agenda.lazy.map { section in
+                "- " + TextBudget.agendaLine(section, title: TextBudget.markdownLine(section.title), clock: TextBudget.markdownLine)
+            },
             noun: "section", limit: 8000)
         list(
             "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },

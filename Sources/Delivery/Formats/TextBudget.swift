@@ -69,6 +69,16 @@ enum TextBudget {
         text.contains("](") ? text.replacingOccurrences(of: "](", with: "]\u{200B}(") : text
     }
 
+    /// An agenda line around its (already formatted) title: the clock first, as `clock` shows
+    /// it, and the timebox after, `(10 min)`. A section without a clock or a timebox (the
+    /// test message's) gets neither, rather than an empty code span or `(0 min)`.
+    static func agendaLine(_ section: ReminderMessage.AgendaSection, title: String, clock: (String) -> String) -> String {
+        var line = section.clock.isEmpty ? "" : clock(section.clock) + " "
+        line += title
+        if section.minutes > 0 { line += " (\(section.minutes) min)" }
+        return line
+    }
+
     /// `@channel`, `@here`, `@all` and `@everyone` with a zero-width space after the `@`, so that
     /// text from a playbook cannot notify a whole channel on platforms that parse them in text.
     static func defusingBroadcastMentions(_ text: String) -> String {
