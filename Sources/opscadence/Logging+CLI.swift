@@ -65,6 +65,9 @@ struct StderrLogHandler: LogHandler {
                 line = line.replacingOccurrences(of: encoded, with: "<secret>")
             }
         }
+        // A text line is for a terminal or a plain log file: one line, no control characters
+        // from the data it quotes (JSON escapes them itself).
+        if !json { line = Output.terminalSafe(line, singleLine: true) }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
