@@ -130,9 +130,10 @@ let package = Package(
             dependencies: ["CadenceEngine", "Playbooks", "StateStore", "OpsCadenceTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // Drives the real `opscadence` binary in child processes.
+        // Drives the real `opscadence` binary in child processes (StateStore: to plant records
+        // no command would write, as an older version or another tool might have).
         .testTarget(
-            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence"], exclude: ["Scripts"],
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore"], exclude: ["Scripts"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -22,6 +22,7 @@ extension Agenda: MustacheParent {
         case "playbookId": playbookId
         case "title": title
         case "description": description
+        case "descriptionLines": descriptionLines
         case "occurrence": occurrence
         case "date": date
         case "startTime": startTime

@@ -184,7 +184,13 @@ private struct Loader {
         var agendaBaseURL: String?
         if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
             let components = URLComponents(string: text)
-            if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
+            if Loader.hasUserInfo(text) {
+                // Every reminder carries this link: a password in it would be posted to every
+                // chat. Not quoted, for the same reason.
+                reader.report(
+                    node,
+                    "agenda_url must not carry a user name or password (user:password@host): every reminder shows this link; serve the agendas without credentials in the URL, such as https://ops.example.com/agendas")
+            } else if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
                 components?.query == nil, components?.fragment == nil
             {
                 agendaBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
@@ -245,7 +251,7 @@ private struct Loader {
             }
             let settings = KPISettings(
                 key: key, title: kpi["title"].flatMap { reader.nonEmptyString($0, what: "title") },
-                unit: kpi["unit"].flatMap { reader.string($0, what: "unit") }, higherIsBetter: direction,
+                unit: kpi["unit"].flatMap { node in reader.string(node, what: "unit").flatMap { reader.oneLine($0, node: node, what: "unit") } }, higherIsBetter: direction,
                 green: kpi["green"].flatMap { reader.number($0, what: "green") },
                 red: kpi["red"].flatMap { reader.number($0, what: "red") }, location: reader.location(keyNode))
             if !Workspace.defaultKPIKeys.contains(key) {
@@ -272,6 +278,14 @@ private struct Loader {
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL)
+    }
+
+    /// Whether a URL's authority holds user info (`https://user:pass@host/`), whether or not
+    /// the rest of it parses.
+    static func hasUserInfo(_ text: String) -> Bool {
+        guard let separator = text.range(of: "://") else { return text.hasPrefix("//") && hasUserInfo("x:" + text) }
+        let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.contains("@")
     }
 
     func absolute(_ path: String) -> String {
@@ -363,7 +377,7 @@ private struct Loader {
     mutating func secret(
         _ node: Node, what: String, optional: Bool, unset: inout [String], reader: inout YAMLReader
     ) -> Secret? {
-        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        guard let text = reader.nonEmptyString(node, what: what, hint: "expected ${env:NAME} or ${file:PATH}") else { return nil }
         guard SecretReference.containsReference(text) else {
             // Never echo the value: it is probably the secret itself.
             reader.report(node, "\(what) is a secret: write ${env:NAME} or ${file:PATH} instead of the value")
@@ -382,8 +396,10 @@ private struct Loader {
         case .failure(.unreadableFile(let path)):
             if optional { unset.append("secret file \(path) cannot be read") } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
             return nil
-        case .failure(.malformed(let reference)):
-            reader.report(node, "malformed reference \(reference) in \(what) (expected ${env:NAME} or ${file:PATH})")
+        case .failure(.malformed):
+            // Not quoted: what follows `${` may be the secret itself.
+            reader.report(
+                node, "\(what) has a malformed reference (expected ${env:NAME}, NAME in letters, digits and underscores, or ${file:PATH})")
             return nil
         }
     }
@@ -510,10 +526,11 @@ private struct Loader {
                     due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
         }
 
+        let description = fields["description"].flatMap { reader.multiLineString($0, what: "description") }
         let declared = id.isEmpty ? nil : (id, idLocation)
         guard reader.issues.count == start, let schedule, let title else { return (nil, declared) }
         let playbook = Playbook(
-            id: id, title: title, description: fields["description"].flatMap { reader.string($0, what: "description") },
+            id: id, title: title, description: description,
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled)

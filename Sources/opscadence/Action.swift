@@ -68,6 +68,7 @@ extension OpsCadence {
             var format: TextOrJSON = .text
 
             func run() async throws {
+                try Arguments.requireOneLine((text, "TEXT"), (owner, "--owner"), (due, "--due"), (playbook, "--playbook"))
                 guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("the action item text must not be empty") }
                 if let due { _ = try Arguments.date(due, option: "--due") }
                 let workspace = try workspaceOptions.load()
@@ -112,6 +113,7 @@ extension OpsCadence {
             var format: TextOrJSON = .text
 
             func run() async throws {
+                try Arguments.requireOneLine((playbook, "--playbook"))
                 let workspace = try workspaceOptions.load()
                 if let playbook { _ = try workspace.requirePlaybook(playbook) }
                 let now = try clock.instant()

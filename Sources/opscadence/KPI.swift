@@ -56,6 +56,7 @@ extension OpsCadence {
             }
 
             func run() async throws {
+                try Arguments.requireOneLine((name, "NAME"), (value, "VALUE"), (at, "--at"))
                 let workspace = try workspaceOptions.load()
                 let definitions = workspace.kpiDefinitions
                 guard let kpi = definitions.first(where: { $0.key == name }) else {
@@ -280,6 +281,11 @@ extension OpsCadence {
                 }
                 guard fields.count == 3 else {
                     throw CLIError("\(file):\(number): expected 3 fields date,name,value, got \(fields.count); nothing was imported")
+                }
+                for (field, name) in zip(fields, ["date", "name", "value"]) {
+                    if let problem = FieldText.oneLineProblem(in: field) {
+                        throw CLIError("\(file):\(number): field \(name) \(problem); nothing was imported")
+                    }
                 }
                 // A first line with no date and no number is a header (Date,KPI,Value and the like).
                 if values.isEmpty && CivilDate(iso: fields[0]) == nil && parseValue(fields[2]) == nil

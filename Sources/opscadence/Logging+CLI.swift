@@ -61,6 +61,9 @@ struct StderrLogHandler: LogHandler {
             line = "\(time) \(event.level.rawValue) [\(label)] \(event.message)\(pairs.isEmpty ? "" : " " + pairs)"
         }
         if let redactor { line = redactor.redact(line) }
+        // A text line is for a terminal or a plain log file: one line, no control characters
+        // from the data it quotes (JSON escapes them itself).
+        if !json { line = Output.terminalSafe(line, singleLine: true) }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

@@ -51,7 +51,10 @@ extension OpsCadence {
                     try Output.json(result)
                 } else {
                     let status = result.status.map { "HTTP \($0)" } ?? "no HTTP answer"
-                    Output.line("\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms — \(result.detail)")
+                    // `delivered` says it once; the detail, when there is one, adds to it.
+                    Output.line(
+                        "\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms"
+                            + (result.detail.map { " — \($0)" } ?? ""))
                 }
                 if !result.delivered { throw ExitCode(1) }
             }

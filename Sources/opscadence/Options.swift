@@ -87,6 +87,23 @@ enum Arguments {
     /// The longest catch-up `--since` asks for: a little over a year.
     static let longestSince: Int64 = 400 * 86_400
 
+    /// Refuses line breaks and control characters in arguments that are stored or shown as one
+    /// line (``FieldText``, the rule the playbook loader applies too), naming the argument and
+    /// never echoing the value. Call it before the workspace is touched, so nothing is written.
+    ///
+    /// - Parameter fields: Each value (nil when not given) with its name as the usage shows
+    ///   it: `TEXT`, `--owner`.
+    static func requireOneLine(_ fields: (value: String?, name: String)...) throws {
+        for (value, name) in fields {
+            guard let value else { continue }
+            do {
+                try FieldText.checkOneLine(value, field: name)
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+    }
+
     static func instant(_ text: String, option: String) throws -> Int64 {
         guard let value = RFC3339.parseInstant(text) else {
             throw CLIError("\(option): expected an RFC 3339 instant such as 2026-03-08T06:00:00Z or 2026-03-08T01:00:00-05:00, got \"\(text)\"")

@@ -206,7 +206,7 @@ extension OpsCadence {
                 let done = Set(try store.planItems().filter(\.isDone).compactMap(\.planItem))
                 var writer = Output.Writer()
                 switch format {
-                case .markdown: writer.append(plan.markdown(done: done))
+                case .markdown: Output.document(plan.markdown(done: done))
                 case .ics:
                     let folder = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }
                     writer.append(plan.icalendar(dtstamp: ICalendarText.utc(try clock.instant()), uidDomain: "\(folder.isEmpty ? "workspace" : folder).opscadence", done: done))

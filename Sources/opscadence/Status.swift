@@ -120,6 +120,8 @@ extension OpsCadence {
 /// Left-aligned columns for terminal tables.
 enum Table {
     static func print(_ rows: [[String]]) {
+        // A cell is one field: a line break or tab in it would break the columns.
+        let rows = rows.map { $0.map { Output.terminalSafe($0, singleLine: true) } }
         guard let first = rows.first else { return }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
