@@ -155,7 +155,14 @@ extension RoadmapBlock: MustacheParent {
 
 extension PlanBlock: MustacheParent {
     public func child(named name: String) -> Any? {
-        name == "phases" ? phases : nil
+        switch name {
+        case "phases": phases
+        case "hasPhases": !phases.isEmpty
+        case "thisMonth": thisMonth
+        case "hasThisMonth": !thisMonth.isEmpty
+        case "hint": hint
+        default: nil
+        }
     }
 }
 

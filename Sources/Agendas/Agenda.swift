@@ -196,6 +196,15 @@ public struct PlanBlock: Codable, Sendable {
         }
     }
     public var phases: [Phase]
+    /// The plan's open items due by the end of the meeting's month (overdue ones included),
+    /// `text — owner, due YYYY-MM-DD`: what this meeting works on.
+    public var thisMonth: [String]
+    /// What to do when there is nothing to show yet (no plan).
+    public var hint: String?
 
-    public init(phases: [Phase]) { self.phases = phases }
+    public init(phases: [Phase], thisMonth: [String] = [], hint: String? = nil) {
+        self.phases = phases
+        self.thisMonth = thisMonth
+        self.hint = hint
+    }
 }

@@ -17,12 +17,13 @@ public struct AgendaSource: Sendable {
 
     /// The data an occurrence's agenda shows, read from the state (empty when there is none yet).
     public func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
-        guard let store else { return AgendaData() }
+        // Before any state exists the agenda still shows its KPIs (nothing recorded) and hints.
+        guard let store else { return AgendaData(insights: try insights(for: playbook, at: instant)) }
         let needsActions = playbook.agenda.contains(where: \.carryOver)
         return AgendaData(
             openActions: needsActions ? try store.actions(playbook: playbook.id) : [],
             checklistMarks: try store.checklistMarks(playbook: playbook.id, scheduledAt: instant),
-            insights: try insights(for: playbook))
+            insights: try insights(for: playbook, at: instant))
     }
 
     /// The agenda of one occurrence.
@@ -32,7 +33,7 @@ public struct AgendaSource: Sendable {
 
     /// Scorecards, red KPIs, assessment, roadmap and plan progress, read only for what the
     /// playbook's sections show.
-    func insights(for playbook: Playbook) throws(StateError) -> AgendaInsights {
+    func insights(for playbook: Playbook, at instant: Int64) throws(StateError) -> AgendaInsights {
         var insights = AgendaInsights()
         let sections = playbook.agenda
         let wantsKPIs = sections.contains { !$0.kpis.isEmpty || $0.show.contains(.redKPIs) }
@@ -42,7 +43,11 @@ public struct AgendaSource: Sendable {
             insights.scorecard = Dictionary(uniqueKeysWithValues: scorecard.map { ($0.key, $0) })
             insights.redKPIs = scorecard.filter(\.isRed)
         }
-        guard let store else { return insights }
+        let noPlan = PlanBlock(phases: [], hint: "No transformation plan yet: create one with `opscadence plan create --start YYYY-MM`.")
+        guard let store else {
+            if sections.contains(where: { $0.show.contains(.plan) }) { insights.plan = noPlan }
+            return insights
+        }
         if sections.contains(where: { $0.show.contains(.assessment) || $0.show.contains(.roadmap) }) {
             let history = try Assessments.load(from: store)
             let model = MaturityModel.standard
@@ -73,10 +78,19 @@ public struct AgendaSource: Sendable {
                     heading: "Roadmap", items: [], advice: "Record an assessment (`opscadence assess`) to get the roadmap for your bottleneck.")
             }
         }
-        if sections.contains(where: { $0.show.contains(.plan) }), let plan = try PlanState.load(from: store) {
-            let done = Set(try store.planItems().filter(\.isDone).compactMap(\.planItem))
-            insights.plan = PlanBlock(
-                phases: plan.progress(done: done).map { PlanBlock.Phase(name: $0.name, months: $0.months, done: $0.done, total: $0.total, open: $0.open) })
+        if sections.contains(where: { $0.show.contains(.plan) }) {
+            if let plan = try PlanState.load(from: store) {
+                let items = try store.planItems()
+                let done = Set(items.filter(\.isDone).compactMap(\.planItem))
+                let month = playbook.timeZone.localDateTime(at: instant).date
+                let monthEnd = YearMonth(year: month.year, month: month.month)?.lastDay ?? "9999-12-31"
+                let due = items.filter { !$0.isDone && ($0.dueDate ?? "9999") <= monthEnd }.sorted { ($0.dueDate ?? "", $0.id ?? 0) < ($1.dueDate ?? "", $1.id ?? 0) }
+                insights.plan = PlanBlock(
+                    phases: plan.progress(done: done).map { PlanBlock.Phase(name: $0.name, months: $0.months, done: $0.done, total: $0.total, open: $0.open) },
+                    thisMonth: due.map { "\($0.text)\($0.owner.map { " — \($0)" } ?? "")\($0.dueDate.map { ", due \($0)" } ?? "")" })
+            } else {
+                insights.plan = noPlan
+            }
         }
         return insights
     }
