@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "Diagnostics", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
