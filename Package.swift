@@ -8,8 +8,9 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let package = Package(
+    // Linux only (glibc, /proc, libcurl.so.4 loaded at run time): no Apple platform is declared,
+    // so none is promised.
     name: "opscadence",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "opscadence", targets: ["opscadence"]),
         .library(name: "Recurrence", targets: ["Recurrence"]),
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "Delivery", targets: ["Delivery"]),
         .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
         .library(name: "Timekeeping", targets: ["Timekeeping"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
         .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
     ],
     dependencies: [
@@ -40,19 +42,21 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
         .target(name: "Timekeeping", swiftSettings: swiftSettings),
+        // Errors people read: one protocol for their text and whose move it is (input or machine).
+        .target(name: "Diagnostics", swiftSettings: swiftSettings),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
-        .target(name: "Recurrence", swiftSettings: swiftSettings),
+        .target(name: "Recurrence", dependencies: ["Diagnostics"], swiftSettings: swiftSettings),
         // Pure: the operations maturity model (data file embedded in the binary) and its rules.
         .target(
             name: "MaturityModel",
-            dependencies: ["Recurrence"],
+            dependencies: ["Recurrence", "Diagnostics"],
             resources: [.embedInCode("Resources/maturity-model.json")],
             swiftSettings: swiftSettings
         ),
         // Workspace and playbook files: YAML with locations, validation, secret references.
         .target(
             name: "Playbooks",
-            dependencies: ["Recurrence", "MaturityModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Recurrence", "MaturityModel", "Diagnostics", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Agenda model, Mustache rendering, iCalendar export.
@@ -71,7 +75,7 @@ let package = Package(
         // Workspace state in SQLite through GRDB.
         .target(
             name: "StateStore",
-            dependencies: ["MaturityModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MaturityModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Webhook delivery through libcurl.
@@ -87,7 +91,7 @@ let package = Package(
         .target(
             name: "CadenceEngine",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping", "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -97,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "opscadence",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "CadenceEngine", "MaturityModel", "Timekeeping",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,8 +119,8 @@ let package = Package(
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "OpsCadenceTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "AgendasTests", dependencies: ["Agendas", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "Diagnostics", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgendasTests", dependencies: ["Agendas", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(
@@ -124,9 +128,10 @@ let package = Package(
             dependencies: ["CadenceEngine", "Playbooks", "StateStore", "OpsCadenceTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // Drives the real `opscadence` binary in child processes.
+        // Drives the real `opscadence` binary in child processes (StateStore: to plant records
+        // no command would write, as an older version or another tool might have).
         .testTarget(
-            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence"], exclude: ["Scripts"],
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore"], exclude: ["Scripts"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -22,6 +22,7 @@ extension Agenda: MustacheParent {
         case "playbookId": playbookId
         case "title": title
         case "description": description
+        case "descriptionLines": descriptionLines
         case "occurrence": occurrence
         case "date": date
         case "startTime": startTime
@@ -154,7 +155,14 @@ extension RoadmapBlock: MustacheParent {
 
 extension PlanBlock: MustacheParent {
     public func child(named name: String) -> Any? {
-        name == "phases" ? phases : nil
+        switch name {
+        case "phases": phases
+        case "hasPhases": !phases.isEmpty
+        case "thisMonth": thisMonth
+        case "hasThisMonth": !thisMonth.isEmpty
+        case "hint": hint
+        default: nil
+        }
     }
 }
 

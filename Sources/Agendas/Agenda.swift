@@ -1,3 +1,4 @@
+import Foundation
 import Playbooks
 import Recurrence
 import StateStore
@@ -32,6 +33,21 @@ public struct Agenda: Codable, Sendable {
     public var generatedAt: String
 
     // Template helpers: Mustache has no logic, so the conditions are precomputed.
+    /// The description as Markdown lines for the agenda's quote block, without trailing blank
+    /// lines. The description is the team's own Markdown (emphasis, links), kept as written, but
+    /// the Markdown template quotes every line (`> line`), so that no line can start a heading,
+    /// list or table of the agenda's own, and `<` is written `&lt;`, so that no raw HTML
+    /// (`<script>`, `<img>`) passes into the agenda or what renders it.
+    public var descriptionLines: [String] {
+        guard var text = description else { return [] }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        guard !text.isEmpty else { return [] }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = line
+            while let last = line.last, last.isWhitespace { line.removeLast() }
+            return line.replacingOccurrences(of: "<", with: "&lt;")
+        }
+    }
     public var hasAttendees: Bool { !attendees.isEmpty }
     public var attendeeList: String { attendees.joined(separator: ", ") }
     public var hasChecklist: Bool { !checklist.isEmpty }
@@ -180,6 +196,15 @@ public struct PlanBlock: Codable, Sendable {
         }
     }
     public var phases: [Phase]
+    /// The plan's open items due by the end of the meeting's month (overdue ones included),
+    /// `text — owner, due YYYY-MM-DD`: what this meeting works on.
+    public var thisMonth: [String]
+    /// What to do when there is nothing to show yet (no plan).
+    public var hint: String?
 
-    public init(phases: [Phase]) { self.phases = phases }
+    public init(phases: [Phase], thisMonth: [String] = [], hint: String? = nil) {
+        self.phases = phases
+        self.thisMonth = thisMonth
+        self.hint = hint
+    }
 }

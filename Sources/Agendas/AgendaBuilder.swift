@@ -32,7 +32,10 @@ public struct AgendaBuilder: Sendable {
         let zone = playbook.timeZone
         let local = zone.localDateTime(at: start)
         let today = zone.localDateTime(at: now).date.description
-        let actions = data.openActions.map { action in
+        // A playbook that shows the plan lists its items there, by month, not all of them in
+        // the carried-over actions (a monthly review's ten minutes cannot take 23 items).
+        let showsPlan = playbook.agenda.contains { $0.show.contains(.plan) }
+        let actions = data.openActions.filter { !showsPlan || $0.planItem == nil }.map { action in
             Agenda.ActionRow(
                 id: action.id ?? 0, text: action.text, owner: action.owner, due: action.dueDate,
                 overdue: action.isOverdue(today: today))

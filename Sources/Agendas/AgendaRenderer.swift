@@ -41,6 +41,19 @@ public struct AgendaRenderer: Sendable {
         var file = "built-in \(name)"
         if let root {
             let path = (root as NSString).appendingPathComponent(templatesFolder + "/" + name)
+            // Templates are read from the workspace itself: a link could make the agenda (which
+            // goes to chat) show any file the process can read.
+            for candidate in [(root as NSString).appendingPathComponent(templatesFolder), path] {
+                let type = (try? FileManager.default.attributesOfItem(atPath: candidate))?[.type] as? FileAttributeType
+                if type == .typeSymbolicLink {
+                    let shown = root == "." ? String(candidate.dropFirst(2)) : candidate
+                    throw WorkspaceError(issues: [
+                        ValidationIssue(
+                            SourceLocation(file: shown, line: 1, column: 1),
+                            "is a symbolic link; templates are read from the workspace itself (copy the file in instead)")
+                    ])
+                }
+            }
             if let data = FileManager.default.contents(atPath: path) {
                 text = String(decoding: data, as: UTF8.self)
                 file = root == "." ? templatesFolder + "/" + name : path

@@ -17,12 +17,13 @@ public struct AgendaSource: Sendable {
 
     /// The data an occurrence's agenda shows, read from the state (empty when there is none yet).
     public func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
-        guard let store else { return AgendaData() }
+        // Before any state exists the agenda still shows its KPIs (nothing recorded) and hints.
+        guard let store else { return AgendaData(insights: try insights(for: playbook, at: instant)) }
         let needsActions = playbook.agenda.contains(where: \.carryOver)
         return AgendaData(
             openActions: needsActions ? try store.actions(playbook: playbook.id) : [],
             checklistMarks: try store.checklistMarks(playbook: playbook.id, scheduledAt: instant),
-            insights: try insights(for: playbook))
+            insights: try insights(for: playbook, at: instant))
     }
 
     /// The agenda of one occurrence.
@@ -32,7 +33,7 @@ public struct AgendaSource: Sendable {
 
     /// Scorecards, red KPIs, assessment, roadmap and plan progress, read only for what the
     /// playbook's sections show.
-    func insights(for playbook: Playbook) throws(StateError) -> AgendaInsights {
+    func insights(for playbook: Playbook, at instant: Int64) throws(StateError) -> AgendaInsights {
         var insights = AgendaInsights()
         let sections = playbook.agenda
         let wantsKPIs = sections.contains { !$0.kpis.isEmpty || $0.show.contains(.redKPIs) }
@@ -42,7 +43,11 @@ public struct AgendaSource: Sendable {
             insights.scorecard = Dictionary(uniqueKeysWithValues: scorecard.map { ($0.key, $0) })
             insights.redKPIs = scorecard.filter(\.isRed)
         }
-        guard let store else { return insights }
+        let noPlan = PlanBlock(phases: [], hint: "No transformation plan yet: create one with `opscadence plan create --start YYYY-MM`.")
+        guard let store else {
+            if sections.contains(where: { $0.show.contains(.plan) }) { insights.plan = noPlan }
+            return insights
+        }
         if sections.contains(where: { $0.show.contains(.assessment) || $0.show.contains(.roadmap) }) {
             let history = try Assessments.load(from: store)
             let model = MaturityModel.standard
@@ -73,89 +78,20 @@ public struct AgendaSource: Sendable {
                     heading: "Roadmap", items: [], advice: "Record an assessment (`opscadence assess`) to get the roadmap for your bottleneck.")
             }
         }
-        if sections.contains(where: { $0.show.contains(.plan) }), let plan = try PlanState.load(from: store) {
-            let done = Set(try store.planItems().filter(\.isDone).compactMap(\.planItem))
-            insights.plan = PlanBlock(
-                phases: plan.progress(done: done).map { PlanBlock.Phase(name: $0.name, months: $0.months, done: $0.done, total: $0.total, open: $0.open) })
+        if sections.contains(where: { $0.show.contains(.plan) }) {
+            if let plan = try PlanState.load(from: store) {
+                let items = try store.planItems()
+                let done = Set(items.filter(\.isDone).compactMap(\.planItem))
+                let month = playbook.timeZone.localDateTime(at: instant).date
+                let monthEnd = YearMonth(year: month.year, month: month.month)?.lastDay ?? "9999-12-31"
+                let due = items.filter { !$0.isDone && ($0.dueDate ?? "9999") <= monthEnd }.sorted { ($0.dueDate ?? "", $0.id ?? 0) < ($1.dueDate ?? "", $1.id ?? 0) }
+                insights.plan = PlanBlock(
+                    phases: plan.progress(done: done).map { PlanBlock.Phase(name: $0.name, months: $0.months, done: $0.done, total: $0.total, open: $0.open) },
+                    thisMonth: due.map { "\($0.text)\($0.owner.map { " — \($0)" } ?? "")\($0.dueDate.map { ", due \($0)" } ?? "")" })
+            } else {
+                insights.plan = noPlan
+            }
         }
         return insights
-    }
-}
-
-/// Scorecard rows from KPI definitions and recorded values.
-public enum Scorecard {
-    public static func rows(definitions: [KPIDefinition], values: [KPIValue]) -> [ScorecardRow] {
-        let byKPI = Dictionary(grouping: values, by: \.kpi)
-        return definitions.map { kpi in
-            let points = (byKPI[kpi.key] ?? []).sorted { $0.measuredOn < $1.measuredOn }.map { (date: $0.measuredOn, value: $0.value) }
-            let trend = KPITrend(points: points, definition: kpi)
-            guard let latest = trend.latest else {
-                return ScorecardRow(
-                    key: kpi.key, title: kpi.title, latest: "—", target: kpi.targetText, trend: "—", status: "no data", stage: "",
-                    isRed: false)
-            }
-            let status = kpi.status(of: latest.value)
-            let arrow: String
-            switch trend.direction {
-            case .improving: arrow = "improving"
-            case .worsening: arrow = "worsening"
-            case .flat: arrow = "flat"
-            case .unknown: arrow = "—"
-            }
-            return ScorecardRow(
-                key: kpi.key, title: kpi.title, latest: "\(kpi.format(latest.value)) (\(latest.date))", target: kpi.targetText,
-                trend: arrow, status: status.rawValue, stage: kpi.evidencedStage(for: latest.value).map(\.description) ?? "",
-                isRed: status == .red)
-        }
-    }
-}
-
-/// Assessments as the model sees them.
-public enum Assessments {
-    public static func load(from store: StateStore) throws(StateError) -> [Assessment] {
-        try store.assessments().compactMap { record in
-            guard let quarter = try? Quarter(parsing: record.quarter) else { return nil }
-            let scores = Scores(
-                inventory: record.inventory, fulfillment: record.fulfillment, planning: record.planning, reporting: record.reporting,
-                governance: record.governance)
-            var notes: [MaturityDimension: String] = [:]
-            for (key, value) in record.notesByDimension { if let d = MaturityDimension(rawValue: key) { notes[d] = value } }
-            return try? Assessment(quarter: quarter, scores: scores, notes: notes)
-        }.sorted { $0.quarter < $1.quarter }
-    }
-}
-
-/// The stored transformation plan, rebuilt from its start month and assessment.
-public enum PlanState {
-    public static func load(from store: StateStore) throws(StateError) -> TransformationPlan? {
-        guard let stored = try store.plan(), let start = try? YearMonth(parsing: stored.startMonth) else { return nil }
-        var result: AssessmentResult?
-        if let quarterText = stored.assessmentQuarter, let quarter = try? Quarter(parsing: quarterText) {
-            let history = try Assessments.load(from: store)
-            if let assessment = history.first(where: { $0.quarter == quarter }) {
-                result = AssessmentResult(assessment: assessment, history: history)
-            }
-        }
-        // A start the CLI would refuse (stored by an older version) shows no plan rather than failing.
-        return try? TransformationPlan.build(start: start, assessment: result)
-    }
-}
-
-/// The workspace's agenda templates, parsed once per engine and only when first needed (unless
-/// the caller already parsed and checked them).
-final class RendererCache: Sendable {
-    private let root: String
-    private let cached: Mutex<AgendaRenderer?>
-
-    init(root: String, renderer: AgendaRenderer? = nil) {
-        self.root = root
-        cached = Mutex(renderer)
-    }
-
-    func renderer() throws(WorkspaceError) -> AgendaRenderer {
-        if let existing = cached.withLock({ $0 }) { return existing }
-        let made = try AgendaRenderer(workspaceRoot: root)
-        cached.withLock { $0 = made }
-        return made
     }
 }

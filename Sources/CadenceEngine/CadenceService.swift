@@ -22,6 +22,8 @@ public struct CadenceService: Service, CustomStringConvertible {
         public var environment: [String: String]
         /// Where the service reads the time and sleeps: the system's, one started at `--now`, or a test's clock.
         public var timeline: Timeline
+        /// Given the workspace after each reload, so that logs scrub a secret the edit added.
+        public var redactor: LiveRedactor?
         /// The longest single sleep; after it the wall clock is read again.
         public var maximumSleep: Duration
         /// How often the workspace files are checked for changes.
@@ -29,8 +31,9 @@ public struct CadenceService: Service, CustomStringConvertible {
 
         public init(
             root: String, environment: [String: String], timeline: Timeline = .system, maximumSleep: Duration = .seconds(30),
-            watchInterval: Duration = .seconds(2)
+            watchInterval: Duration = .seconds(2), redactor: LiveRedactor? = nil
         ) {
+            self.redactor = redactor
             self.root = root
             self.environment = environment
             self.timeline = timeline
@@ -88,7 +91,23 @@ public struct CadenceService: Service, CustomStringConvertible {
                     }
                 }
 
+                // SQLite's quick check reads every page: damage no query has touched yet is logged at
+                // start and then daily, not first met when the team needs its history.
+                var lastCheck: Duration?
                 while !wake.isShuttingDown {
+                    if lastCheck.map({ timeline.monotonic - $0 >= .seconds(86_400) }) ?? true {
+                        lastCheck = timeline.monotonic
+                        do {
+                            let result = try engine.store.quickCheck()
+                            if result != "ok" {
+                                logger.error(
+                                    "the state file is damaged; run `opscadence doctor`, and restore it from a backup",
+                                    metadata: ["path": "\(engine.store.path)", "findings": "\(result)"])
+                            }
+                        } catch {
+                            logger.error("the state file could not be checked", metadata: ["error": "\(workspace.redact("\(error)"))"])
+                        }
+                    }
                     do {
                         // The engine logs what it does; the report is for the terminal's `tick`.
                         _ = try await engine.tick(Engine.TickOptions(sendBudget: .seconds(20), keepSending: { !wake.isShuttingDown }))
@@ -117,6 +136,7 @@ public struct CadenceService: Service, CustomStringConvertible {
                                 continue
                             }
                             workspace = reloaded
+                            configuration.redactor?.update(reloaded)
                             renderer = reloadedRenderer
                             engine = Engine(workspace: workspace, store: engine.store, logger: logger, renderer: renderer, timeline: timeline)
                             logger.notice("workspace reloaded", metadata: ["playbooks": "\(workspace.playbooks.count)"])

@@ -340,16 +340,3 @@ final class ResultInbox: Sendable {
     }
 }
 
-extension Workspace {
-    /// Scrubs every configured secret (and its percent-encoded form) from a text.
-    public func redact(_ text: String) -> String {
-        var result = text
-        for secret in secretValues where secret.count >= 6 {
-            result = result.replacingOccurrences(of: secret, with: "<secret>")
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
-                result = result.replacingOccurrences(of: encoded, with: "<secret>")
-            }
-        }
-        return result
-    }
-}

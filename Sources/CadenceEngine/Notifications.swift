@@ -26,9 +26,27 @@ public struct Notifications: Sendable {
         public var delivered: Bool
         public var status: Int?
         public var milliseconds: Int
-        public var detail: String
+        /// What the outcome adds to `delivered`: the receiver's note on a delivered post
+        /// (Teams' "accepted, processed asynchronously"), the reason one was not delivered; nil
+        /// when there is nothing to add.
+        public var detail: String?
+        /// The post's `webhook-id`: a new one for every test, so that receivers that drop
+        /// repeated ids do not drop the second test of a minute.
+        public var deliveryID: String
         /// The version of the libcurl the post went through (`7.88.1`); nil when it could not be loaded.
         public var libcurl: String?
+
+        enum CodingKeys: String, CodingKey {
+            case target, kind, delivered, status, milliseconds, detail, deliveryID = "delivery_id", libcurl
+        }
+    }
+
+    /// The `webhook-id` of a test post: `test.<UTC time>.<target>.<random>`. The random part
+    /// keeps two tests in the same second (or with the same `--now`) apart.
+    static func testDeliveryID(target: String, at now: Int64, using generator: inout some RandomNumberGenerator) -> String {
+        let stamp = RFC3339.formatUTC(now).filter { $0 != "-" && $0 != ":" }
+        let random = String(UInt64.random(in: .min ... .max, using: &generator), radix: 16)
+        return "test.\(stamp).\(target).\(String(repeating: "0", count: 16 - random.count) + random)"
     }
 
     /// The reminder a target would get for an occurrence, built as the engine builds it.
@@ -56,8 +74,10 @@ public struct Notifications: Sendable {
         }
         let kind = webhook.kind
         let zone = workspace.configuration.timeZone
+        var generator = SystemRandomNumberGenerator()
+        let deliveryID = Notifications.testDeliveryID(target: target.name, at: now, using: &generator)
         let message = ReminderMessage(
-            deliveryID: "test.\(RFC3339.formatUTC(now).filter { $0 != "-" && $0 != ":" }).\(target.name)", playbookID: "opscadence-test",
+            deliveryID: deliveryID, playbookID: "opscadence-test",
             title: "OpsCadence test message", occurrence: RFC3339.format(now, offset: zone.offset(at: now)),
             localTimeLine: HumanTime.span(start: now, duration: 0, zone: zone), reminderAt: RFC3339.format(now, offset: zone.offset(at: now)),
             before: "0m", durationMinutes: 0,
@@ -76,13 +96,15 @@ public struct Notifications: Sendable {
             result: result, kind: kind, attempt: 1, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(now)),
             now: Date(timeIntervalSince1970: TimeInterval(now)))
         let milliseconds = elapsed.milliseconds
+        func testResult(delivered: Bool, status: Int?, detail: String?) -> TestResult {
+            TestResult(
+                target: target.name, kind: kind.rawValue, delivered: delivered, status: status, milliseconds: milliseconds, detail: detail,
+                deliveryID: deliveryID, libcurl: libcurl)
+        }
         switch outcome {
-        case .delivered(let d):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: true, status: d.statusCode, milliseconds: milliseconds, detail: d.note ?? "delivered", libcurl: libcurl)
-        case .retry(let r):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: r.statusCode, milliseconds: milliseconds, detail: workspace.redact(r.reason), libcurl: libcurl)
-        case .dead(let d):
-            return TestResult(target: target.name, kind: kind.rawValue, delivered: false, status: d.statusCode, milliseconds: milliseconds, detail: workspace.redact(d.summary), libcurl: libcurl)
+        case .delivered(let d): return testResult(delivered: true, status: d.statusCode, detail: d.note)
+        case .retry(let r): return testResult(delivered: false, status: r.statusCode, detail: workspace.redact(r.reason))
+        case .dead(let d): return testResult(delivered: false, status: d.statusCode, detail: workspace.redact(d.summary))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// The operations maturity model: five stages, five dimensions, the stage roadmaps, the KPI
@@ -161,4 +162,8 @@ public struct MaturityError: Error, Sendable, Equatable, CustomStringConvertible
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension MaturityError: UserFacingError {
+    public var failure: FailureKind { .input }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Recurrence
 
 extension Playbook {
@@ -72,4 +73,8 @@ public struct OccurrenceLookupError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension OccurrenceLookupError: UserFacingError {
+    public var failure: FailureKind { .input }
 }

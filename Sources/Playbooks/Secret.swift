@@ -2,7 +2,7 @@ import Foundation
 
 /// A secret value (a webhook URL or a signing secret) that never prints itself.
 ///
-/// `description` shows only the URL's scheme, host and port (`https://hooks.slack.com/…`) or `<secret>`;
+/// `description` shows only the URL's scheme, host and port (`https://hooks.slack.com/…`) or `[REDACTED]`;
 /// the value is read through ``value`` at the one place that sends it.
 public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
     /// The secret text itself. Do not log it.
@@ -15,7 +15,7 @@ public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugSt
         self.reference = reference
     }
 
-    public var description: String { Secret.redactedURL(value) ?? "<secret>" }
+    public var description: String { Secret.redactedURL(value) ?? "[REDACTED]" }
     public var debugDescription: String { description }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A place in a workspace file, 1-based like compilers print it.
 public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The file, relative to the workspace root (`playbooks/weekly-kpi-review.yaml`).
@@ -43,4 +45,10 @@ public struct WorkspaceError: Error, Sendable, CustomStringConvertible {
 
     /// One line per issue.
     public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+extension WorkspaceError: UserFacingError {
+    /// One per problem, each at its file:line:column, in file order.
+    public var diagnostics: [Diagnostic] { issues.map { Diagnostic($0.message, at: $0.location.description) } }
+    public var failure: FailureKind { .input }
 }

@@ -105,24 +105,44 @@ private struct Loader {
         }
         for parsed in parsePlaybooks(files, configuration: configuration) {
             var fileIssues = parsed.issues
-            if let (playbook, idLocation) = parsed.result {
-                if let first = idLocations[playbook.id] {
-                    fileIssues.append(ValidationIssue(idLocation, "duplicate playbook id '\(playbook.id)' (also in \(first))"))
+            if let (id, idLocation) = parsed.id {
+                if let first = idLocations[id] {
+                    fileIssues.append(ValidationIssue(idLocation, "duplicate playbook id '\(id)' (also in \(first))"))
                 } else {
-                    idLocations[playbook.id] = idLocation
-                    playbooks.append(playbook)
+                    idLocations[id] = idLocation
+                    if let playbook = parsed.playbook { playbooks.append(playbook) }
                 }
             }
-            issues += fileIssues
+            issues += fileIssues.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         }
         guard issues.isEmpty, let configuration else { throw WorkspaceError(issues: issues) }
         return Workspace(
             root: root, configuration: configuration, playbooks: playbooks.sorted { $0.id < $1.id }, warnings: warnings)
     }
 
+    /// A path setting: an absolute path is taken as written (the team said where, explicitly); a
+    /// relative one is inside the workspace and may not climb out of it with `..`, so a copied
+    /// or shared workspace never writes next to itself.
+    func insideWorkspace(_ node: Node, what: String, reader: inout YAMLReader) -> String? {
+        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        if text.hasPrefix("/") { return text }
+        var depth = 0
+        for part in text.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 {
+                reader.report(
+                    node, "\(what) '\(text)' leaves the workspace; a relative path must stay inside it (write an absolute path to put it elsewhere)")
+                return nil
+            }
+        }
+        return text
+    }
+
     /// One playbook file, parsed.
     struct ParsedFile: Sendable {
-        var result: (Playbook, SourceLocation)?
+        var playbook: Playbook?
+        /// The id the file declares, even when the file has other problems.
+        var id: (String, SourceLocation)?
         var issues: [ValidationIssue]
     }
 
@@ -133,11 +153,12 @@ private struct Loader {
             var loader = loader
             let file = loader.display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                return ParsedFile(result: nil, issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text")])
+                return ParsedFile(
+                    playbook: nil, id: nil, issues: [ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "cannot read the file as UTF-8 text")])
             }
             var reader = YAMLReader(file: file)
             let result = loader.parsePlaybook(text, reader: &reader, configuration: configuration)
-            return ParsedFile(result: result, issues: reader.issues)
+            return ParsedFile(playbook: result.playbook, id: result.id, issues: reader.issues)
         }
         guard files.count > 32 else { return files.map { parse(self, $0) } }
         let results = Mutex<[Int: ParsedFile]>([:])
@@ -167,12 +188,18 @@ private struct Loader {
         } else {
             reader.report(fields.node, "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
         }
-        let state = fields["state"].flatMap { reader.nonEmptyString($0, what: "state") } ?? ".opscadence/state.sqlite"
-        let output = fields["output"].flatMap { reader.nonEmptyString($0, what: "output") } ?? "agendas"
+        let state = fields["state"].flatMap { insideWorkspace($0, what: "state", reader: &reader) } ?? ".opscadence/state.sqlite"
+        let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?
         if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
             let components = URLComponents(string: text)
-            if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
+            if Loader.hasUserInfo(text) {
+                // Every reminder carries this link: a password in it would be posted to every
+                // chat. Not quoted, for the same reason.
+                reader.report(
+                    node,
+                    "agenda_url must not carry a user name or password (user:password@host): every reminder shows this link; serve the agendas without credentials in the URL, such as https://ops.example.com/agendas")
+            } else if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
                 components?.query == nil, components?.fragment == nil
             {
                 agendaBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
@@ -233,7 +260,7 @@ private struct Loader {
             }
             let settings = KPISettings(
                 key: key, title: kpi["title"].flatMap { reader.nonEmptyString($0, what: "title") },
-                unit: kpi["unit"].flatMap { reader.string($0, what: "unit") }, higherIsBetter: direction,
+                unit: kpi["unit"].flatMap { node in reader.string(node, what: "unit").flatMap { reader.oneLine($0, node: node, what: "unit") } }, higherIsBetter: direction,
                 green: kpi["green"].flatMap { reader.number($0, what: "green") },
                 red: kpi["red"].flatMap { reader.number($0, what: "red") }, location: reader.location(keyNode))
             if !Workspace.defaultKPIKeys.contains(key) {
@@ -260,6 +287,14 @@ private struct Loader {
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL)
+    }
+
+    /// Whether a URL's authority holds user info (`https://user:pass@host/`), whether or not
+    /// the rest of it parses.
+    static func hasUserInfo(_ text: String) -> Bool {
+        guard let separator = text.range(of: "://") else { return text.hasPrefix("//") && hasUserInfo("x:" + text) }
+        let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return authority.contains("@")
     }
 
     func absolute(_ path: String) -> String {
@@ -364,7 +399,7 @@ private struct Loader {
     mutating func secret(
         _ node: Node, what: String, optional: Bool, unset: inout [String], reader: inout YAMLReader
     ) -> Secret? {
-        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        guard let text = reader.nonEmptyString(node, what: what, hint: "expected ${env:NAME} or ${file:PATH}") else { return nil }
         guard SecretReference.containsReference(text) else {
             // Never echo the value: it is probably the secret itself.
             reader.report(node, "\(what) is a secret: write ${env:NAME} or ${file:PATH} instead of the value")
@@ -383,8 +418,10 @@ private struct Loader {
         case .failure(.unreadableFile(let path)):
             if optional { unset.append("secret file \(path) cannot be read") } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
             return nil
-        case .failure(.malformed(let reference)):
-            reader.report(node, "malformed reference \(reference) in \(what) (expected ${env:NAME} or ${file:PATH})")
+        case .failure(.malformed):
+            // Not quoted: what follows `${` may be the secret itself.
+            reader.report(
+                node, "\(what) has a malformed reference (expected ${env:NAME}, NAME in letters, digits and underscores, or ${file:PATH})")
             return nil
         }
     }
@@ -396,11 +433,13 @@ private struct Loader {
         "catch_up", "grace", "remind", "agenda", "checklist", "enabled",
     ]
 
+    /// - Returns: The playbook when the file is valid, and its id (with where it is written)
+    ///   whenever the id itself is, so that a duplicate id is reported with the file's other problems.
     mutating func parsePlaybook(
         _ text: String, reader: inout YAMLReader, configuration: WorkspaceConfiguration?
-    ) -> (Playbook, SourceLocation)? {
+    ) -> (playbook: Playbook?, id: (String, SourceLocation)?) {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.playbookKeys, what: "a playbook")
-        else { return nil }
+        else { return (nil, nil) }
         let start = reader.issues.count
 
         var id = ""
@@ -514,13 +553,15 @@ private struct Loader {
                     due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
         }
 
-        guard reader.issues.count == start, let schedule, let title else { return nil }
+        let description = fields["description"].flatMap { reader.multiLineString($0, what: "description") }
+        let declared = id.isEmpty ? nil : (id, idLocation)
+        guard reader.issues.count == start, let schedule, let title else { return (nil, declared) }
         let playbook = Playbook(
-            id: id, title: title, description: fields["description"].flatMap { reader.string($0, what: "description") },
+            id: id, title: title, description: description,
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled)
-        return (playbook, idLocation)
+        return (playbook, declared)
     }
 
     /// How far ahead reminder leads are checked against the schedule's gaps: two years.

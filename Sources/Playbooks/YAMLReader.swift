@@ -25,13 +25,29 @@ struct YAMLReader {
         issues.append(ValidationIssue(location, message))
     }
 
+    mutating func report(_ issue: ValidationIssue) {
+        issues.append(issue)
+    }
+
     /// Composes the document; a syntax error is reported at its position and yields nil.
     mutating func root(_ text: String) -> Node? {
         do {
             // The reader types every scalar itself, so Yams need not resolve tags (its default
             // resolver runs a regular expression per scalar) nor read its encoding from the environment.
+            guard text.utf8.count <= YAMLReader.maximumBytes else {
+                report(
+                    SourceLocation(file: file, line: 1, column: 1),
+                    "the file is \(text.utf8.count / 1024) KB, over the \(YAMLReader.maximumBytes / 1024) KB a workspace file may have")
+                return nil
+            }
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else {
                 report(SourceLocation(file: file, line: 1, column: 1), "the file is empty (expected a mapping of keys)")
+                return nil
+            }
+            if let entry = YAMLReader.oversizedEntry(of: node) {
+                report(
+                    entry,
+                    "this value expands to more than \(YAMLReader.maximumValues) YAML values: aliases (*name) repeat their anchor's content, and a file this large is refused")
                 return nil
             }
             return node
@@ -48,14 +64,117 @@ struct YAMLReader {
                 report(
                     SourceLocation(file: file, line: line, column: context.mark.column),
                     "duplicate key '\(key)' (a key may appear once in a mapping)")
+            case .reader(let problem, _, _, _):
+                // Yams's text for this quotes the whole line, which may be a literal webhook URL
+                // or secret: only the position, the key and the character are shown.
+                report(unreadable(text, problem: problem))
             default:
-                report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
+                // Yams's descriptions quote the document: never shown.
+                report(SourceLocation(file: file, line: 1, column: 1), "YAML error: the file cannot be read as YAML")
             }
             return nil
         } catch {
-            report(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(error)")
+            report(SourceLocation(file: file, line: 1, column: 1), "YAML error: the file cannot be read as YAML")
             return nil
         }
+    }
+
+    /// The largest file read: a playbook is a page of text, not megabytes.
+    static let maximumBytes = 1 << 20
+    /// The most values (scalars, mappings, sequences) a file may expand to once its aliases are
+    /// followed. A shipped playbook has a few hundred; "billion laughs" has billions.
+    static let maximumValues = 50_000
+
+    /// The top-level entry under which the document expands past ``maximumValues``, if any.
+    /// Counting stops as soon as the budget is spent, so a hostile file costs no more than the limit.
+    static func oversizedEntry(of root: Node) -> Node? {
+        var budget = maximumValues
+        func count(_ node: Node) -> Bool {
+            budget -= 1
+            if budget < 0 { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .mapping(let mapping):
+                for (key, value) in mapping where !count(key) || !count(value) { return false }
+                return true
+            case .sequence(let sequence):
+                for element in sequence where !count(element) { return false }
+                return true
+            }
+        }
+        if case .mapping(let mapping) = root {
+            for (key, value) in mapping where !count(key) || !count(value) { return key }
+            return nil
+        }
+        return count(root) ? nil : root
+    }
+
+    /// A reader error (a character YAML does not allow, such as a control character pasted
+    /// into a URL) at the character's own position, naming the key whose value holds it and
+    /// the character, never the value.
+    func unreadable(_ text: String, problem: String) -> ValidationIssue {
+        var line = 1
+        var column = 1
+        var lineText = ""
+        var found: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if !Self.isYAMLPrintable(scalar) {
+                found = scalar
+                break
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+                lineText = ""
+            } else {
+                column += 1
+                lineText.unicodeScalars.append(scalar)
+            }
+        }
+        guard let found else {
+            return ValidationIssue(SourceLocation(file: file, line: 1, column: 1), "YAML error: \(problem)")
+        }
+        let key = Self.lastKey(in: lineText)
+        let subject = key.map { "the value of '\($0)'" } ?? "this line"
+        var message = "\(subject) contains \(FieldText.name(of: found)), a character YAML does not allow (expected printable text"
+        if key == "url" || key == "secret" {
+            message += "; a target's url and secret are written as ${env:NAME} or ${file:PATH}, never the value"
+        }
+        return ValidationIssue(SourceLocation(file: file, line: line, column: column), message + ")")
+    }
+
+    /// The characters a YAML stream may hold (`c-printable`, as libyaml's reader checks it).
+    static func isYAMLPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D, 0x20...0x7E, 0x85, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    /// The last `key:` written on a line before a position: `url` in `    url: https://…`.
+    static func lastKey(in line: String) -> String? {
+        let characters = Array(line)
+        var key: String?
+        var index = 0
+        while index < characters.count {
+            guard characters[index] == ":", index + 1 == characters.count || characters[index + 1] == " " else {
+                index += 1
+                continue
+            }
+            var start = index
+            while start > 0, characters[start - 1].isLetter || characters[start - 1].isNumber || characters[start - 1] == "_" || characters[start - 1] == "-" {
+                start -= 1
+            }
+            // A key starts the line, follows a list dash, or follows `{` or `,` in a flow mapping;
+            // `Note` in `title: Note: call` is part of a value.
+            var before = start - 1
+            while before >= 0, characters[before] == " " || characters[before] == "\t" { before -= 1 }
+            if start < index, before < 0 || "{,-".contains(characters[before]) {
+                key = String(characters[start..<index])
+            }
+            index += 1
+        }
+        return key
     }
 
     /// The line where `key` is written again, at the same column, after its first use at `first`.
@@ -135,7 +254,8 @@ struct YAMLReader {
         return scalar.string
     }
 
-    mutating func nonEmptyString(_ node: Node?, what: String) -> String? {
+    /// - Parameter hint: What a line break in the value is told to do instead.
+    mutating func nonEmptyString(_ node: Node?, what: String, hint: String = "longer text belongs in description") -> String? {
         guard let value = string(node, what: what) else { return nil }
         // Not Foundation's trimmingCharacters: it bridges through NSString, a measurable part
         // of loading a workspace.
@@ -143,10 +263,26 @@ struct YAMLReader {
             report(node, "\(what) must not be empty")
             return nil
         }
-        // Titles, names and items end up in headings, list items and table cells: a line break
-        // would start a heading or a ticked item of its own in the Markdown agenda.
-        guard !value.contains(where: \.isNewline) else {
-            report(node, "\(what) must be one line (longer text belongs in description)")
+        return oneLine(value, node: node, what: what, hint: hint)
+    }
+
+    /// `value` when it keeps ``FieldText``'s one-line rule, else nil and an issue at `node`.
+    /// Titles, names and items end up in headings, list items and table cells: a line break
+    /// would start a heading or a ticked item of its own in the Markdown agenda.
+    mutating func oneLine(_ value: String, node: Node?, what: String, hint: String = "longer text belongs in description") -> String? {
+        switch FieldText.oneLineProblem(in: value) {
+        case nil: return value
+        case .lineBreak: report(node, "\(what) must be one line (\(hint))")
+        case let problem?: report(node, "\(what) \(problem)")
+        }
+        return nil
+    }
+
+    /// Text that may run over several lines (a description), without other control characters.
+    mutating func multiLineString(_ node: Node?, what: String) -> String? {
+        guard let value = string(node, what: what), let node else { return nil }
+        if let problem = FieldText.multiLineProblem(in: value) {
+            report(node, "\(what) \(problem)")
             return nil
         }
         return value
@@ -198,9 +334,12 @@ struct YAMLReader {
         return Array(sequence)
     }
 
+    /// A list of one-line texts (attendees, talking points).
     mutating func stringList(_ node: Node?, what: String) -> [String]? {
         guard let nodes = list(node, what: what) else { return nil }
-        return nodes.compactMap { string($0, what: "each entry of \(what)") }
+        return nodes.compactMap { item in
+            string(item, what: "each entry of \(what)").flatMap { oneLine($0, node: item, what: "each entry of \(what)") }
+        }
     }
 
     /// A duration such as `15m`, `1h30m`, `2h`, `90s`, `1d`, `0m`; `allowNegative` for `-1h`.

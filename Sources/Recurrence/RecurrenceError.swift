@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A schedule that cannot be used: a malformed cron field, an unsupported RRULE part,
 /// an unknown phrase or zone, or a rule that can never fire.
 ///
@@ -31,4 +33,8 @@ public struct RecurrenceError: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var description: String { message }
+}
+
+extension RecurrenceError: UserFacingError {
+    public var failure: FailureKind { .input }
 }

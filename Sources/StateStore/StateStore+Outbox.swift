@@ -4,7 +4,7 @@ import GRDB
 /// The result of one delivery attempt, as the engine decided it.
 public enum DeliveryResolution: Sendable, Equatable {
     case delivered(status: Int, note: String?)
-    /// Try again at `at`; `consumesAttempt` is false for rate limits.
+    /// Try again at `at`. Whether the attempt counts is the ``Outcome``'s `refundAttempt`.
     case retry(at: Int64, status: Int?, error: String)
     case dead(status: Int?, error: String)
     case expired(status: Int?, error: String)
@@ -18,6 +18,12 @@ public struct DeliveryCounts: Sendable, Equatable, Codable {
     public var dead = 0
     public var missed = 0
     public var expired = 0
+    /// Superseded by a later reminder of the same occurrence (a late tick catching up).
+    public var coalesced = 0
+    /// Not sent because their target was not configured.
+    public var skipped = 0
+    /// Dropped by hand.
+    public var dropped = 0
     public var other = 0
 
     public init() {}
@@ -273,7 +279,10 @@ extension StateStore {
                 case .dead: counts.dead += n
                 case .missed: counts.missed += n
                 case .expired: counts.expired += n
-                default: counts.other += n
+                case .coalesced: counts.coalesced += n
+                case .skipped: counts.skipped += n
+                case .dropped: counts.dropped += n
+                case nil: counts.other += n
                 }
                 result[playbook] = counts
             }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import GRDB
 #if canImport(Glibc)
@@ -175,4 +176,9 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
         }
         return text
     }
+}
+
+extension StateError: UserFacingError {
+    /// The file is there, but it cannot be used as it is: a matter for whoever runs the machine.
+    public var failure: FailureKind { .environment }
 }

@@ -68,6 +68,7 @@ extension OpsCadence {
             var format: TextOrJSON = .text
 
             func run() async throws {
+                try Arguments.requireOneLine((text, "TEXT"), (owner, "--owner"), (due, "--due"), (playbook, "--playbook"))
                 guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError("the action item text must not be empty") }
                 if let due { _ = try Arguments.date(due, option: "--due") }
                 let workspace = try workspaceOptions.load()
@@ -85,6 +86,7 @@ extension OpsCadence {
                 }
                 let store = try workspaceOptions.openStore(workspace)
                 let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
             }
@@ -111,6 +113,7 @@ extension OpsCadence {
             var format: TextOrJSON = .text
 
             func run() async throws {
+                try Arguments.requireOneLine((playbook, "--playbook"))
                 let workspace = try workspaceOptions.load()
                 if let playbook { _ = try workspace.requirePlaybook(playbook) }
                 let now = try clock.instant()
@@ -156,6 +159,7 @@ extension OpsCadence {
                 else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("done #\(id): \(item.text)")
             }
@@ -182,6 +186,7 @@ extension OpsCadence {
                 guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("reopened #\(id): \(item.text)")
             }

@@ -42,9 +42,14 @@ extension OpsCadence {
             let occurrence = try playbook.occurrence(at: at, now: now)
             let source = AgendaSource(workspace: workspace, store: try workspaceOptions.openStoreIfPresent(workspace))
             let agenda = try source.agenda(for: playbook, at: occurrence.instant, now: now)
-            var writer = Output.Writer()
-            writer.append(try AgendaRenderer(workspaceRoot: workspace.root).render(agenda, as: format))
-            writer.flush()
+            let text = try AgendaRenderer(workspaceRoot: workspace.root).render(agenda, as: format)
+            if format == .json {
+                var writer = Output.Writer()
+                writer.append(text)
+                writer.flush()
+            } else {
+                Output.document(text)
+            }
         }
     }
 }

@@ -66,6 +66,7 @@ extension OpsCadence {
                 guard parts.count == 2, let d = MaturityDimension(rawValue: String(parts[0])), !parts[1].isEmpty else {
                     throw CLIError("--note: expected DIMENSION=TEXT with DIMENSION one of \(MaturityDimension.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(note)\"")
                 }
+                try Arguments.requireOneLine((String(parts[1]), "--note \(d.rawValue)"))
                 noteMap[d] = String(parts[1])
             }
             let given: [MaturityDimension: String?] = [
@@ -159,8 +160,16 @@ enum Prompt {
                 }
                 print("Please answer with a whole number from 1 to 5.")
             }
-            print("Note (optional): ", terminator: "")
-            if let note = readLine()?.trimmingCharacters(in: .whitespaces), !note.isEmpty { notes[d] = note }
+            while true {
+                print("Note (optional): ", terminator: "")
+                guard let note = readLine()?.trimmingCharacters(in: .whitespaces), !note.isEmpty else { break }
+                if let problem = FieldText.oneLineProblem(in: note) {
+                    print("The note \(problem); write it again, or leave it empty.")
+                    continue
+                }
+                notes[d] = note
+                break
+            }
         }
         print("")
         return scores

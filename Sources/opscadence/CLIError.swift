@@ -1,10 +1,9 @@
 import ArgumentParser
-import Playbooks
-import Recurrence
-import StateStore
+import Diagnostics
 
-/// An error for the user: one line, and an exit code (2: fix your input; 1: something failed).
-struct CLIError: Error, CustomStringConvertible {
+/// An error the CLI itself finds in its arguments (or a library error it words for the
+/// command), with the exit status it means: 2 when the input is wrong, 1 when something failed.
+struct CLIError: UserFacingError {
     var message: String
     var exitCode: Int32 = 2
 
@@ -15,27 +14,10 @@ struct CLIError: Error, CustomStringConvertible {
 
     var description: String { message }
 
-    /// Our library errors, as the CLI reports them.
-    static func describe(_ error: any Error) -> CLIError? {
-        switch error {
-        case let error as RecurrenceError: return CLIError(error.message)
-        case let error as WorkspaceError:
-            // One line per problem, compiler style, so editors can jump to it.
-            let lines = error.issues.map { "\($0.location): error: \($0.message)" }
-            return CLIError(lines.joined(separator: "\n"), exitCode: 2).asPrefixed
-        case let error as StateError: return CLIError(error.description, exitCode: 1)
-        default: return nil
-        }
-    }
+    /// A message of several lines is several problems.
+    var diagnostics: [Diagnostic] { message.split(separator: "\n", omittingEmptySubsequences: false).map { Diagnostic(String($0)) } }
 
-    /// Marks a message that already carries its own `file:line:column: error:` prefixes.
-    private var asPrefixed: CLIError {
-        var copy = self
-        copy.message = CLIError.prefixedMarker + message
-        return copy
-    }
-
-    static let prefixedMarker = "\u{1}"
+    var failure: FailureKind { exitCode == 2 ? .input : .environment }
 
     /// `tick` exits with this when it did its work but something needs a person: a playbook
     /// failed, or a delivery died. Distinct from 1 (the workspace could not be worked on) and 2

@@ -30,6 +30,11 @@ extension OpsCadence {
 
             @Option(help: ArgumentHelp("next, last, nearest, an RFC 3339 instant, or a date YYYY-MM-DD.", valueName: "WHEN"))
             var at: String = "nearest"
+
+            /// Refuses line breaks and control characters before anything is read or written.
+            func checkArguments() throws {
+                try Arguments.requireOneLine((playbook, "PLAYBOOK"), (at, "--at"))
+            }
         }
 
         struct Show: AsyncParsableCommand {
@@ -46,6 +51,7 @@ extension OpsCadence {
             var format: TextOrJSON = .text
 
             func run() async throws {
+                try target.checkArguments()
                 let workspace = try target.workspaceOptions.load()
                 let now = try target.clock.instant()
                 let playbook = try workspace.requirePlaybook(target.playbook)
@@ -111,6 +117,7 @@ extension OpsCadence {
         }
 
         static func mark(target: Target, item: Int, done: Bool, format: TextOrJSON) throws {
+            try target.checkArguments()
             let workspace = try target.workspaceOptions.load()
             let now = try target.clock.instant()
             let playbook = try workspace.requirePlaybook(target.playbook)
@@ -127,6 +134,7 @@ extension OpsCadence {
             } else {
                 try store.uncheck(playbook: playbook.id, scheduledAt: occurrence.instant, itemIndex: item)
             }
+            target.workspaceOptions.refreshAgendas(workspace, store: store, playbook: playbook.id, now: now)
             if format == .json {
                 let agenda = try AgendaSource(workspace: workspace, store: store).agenda(for: playbook, at: occurrence.instant, now: now)
                 return try Output.json(ChecklistView(playbook: playbook.id, occurrence: agenda.occurrence, items: agenda.checklist))

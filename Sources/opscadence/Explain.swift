@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Timekeeping
 import Recurrence
 
 extension OpsCadence {
@@ -40,7 +41,7 @@ extension OpsCadence {
 
         func run() async throws {
             let zone = try Arguments.zone(tz)
-            let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Int64(Date().timeIntervalSince1970)
+            let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
             let schedule = try Schedule.parse(expression, zone: zone)
             try schedule.checkCanFire()
             let next = schedule.occurrences(after: start).prefix(5).map(\.rfc3339)

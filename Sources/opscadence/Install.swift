@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Playbooks
 
 extension OpsCadence {
     struct Install: AsyncParsableCommand {
@@ -21,6 +22,29 @@ extension OpsCadence {
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let absolute = workspace.hasPrefix("/") ? workspace : FileManager.default.currentDirectoryPath + "/" + workspace
             return (binary, (absolute as NSString).standardizingPath)
+        }
+
+        /// The `${env:NAME}` variables opscadence.yaml references, in order of first use.
+        static func referencedVariables(root: String) -> [String] {
+            let path = (root as NSString).appendingPathComponent(Workspace.configurationFile)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+            var names: [String] = []
+            var rest = Substring(text)
+            while let start = rest.range(of: "${env:") {
+                rest = rest[start.upperBound...]
+                guard let end = rest.firstIndex(of: "}") else { break }
+                let name = String(rest[..<end])
+                if !name.isEmpty, !names.contains(name) { names.append(name) }
+                rest = rest[end...]
+            }
+            return names
+        }
+
+        /// A warning when `binary` is a development build inside a clone (`.build/`): a scheduler
+        /// line must not depend on a folder the next `swift build` or `git clean` replaces.
+        static func developmentBuildWarning(_ binary: String) -> String? {
+            guard binary.contains("/.build/") else { return nil }
+            return "# WARNING: \(binary) is a development build inside the clone; install it first (see README: Run it on a server) and run `opscadence install` again from the installed binary."
         }
 
         /// `text` as one word for `sh`: unchanged when it holds only safe characters, otherwise
@@ -52,10 +76,15 @@ extension OpsCadence {
             @OptionGroup var workspaceOptions: WorkspaceOptions
 
             func run() async throws {
-                _ = try workspaceOptions.load()
+                let loaded = try workspaceOptions.load()
                 let (binary, workspace) = Install.paths(workspace: workspaceOptions.workspace)
                 Output.line("# OpsCadence: tick every minute (overlapping runs exit at once; each reminder is sent once).")
-                Output.line("# Webhook variables (OPS_SLACK_WEBHOOK, ...) must be set in the crontab or a file the URL references.")
+                let variables = Install.referencedVariables(root: loaded.root)
+                if !variables.isEmpty {
+                    Output.line(
+                        "# Set \(variables.joined(separator: ", ")) for cron (above this line, or in a file referenced with ${file:PATH}): cron starts with an empty environment.")
+                }
+                if let warning = Install.developmentBuildWarning(binary) { Output.line(warning) }
                 // The log's folder is created first: the redirection would fail before the first
                 // tick could create it, and cron would never start opscadence at all.
                 let folder = Install.shellWord(workspace + "/.opscadence")
@@ -83,6 +112,7 @@ extension OpsCadence {
             func run() async throws {
                 _ = try workspaceOptions.load()
                 let (binary, workspace) = Install.paths(workspace: workspaceOptions.workspace)
+                if let warning = Install.developmentBuildWarning(binary) { Output.line(warning) }
                 if daemon {
                     Output.line(
                         """

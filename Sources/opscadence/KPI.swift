@@ -56,24 +56,25 @@ extension OpsCadence {
             }
 
             func run() async throws {
+                try Arguments.requireOneLine((name, "NAME"), (value, "VALUE"), (at, "--at"))
                 let workspace = try workspaceOptions.load()
                 let definitions = workspace.kpiDefinitions
                 guard let kpi = definitions.first(where: { $0.key == name }) else {
                     throw CLIError("unknown KPI '\(name)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
                 }
-                guard let number = KPI.parseValue(value) else {
+                guard let number = KPIInput.parseValue(value) else {
                     throw CLIError("VALUE: expected a number such as 2.4 or 99.5%, got \"\(value)\"")
                 }
-                if let mismatch = KPI.unitMismatch(value, for: kpi) { throw CLIError("VALUE: \(mismatch)") }
+                if let mismatch = KPIInput.unitMismatch(value, for: kpi) { throw CLIError("VALUE: \(mismatch)") }
                 let now = try clock.instant()
                 let today = workspace.configuration.date(at: now)
                 let date = try at.map { try Arguments.date($0, option: "--at") } ?? today
                 guard date <= today else {
                     throw CLIError("--at: \(date) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
                 }
-                try workspaceOptions.openStore(workspace).recordKPIValues([
-                    KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)
-                ])
+                let store = try workspaceOptions.openStore(workspace)
+                try store.recordKPIValues([KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)])
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 let status = kpi.status(of: number)
                 if format == .json {
                     return try Output.json(
@@ -112,8 +113,12 @@ extension OpsCadence {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): not UTF-8 text") }
                 let now = try clock.instant()
                 let today = workspace.configuration.date(at: now)
-                let values = try KPI.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today, now: now)
-                try workspaceOptions.openStore(workspace).recordKPIValues(values)
+                let values = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today).map {
+                    KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now)
+                }
+                let store = try workspaceOptions.openStore(workspace)
+                try store.recordKPIValues(values)
+                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
                 if format == .json { return try Output.json(Imported(file: file, imported: values.count)) }
                 Output.line("imported \(values.count) value\(values.count == 1 ? "" : "s") from \(file)")
             }
@@ -190,119 +195,6 @@ extension OpsCadence {
                 }
                 Table.print(table)
             }
-        }
-
-        static func parseValue(_ text: String) -> Double? {
-            var t = text.trimmingCharacters(in: .whitespaces)
-            if t.hasSuffix("%") { t.removeLast() }
-            if let first = t.first, KPIDefinition.currencyUnits.contains(String(first)) { t.removeFirst() }
-            // Thousands separators as spreadsheets write them: 1,200.50 (never a decimal comma).
-            if t.contains(",") {
-                let groups = t.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
-                let digits = groups.map { $0.drop { $0 == "-" || $0 == "+" } }
-                guard (1...3).contains(digits[0].count), digits.dropFirst().allSatisfy({ $0.count == 3 }),
-                    digits.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } })
-                else { return nil }
-                t.removeAll { $0 == "," }
-            }
-            guard let v = Double(t), v.isFinite else { return nil }
-            return v
-        }
-
-        /// Why `text` cannot be a value of `kpi`: a `%` on a money KPI, a currency on a
-        /// percentage, a currency other than the KPI's. `nil` when it fits.
-        static func unitMismatch(_ text: String, for kpi: KPIDefinition) -> String? {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            let measured = kpi.unit.isEmpty ? "a plain number" : "\(kpi.unit)"
-            if t.hasSuffix("%") && kpi.unit != "%" {
-                return "\(kpi.title) is measured in \(measured), not %, got \"\(text)\""
-            }
-            if let sign = t.first.map(String.init), KPIDefinition.currencyUnits.contains(sign), kpi.unit != sign {
-                return "\(kpi.title) is measured in \(measured), not \(sign), got \"\(text)\""
-            }
-            return nil
-        }
-
-        /// The fields of one CSV line (RFC 4180): commas separate, double quotes enclose a field
-        /// that holds commas, `""` inside quotes is one quote. `nil` when a quote is not closed.
-        static func csvFields(_ line: Substring) -> [String]? {
-            var fields: [String] = []
-            var field = ""
-            var quoted = false
-            var index = line.startIndex
-            while index < line.endIndex {
-                let character = line[index]
-                if quoted {
-                    if character == "\"" {
-                        let next = line.index(after: index)
-                        if next < line.endIndex && line[next] == "\"" {
-                            field.append("\"")
-                            index = next
-                        } else {
-                            quoted = false
-                        }
-                    } else {
-                        field.append(character)
-                    }
-                } else if character == "\"" && field.allSatisfy(\.isWhitespace) {
-                    field = ""
-                    quoted = true
-                } else if character == "," {
-                    fields.append(field.trimmingCharacters(in: .whitespaces))
-                    field = ""
-                } else {
-                    field.append(character)
-                }
-                index = line.index(after: index)
-            }
-            if quoted { return nil }
-            fields.append(field.trimmingCharacters(in: .whitespaces))
-            return fields
-        }
-
-        /// `date,name,value` lines as spreadsheets export them (CRLF or LF, quoted fields, a byte
-        /// order mark, an optional header line such as `Date,KPI,Value`); any bad line is an
-        /// error with its number.
-        static func parseCSV(_ text: String, file: String, definitions: [KPIDefinition], today: CivilDate, now: Int64) throws -> [KPIValue] {
-            let byKey = Dictionary(definitions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-            var values: [KPIValue] = []
-            let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
-            // "\r\n" is one Character in Swift, so split on every kind of line break, not on "\n".
-            let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            for (index, raw) in lines.enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                let number = index + 1
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                guard let fields = csvFields(Substring(line)) else {
-                    throw CLIError("\(file):\(number): a quoted field is not closed; nothing was imported")
-                }
-                guard fields.count == 3 else {
-                    throw CLIError("\(file):\(number): expected 3 fields date,name,value, got \(fields.count); nothing was imported")
-                }
-                // A first line with no date and no number is a header (Date,KPI,Value and the like).
-                if values.isEmpty && CivilDate(iso: fields[0]) == nil && parseValue(fields[2]) == nil
-                    && lines[..<index].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.hasPrefix("#") })
-                {
-                    continue
-                }
-                guard let date = CivilDate(iso: fields[0]) else {
-                    throw CLIError("\(file):\(number): expected a date YYYY-MM-DD, got \"\(fields[0])\"; nothing was imported")
-                }
-                guard date <= today else {
-                    throw CLIError("\(file):\(number): \(date) is in the future (today is \(today)); nothing was imported")
-                }
-                guard let kpi = byKey[fields[1]] else {
-                    throw CLIError("\(file):\(number): unknown KPI '\(fields[1])' (expected one of: \(byKey.keys.sorted().joined(separator: ", "))); nothing was imported")
-                }
-                guard let value = parseValue(fields[2]) else {
-                    throw CLIError("\(file):\(number): expected a number, got \"\(fields[2])\"; nothing was imported")
-                }
-                if let mismatch = unitMismatch(fields[2], for: kpi) {
-                    throw CLIError("\(file):\(number): \(mismatch); nothing was imported")
-                }
-                values.append(KPIValue(kpi: fields[1], measuredOn: date.description, value: value, recordedAt: now))
-            }
-            return values
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CadenceEngine
 import Foundation
 import Logging
 
@@ -16,12 +17,12 @@ struct LoggingOptions: ParsableArguments {
 
     /// Bootstraps swift-log once, writing to standard error, and returns the command's logger.
     /// An explicit `--log-level` always wins over `defaultLevel`.
-    func makeLogger(label: String, secrets: [String] = [], defaultLevel: Logger.Level = .notice) -> Logger {
+    /// - Parameter redactor: Scrubs every line; `run` updates it when the workspace reloads.
+    func makeLogger(label: String, redactor: LiveRedactor?, defaultLevel: Logger.Level = .notice) -> Logger {
         let format = logFormat
         let level = logLevel ?? defaultLevel
-        let redaction = secrets.filter { $0.count >= 6 }
         LoggingSystem.bootstrap { label in
-            var handler = StderrLogHandler(label: label, json: format == .json, secrets: redaction)
+            var handler = StderrLogHandler(label: label, json: format == .json, redactor: redactor)
             handler.logLevel = level
             return handler
         }
@@ -32,11 +33,11 @@ struct LoggingOptions: ParsableArguments {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Log lines on standard error: `2026-12-07T14:00:05Z notice [opscadence] message key=value`
-/// or one JSON object per line. Known secrets are scrubbed from every line as a last guard.
+/// or one JSON object per line. The workspace's secrets are scrubbed from every line as a last guard.
 struct StderrLogHandler: LogHandler {
     let label: String
     let json: Bool
-    let secrets: [String]
+    let redactor: LiveRedactor?
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
@@ -59,12 +60,10 @@ struct StderrLogHandler: LogHandler {
             let pairs = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             line = "\(time) \(event.level.rawValue) [\(label)] \(event.message)\(pairs.isEmpty ? "" : " " + pairs)"
         }
-        for secret in secrets {
-            line = line.replacingOccurrences(of: secret, with: "<secret>")
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
-                line = line.replacingOccurrences(of: encoded, with: "<secret>")
-            }
-        }
+        if let redactor { line = redactor.redact(line) }
+        // A text line is for a terminal or a plain log file: one line, no control characters
+        // from the data it quotes (JSON escapes them itself).
+        if !json { line = Output.terminalSafe(line, singleLine: true) }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Timekeeping
 import Recurrence
 
 extension OpsCadence {
@@ -54,7 +55,7 @@ extension OpsCadence {
 
         func run() async throws {
             let zone = try Arguments.zone(tz)
-            let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Int64(Date().timeIntervalSince1970)
+            let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
             let schedule: Schedule
             if let cron {
                 schedule = try Schedule.cron(cron, zone: zone)

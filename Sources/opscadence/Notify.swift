@@ -51,7 +51,10 @@ extension OpsCadence {
                     try Output.json(result)
                 } else {
                     let status = result.status.map { "HTTP \($0)" } ?? "no HTTP answer"
-                    Output.line("\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms — \(result.detail) (libcurl \(result.libcurl ?? "not loaded"))")
+                    // `delivered` says it once; the detail, when there is one, adds to it.
+                    Output.line(
+                        "\(result.target) (\(result.kind)): \(result.delivered ? "delivered" : "NOT delivered") — \(status) in \(result.milliseconds) ms"
+                            + (result.detail.map { " — \($0)" } ?? "") + " (libcurl \(result.libcurl ?? "not loaded"))")
                 }
                 if !result.delivered { throw ExitCode(1) }
             }
@@ -87,10 +90,7 @@ extension OpsCadence {
                 }
                 var lead = playbook.reminders.first { $0.target == target.name }?.before ?? 0
                 if let before {
-                    guard let parsed = DurationText.parse(before), parsed >= 0 else {
-                        throw CLIError("--before: expected a duration such as 15m or 0m, got \"\(before)\"")
-                    }
-                    lead = parsed
+                    lead = try Arguments.duration(before, option: "--before")
                 }
                 let now = try clock.instant()
                 let occurrence = try playbook.occurrence(at: at, now: now)

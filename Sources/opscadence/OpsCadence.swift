@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 
 @main
@@ -16,7 +17,7 @@ struct OpsCadence: AsyncParsableCommand {
         subcommands: [
             Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
             Action.self, CalendarCommand.self, Notify.self, Assess.self, Report.self, KPI.self, Plan.self, Next.self, Explain.self,
-            Install.self,
+            Install.self, Doctor.self,
         ]
     )
 
@@ -36,13 +37,12 @@ struct OpsCadence: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CLIError {
-            Output.error(error.message)
+            Output.error(error)
             Foundation.exit(error.exitCode)
+        } catch let error as any UserFacingError {
+            Output.error(error)
+            Foundation.exit(error.failure.exitCode)
         } catch {
-            if let described = CLIError.describe(error) {
-                Output.error(described.message)
-                Foundation.exit(described.exitCode)
-            }
             // Help and version requests, and ExitCode from commands, keep ArgumentParser's handling.
             if exitCode(for: error) == .success || error is ExitCode { exit(withError: error) }
             Output.error(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")

@@ -28,6 +28,18 @@ struct WorkspaceOptions: ParsableArguments {
         try AgendaRenderer(workspaceRoot: workspace.root)
     }
 
+    /// Renders again the agendas of meetings under way or coming up (opened, not over) of
+    /// `playbook` (nil: every playbook), so that the file the chat reminder links to shows the
+    /// change a command just recorded. The change itself is committed already: a rendering
+    /// problem is a warning, not a failure of the command.
+    func refreshAgendas(_ workspace: Workspace, store: StateStore, playbook: String?, now: Int64) {
+        do {
+            _ = try AgendaRefresher(workspace: workspace, store: store).refreshLive(playbook: playbook, now: now)
+        } catch {
+            Output.warning("the change is recorded, but the agenda files could not be rendered again: \(workspace.redact("\(error)"))")
+        }
+    }
+
     /// Opens the state for writing, creating it on first use.
     func openStore(_ workspace: Workspace) throws -> StateStore {
         try StateStore(path: workspace.configuration.statePath)
@@ -69,9 +81,35 @@ enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
 
 /// Parsing helpers that produce one-line errors naming the option.
 enum Arguments {
+    /// Instants the CLI accepts: 2000-01-01 to 2200-01-01. Anything outside is a typo, and a
+    /// bound keeps a replay from recording tens of thousands of occurrences in year -25353.
+    static let instants: ClosedRange<Int64> = 946_684_800...7_258_118_400
+    /// The longest catch-up `--since` asks for: a little over a year.
+    static let longestSince: Int64 = 400 * 86_400
+
+    /// Refuses line breaks and control characters in arguments that are stored or shown as one
+    /// line (``FieldText``, the rule the playbook loader applies too), naming the argument and
+    /// never echoing the value. Call it before the workspace is touched, so nothing is written.
+    ///
+    /// - Parameter fields: Each value (nil when not given) with its name as the usage shows
+    ///   it: `TEXT`, `--owner`.
+    static func requireOneLine(_ fields: (value: String?, name: String)...) throws {
+        for (value, name) in fields {
+            guard let value else { continue }
+            do {
+                try FieldText.checkOneLine(value, field: name)
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+    }
+
     static func instant(_ text: String, option: String) throws -> Int64 {
         guard let value = RFC3339.parseInstant(text) else {
             throw CLIError("\(option): expected an RFC 3339 instant such as 2026-03-08T06:00:00Z or 2026-03-08T01:00:00-05:00, got \"\(text)\"")
+        }
+        guard instants.contains(value) else {
+            throw CLIError("\(option): \(text) is out of range (expected an instant between 2000-01-01 and 2200-01-01)")
         }
         return value
     }
@@ -89,15 +127,39 @@ enum Arguments {
         guard let date = CivilDate(iso: text) else {
             throw CLIError("\(option): expected a date YYYY-MM-DD, got \"\(text)\"")
         }
+        guard (2000...2199).contains(date.year) else {
+            throw CLIError("\(option): \(text) is out of range (expected a date between 2000-01-01 and 2199-12-31)")
+        }
         return date
     }
 
-    /// An instant, or a duration ago (`7d`, `12h`) relative to `now`.
-    static func instantOrAgo(_ text: String, option: String, now: Int64) throws -> Int64 {
-        if let seconds = DurationText.parse(text), seconds > 0 { return now - Int64(seconds) }
-        guard let value = RFC3339.parseInstant(text) else {
+    /// A length such as `15m`, `2h` or `1d`, at most `maximum` seconds.
+    static func duration(_ text: String, option: String, maximum: Int = 400 * 86_400) throws -> Int {
+        guard let seconds = DurationText.parse(text), seconds >= 0 else {
+            throw CLIError("\(option): expected a duration such as 15m, 2h or 1d, got \"\(text)\"")
+        }
+        guard seconds <= maximum else {
+            throw CLIError("\(option): \(text) is too long (at most \(DurationText.format(maximum)))")
+        }
+        return seconds
+    }
+
+    /// `--since`: an instant, or a duration ago (`7d`, `12h`) relative to `now`, at most
+    /// ``longestSince`` before `now` and not after it.
+    static func since(_ text: String, option: String = "--since", now: Int64) throws -> Int64 {
+        let value: Int64
+        if let seconds = DurationText.parse(text), seconds > 0 {
+            guard Int64(seconds) <= longestSince else {
+                throw CLIError("\(option): \(text) is too far back (at most 400d)")
+            }
+            value = now - Int64(seconds)
+        } else if let instant = RFC3339.parseInstant(text) {
+            value = instant
+        } else {
             throw CLIError("\(option): expected an RFC 3339 instant (2026-11-30T00:00:00Z) or a duration ago (7d, 12h), got \"\(text)\"")
         }
+        guard value <= now else { throw CLIError("\(option): \(text) is after the current time; --since starts a catch-up in the past") }
+        guard now - value <= longestSince else { throw CLIError("\(option): \(text) is too far back (at most 400 days before now)") }
         return value
     }
 }

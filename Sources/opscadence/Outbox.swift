@@ -1,4 +1,5 @@
 import ArgumentParser
+import CadenceEngine
 import Foundation
 import Playbooks
 import Recurrence
@@ -28,6 +29,7 @@ extension OpsCadence {
                     """)
 
             @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
 
             @Option(help: ArgumentHelp("Only deliveries in this state (\(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "STATE"))
             var state: String?
@@ -48,11 +50,12 @@ extension OpsCadence {
                 var nextAttemptAt: String?
                 var lastStatus: Int?
                 var lastError: String?
+                var deliveredAt: String?
                 var webhookId: String
 
                 enum CodingKeys: String, CodingKey {
                     case id, playbook, target, reminderAt = "reminder_at", state, attempts, nextAttemptAt = "next_attempt_at"
-                    case lastStatus = "last_status", lastError = "last_error", webhookId = "webhook_id"
+                    case lastStatus = "last_status", lastError = "last_error", deliveredAt = "delivered_at", webhookId = "webhook_id"
                 }
             }
 
@@ -66,6 +69,7 @@ extension OpsCadence {
                 }
                 guard limit > 0 else { throw CLIError("--limit: expected a positive number, got \(limit)") }
                 let workspace = try workspaceOptions.load()
+                let now = try clock.instant()
                 let rows = try workspaceOptions.openStoreIfPresent(workspace)?.deliveries(states: states, limit: limit) ?? []
                 let zone = workspace.configuration.timeZone
                 let out = rows.map { r in
@@ -74,7 +78,8 @@ extension OpsCadence {
                         reminderAt: RFC3339.format(r.reminderAt, offset: zone.offset(at: r.reminderAt)), state: r.state.rawValue,
                         attempts: r.attempts,
                         nextAttemptAt: DeliveryState.open.contains(r.state) ? RFC3339.format(r.nextAttemptAt, offset: zone.offset(at: r.nextAttemptAt)) : nil,
-                        lastStatus: r.lastStatus, lastError: r.lastError, webhookId: r.idempotencyKey)
+                        lastStatus: r.lastStatus, lastError: r.lastError.map(workspace.redact),
+                        deliveredAt: r.deliveredAt.map { RFC3339.format($0, offset: zone.offset(at: $0)) }, webhookId: r.idempotencyKey)
                 }
                 if format == .json {
                     try Output.json(out)
@@ -84,10 +89,19 @@ extension OpsCadence {
                     Output.line("no deliveries\(state.map { " in state \($0)" } ?? "")")
                     return
                 }
-                var table = [["ID", "PLAYBOOK", "TARGET", "REMINDER AT", "STATE", "ATTEMPTS", "LAST"]]
+                var table = [["ID", "PLAYBOOK", "TARGET", "REMINDER AT", "STATE", "WHEN", "ATTEMPTS", "LAST"]]
                 for r in out {
                     let last = [r.lastStatus.map { "HTTP \($0)" }, r.lastError].compactMap { $0 }.joined(separator: " ")
-                    table.append(["\(r.id)", r.playbook, r.target, r.reminderAt, r.state, "\(r.attempts)", String(last.prefix(80))])
+                    // Delivered: when; waiting: when it is due, relative to now.
+                    let when: String
+                    if let delivered = r.deliveredAt {
+                        when = delivered
+                    } else if let next = rows.first(where: { $0.id == r.id }), DeliveryState.open.contains(next.state) {
+                        when = next.nextAttemptAt <= now ? "due now" : "in \(DurationText.format(Int(next.nextAttemptAt - now)))"
+                    } else {
+                        when = "—"
+                    }
+                    table.append(["\(r.id)", r.playbook, r.target, r.reminderAt, r.state, when, "\(r.attempts)", String(last.prefix(80))])
                 }
                 Table.print(table)
             }

@@ -101,10 +101,14 @@ extension OpsCadence {
                 let plan: TransformationPlan
                 do { plan = try TransformationPlan.build(start: month, assessment: result) } catch { throw CLIError("--start: \(error.message)") }
                 let now = try clock.instant()
+                // What the state already proves (this quarter's assessment) is stored as done.
+                let proven = plan.itemsProvenDone(assessedQuarters: try Assessments.load(from: store).map(\.quarter))
                 let items = plan.items.map {
-                    ActionItem(
+                    var item = ActionItem(
                         playbookId: owner, text: $0.text, owner: $0.owner, dueDate: $0.dueMonth.lastDay, createdAt: now, planItem: $0.id,
                         planPhase: $0.phase)
+                    if proven.contains($0.id) { item.doneAt = now }
+                    return item
                 }
                 try store.savePlan(startMonth: month.description, assessmentQuarter: result?.quarter.description, items: items, now: now)
                 if format == .json {
@@ -112,6 +116,7 @@ extension OpsCadence {
                         Created(start: month.description, items: items.count, playbook: owner, assessmentQuarter: result?.quarter.description))
                 }
                 Output.line("transformation plan from \(month): \(items.count) items in 4 phases, carried in \(owner)'s agenda")
+                if !proven.isEmpty { Output.line("\(proven.count) already done: a recent assessment is recorded") }
                 if let result { Output.line("priorities from the \(result.quarter) assessment (bottleneck: \(result.bottlenecks.map(\.title).joined(separator: ", ")))") }
                 Output.line("see `opscadence plan show`")
             }
@@ -210,7 +215,7 @@ extension OpsCadence {
                 let done = Set(try store.planItems().filter(\.isDone).compactMap(\.planItem))
                 var writer = Output.Writer()
                 switch format {
-                case .markdown: writer.append(plan.markdown(done: done))
+                case .markdown: Output.document(plan.markdown(done: done))
                 case .ics:
                     let folder = (FileManager.default.currentDirectoryPath as NSString).lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }
                     writer.append(plan.icalendar(dtstamp: ICalendarText.utc(try clock.instant()), uidDomain: "\(folder.isEmpty ? "workspace" : folder).opscadence", done: done))

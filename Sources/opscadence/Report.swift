@@ -57,10 +57,12 @@ extension OpsCadence {
             if let output {
                 try write(text, to: output)
                 Output.line("wrote \(output)")
-            } else {
+            } else if format == .json {
                 var writer = Output.Writer()
                 writer.append(text)
                 writer.flush()
+            } else {
+                Output.document(text)
             }
         }
 

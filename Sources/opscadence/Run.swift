@@ -34,10 +34,12 @@ extension OpsCadence {
         func run() async throws {
             let workspace = try workspaceOptions.load()
             let timeline: Timeline = try now.map { .starting(at: try Arguments.instant($0, option: "--now")) } ?? .system
-            let logger = logging.makeLogger(label: "opscadence.run", secrets: workspace.secretValues, defaultLevel: .info)
+            let redactor = LiveRedactor(workspace)
+            let logger = logging.makeLogger(label: "opscadence.run", redactor: redactor, defaultLevel: .info)
             let service = CadenceService(
                 configuration: CadenceService.Configuration(
-                    root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, timeline: timeline),
+                    root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, timeline: timeline,
+                    redactor: redactor),
                 workspace: workspace, logger: logger)
             var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests time out after delivery.timeout; give them that, then cancel.

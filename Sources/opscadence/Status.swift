@@ -94,12 +94,12 @@ extension OpsCadence {
                 return
             }
             Output.line("state: \(report.state)")
-            var rows = [["PLAYBOOK", "NEXT", "LAST", "DELIVERED", "PENDING", "RETRYING", "DEAD", "MISSED/EXPIRED"]]
+            var rows = [["PLAYBOOK", "NEXT", "LAST", "DELIVERED", "PENDING", "RETRYING", "DEAD", "MISSED/EXPIRED", "COALESCED/SKIPPED"]]
             for p in playbooks {
                 let c = p.deliveries
                 rows.append([
                     p.id + (p.enabled ? "" : " (disabled)"), p.next ?? "—", p.last.map { "\($0) \(p.lastStatus ?? "")" } ?? "—",
-                    "\(c.delivered)", "\(c.pending)", "\(c.retrying)", "\(c.dead)", "\(c.missed)/\(c.expired)",
+                    "\(c.delivered)", "\(c.pending)", "\(c.retrying)", "\(c.dead)", "\(c.missed)/\(c.expired)", "\(c.coalesced)/\(c.skipped)",
                 ])
             }
             Table.print(rows)
@@ -120,6 +120,8 @@ extension OpsCadence {
 /// Left-aligned columns for terminal tables.
 enum Table {
     static func print(_ rows: [[String]]) {
+        // A cell is one field: a line break or tab in it would break the columns.
+        let rows = rows.map { $0.map { Output.terminalSafe($0, singleLine: true) } }
         guard let first = rows.first else { return }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }

@@ -42,9 +42,11 @@ extension OpsCadence {
 
         func run() async throws {
             let workspace = try workspaceOptions.load()
+            // Templates are checked before anything is locked, opened or recorded.
+            let renderer = try workspaceOptions.renderer(for: workspace)
             let timeline = try clock.timeline()
             let now = timeline.now
-            let sinceInstant = try since.map { try Arguments.instantOrAgo($0, option: "--since", now: now) }
+            let sinceInstant = try since.map { try Arguments.since($0, now: now) }
             if dryRun {
                 let report = try Engine.dryRun(
                     workspace: workspace, store: try workspaceOptions.openStoreIfPresent(workspace), now: now, since: sinceInstant)
@@ -55,7 +57,7 @@ extension OpsCadence {
             // delivery, on standard error) and the text report is left out, so a cron log holds
             // only JSON lines, and nothing when nothing was due. --format json still prints.
             let logOnly = logging.logFormat == .json && format == .text
-            let logger = logging.makeLogger(label: "opscadence.tick", secrets: workspace.secretValues, defaultLevel: logOnly ? .info : .notice)
+            let logger = logging.makeLogger(label: "opscadence.tick", redactor: LiveRedactor(workspace), defaultLevel: logOnly ? .info : .notice)
             guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
                 logger.notice("another opscadence process is working on this workspace; nothing to do")
                 if format == .text && !logOnly { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
@@ -63,7 +65,7 @@ extension OpsCadence {
             }
             let store = try workspaceOptions.openStore(workspace)
             let engine = Engine(
-                workspace: workspace, store: store, logger: logger, renderer: try workspaceOptions.renderer(for: workspace), timeline: timeline)
+                workspace: workspace, store: store, logger: logger, renderer: renderer, timeline: timeline)
             let report = try await engine.tick(Engine.TickOptions(since: sinceInstant))
             withExtendedLifetime(lock) {}
             if !logOnly { try TickOutput.print(report, format: format, workspace: workspace) }
@@ -101,8 +103,12 @@ enum TickOutput {
             if let detail = delivery.detail { text += " — \(detail)" }
             Output.line(text)
         }
+        for failure in report.failures {
+            Output.line("\(failure.playbook)  FAILED: \(failure.error) (its occurrences wait for the next tick; the other playbooks went on)")
+        }
+        if report.dead > 0 { Output.line("\(report.dead) deliveries died in this tick: see `opscadence outbox list --state dead`") }
         if report.expired > 0 { Output.line("expired \(report.expired) deliveries still failing after grace") }
-        if report.occurrences.isEmpty && report.deliveries.isEmpty {
+        if report.occurrences.isEmpty && report.deliveries.isEmpty && report.failures.isEmpty {
             Output.line("nothing due\(report.nextDue.map { "; next at \($0)" } ?? "")")
         } else if let next = report.nextDue {
             Output.line("next due at \(next)")

@@ -15,7 +15,7 @@ import Testing
     static let assessment = AssessmentBlock(lastQuarter: "2026-Q3", rows: [assessmentRow], overall: "Stage 2", flatWarning: "flat")
     static let roadmap = RoadmapBlock(heading: "Stage 2 → 3", items: ["Document SOPs"], advice: "Start with the bottleneck")
     static let phase = PlanBlock.Phase(name: "Foundations", months: "1-3", done: 1, total: 4, open: ["Weekly KPI review"])
-    static let plan = PlanBlock(phases: [phase])
+    static let plan = PlanBlock(phases: [phase], thisMonth: ["Weekly KPI review — Ops Lead, due 2027-03-31"], hint: "No plan yet")
     static let section = Agenda.Section(
         number: 1, title: "Scorecard", minutes: 10, start: "09:00", end: "09:10", items: ["Look at red KPIs"], carryOver: true,
         showsRedKPIs: true, scorecard: [scorecardRow], actionItems: [actionRow], redKPIs: [scorecardRow], assessment: assessment,

@@ -1,4 +1,5 @@
 import Foundation
+import Playbooks
 import Testing
 
 @testable import Agendas
@@ -53,5 +54,19 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(renderer.render(agenda, as: .html).contains("Stand-up &amp; review"))
         try "{{#broken}".write(toFile: dir + "/playbooks/templates/agenda.md.mustache", atomically: false, encoding: .utf8)
         #expect(throws: (any Error).self) { try AgendaRenderer(workspaceRoot: dir) }
+    }
+
+    /// A template that is a link to a file elsewhere is refused: the agenda goes to chat.
+    @Test func aLinkedTemplateIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmpl-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/playbooks/templates", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "secret".write(toFile: dir + "/outside.txt", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/playbooks/templates/agenda.md.mustache", withDestinationPath: dir + "/outside.txt")
+        #expect {
+            try AgendaRenderer(workspaceRoot: dir)
+        } throws: { error in
+            (error as? WorkspaceError)?.issues.first?.message.contains("is a symbolic link") == true
+        }
     }
 }

@@ -145,6 +145,31 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(f.server.requestCount == 3)
     }
 
+    /// A retry by hand days later gets a fresh, bounded chance: it is sent by the next tick,
+    /// with its attempts and age counted from the retry, not expired unsent.
+    @Test func aDeadDeliveryRetriedDaysLaterIsSent() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1h")])
+        try f.tick("2026-12-01T13:00:00Z")
+        f.server.enqueue(.status(404, body: "no_such_hook"))
+        #expect(try f.tick("2026-12-01T14:00:00Z").status == 3)
+        func row() throws -> [String: Any]? {
+            let list = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+            return list.first { $0["id"] as? Int == 1 }
+        }
+        #expect(try row()?["state"] as? String == "dead")
+        // Three days on (long past the occurrence's grace), the team fixes the hook and retries.
+        let retry = try f.runner.run(["outbox", "retry", "--dead", "--now", "2026-12-04T10:00:00Z", "--format", "json"])
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try row()?["attempts"] as? Int == 0)
+        f.server.enqueue(.status(503))
+        #expect(try f.tick("2026-12-04T10:01:00Z").status == 0)
+        #expect(try row()?["state"] as? String == "retrying")
+        #expect(try row()?["attempts"] as? Int == 1)
+        #expect(try f.tick("2026-12-04T10:02:00Z").status == 0)
+        #expect(try row()?["state"] as? String == "delivered")
+        #expect(f.server.requests.filter { $0.headers["webhook-id"] == "alpha.20261201T140000Z.0m.hook" }.count == 3)
+    }
+
     @Test func aRetrySendsTheFirstAttemptsBytesUntilTheTargetsKindChanges() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
         try f.tick("2026-12-01T13:00:00Z")
@@ -222,6 +247,104 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(hung.filter { $0["attempts"] as? Int == 1 && $0["state"] as? String == "retrying" }.count == 3)
         #expect(hung.filter { $0["attempts"] as? Int == 0 && $0["state"] as? String == "pending" }.count == 3)
         #expect(hung.filter { ($0["last_error"] as? String)?.contains("in a row") == true }.count == 3)
+    }
+
+    /// One playbook whose agenda cannot be written (its folder is a planted symbolic link) is
+    /// recorded as failing; the other playbook due at the same time is reminded.
+    @Test func onePlaybookThatFailsDoesNotStopTheOthers() throws {
+        let f = try EngineFixture(playbooks: [
+            "a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\""),
+            "b.yaml": playbook("beta", schedule: "cron: \"0 9 * * *\""),
+        ])
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        let elsewhere = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: f.dir.file("agendas"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: f.dir.file("agendas/alpha"), withDestinationPath: elsewhere.path)
+        let due = try f.tick("2026-12-01T14:00:30Z")
+        #expect(due.status == 3, "\(due.stderr)")
+        #expect(f.receivedIds == ["beta.20261201T140000Z.0m.hook"])
+        #expect(due.stderr.contains("playbook failed") && due.stderr.contains("alpha"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+        let report = try #require(try due.json() as? [String: Any])
+        let failures = try #require(report["failures"] as? [[String: Any]])
+        #expect(failures.map { $0["playbook"] as? String } == ["alpha"])
+        // status names the failing playbook and why.
+        let status = try #require(try f.runner.run(["status", "--format", "json", "--now", "2026-12-01T14:01:00Z"]).json() as? [String: Any])
+        let rows = try #require(status["playbooks"] as? [[String: Any]])
+        #expect((rows.first { $0["id"] as? String == "alpha" }?["error"] as? String)?.contains("refusing to write") == true, "\(rows)")
+        #expect(rows.first { $0["id"] as? String == "beta" }?["error"] == nil)
+        // Once the link is gone, the next tick handles alpha's occurrence (late, within grace), once.
+        try FileManager.default.removeItem(atPath: f.dir.file("agendas/alpha"))
+        #expect(try f.tick("2026-12-01T14:02:00Z").status == 0)
+        #expect(f.receivedIds.sorted() == ["alpha.20261201T140000Z.0m.hook", "beta.20261201T140000Z.0m.hook"])
+        let healed = try #require(try f.runner.run(["status", "--format", "json", "--now", "2026-12-01T14:03:00Z"]).json() as? [String: Any])
+        #expect((healed["playbooks"] as? [[String: Any]])?.allSatisfy { $0["error"] == nil } == true)
+    }
+
+    /// Templates are part of the workspace: a broken one is reported with its real position by
+    /// validate (with every other problem) and by tick, before anything is recorded.
+    @Test func aBrokenTemplateIsReportedWithItsPosition() throws {
+        let f = try EngineFixture(playbooks: [
+            "a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\""),
+        ])
+        f.dir.write("playbooks/templates/agenda.html.mustache", "<h1>{{title}}</h1>\n<p>{{/sections}}</p>\n")
+        let validate = try f.runner.run(["validate"])
+        #expect(validate.status == 2)
+        #expect(validate.stderr.contains("playbooks/a.yaml:3:7: error: cron field 3"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("agenda.html.mustache:2:"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("closed ({{/name}}) with a name that does not match") || validate.stderr.contains("template does not parse"))
+        #expect(!validate.stderr.contains("ParserError"))
+        f.dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 9 * * *\""))
+        let tick = try f.tick("2026-12-01T13:00:00Z")
+        #expect(tick.status == 2)
+        #expect(tick.stderr.contains("agenda.html.mustache:2:"), "\(tick.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
+    }
+
+    /// The agenda file a reminder links to follows what the team records after it was first
+    /// rendered: an action item added, then closed, shows in the file of the meeting ahead.
+    @Test func theAgendaFileFollowsCommandsUntilTheMeeting() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "0m"])])
+        // 09:30 in New York: today's meeting is over, tomorrow's opened half an hour ago.
+        #expect(try f.tick("2026-12-01T14:30:00Z").status == 0)
+        // Tomorrow's agenda is rendered now, a day ahead.
+        let file = f.dir.file("agendas/alpha/2026-12-02T0900.md")
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(try !String(contentsOfFile: file, encoding: .utf8).contains("Call the 3PL"))
+        let added = try f.runner.run(["action", "add", "Call the 3PL about late pickups", "--owner", "Dana", "--playbook", "alpha", "--now", "2026-12-01T15:00:00Z"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Call the 3PL about late pickups"))
+        // The agenda of a meeting already over is the minutes: it is not rendered again.
+        let past = f.dir.file("agendas/alpha/2026-12-01T0900.md")
+        #expect(!FileManager.default.fileExists(atPath: past))
+    }
+
+    /// Out-of-range instants and catch-ups are refused before anything is recorded.
+    @Test(arguments: [
+        (["--since", "9999999d"], "--since: 9999999d is too far back"),
+        (["--since", "1990-01-01T00:00:00Z"], "--since: 1990-01-01T00:00:00Z is too far back"),
+        (["--since", "2027-01-01T00:00:00Z"], "is after the current time"),
+    ])
+    func outOfRangeArgumentsAreRefused(arguments: [String], message: String) throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"* * * * *\"")])
+        let r = try f.tick("2026-12-01T13:00:00Z", arguments)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
+        let now = try f.runner.run(["tick", "--now", "0999-01-01T00:00:00Z"])
+        #expect(now.status == 2)
+        #expect(now.stderr.contains("--now: 0999-01-01T00:00:00Z is out of range"), "\(now.stderr)")
+    }
+
+    /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").
+    @Test func anOutputFolderThatCannotBeUsedExitsOne() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        f.dir.write("agendas", "a file where the output folder should be")
+        let r = try f.tick("2026-12-01T14:00:30Z")
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("error: cannot use") && r.stderr.contains("as the output folder: it is a file"), "\(r.stderr)")
+        #expect(f.server.requestCount == 0)
     }
 
     @Test func invalidWorkspaceWritesNothing() throws {

@@ -172,13 +172,15 @@ import Testing
         #expect(try runner.run(["plan", "--start", "2027-01"]).status == 0)
         #expect(try runner.run(["plan", "--start", "2027-01"]).stderr.contains("already exists; add --force"))
         #expect(try runner.run(["plan", "--start", "2027-13"]).stderr.contains("--start: expected a month YYYY-MM"))
+        // The 2026-Q4 assessment, the quarter before the plan starts, proves the self-assessment
+        // and the bottleneck items done; marking one done again changes nothing.
         try runner.run(["action", "done", "1"])
         let shown = try #require(try runner.run(["plan", "show", "--format", "json"]).json() as? [String: Any])
         let phases = try #require(shown["phases"] as? [[String: Any]])
-        #expect(phases.map { $0["done"] as? Int } == [1, 0, 0, 0])
+        #expect(phases.map { $0["done"] as? Int } == [2, 0, 0, 0])
         #expect(phases.map { $0["total"] as? Int } == [8, 5, 5, 5])
         // The monthly review's agenda shows the progress.
-        #expect(try runner.run(["agenda", "monthly-process-improvement", "--now", "2026-12-01T12:00:00Z"]).stdout.contains("| Foundations | Months 1-3 | 1/8 |"))
+        #expect(try runner.run(["agenda", "monthly-process-improvement", "--now", "2026-12-01T12:00:00Z"]).stdout.contains("| Foundations | Months 1-3 | 2/8 |"))
         let ics = try runner.run(["plan", "export", "--format", "ics"])
         #expect(ics.stdout.components(separatedBy: "BEGIN:VTODO").count == 24)
         let html = try runner.run(["report", "--format", "html", "--output", "out/maturity.html"])
@@ -276,6 +278,36 @@ import Testing
         let report = try runner.run(["report", "--format", "json"])
         let quarters = try #require(try report.json() as? [[String: Any]], "\(report.stderr)")
         #expect(quarters.map { $0["quarter"] as? String } == ["2026-Q4"])
+    }
+
+    /// A new workspace's agenda shows its KPIs and says how to start the plan; once the plan
+    /// exists, the monthly review works through this month's items only, and the assessment
+    /// already recorded marks its items done.
+    @Test func theMonthlyReviewCarriesThisMonthsPlanItems() throws {
+        let dir = try shippedWorkspaceCopy()
+        let runner = CommandRunner(directory: dir.path)
+        let fresh = try runner.run(["agenda", "monthly-process-improvement", "--at", "2027-02-02", "--now", "2027-01-20T12:00:00Z"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(fresh.stdout.contains("| Order accuracy |"), "\(fresh.stdout)")
+        #expect(fresh.stdout.contains("No transformation plan yet: create one with `opscadence plan create --start YYYY-MM`."))
+        let assess = try runner.run([
+            "assess", "--quarter", "2027-Q1", "--inventory", "2", "--fulfillment", "3", "--planning", "1", "--reporting", "2", "--governance", "3",
+            "--now", "2027-01-15T12:00:00Z",
+        ])
+        #expect(assess.status == 0, "\(assess.stderr)")
+        #expect(try runner.run(["plan", "create", "--start", "2027-01", "--now", "2027-01-20T12:00:00Z"]).status == 0)
+        let show = try #require(try runner.run(["plan", "show", "--format", "json"]).json() as? [String: Any])
+        let items = try #require((show["phases"] as? [[String: Any]])?.flatMap { ($0["items"] as? [[String: Any]]) ?? [] })
+        let done = items.filter { $0["done"] as? Bool == true }.compactMap { $0["text"] as? String }
+        #expect(Set(done) == ["Complete maturity self-assessment", "Identify bottleneck dimension"], "\(items)")
+        let agenda = try runner.run(["agenda", "monthly-process-improvement", "--at", "2027-02-02", "--now", "2027-01-20T12:00:00Z"])
+        // Foundations is due at the end of March: not this month's (February's) work yet.
+        #expect(!agenda.stdout.contains("Plan items due this month"), "\(agenda.stdout)")
+        #expect(!agenda.stdout.contains("- [ ] #"), "plan items are not carried over as action items: \(agenda.stdout)")
+        let march = try runner.run(["agenda", "monthly-process-improvement", "--at", "2027-03-02", "--now", "2027-01-20T12:00:00Z"])
+        #expect(march.stdout.contains("Plan items due this month:"), "\(march.stdout)")
+        #expect(!march.stdout.contains("- [ ] Complete maturity self-assessment"))
+        #expect(march.stdout.contains("- [ ] Establish weekly KPI review cadence"), "\(march.stdout)")
     }
 
     @Test func remindersLinkToTheAgenda() throws {

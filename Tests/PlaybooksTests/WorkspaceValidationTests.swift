@@ -168,8 +168,52 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
             .replacingOccurrences(of: "target: ops-chat", with: "target: nowhere")
             .replacingOccurrences(of: "duration: 30m", with: "duration: 30 minutes")
         let found = issues(playbooks: ["a.yaml": broken, "b.yaml": validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 99")])
-        #expect(found.count == 4, "\(found)")
+        // Three in a.yaml, b.yaml's section, and b.yaml repeating a.yaml's id.
+        #expect(found.count == 5, "\(found)")
         #expect(found.filter { $0.hasPrefix("playbooks/a.yaml") }.count == 3)
+        #expect(found.contains { $0.contains("duplicate playbook id") })
+    }
+
+    /// A duplicate id and a schedule that can never fire are reported with the file's other
+    /// problems, not only once those are fixed.
+    @Test func duplicateIdsAndDeadSchedulesComeWithTheOtherProblems() {
+        let broken = validPlaybook
+            .replacingOccurrences(of: "duration: 30m", with: "duration: 30 minutes")
+        let neverFires = """
+            id: weekly-kpi-review
+            title: Never
+            cron: "0 0 31 2 *"
+            duration: 15x
+            """
+        let found = issues(playbooks: ["a.yaml": broken, "b.yaml": neverFires])
+        #expect(found.contains { $0.hasPrefix("playbooks/a.yaml") && $0.contains("30 minutes") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("playbooks/b.yaml:3:7") && $0.contains("can never fire") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("playbooks/b.yaml:4:11") && $0.contains("15x") }, "\(found)")
+        #expect(found.contains { $0 == "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)" }, "\(found)")
+    }
+
+    /// "Billion laughs": nine levels of aliases, each repeating the one before nine times.
+    /// Refused at the entry that expands too far, without expanding it.
+    @Test func aliasExpansionIsBounded() {
+        var lines = ["id: laughs", "title: Laughs", "cron: \"0 9 * * *\"", "duration: 15m", "attendees: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        for level in 1...8 {
+            lines.append("x\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
+        }
+        let found = issues(playbooks: ["a.yaml": lines.joined(separator: "\n") + "\n"])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("playbooks/a.yaml:") == true)
+        #expect(found.first?.contains("expands to more than 50000 YAML values") == true, "\(found)")
+    }
+
+    /// Relative paths stay inside the workspace; an absolute one is taken as written.
+    @Test(arguments: [
+        ("output: ../elsewhere", "output '../elsewhere' leaves the workspace"),
+        ("state: data/../../x/state.sqlite", "state 'data/../../x/state.sqlite' leaves the workspace"),
+    ])
+    func pathsDoNotClimbOutOfTheWorkspace(line: String, message: String) {
+        let found = issues(config: validConfig + "\n" + line + "\n", playbooks: ["a.yaml": validPlaybook])
+        #expect(found.count == 1 && found[0].hasPrefix("opscadence.yaml:7:") && found[0].contains(message), "\(found)")
+        #expect(issues(config: validConfig + "\noutput: /srv/agendas\nstate: ./data/../data/s.sqlite\n", playbooks: ["a.yaml": validPlaybook]).isEmpty)
     }
 
     @Test func duplicateIdsNameBothFiles() {

@@ -2,7 +2,7 @@ import Glibc
 import Synchronization
 
 /// The thread-safe side of the delivery loop: a mailbox that callers post batches and
-/// cancellations to, an eventfd that wakes the loop thread out of `curl_multi_poll`, and the
+/// cancellations to, a socket pair whose write end wakes the loop thread out of `curl_multi_poll`, and the
 /// thread itself. Everything libcurl lives in ``LoopRunner`` on that thread.
 final class DeliveryLoop: Sendable {
     /// A batch of requests and what to call, on the loop thread, with their results.

@@ -13,10 +13,10 @@ enum DiscordFormat {
     static let queryItems: [(name: String, value: String)] = [("wait", "true")]
 
     static func body(for message: ReminderMessage) -> JSONValue {
-        var content = "⏰ **\(TextBudget.oneLine(message.title))** starts in \(message.before) — \(message.localTimeLine)"
+        var content = "⏰ **\(TextBudget.markdownLine(message.title))** starts in \(message.before) — \(message.localTimeLine)"
         if let late = message.lateBy { content += " (sent late by \(late))" }
 
-        let title = TextBudget.truncate(TextBudget.oneLine(message.title), to: titleLimit)
+        let title = TextBudget.truncate(TextBudget.markdownLine(message.title), to: titleLimit)
         let footer = TextBudget.truncate("Delivery \(message.deliveryID)", to: footerLimit)
         let descriptionRoom = min(descriptionLimit, embedTotalLimit - TextBudget.length(title) - TextBudget.length(footer))
         var embed: [(String, JSONValue)] = [
@@ -34,9 +34,9 @@ enum DiscordFormat {
     }
 
     private static func description(for message: ReminderMessage) -> String {
-        var details = ["**When:** \(TextBudget.oneLine(message.localTimeLine))", "**Duration:** \(message.durationMinutes) min"]
-        if let owner = message.owner { details.append("**Owner:** \(TextBudget.oneLine(owner))") }
-        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(TextBudget.oneLine).joined(separator: ", "))") }
+        var details = ["**When:** \(TextBudget.markdownLine(message.localTimeLine))", "**Duration:** \(message.durationMinutes) min"]
+        if let owner = message.owner { details.append("**Owner:** \(TextBudget.markdownLine(owner))") }
+        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(TextBudget.markdownLine).joined(separator: ", "))") }
         var parts = [TextBudget.truncate(details.joined(separator: "\n"), to: 700)]
 
         func list(_ heading: String, _ lines: some Collection<String>, noun: String, limit: Int) {
@@ -44,24 +44,27 @@ enum DiscordFormat {
             parts.append("**\(heading)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
         list(
-            "Agenda", message.agenda.lazy.map { "• `\(TextBudget.oneLine($0.clock))` \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" },
+            "Agenda",
+            message.agenda.lazy.map { section in
+                "• " + TextBudget.agendaLine(section, title: TextBudget.markdownLine(section.title)) { "`\(TextBudget.markdownLine($0))`" }
+            },
             noun: "section", limit: 1600)
         list(
-            "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 700)
         list(
             "Overdue action items",
-            message.overdueActionItems.lazy.map { "• **\(TextBudget.oneLine($0.id))** \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            message.overdueActionItems.lazy.map { "• **\(TextBudget.markdownLine($0.id))** \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 600)
         list(
-            "KPI alerts", message.alerts.lazy.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert", limit: 400
+            "KPI alerts", message.alerts.lazy.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.markdownLine($0.text))" }, noun: "alert", limit: 400
         )
-        if message.webLink == nil, let path = message.agendaLink { parts.append("Agenda: `\(TextBudget.oneLine(path))`") }
+        if message.webLink == nil, let path = message.agendaLink { parts.append("Agenda: `\(TextBudget.markdownLine(path))`") }
         return parts.joined(separator: "\n\n")
     }
 
     private static func extras(_ owner: String?, _ due: String?) -> String {
-        let parts = [owner.map(TextBudget.oneLine), due.map { "due \(TextBudget.oneLine($0))" }].compactMap { $0 }
+        let parts = [owner.map(TextBudget.markdownLine), due.map { "due \(TextBudget.markdownLine($0))" }].compactMap { $0 }
         return parts.isEmpty ? "" : " — " + parts.joined(separator: ", ")
     }
 

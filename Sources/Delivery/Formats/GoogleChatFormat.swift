@@ -52,7 +52,7 @@ enum GoogleChatFormat {
     /// Chat's `text` formatting treats `<users/…>` as a mention; keep text from playbooks from
     /// forming one.
     private static func defuse(_ text: String) -> String {
-        TextBudget.oneLine(text).replacingOccurrences(of: "<", with: "<\u{200B}")
+        TextBudget.markdownLine(text).replacingOccurrences(of: "<", with: "<\u{200B}")
     }
 
     private static func text(for message: ReminderMessage) -> String {
@@ -64,7 +64,7 @@ enum GoogleChatFormat {
 
     /// Card text is a small HTML subset.
     private static func html(_ text: String) -> String {
-        TextBudget.oneLine(text)
+        TextBudget.markdownLine(text)
             .replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
@@ -82,7 +82,9 @@ enum GoogleChatFormat {
             let packed = TextBudget.pack(lines, limit: TextBudget.scaled(limit, scale), noun: noun) { $0 }
             sections.append(section(heading, packed.replacingOccurrences(of: "\n", with: "<br>")))
         }
-        list("Agenda", message.agenda.lazy.map { "\(html($0.clock)) <b>\(html($0.title))</b> (\($0.minutes) min)" }, noun: "section", limit: 9000)
+        list(
+            "Agenda", message.agenda.lazy.map { section in TextBudget.agendaLine(section, title: "<b>\(html(section.title))</b>", clock: html) },
+            noun: "section", limit: 9000)
         list(
             "Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000
         )
@@ -122,8 +124,8 @@ enum GoogleChatFormat {
             (
                 "header",
                 .object([
-                    ("title", .string(TextBudget.truncate(TextBudget.oneLine(message.title), to: 200))),
-                    ("subtitle", .string(TextBudget.truncate(TextBudget.oneLine(message.localTimeLine), to: 200))),
+                    ("title", .string(TextBudget.truncate(TextBudget.markdownLine(message.title), to: 200))),
+                    ("subtitle", .string(TextBudget.truncate(TextBudget.markdownLine(message.localTimeLine), to: 200))),
                 ])
             ),
             ("sections", .array(sections)),

@@ -1,5 +1,6 @@
-/// A JSON document with a fixed member order, written byte-for-byte the same every time, so a
-/// retry sends exactly the bytes the first attempt sent (and signs the same content).
+/// A JSON document with a fixed member order, written the same way every time: the documented
+/// examples and the tests compare bodies byte for byte, and receivers see the fields in the
+/// order docs/DELIVERY.md lists them. (A retry resends the body stored at the first attempt.)
 enum JSONValue: Sendable {
     case object([(String, JSONValue)])
     case array([JSONValue])

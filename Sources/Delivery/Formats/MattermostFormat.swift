@@ -13,7 +13,7 @@ enum MattermostFormat {
     }
 
     static func text(for message: ReminderMessage) -> String {
-        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.oneLine(text)) }
+        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.markdownLine(text)) }
         var parts: [String] = []
         var details = ["#### Reminder: \(clean(message.title))", "**When:** \(clean(message.localTimeLine))"]
         var starts = "**Starts in:** \(clean(message.before))"
@@ -28,7 +28,9 @@ enum MattermostFormat {
             guard !lines.isEmpty else { return }
             parts.append("**\(title)**\n" + TextBudget.pack(lines, limit: limit, noun: noun) { $0 })
         }
-        list("Agenda", message.agenda.lazy.map { "- `\(clean($0.clock))` \(clean($0.title)) (\($0.minutes) min)" }, noun: "section", limit: 6000)
+        list(
+            "Agenda", message.agenda.lazy.map { section in "- " + TextBudget.agendaLine(section, title: clean(section.title)) { "`\(clean($0))`" } },
+            noun: "section", limit: 6000)
         list(
             "Open checklist items",
             message.openChecklistItems.lazy.map { item in

@@ -16,15 +16,17 @@ enum SlackFormat {
     }
 
     /// `&`, `<` and `>` as Slack mrkdwn requires. With `<` escaped, no text from a playbook can
-    /// form `<!channel>`, `<!here>`, `<@U…>` or a link.
+    /// form `<!channel>`, `<!here>`, `<@U…>` or a link; `](` is defused as well, for the
+    /// Slack-compatible receivers that read Markdown links (``TextBudget/defusingLinks(_:)``).
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        TextBudget.defusingLinks(
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;"))
     }
 
     /// For `plain_text` fields, which Slack shows literally: only keep `<!…>` and `<@…>` from
-    /// ever appearing.
+    /// ever appearing (and `](`, as in ``escape(_:)``).
     static func plain(_ text: String) -> String {
-        text.replacingOccurrences(of: "<!", with: "<\u{200B}!").replacingOccurrences(of: "<@", with: "<\u{200B}@")
+        TextBudget.defusingLinks(text.replacingOccurrences(of: "<!", with: "<\u{200B}!").replacingOccurrences(of: "<@", with: "<\u{200B}@"))
     }
 
     static func fallbackText(for message: ReminderMessage) -> String {
@@ -48,7 +50,9 @@ enum SlackFormat {
             section(detailsText(for: message)),
         ]
         if !message.agenda.isEmpty {
-            let lines = message.agenda.lazy.map { "• `\(escape($0.clock))` \(escape(TextBudget.oneLine($0.title))) (\($0.minutes) min)" }
+            let lines = message.agenda.lazy.map { section in
+                "• " + TextBudget.agendaLine(section, title: escape(TextBudget.oneLine(section.title))) { "`\(escape($0))`" }
+            }
             blocks.append(section(titled: "Agenda", lines: lines, noun: "section"))
         }
         let open = message.openChecklistItems

@@ -24,8 +24,8 @@ enum TeamsFormat {
     private static func card(for message: ReminderMessage, scale: Double) -> JSONValue {
         var body: [JSONValue] = [
             textBlock(
-                TextBudget.truncate(TextBudget.oneLine(message.title), to: 300), extra: [("weight", .string("Bolder")), ("size", .string("Large"))]),
-            textBlock(TextBudget.oneLine(message.localTimeLine), extra: [("isSubtle", .bool(true)), ("spacing", .string("None"))]),
+                TextBudget.truncate(TextBudget.markdownLine(message.title), to: 300), extra: [("weight", .string("Bolder")), ("size", .string("Large"))]),
+            textBlock(TextBudget.markdownLine(message.localTimeLine), extra: [("isSubtle", .bool(true)), ("spacing", .string("None"))]),
         ]
         var facts: [(String, String)] = [("Starts in", message.before)]
         if let late = message.lateBy { facts.append(("Sent late by", late)) }
@@ -39,7 +39,7 @@ enum TeamsFormat {
                     "facts",
                     .array(
                         facts.map {
-                            .object([("title", .string($0.0)), ("value", .string(TextBudget.truncate(TextBudget.oneLine($0.1), to: 1000)))])
+                            .object([("title", .string($0.0)), ("value", .string(TextBudget.truncate(TextBudget.markdownLine($0.1), to: 1000)))])
                         })
                 ),
             ]))
@@ -51,21 +51,24 @@ enum TeamsFormat {
             body.append(textBlock(packed, extra: color.map { [("color", .string($0))] } ?? []))
         }
         list(
-            "Agenda", message.agenda.lazy.map { "- \(TextBudget.oneLine($0.clock)) \(TextBudget.oneLine($0.title)) (\($0.minutes) min)" },
+            "Agenda",
+            message.agenda.lazy.map { section in
+                "- " + TextBudget.agendaLine(section, title: TextBudget.markdownLine(section.title), clock: TextBudget.markdownLine)
+            },
             noun: "section", limit: 8000)
         list(
-            "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 4000)
         list(
             "Overdue action items",
-            message.overdueActionItems.lazy.map { "- \(TextBudget.oneLine($0.id)): \(TextBudget.oneLine($0.text))" + extras($0.owner, $0.due) },
+            message.overdueActionItems.lazy.map { "- \(TextBudget.markdownLine($0.id)): \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 4000)
         let critical = message.alerts.contains { $0.severity == .critical }
         list(
-            "KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.oneLine($0.text))" }, noun: "alert",
+            "KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(TextBudget.markdownLine($0.text))" }, noun: "alert",
             limit: 3000, color: critical ? "Attention" : nil)
         if message.webLink == nil, let path = message.agendaLink {
-            body.append(textBlock("Agenda: \(TextBudget.oneLine(path))", extra: [("isSubtle", .bool(true))]))
+            body.append(textBlock("Agenda: \(TextBudget.markdownLine(path))", extra: [("isSubtle", .bool(true))]))
         }
 
         var card: [(String, JSONValue)] = [
@@ -90,7 +93,7 @@ enum TeamsFormat {
     }
 
     private static func extras(_ owner: String?, _ due: String?) -> String {
-        let parts = [owner.map(TextBudget.oneLine), due.map { "due \(TextBudget.oneLine($0))" }].compactMap { $0 }
+        let parts = [owner.map(TextBudget.markdownLine), due.map { "due \(TextBudget.markdownLine($0))" }].compactMap { $0 }
         return parts.isEmpty ? "" : " — " + parts.joined(separator: ", ")
     }
 }

@@ -54,6 +54,31 @@ enum TextBudget {
         text.split(whereSeparator: { $0.isNewline || $0 == "\t" || $0 == " " }).joined(separator: " ")
     }
 
+    /// User text for a platform that renders Markdown links in message text (Discord, Teams,
+    /// Mattermost): on one line, with a zero-width space between `]` and `(`, so that a title or
+    /// an action item such as `[Reset password](https://evil.example/reset)` cannot become a
+    /// masked link, nor `![x](https://…)` an image (a tracking pixel). Every Markdown reader
+    /// needs `](` side by side to form either; the text reads the same. Slack and Google Chat
+    /// write links as `<url|text>`, which their escaping of `<` already rules out; their text
+    /// is defused the same way all the same (Mattermost sends the Slack blocks along, and Chat
+    /// apps may switch to Markdown).
+    static func markdownLine(_ text: String) -> String { defusingLinks(oneLine(text)) }
+
+    /// `text` with a zero-width space between every `]` and `(`; see ``markdownLine(_:)``.
+    static func defusingLinks(_ text: String) -> String {
+        text.contains("](") ? text.replacingOccurrences(of: "](", with: "]\u{200B}(") : text
+    }
+
+    /// An agenda line around its (already formatted) title: the clock first, as `clock` shows
+    /// it, and the timebox after, `(10 min)`. A section without a clock or a timebox (the
+    /// test message's) gets neither, rather than an empty code span or `(0 min)`.
+    static func agendaLine(_ section: ReminderMessage.AgendaSection, title: String, clock: (String) -> String) -> String {
+        var line = section.clock.isEmpty ? "" : clock(section.clock) + " "
+        line += title
+        if section.minutes > 0 { line += " (\(section.minutes) min)" }
+        return line
+    }
+
     /// `@channel`, `@here`, `@all` and `@everyone` with a zero-width space after the `@`, so that
     /// text from a playbook cannot notify a whole channel on platforms that parse them in text.
     static func defusingBroadcastMentions(_ text: String) -> String {

@@ -7,8 +7,14 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from dateutil.rrule import rrulestr, rruleset
-import icalendar
+try:
+    from dateutil.rrule import rrulestr, rruleset
+except ImportError:
+    sys.exit("missing Python package python-dateutil: run scripts/test (it installs it) or python3 -m pip install --user icalendar python-dateutil")
+try:
+    import icalendar
+except ImportError:
+    sys.exit("missing Python package icalendar: run scripts/test (it installs it) or python3 -m pip install --user icalendar python-dateutil")
 
 
 def utc(dt):

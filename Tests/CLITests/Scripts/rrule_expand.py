@@ -13,7 +13,10 @@ import signal
 import sys
 from datetime import datetime, timedelta
 
-from dateutil.rrule import rrulestr
+try:
+    from dateutil.rrule import rrulestr
+except ImportError:
+    sys.exit("missing Python package python-dateutil: run scripts/test (it installs it) or python3 -m pip install --user icalendar python-dateutil")
 
 
 class OutOfTime(Exception):

@@ -1,0 +1,152 @@
+import Diagnostics
+import Foundation
+import MaturityModel
+import Recurrence
+
+/// One KPI value as a person typed it or a spreadsheet exported it, checked.
+public struct KPIReading: Sendable, Hashable {
+    public var kpi: String
+    public var date: CivilDate
+    public var value: Double
+}
+
+/// A KPI value or CSV file that cannot be recorded, at its line; nothing was recorded.
+public struct KPIInputError: UserFacingError, Sendable {
+    public var file: String
+    public var line: Int
+    public var message: String
+
+    init(file: String, line: Int, _ message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message)" }
+    /// `error: week.csv:3: …`, as `kpi import` has always printed it.
+    public var diagnostics: [Diagnostic] { [Diagnostic(description)] }
+    public var failure: FailureKind { .input }
+}
+
+/// Reading KPI values people type (`kpi record`) and files they import (`kpi import`, and the
+/// web form next): numbers as spreadsheets write them, units checked against the KPI, and CSV
+/// that is all or nothing, with the line of the first problem.
+public enum KPIInput {
+    public static func parseValue(_ text: String) -> Double? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix("%") { t.removeLast() }
+        if let first = t.first, KPIDefinition.currencyUnits.contains(String(first)) { t.removeFirst() }
+        // Thousands separators as spreadsheets write them: 1,200.50 (never a decimal comma).
+        if t.contains(",") {
+            let groups = t.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
+            let digits = groups.map { $0.drop { $0 == "-" || $0 == "+" } }
+            guard (1...3).contains(digits[0].count), digits.dropFirst().allSatisfy({ $0.count == 3 }),
+                digits.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } })
+            else { return nil }
+            t.removeAll { $0 == "," }
+        }
+        guard let v = Double(t), v.isFinite else { return nil }
+        return v
+    }
+
+    /// Why `text` cannot be a value of `kpi`: a `%` on a money KPI, a currency on a
+    /// percentage, a currency other than the KPI's. `nil` when it fits.
+    public static func unitMismatch(_ text: String, for kpi: KPIDefinition) -> String? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let measured = kpi.unit.isEmpty ? "a plain number" : "\(kpi.unit)"
+        if t.hasSuffix("%") && kpi.unit != "%" {
+            return "\(kpi.title) is measured in \(measured), not %, got \"\(text)\""
+        }
+        if let sign = t.first.map(String.init), KPIDefinition.currencyUnits.contains(sign), kpi.unit != sign {
+            return "\(kpi.title) is measured in \(measured), not \(sign), got \"\(text)\""
+        }
+        return nil
+    }
+
+    /// The fields of one CSV line (RFC 4180): commas separate, double quotes enclose a field
+    /// that holds commas, `""` inside quotes is one quote. `nil` when a quote is not closed.
+    public static func csvFields(_ line: Substring) -> [String]? {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if quoted {
+                if character == "\"" {
+                    let next = line.index(after: index)
+                    if next < line.endIndex && line[next] == "\"" {
+                        field.append("\"")
+                        index = next
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
+            } else if character == "\"" && field.allSatisfy(\.isWhitespace) {
+                field = ""
+                quoted = true
+            } else if character == "," {
+                fields.append(field.trimmingCharacters(in: .whitespaces))
+                field = ""
+            } else {
+                field.append(character)
+            }
+            index = line.index(after: index)
+        }
+        if quoted { return nil }
+        fields.append(field.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+
+    /// `date,name,value` lines as spreadsheets export them (CRLF or LF, quoted fields, a byte
+    /// order mark, an optional header line such as `Date,KPI,Value`); any bad line is an
+    /// error with its number.
+    public static func parseCSV(_ text: String, file: String, definitions: [KPIDefinition], today: CivilDate) throws(KPIInputError) -> [KPIReading] {
+        let byKey = Dictionary(definitions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var values: [KPIReading] = []
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        // "\r\n" is one Character in Swift, so split on every kind of line break, not on "\n".
+        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let number = index + 1
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let fields = csvFields(Substring(line)) else {
+                throw KPIInputError(file: file, line: number, "a quoted field is not closed; nothing was imported")
+            }
+            guard fields.count == 3 else {
+                throw KPIInputError(file: file, line: number, "expected 3 fields date,name,value, got \(fields.count); nothing was imported")
+            }
+            for (field, name) in zip(fields, ["date", "name", "value"]) {
+                if let problem = FieldText.oneLineProblem(in: field) {
+                    throw KPIInputError(file: file, line: number, "field \(name) \(problem); nothing was imported")
+                }
+            }
+            // A first line with no date and no number is a header (Date,KPI,Value and the like).
+            if values.isEmpty && CivilDate(iso: fields[0]) == nil && parseValue(fields[2]) == nil
+                && lines[..<index].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.hasPrefix("#") })
+            {
+                continue
+            }
+            guard let date = CivilDate(iso: fields[0]) else {
+                throw KPIInputError(file: file, line: number, "expected a date YYYY-MM-DD, got \"\(fields[0])\"; nothing was imported")
+            }
+            guard date <= today else {
+                throw KPIInputError(file: file, line: number, "\(date) is in the future (today is \(today)); nothing was imported")
+            }
+            guard let kpi = byKey[fields[1]] else {
+                throw KPIInputError(file: file, line: number, "unknown KPI '\(fields[1])' (expected one of: \(byKey.keys.sorted().joined(separator: ", "))); nothing was imported")
+            }
+            guard let value = parseValue(fields[2]) else {
+                throw KPIInputError(file: file, line: number, "expected a number, got \"\(fields[2])\"; nothing was imported")
+            }
+            if let mismatch = unitMismatch(fields[2], for: kpi) {
+                throw KPIInputError(file: file, line: number, "\(mismatch); nothing was imported")
+            }
+            values.append(KPIReading(kpi: fields[1], date: date, value: value))
+        }
+        return values
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+
+/// What `opscadence doctor` and `run`'s periodic check learn about a state file.
+public struct StateHealth: Sendable, Equatable {
+    /// `ok`, or SQLite's findings (a damaged page, a broken index).
+    public var integrity: String
+    /// The newest migration applied (`v3`).
+    public var schema: String
+    /// When a tick last stored a playbook's progress; nil before the first tick.
+    public var lastTickAt: Int64?
+    /// Playbooks with recorded progress, by id (to find ones no longer in the workspace).
+    public var recordedPlaybooks: [String]
+    /// Deliveries whose occurrence row is missing.
+    public var orphanedDeliveries: Int
+    /// Deliveries left `sending` whose lease has ended: a process died mid-send and no tick has
+    /// run since to recover them.
+    public var abandonedClaims: Int
+    /// Deliveries that failed for good.
+    public var deadDeliveries: Int
+}
+
+extension StateStore {
+    /// `PRAGMA quick_check`: "ok" or SQLite's findings. Reads every page, so it finds damage
+    /// that no query has touched, in a fraction of `integrity_check`'s time.
+    public func quickCheck() throws(StateError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").joined(separator: "; ") }
+    }
+
+    /// Everything `doctor` reports about the file. `thorough` runs `integrity_check` instead of
+    /// `quick_check`.
+    public func health(now: Int64, thorough: Bool = true) throws(StateError) -> StateHealth {
+        try read { db in
+            let check = thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check"
+            return StateHealth(
+                integrity: try String.fetchAll(db, sql: check).joined(separator: "; "),
+                schema: try Schema.migrator.appliedIdentifiers(db).sorted().last ?? "none",
+                lastTickAt: try Int64.fetchOne(db, sql: "SELECT MAX(updated_at) FROM playbook_state"),
+                recordedPlaybooks: try String.fetchAll(db, sql: "SELECT playbook_id FROM playbook_state ORDER BY playbook_id"),
+                orphanedDeliveries: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM delivery WHERE occurrence_id NOT IN (SELECT id FROM occurrence)") ?? 0,
+                abandonedClaims: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'sending' AND COALESCE(lease_expires_at, 0) < ?", arguments: [now]) ?? 0,
+                deadDeliveries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE state = 'dead'") ?? 0)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Agendas
+import ArgumentParser
+import CadenceEngine
+import Foundation
+import Playbooks
+import Recurrence
+import StateStore
+
+extension OpsCadence {
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "doctor",
+            abstract: "Check the workspace, the state file and the scheduler's health, and say what to do about each problem.",
+            discussion: """
+                Checks: the workspace and its templates are valid; every target is configured; the state \
+                file is ours, of a schema this version knows, and undamaged (SQLite integrity_check reads \
+                every page, so it finds damage no command has touched); who holds the workspace lock; when \
+                a tick last ran; deliveries that died, were left mid-send by a crash, or lost their occurrence; \
+                state of playbooks that no longer exist. Exit 0 when nothing failed (warnings included), 1 \
+                when a check failed.
+
+                Examples:
+                  opscadence doctor
+                  opscadence doctor --workspace /srv/ops --format json
+                """)
+
+        @OptionGroup var workspaceOptions: WorkspaceOptions
+        @OptionGroup var clock: ClockOptions
+
+        @Option(help: "text or json.")
+        var format: TextOrJSON = .text
+
+        /// One finding.
+        struct Check: Encodable {
+            enum Level: String, Encodable { case ok, warning, error }
+            var name: String
+            var level: Level
+            var detail: String
+        }
+
+        /// A tick older than this, with enabled playbooks, means cron or the service stopped.
+        static let staleTick: Int64 = 15 * 60
+
+        func run() async throws {
+            let now = try clock.instant()
+            var checks: [Check] = []
+            let loaded = Result { () throws(WorkspaceError) -> Workspace in
+                try Workspace.load(at: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment)
+            }
+            guard case .success(let workspace) = loaded else {
+                let issues = loaded.failure?.issues ?? []
+                let shown = issues.prefix(3).map(\.description).joined(separator: "; ")
+                let more = issues.count > 3 ? "; and \(issues.count - 3) more: run `opscadence validate`" : ""
+                checks.append(Check(name: "workspace", level: .error, detail: shown + more))
+                return try finish(checks)
+            }
+            checks.append(Check(name: "workspace", level: .ok, detail: "\(workspace.playbooks.count) playbooks, \(workspace.configuration.targets.count) targets"))
+            do {
+                _ = try AgendaRenderer(workspaceRoot: workspace.root)
+                checks.append(Check(name: "templates", level: .ok, detail: "agenda templates parse"))
+            } catch {
+                checks.append(Check(name: "templates", level: .error, detail: error.issues.map(\.description).joined(separator: "; ")))
+            }
+            let unconfigured = workspace.configuration.targets.filter { !$0.isEnabled }.map(\.name)
+            checks.append(
+                unconfigured.isEmpty
+                    ? Check(name: "targets", level: .ok, detail: "every target is configured")
+                    : Check(name: "targets", level: .warning, detail: "not configured (their variables are unset): \(unconfigured.joined(separator: ", "))"))
+
+            let statePath = workspace.configuration.statePath
+            let store: StateStore?
+            do {
+                store = try StateStore.openIfPresent(path: statePath)
+            } catch {
+                checks.append(Check(name: "state", level: .error, detail: "\(error)"))
+                return try finish(checks)
+            }
+            guard let store else {
+                checks.append(Check(name: "state", level: .warning, detail: "no state file yet at \(statePath): run `opscadence tick` once"))
+                return try finish(checks)
+            }
+            let health: StateHealth
+            do {
+                health = try store.health(now: now)
+            } catch {
+                checks.append(
+                    Check(
+                        name: "state", level: .error,
+                        detail: "\(error); stop ticks, copy the file aside, and restore it from a backup"))
+                return try finish(checks)
+            }
+            checks.append(
+                health.integrity == "ok"
+                    ? Check(name: "state", level: .ok, detail: "\(statePath): schema \(health.schema), integrity ok")
+                    : Check(
+                        name: "state", level: .error,
+                        detail: "\(statePath) is damaged: \(health.integrity); stop ticks, copy the file aside, and restore it from a backup"))
+            checks.append(
+                Check(name: "lock", level: .ok, detail: WorkspaceLock.holder(statePath: statePath).map { "held by \($0)" } ?? "free"))
+
+            let enabled = workspace.playbooks.contains(where: \.isEnabled)
+            if let last = health.lastTickAt {
+                let age = now - last
+                let text = "last tick \(DurationText.format(Int(max(0, age)))) ago (\(RFC3339.formatUTC(last)))"
+                checks.append(
+                    enabled && age > Doctor.staleTick
+                        ? Check(name: "ticks", level: .warning, detail: text + ": is cron (or `opscadence run`) still running?")
+                        : Check(name: "ticks", level: .ok, detail: text))
+            } else {
+                checks.append(Check(name: "ticks", level: .warning, detail: "no tick has run yet"))
+            }
+
+            var problems: [String] = []
+            if health.deadDeliveries > 0 {
+                problems.append("\(health.deadDeliveries) dead (see `opscadence outbox list --state dead`, retry with `opscadence outbox retry --dead`)")
+            }
+            if health.abandonedClaims > 0 {
+                problems.append("\(health.abandonedClaims) left mid-send by a stopped process (the next tick resends them)")
+            }
+            if health.orphanedDeliveries > 0 { problems.append("\(health.orphanedDeliveries) without their occurrence") }
+            checks.append(
+                problems.isEmpty
+                    ? Check(name: "deliveries", level: .ok, detail: "none dead, none stuck")
+                    : Check(name: "deliveries", level: .warning, detail: problems.joined(separator: "; ")))
+
+            let gone = health.recordedPlaybooks.filter { workspace.playbook(id: $0) == nil }
+            if !gone.isEmpty {
+                checks.append(
+                    Check(
+                        name: "history", level: .ok,
+                        detail: "state kept for playbooks no longer in the workspace: \(gone.joined(separator: ", ")) (their history stays; nothing is sent)"))
+            }
+            try finish(checks)
+        }
+
+        private func finish(_ checks: [Check]) throws {
+            if format == .json {
+                try Output.json(checks)
+            } else {
+                for check in checks {
+                    let mark = switch check.level {
+                    case .ok: "ok     "
+                    case .warning: "warning"
+                    case .error: "ERROR  "
+                    }
+                    Output.line("\(mark)  \(check.name): \(check.detail)")
+                }
+            }
+            if checks.contains(where: { $0.level == .error }) { throw ExitCode(1) }
+        }
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

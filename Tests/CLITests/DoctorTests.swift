@@ -1,0 +1,57 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// `opscadence doctor` against real workspaces and state files.
+@Suite struct DoctorTests {
+    func checks(_ result: CommandRunner.Result) throws -> [String: [String: Any]] {
+        let list = try #require(try result.json() as? [[String: Any]], "\(result.stdout)\(result.stderr)")
+        return Dictionary(uniqueKeysWithValues: list.map { ($0["name"] as? String ?? "", $0) })
+    }
+
+    @Test func aHealthyWorkspaceWarnsOnlyAboutStaleTicksAndDeadDeliveries() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")], behavior: .status(404))
+        let fresh = try f.runner.run(["doctor", "--format", "json"])
+        #expect(fresh.status == 0)
+        #expect(try checks(fresh)["state"]?["level"] as? String == "warning")
+        try f.tick("2026-12-01T13:00:00Z")
+        #expect(try f.tick("2026-12-01T14:00:00Z").status == 3)
+        let result = try f.runner.run(["doctor", "--format", "json", "--now", "2026-12-01T14:05:00Z"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let found = try checks(result)
+        #expect(found["state"]?["level"] as? String == "ok")
+        #expect((found["state"]?["detail"] as? String)?.contains("schema v3, integrity ok") == true)
+        #expect(found["lock"]?["detail"] as? String == "free")
+        #expect(found["ticks"]?["level"] as? String == "ok")
+        #expect(found["deliveries"]?["level"] as? String == "warning")
+        #expect((found["deliveries"]?["detail"] as? String)?.contains("1 dead") == true)
+        // An hour without a tick: cron has probably stopped.
+        let later = try checks(try f.runner.run(["doctor", "--format", "json", "--now", "2026-12-01T15:05:00Z"]))
+        #expect(later["ticks"]?["level"] as? String == "warning")
+    }
+
+    @Test func aDamagedStateFileIsAnError() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/5 * * * *\"", catchUp: "all", grace: "1d")])
+        try f.tick("2026-12-01T00:00:00Z")
+        #expect(try f.tick("2026-12-01T06:00:00Z").status == 0)
+        let path = f.dir.file(".opscadence/state.sqlite")
+        // Fold the WAL into the file, then overwrite a page in the middle with garbage.
+        #expect(try f.runner.run(["status", "--format", "json"]).status == 0)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try #require(size >= 4096 * 6, "the state file is \(size) bytes")
+        try handle.seek(toOffset: 4096 * 4)
+        handle.write(Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        let result = try f.runner.run(["doctor", "--format", "json"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(try checks(result)["state"]?["level"] as? String == "error")
+    }
+
+    @Test func anInvalidWorkspaceIsAnErrorNamingTheProblem() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
+        let result = try f.runner.run(["doctor"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("ERROR    workspace: playbooks/a.yaml:3:7: cron field 3"), "\(result.stdout)")
+    }
+}
