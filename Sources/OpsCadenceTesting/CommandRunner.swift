@@ -53,19 +53,29 @@ public struct CommandRunner: Sendable {
         var outData = Data()
         var errData = Data()
 
+        /// Signalled by each reader at end of file.
+        let drained = DispatchGroup()
+
         init(process: Process, stdout: Pipe, stderr: Pipe) {
             self.process = process
             self.stdout = stdout
             self.stderr = stderr
-            stdout.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self else { return }
-                self.lock.withLock { self.outData.append(d) }
-            }
-            stderr.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self else { return }
-                self.lock.withLock { self.errData.append(d) }
+            // One blocking reader thread per pipe, until end of file. Not `readabilityHandler`:
+            // on Linux its dispatch source can fire while it is being removed, and libdispatch
+            // then crashes the whole test process.
+            for (handle, isError) in [(stdout.fileHandleForReading, false), (stderr.fileHandleForReading, true)] {
+                drained.enter()
+                let thread = Thread { [self] in
+                    while true {
+                        let data = handle.availableData
+                        if data.isEmpty { break }
+                        lock.withLock {
+                            if isError { errData.append(data) } else { outData.append(data) }
+                        }
+                    }
+                    drained.leave()
+                }
+                thread.start()
             }
         }
 
@@ -107,13 +117,10 @@ public struct CommandRunner: Sendable {
             usleep(2_000)
         }
         running.process.waitUntilExit()
-        running.stdout.fileHandleForReading.readabilityHandler = nil
-        running.stderr.fileHandleForReading.readabilityHandler = nil
-        let restOut = running.stdout.fileHandleForReading.readDataToEndOfFile()
-        let restErr = running.stderr.fileHandleForReading.readDataToEndOfFile()
-        running.lock.withLock {
-            running.outData.append(restOut)
-            running.errData.append(restErr)
+        // The readers end when every writer of the pipes has closed them (the child, and any
+        // child of its own that inherited them).
+        if running.drained.wait(timeout: .now() + max(1, deadline.timeIntervalSinceNow)) == .timedOut {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the output of opscadence \(running.process.arguments ?? []) never ended"])
         }
         return Result(
             status: running.process.terminationStatus, stdout: running.currentStdout, stderr: running.currentStderr,
