@@ -108,3 +108,15 @@ public struct Notifications: Sendable {
         }
     }
 }
+
+extension Notifications {
+    /// The libcurl reminders would be sent with: its version, or why it cannot be used (not
+    /// installed, too old). Loads it.
+    public static func libcurl() -> Result<String, CurlError> {
+        do {
+            return .success(try Libcurl.load().text)
+        } catch {
+            return .failure(error)
+        }
+    }
+}

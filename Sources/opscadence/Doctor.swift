@@ -61,6 +61,12 @@ extension OpsCadence {
             } catch {
                 checks.append(Check(name: "templates", level: .error, detail: error.issues.map(\.description).joined(separator: "; ")))
             }
+            switch Notifications.libcurl() {
+            case .success(let version): checks.append(Check(name: "libcurl", level: .ok, detail: "libcurl \(version)"))
+            case .failure(let error):
+                checks.append(
+                    Check(name: "libcurl", level: .error, detail: "\(error): no reminder can be sent; install libcurl4 (7.66 or later)"))
+            }
             let unconfigured = workspace.configuration.targets.filter { !$0.isEnabled }.map(\.name)
             checks.append(
                 unconfigured.isEmpty

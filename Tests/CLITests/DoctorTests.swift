@@ -22,6 +22,7 @@ import Testing
         #expect(found["state"]?["level"] as? String == "ok")
         #expect((found["state"]?["detail"] as? String)?.contains("schema v3, integrity ok") == true)
         #expect(found["lock"]?["detail"] as? String == "free")
+        #expect((found["libcurl"]?["detail"] as? String)?.hasPrefix("libcurl ") == true, "\(found)")
         #expect(found["ticks"]?["level"] as? String == "ok")
         #expect(found["deliveries"]?["level"] as? String == "warning")
         #expect((found["deliveries"]?["detail"] as? String)?.contains("1 dead") == true)
