@@ -12,7 +12,7 @@ extension OpsCadence {
             commandName: "doctor",
             abstract: "Check the workspace, the state file and the scheduler's health, and say what to do about each problem.",
             discussion: """
-                Checks: the workspace and its templates are valid; every target is configured; the state \
+                Checks: the workspace and its templates are valid; libcurl loads; every target is configured; the state \
                 file is ours, of a schema this version knows, and undamaged (SQLite integrity_check reads \
                 every page, so it finds damage no command has touched); who holds the workspace lock; when \
                 a tick last ran; deliveries that died, were left mid-send by a crash, or lost their occurrence; \
