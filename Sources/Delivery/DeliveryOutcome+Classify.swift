@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 extension DeliveryOutcome {
     /// Decides what one attempt's result means, with the system random source for jitter.

@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// What to do with a delivery after one attempt: done, try again later, or give up.
 ///

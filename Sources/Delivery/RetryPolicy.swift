@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// How often and for how long a failed delivery is retried.
 ///
 /// Backoff is exponential with full jitter: after failed attempt *n* the delay is a random

@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// The HTTP response to one webhook request.
 public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
     /// The final status code (interim 1xx responses are skipped).
@@ -61,12 +63,6 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Duration {
-    /// Seconds as a `Double`.
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) / 1e18
-    }
-
     var millisecondsText: String {
         "\(Int((seconds * 1000).rounded())) ms"
     }

@@ -1,6 +1,7 @@
 internal import CCurl
 import Foundation
 import Glibc
+import Timekeeping
 
 /// One request waiting for its turn, and the batch it belongs to.
 struct PendingJob {
@@ -286,9 +287,9 @@ final class LoopRunner {
     private func pollTimeout(until wakeAt: ContinuousClock.Instant?) -> Int32 {
         // Without work, sleep until woken; the bound only guards against a lost wake-up.
         let idleBound: Duration = active.isEmpty && queues.isEmpty ? .seconds(60) : .seconds(1)
-        guard let wakeAt else { return Int32(idleBound.wholeMilliseconds) }
+        guard let wakeAt else { return Int32(idleBound.milliseconds) }
         let wait = min(max(wakeAt - clock.now, .milliseconds(1)), idleBound)
-        return Int32(wait.wholeMilliseconds)
+        return Int32(wait.milliseconds)
     }
 
     /// libcurl could not be set up: answer every batch with that failure until shutdown.

@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import Timekeeping
 
 /// One request in flight: the easy handle, its settings, and what the callbacks collect.
 ///
@@ -60,8 +61,8 @@ final class Transfer {
         } else {
             try easy.set(CURLOPT_MAXAGE_CONN, Int(idleSeconds) - 1)
         }
-        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.wholeMilliseconds)
-        try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.wholeMilliseconds)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
+        try easy.set(CURLOPT_TIMEOUT_MS, configuration.totalTimeout.milliseconds)
         if configuration.lowSpeedLimit > 0 {
             try easy.set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
             try easy.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.lowSpeedTime.seconds.rounded(.up))))
@@ -270,11 +271,3 @@ final class Transfer {
 
 @available(*, unavailable, message: "A transfer belongs to the delivery loop's thread.")
 extension Transfer: Sendable {}
-
-extension Duration {
-    /// Whole milliseconds, rounded up so that a positive duration never becomes "no limit".
-    var wholeMilliseconds: Int {
-        let value = (seconds * 1000).rounded(.up)
-        return value > Double(Int.max) ? Int.max : max(0, Int(value))
-    }
-}
