@@ -3,7 +3,8 @@ import Foundation
 import Playbooks
 import Recurrence
 
-/// Standard output and error, buffered: `next --count 1000000` writes tens of megabytes.
+/// Standard output and error. `line` writes at once; commands that print a lot (`next --count
+/// 1000000` writes tens of megabytes) append to a ``Writer`` that writes in 64 KiB blocks.
 ///
 /// Text meant for a terminal (lines, tables, errors, warnings, Markdown and HTML documents)
 /// goes through ``terminalSafe(_:singleLine:keepingTabs:)``: titles, action items, notes and stored error
