@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Mustache
 import Playbooks
 
@@ -44,8 +45,10 @@ public struct AgendaRenderer: Sendable {
             // Templates are read from the workspace itself: a link could make the agenda (which
             // goes to chat) show any file the process can read.
             for candidate in [(root as NSString).appendingPathComponent(templatesFolder), path] {
-                let type = (try? FileManager.default.attributesOfItem(atPath: candidate))?[.type] as? FileAttributeType
-                if type == .typeSymbolicLink {
+                // lstat, not FileManager's attributes: those also look up the owner's name in
+                // /etc/passwd and /etc/group, on every tick.
+                var info = stat()
+                if lstat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
                     let shown = root == "." ? String(candidate.dropFirst(2)) : candidate
                     throw WorkspaceError(issues: [
                         ValidationIssue(
