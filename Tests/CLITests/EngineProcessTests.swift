@@ -347,6 +347,17 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(f.server.requestCount == 0)
     }
 
+    /// An explicit --log-level wins over the JSON log's info default: only errors are logged.
+    @Test func anExplicitLogLevelIsHonoured() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"")], behavior: .status(404))
+        try f.tick("2026-12-01T13:00:00Z")
+        let due = try f.runner.run(["tick", "--now", "2026-12-01T14:00:30Z", "--log-format", "json", "--log-level", "error"])
+        #expect(due.status == 3, "\(due.stderr)")
+        let lines = due.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"level\":\"error\"") }, "\(due.stderr)")
+        #expect(lines.contains { $0.contains("delivery dead") })
+    }
+
     @Test func invalidWorkspaceWritesNothing() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let r = try f.tick("2026-12-01T14:00:00Z")
