@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
         .library(name: "Timekeeping", targets: ["Timekeeping"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "WebApp", targets: ["WebApp"]),
         .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
     ],
     dependencies: [
@@ -33,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The web app's HTTP server, router, cookies and form decoding (instead of our own on SwiftNIO).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Header names Hummingbird does not re-export (Sec-Fetch-Site).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libcurl through one C file (headers from apt's libcurl4-openssl-dev or yum's
@@ -98,10 +103,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `opscadence serve`: the team's pages over HTTP, from the same workspace and state.
+        .target(
+            name: "WebApp",
+            dependencies: [
+                "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Recurrence", "Timekeeping", "Diagnostics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [
+                .embedInCode("Templates/top.mustache"), .embedInCode("Templates/bottom.mustache"),
+                .embedInCode("Templates/message.mustache"), .embedInCode("Templates/today.mustache"),
+                .embedInCode("Templates/meeting.mustache"), .embedInCode("Templates/actions.mustache"),
+                .embedInCode("Templates/kpis.mustache"), .embedInCode("Templates/outbox.mustache"),
+                .embedInCode("Templates/app.css"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "opscadence",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics", "WebApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -99,6 +99,14 @@ public struct Agenda: Codable, Sendable {
         /// Local due time, e.g. `Mon 7 Dec 08:00`.
         public var due: String?
         public var done: Bool
+        /// Who ticked it on the web page (nil when ticked from the command line or not done).
+        public var doneBy: String? = nil
+        /// When it was ticked, in the meeting's zone (`Fri 4 Dec 14:05`).
+        public var doneAt: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case number, item, owner, due, done, doneBy = "done_by", doneAt = "done_at"
+        }
     }
 
     public struct ActionRow: Codable, Sendable {

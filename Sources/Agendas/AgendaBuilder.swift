@@ -65,7 +65,8 @@ public struct AgendaBuilder: Sendable {
             Agenda.ChecklistRow(
                 number: index + 1, item: item.item, owner: item.owner,
                 due: item.due.map { HumanTime.shortDateTime(zone.localDateTime(at: start + Int64($0))) },
-                done: data.checklistMarks[index + 1] != nil)
+                done: data.checklistMarks[index + 1] != nil, doneBy: data.checklistMarks[index + 1]?.doneBy,
+                doneAt: data.checklistMarks[index + 1].map { HumanTime.shortDateTime(zone.localDateTime(at: $0.doneAt)) })
         }
 
         return Agenda(

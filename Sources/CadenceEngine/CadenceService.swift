@@ -158,10 +158,10 @@ public struct CadenceService: Service, CustomStringConvertible {
 }
 
 /// Modification times and sizes of the files that define a workspace.
-struct WorkspaceFingerprint: Equatable {
+package struct WorkspaceFingerprint: Equatable, Sendable {
     var entries: [String: String] = [:]
 
-    init(root: String) {
+    package init(root: String) {
         let fm = FileManager.default
         var paths = [(root as NSString).appendingPathComponent(Workspace.configurationFile)]
         paths += Workspace.playbookFiles(at: root)

@@ -174,6 +174,7 @@ private struct Loader {
 
     static let configurationKeys = [
         "timezone", "state", "output", "agenda_url", "holidays", "weekend", "targets", "network", "delivery", "kpis",
+        "web", "people",
     ]
     static let targetKeys = ["kind", "url", "secret", "optional", "retry", "rate_limit"]
 
@@ -207,6 +208,9 @@ private struct Loader {
                 reader.report(node, "expected agenda_url as an http(s) URL where the output folder is served, such as https://ops.example.com/agendas, got \"\(text)\"")
             }
         }
+
+        let web = parseWeb(fields["web"], reader: &reader)
+        let people = parsePeople(fields["people"], reader: &reader)
 
         var holidays: [CivilDate] = []
         for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
@@ -286,7 +290,68 @@ private struct Loader {
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
-            outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL)
+            outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
+            web: web, people: people)
+    }
+
+    /// `web: { url, secret }`. The secret is read like a target's, but an unset one does not
+    /// stop ticks: only `serve` needs it, and says why it is missing.
+    mutating func parseWeb(_ node: Node?, reader: inout YAMLReader) -> WebSettings {
+        var settings = WebSettings()
+        guard let web = reader.mapping(node, allowed: ["url", "secret"], what: "web") else { return settings }
+        if let node = web["url"], let text = reader.nonEmptyString(node, what: "web.url") {
+            let components = URLComponents(string: text)
+            if Loader.hasUserInfo(text) {
+                reader.report(node, "web.url must not carry a user name or password (user:password@host): every sign-in link and reminder shows it")
+            } else if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
+                components?.query == nil, components?.fragment == nil
+            {
+                settings.url = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                reader.report(node, "expected web.url as the http(s) address the team opens, such as https://ops.example.com, got \"\(text)\"")
+            }
+        }
+        if let node = web["secret"] {
+            var unset: [String] = []
+            settings.secret = secret(node, what: "web.secret", optional: true, unset: &unset, reader: &reader)
+            settings.secretProblem = unset.first
+            if let value = settings.secret?.value, value.utf8.count < 32 {
+                settings.secret = nil
+                reader.report(node, "web.secret is \(value.utf8.count) bytes; it signs sign-in sessions and must be at least 32 (openssl rand -base64 32)")
+            }
+        }
+        return settings
+    }
+
+    /// `people: [{ name, role }]`, names unique regardless of case.
+    mutating func parsePeople(_ node: Node?, reader: inout YAMLReader) -> [Person] {
+        var people: [Person] = []
+        for item in reader.list(node, what: "people") ?? [] {
+            guard let fields = reader.mapping(item, allowed: ["name", "role"], what: "a person") else { continue }
+            guard let nameNode = fields["name"] else {
+                reader.report(item, "a person needs a name (people: - { name: Ops Lead, role: admin })")
+                continue
+            }
+            guard let name = reader.nonEmptyString(nameNode, what: "name") else { continue }
+            guard name.count <= 80 else {
+                reader.report(nameNode, "a name is at most 80 characters, got \(name.count)")
+                continue
+            }
+            var role = Person.Role.member
+            if let roleNode = fields["role"], let text = reader.string(roleNode, what: "role") {
+                guard let parsed = Person.Role(rawValue: text) else {
+                    reader.report(roleNode, "expected role as admin or member, got \"\(text)\"")
+                    continue
+                }
+                role = parsed
+            }
+            if people.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+                reader.report(nameNode, "person '\(name)' is listed twice")
+                continue
+            }
+            people.append(Person(name: name, role: role))
+        }
+        return people
     }
 
     /// Whether a URL's authority holds user info (`https://user:pass@host/`), whether or not

@@ -1,3 +1,4 @@
+import Foundation
 import Recurrence
 
 /// `opscadence.yaml`: the settings shared by every playbook of a workspace.
@@ -25,6 +26,15 @@ public struct WorkspaceConfiguration: Sendable {
     /// `agenda_url`: where the output folder is served on the web (no trailing slash), so that
     /// reminders link to the HTML agenda; nil when agendas are not published.
     public var agendaBaseURL: String? = nil
+    /// `web:`: the public address and key of `opscadence serve`.
+    public var web = WebSettings()
+    /// `people:`: who may sign in to the web app, and with which role.
+    public var people: [Person] = []
+
+    /// The person of this name (compared without regard to case), if listed.
+    public func person(named name: String) -> Person? {
+        people.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
 
     public func target(named name: String) -> Target? { targets.first { $0.name == name } }
 
@@ -79,4 +89,41 @@ public struct KPISettings: Sendable, Hashable {
     public var green: Double?
     public var red: Double?
     public var location: SourceLocation
+}
+
+/// `web:` in `opscadence.yaml`.
+public struct WebSettings: Sendable {
+    /// The public base URL of the web app (no trailing slash): sign-in links and reminders use it.
+    public var url: String?
+    /// The key that signs the app's tokens; required to listen on anything but loopback.
+    public var secret: Secret?
+    /// Why `secret` is missing although it is configured (an unset variable, an unreadable file).
+    public var secretProblem: String?
+
+    public init(url: String? = nil, secret: Secret? = nil, secretProblem: String? = nil) {
+        self.url = url
+        self.secret = secret
+        self.secretProblem = secretProblem
+    }
+
+    /// Whether the public URL is https, so cookies are marked `Secure`.
+    public var isHTTPS: Bool { url?.lowercased().hasPrefix("https://") == true }
+}
+
+/// Someone who may sign in to the web app.
+public struct Person: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Everything a member can do, plus the outbox (retry and drop deliveries).
+        case admin
+        /// Meetings, checklists, action items, KPIs and assessments.
+        case member
+    }
+
+    public var name: String
+    public var role: Role
+
+    public init(name: String, role: Role) {
+        self.name = name
+        self.role = role
+    }
 }

@@ -249,6 +249,9 @@ public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutableP
     /// For items of the transformation plan: its stable id (`foundations-1`) and phase.
     public var planItem: String?
     public var planPhase: String?
+    /// Who added it and who marked it done, when that was someone signed in to the web app.
+    public var createdBy: String? = nil
+    public var doneBy: String? = nil
 
     public init(
         playbookId: String?, text: String, owner: String?, dueDate: String?, createdAt: Int64, planItem: String? = nil,
@@ -286,13 +289,16 @@ public struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var itemIndex: Int
     public var item: String
     public var doneAt: Int64
+    /// Who ticked it, when that was someone signed in to the web app.
+    public var doneBy: String?
 
-    public init(playbookId: String, scheduledAt: Int64, itemIndex: Int, item: String, doneAt: Int64) {
+    public init(playbookId: String, scheduledAt: Int64, itemIndex: Int, item: String, doneAt: Int64, doneBy: String? = nil) {
         self.playbookId = playbookId
         self.scheduledAt = scheduledAt
         self.itemIndex = itemIndex
         self.item = item
         self.doneAt = doneAt
+        self.doneBy = doneBy
     }
 }
 
@@ -307,12 +313,15 @@ public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, Persistabl
     public var measuredOn: String
     public var value: Double
     public var recordedAt: Int64
+    /// Who recorded it, when that was someone signed in to the web app.
+    public var recordedBy: String?
 
-    public init(kpi: String, measuredOn: String, value: Double, recordedAt: Int64) {
+    public init(kpi: String, measuredOn: String, value: Double, recordedAt: Int64, recordedBy: String? = nil) {
         self.kpi = kpi
         self.measuredOn = measuredOn
         self.value = value
         self.recordedAt = recordedAt
+        self.recordedBy = recordedBy
     }
 }
 

@@ -195,6 +195,41 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN last_error TEXT")
             try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN last_error_at INTEGER")
         }
+        migrator.registerMigration("v4") { db in
+            // The web app: one-time sign-in links and sessions, kept only as SHA-256 digests of
+            // their random tokens (a copy of this file signs nobody in), meeting notes, and who
+            // made each change from a page.
+            try db.execute(
+                sql: """
+                    CREATE TABLE web_invite (
+                        token_digest TEXT PRIMARY KEY,
+                        person TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        used_at INTEGER
+                    );
+                    CREATE TABLE web_session (
+                        token_digest TEXT PRIMARY KEY,
+                        person TEXT NOT NULL,
+                        csrf_token TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX web_session_person ON web_session (person);
+                    CREATE TABLE meeting_note (
+                        playbook_id TEXT NOT NULL,
+                        scheduled_at INTEGER NOT NULL,
+                        text TEXT NOT NULL,
+                        updated_by TEXT,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (playbook_id, scheduled_at)
+                    );
+                    ALTER TABLE checklist_mark ADD COLUMN done_by TEXT;
+                    ALTER TABLE action_item ADD COLUMN created_by TEXT;
+                    ALTER TABLE action_item ADD COLUMN done_by TEXT;
+                    ALTER TABLE kpi_value ADD COLUMN recorded_by TEXT;
+                    """)
+        }
         return migrator
     }()
 }

@@ -14,10 +14,11 @@ extension StateStore {
     }
 
     /// Marks an action item done (or open again). Returns the item, or nil when there is no such id.
-    public func setActionDone(id: Int64, doneAt: Int64?) throws(StateError) -> ActionItem? {
+    public func setActionDone(id: Int64, doneAt: Int64?, by person: String? = nil) throws(StateError) -> ActionItem? {
         try write { db in
             guard var item = try ActionItem.fetchOne(db, key: id) else { return nil }
             item.doneAt = doneAt
+            item.doneBy = doneAt == nil ? nil : person
             try item.update(db)
             return item
         }

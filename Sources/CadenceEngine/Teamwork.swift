@@ -1,0 +1,186 @@
+import Diagnostics
+import Foundation
+import MaturityModel
+import Playbooks
+import Recurrence
+import StateStore
+
+/// A change a person asked for that cannot be made as asked: names the field and what was
+/// expected. The CLI exits 2 with it; the web app answers 400 and shows it by the form.
+public struct ChangeError: UserFacingError, Sendable, Equatable {
+    /// The form field or argument at fault (`value`, `due`, `item`).
+    public var field: String
+    public var message: String
+
+    public init(field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+    public var failure: FailureKind { .input }
+}
+
+/// The changes people make to a workspace's state (checklists, action items, KPI values,
+/// notes), checked the same way whether they come from a command or a page, and followed by
+/// rendering the live agendas again so that the files and the pages never disagree.
+public struct Teamwork: Sendable {
+    public let workspace: Workspace
+    public let store: StateStore
+
+    public init(workspace: Workspace, store: StateStore) {
+        self.workspace = workspace
+        self.store = store
+    }
+
+    // MARK: Checklists
+
+    /// Ticks or unticks item `number` (1-based) of one occurrence.
+    public func mark(playbook: Playbook, occurrence: Int64, item number: Int, done: Bool, by person: String?, now: Int64) throws -> ChecklistMark? {
+        guard playbook.checklist.indices.contains(number - 1) else {
+            throw ChangeError(
+                field: "item", "item \(number) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items"
+                    + (playbook.checklist.isEmpty ? "" : " (1-\(playbook.checklist.count))"))
+        }
+        var mark: ChecklistMark?
+        if done {
+            let new = ChecklistMark(
+                playbookId: playbook.id, scheduledAt: occurrence, itemIndex: number, item: playbook.checklist[number - 1].item, doneAt: now,
+                doneBy: person)
+            try store.check(new)
+            mark = new
+        } else {
+            try store.uncheck(playbook: playbook.id, scheduledAt: occurrence, itemIndex: number)
+        }
+        try refresh(playbook: playbook.id, now: now)
+        return mark
+    }
+
+    // MARK: Action items
+
+    /// Checks an action item's text, owner and due date as typed.
+    public static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw ChangeError(field: "text", "the action item text must not be empty") }
+        guard text.count <= 500 else { throw ChangeError(field: "text", "at most 500 characters, got \(text.count)") }
+        if let problem = FieldText.oneLineProblem(in: text) { throw ChangeError(field: "text", "the action item text \(problem)") }
+        let owner = owner?.trimmingCharacters(in: .whitespaces).nonEmpty
+        if let owner {
+            guard owner.count <= 80 else { throw ChangeError(field: "owner", "at most 80 characters, got \(owner.count)") }
+            if let problem = FieldText.oneLineProblem(in: owner) { throw ChangeError(field: "owner", "the owner \(problem)") }
+        }
+        let due = due?.trimmingCharacters(in: .whitespaces).nonEmpty
+        if let due {
+            guard let date = CivilDate(iso: due), (2000...2199).contains(date.year) else {
+                throw ChangeError(field: "due", "expected a date YYYY-MM-DD, got \"\(due)\"")
+            }
+            _ = date
+        }
+        return (text, owner, due)
+    }
+
+    /// Adds an action item to a playbook's agendas.
+    public func addAction(playbook: Playbook, text: String, owner: String?, due: String?, by person: String?, now: Int64) throws -> ActionItem {
+        let fields = try Self.actionFields(text: text, owner: owner, due: due)
+        var item = ActionItem(playbookId: playbook.id, text: fields.text, owner: fields.owner, dueDate: fields.due, createdAt: now)
+        item.createdBy = person
+        let added = try store.addAction(item)
+        try refresh(playbook: nil, now: now)
+        return added
+    }
+
+    /// Changes an action item's text, owner and due date.
+    public func editAction(id: Int64, text: String, owner: String?, due: String?, now: Int64) throws -> ActionItem {
+        let fields = try Self.actionFields(text: text, owner: owner, due: due)
+        guard let item = try store.editAction(id: id, text: fields.text, owner: fields.owner, dueDate: fields.due) else {
+            throw ChangeError(field: "id", "no action item #\(id)")
+        }
+        try refresh(playbook: nil, now: now)
+        return item
+    }
+
+    /// Marks an action item done, or open again.
+    public func setDone(action id: Int64, done: Bool, by person: String?, now: Int64) throws -> ActionItem {
+        guard let item = try store.setActionDone(id: id, doneAt: done ? now : nil, by: person) else {
+            throw ChangeError(field: "id", "no action item #\(id)")
+        }
+        try refresh(playbook: nil, now: now)
+        return item
+    }
+
+    /// Deletes an action item.
+    public func deleteAction(id: Int64, now: Int64) throws {
+        guard try store.deleteAction(id: id) else { throw ChangeError(field: "id", "no action item #\(id)") }
+        try refresh(playbook: nil, now: now)
+    }
+
+    // MARK: KPIs
+
+    /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today.
+    public func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
+        let definitions = workspace.kpiDefinitions
+        guard let kpi = definitions.first(where: { $0.key == key }) else {
+            throw ChangeError(field: "kpi", "unknown KPI '\(key)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
+        }
+        guard let number = KPIInput.parseValue(text) else {
+            throw ChangeError(field: "value", "expected a number such as 2.4 or 99.5%, got \"\(text)\"")
+        }
+        if let mismatch = KPIInput.unitMismatch(text, for: kpi) { throw ChangeError(field: "value", mismatch) }
+        let today = workspace.configuration.date(at: now)
+        var day = today
+        if let date = date?.trimmingCharacters(in: .whitespaces).nonEmpty {
+            guard let parsed = CivilDate(iso: date), parsed.year >= 2000 else { throw ChangeError(field: "date", "expected a date YYYY-MM-DD, got \"\(date)\"") }
+            day = parsed
+        }
+        guard day <= today else {
+            throw ChangeError(field: "date", "\(day) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
+        }
+        let value = KPIValue(kpi: key, measuredOn: day.description, value: number, recordedAt: now, recordedBy: person)
+        try store.recordKPIValues([value])
+        try refresh(playbook: nil, now: now)
+        return (value, kpi)
+    }
+
+    /// Deletes one recorded value.
+    public func deleteKPIValue(key: String, date: String, now: Int64) throws {
+        guard try store.deleteKPIValue(kpi: key, measuredOn: date) else {
+            throw ChangeError(field: "date", "no value of \(key) on \(date)")
+        }
+        try refresh(playbook: nil, now: now)
+    }
+
+    // MARK: Notes
+
+    /// Saves a meeting's notes (at most 20,000 characters; empty removes them).
+    public func saveNotes(playbook: Playbook, occurrence: Int64, text: String, by person: String?, now: Int64) throws {
+        let text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        guard text.count <= 20_000 else { throw ChangeError(field: "notes", "at most 20,000 characters, got \(text.count)") }
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+            throw ChangeError(field: "notes", "contains the control character U+\(String(bad.value, radix: 16, uppercase: true))")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try store.saveMeetingNote(playbook: playbook.id, scheduledAt: occurrence, text: trimmed.isEmpty ? "" : text, by: person, now: now)
+    }
+
+    /// Renders the live agendas again. The change itself is already recorded: a rendering
+    /// failure is reported as such, not as a failed change.
+    private func refresh(playbook: String?, now: Int64) throws {
+        do {
+            try AgendaRefresher(workspace: workspace, store: store).refreshLive(playbook: playbook, now: now)
+        } catch {
+            throw RenderAfterChangeError(detail: workspace.redact("\(error)"))
+        }
+    }
+}
+
+/// The change was recorded, but the agenda files could not be rendered again.
+public struct RenderAfterChangeError: UserFacingError, Sendable {
+    public var detail: String
+    public var description: String { "the change is recorded, but the agenda files could not be rendered again: \(detail)" }
+    public var failure: FailureKind { .environment }
+}
+
+extension String {
+    /// nil for an empty string.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,160 @@
+import GRDB
+
+/// A signed-in browser, as stored: the token itself lives only in the cookie.
+public struct WebSession: Sendable, Hashable {
+    public var person: String
+    /// The synchronizer token every form of this session carries.
+    public var csrfToken: String
+    public var expiresAt: Int64
+}
+
+/// A meeting's notes, as last saved.
+public struct MeetingNote: Sendable, Hashable, Codable {
+    public var text: String
+    public var updatedBy: String?
+    public var updatedAt: Int64
+}
+
+// The web app's sign-in, sessions, notes, and the edits only a page makes.
+extension StateStore {
+    // MARK: Sign-in links and sessions
+
+    /// Stores a one-time sign-in link by the digest of its token.
+    public func createInvite(tokenDigest: String, person: String, now: Int64, expiresAt: Int64) throws(StateError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO web_invite (token_digest, person, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [tokenDigest, person, now, expiresAt])
+        }
+    }
+
+    /// Whose unused, unexpired sign-in link this is, without using it up.
+    public func invitee(tokenDigest: String, now: Int64) throws(StateError) -> String? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT person FROM web_invite WHERE token_digest = ? AND used_at IS NULL AND expires_at > ?", arguments: [tokenDigest, now])
+        }
+    }
+
+    /// Uses a sign-in link up and opens a session, in one transaction: two browsers racing
+    /// with the same link get one session between them.
+    ///
+    /// - Returns: The person signed in, or nil when the link is unknown, used or expired.
+    public func redeemInvite(
+        tokenDigest: String, now: Int64, session: (tokenDigest: String, csrfToken: String, expiresAt: Int64)
+    ) throws(StateError) -> String? {
+        try write { db in
+            guard
+                let person = try String.fetchOne(
+                    db, sql: "SELECT person FROM web_invite WHERE token_digest = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [tokenDigest, now])
+            else { return nil }
+            try db.execute(sql: "UPDATE web_invite SET used_at = ? WHERE token_digest = ?", arguments: [now, tokenDigest])
+            try db.execute(
+                sql: "INSERT INTO web_session (token_digest, person, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [session.tokenDigest, person, session.csrfToken, now, session.expiresAt])
+            return person
+        }
+    }
+
+    /// The live session with this token digest, if any.
+    public func session(tokenDigest: String, now: Int64) throws(StateError) -> WebSession? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT person, csrf_token, expires_at FROM web_session WHERE token_digest = ? AND expires_at > ?",
+                arguments: [tokenDigest, now]
+            ).map { WebSession(person: $0["person"], csrfToken: $0["csrf_token"], expiresAt: $0["expires_at"]) }
+        }
+    }
+
+    /// Ends one session (signing out).
+    public func endSession(tokenDigest: String) throws(StateError) {
+        try write { db in try db.execute(sql: "DELETE FROM web_session WHERE token_digest = ?", arguments: [tokenDigest]) }
+    }
+
+    /// Ends every session of a person and voids their unused sign-in links; also drops
+    /// anything expired. Returns how many sessions and links were ended.
+    public func revoke(person: String, now: Int64) throws(StateError) -> (sessions: Int, invites: Int) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE person = ? COLLATE NOCASE", arguments: [person])
+            let sessions = db.changesCount
+            try db.execute(sql: "DELETE FROM web_invite WHERE person = ? COLLATE NOCASE AND used_at IS NULL", arguments: [person])
+            let invites = db.changesCount
+            try db.execute(sql: "DELETE FROM web_session WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "DELETE FROM web_invite WHERE expires_at <= ?", arguments: [now - 30 * 86_400])
+            return (sessions, invites)
+        }
+    }
+
+    /// Open sessions and unused, unexpired links per person.
+    public func webAccess(now: Int64) throws(StateError) -> [String: (sessions: Int, invites: Int)] {
+        try read { db in
+            var access: [String: (sessions: Int, invites: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT person, COUNT(*) AS n FROM web_session WHERE expires_at > ? GROUP BY person", arguments: [now]) {
+                access[row["person"], default: (0, 0)].sessions = row["n"]
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT person, COUNT(*) AS n FROM web_invite WHERE used_at IS NULL AND expires_at > ? GROUP BY person", arguments: [now])
+            {
+                access[row["person"], default: (0, 0)].invites = row["n"]
+            }
+            return access
+        }
+    }
+
+    // MARK: Meeting notes
+
+    public func meetingNote(playbook: String, scheduledAt: Int64) throws(StateError) -> MeetingNote? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT text, updated_by, updated_at FROM meeting_note WHERE playbook_id = ? AND scheduled_at = ?",
+                arguments: [playbook, scheduledAt]
+            ).map { MeetingNote(text: $0["text"], updatedBy: $0["updated_by"], updatedAt: $0["updated_at"]) }
+        }
+    }
+
+    /// Replaces a meeting's notes; empty text removes them.
+    public func saveMeetingNote(playbook: String, scheduledAt: Int64, text: String, by person: String?, now: Int64) throws(StateError) {
+        try write { db in
+            if text.isEmpty {
+                try db.execute(sql: "DELETE FROM meeting_note WHERE playbook_id = ? AND scheduled_at = ?", arguments: [playbook, scheduledAt])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO meeting_note (playbook_id, scheduled_at, text, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (playbook_id, scheduled_at) DO UPDATE SET
+                            text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                        """, arguments: [playbook, scheduledAt, text, person, now])
+            }
+        }
+    }
+
+    // MARK: Edits
+
+    /// One action item by id.
+    public func action(id: Int64) throws(StateError) -> ActionItem? {
+        try read { db in try ActionItem.fetchOne(db, key: id) }
+    }
+
+    /// Replaces an action item's text, owner and due date. Returns the item, or nil when there is no such id.
+    public func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
+        try write { db in
+            guard var item = try ActionItem.fetchOne(db, key: id) else { return nil }
+            item.text = text
+            item.owner = owner
+            item.dueDate = dueDate
+            try item.update(db)
+            return item
+        }
+    }
+
+    /// Deletes an action item; false when there was none with this id.
+    public func deleteAction(id: Int64) throws(StateError) -> Bool {
+        try write { db in try ActionItem.deleteOne(db, key: id) }
+    }
+
+    /// Deletes one KPI value; false when there was none.
+    public func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool {
+        try write { db in try KPIValue.deleteOne(db, key: ["kpi": kpi, "measured_on": measuredOn]) }
+    }
+}

@@ -1,0 +1,26 @@
+import Diagnostics
+import HTTPTypes
+
+/// A request that cannot be served as asked: the status and the sentence the page shows.
+/// Input problems are 4xx with their text; a failure of the machine is a 500 whose text has
+/// passed the workspace's redactor.
+struct PageError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// The page error for any error a change or a lookup threw.
+    init(_ error: any Error, redact: (String) -> String) {
+        if let page = error as? PageError {
+            self = page
+        } else if let error = error as? any UserFacingError {
+            self.init(error.failure == .input ? .badRequest : .internalServerError, redact(error.description))
+        } else {
+            self.init(.internalServerError, redact("\(error)"))
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import CadenceEngine
+import Foundation
+import HTTPTypes
+import Logging
+import Hummingbird
+import Playbooks
+import Recurrence
+import StateStore
+
+extension WebServer {
+    // MARK: Public
+
+    func addPublicRoutes(to router: Router<WebRequestContext>) {
+        router.get("/healthz") { _, _ -> Response in
+            // A read of the state file: the app is up only if it can answer from it.
+            do {
+                _ = try store.nextDeliveryDue()
+                return Self.text("ok\n", status: .ok)
+            } catch {
+                return Self.text("state file unavailable\n", status: .serviceUnavailable)
+            }
+        }
+        router.get("/static/app.css") { _, _ -> Response in
+            var response = Self.text(Templates.stylesheet, status: .ok, type: "text/css; charset=utf-8")
+            response.headers[.cacheControl] = "public, max-age=3600"
+            return response
+        }
+        router.get("/signin") { _, context -> HTMLPage in
+            if context.viewer != nil { return message(context, "Signed in", "You are signed in as \(context.viewer!.person.name).") }
+            return message(
+                context, "Sign in",
+                "Open the sign-in link an admin made for you (opscadence people invite \"Your Name\"). Links work once, for 24 hours.")
+        }
+        // Opening a link only shows a button: chat unfurlers and mail scanners fetch links, and
+        // must not use them up.
+        router.get("/signin/:token") { _, context -> HTMLPage in
+            let token = try signInToken(context)
+            guard let person = try store.invitee(tokenDigest: Token.digest(token, key: digestKey(context.workspace)), now: now) else {
+                throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
+            }
+            var view = MessageView(
+                chrome: chrome(context, "Sign in", ""), heading: "Sign in", message: "This link signs you in once, on this browser.")
+            view.signInAction = "/signin/\(token)"
+            view.person = person
+            return HTMLPage(html: templates.render(view, page: "message"))
+        }
+        router.post("/signin/:token") { _, context -> Response in
+            let token = try signInToken(context)
+            let key = digestKey(context.workspace)
+            let sessionToken = Token.random()
+            let expiresAt = now + Self.sessionLifetime
+            guard
+                let person = try store.redeemInvite(
+                    tokenDigest: Token.digest(token, key: key), now: now,
+                    session: (Token.digest(sessionToken, key: key), Token.random(), expiresAt))
+            else {
+                throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
+            }
+            context.logger.notice("signed in", metadata: ["person": "\(person)"])
+            var response = Response.redirect(to: "/")
+            response.setCookie(
+                Cookie(
+                    name: Gate.sessionCookie, value: sessionToken, maxAge: Int(Self.sessionLifetime), path: "/",
+                    secure: context.workspace.configuration.web.isHTTPS, httpOnly: true, sameSite: .lax))
+            return response
+        }
+        router.post("/signout") { _, context -> Response in
+            if let viewer = context.viewer { try store.endSession(tokenDigest: viewer.sessionDigest) }
+            var response = Response.redirect(to: "/signin")
+            response.setCookie(
+                Cookie(name: Gate.sessionCookie, value: "", maxAge: 0, path: "/", secure: context.workspace.configuration.web.isHTTPS, httpOnly: true, sameSite: .lax))
+            return response
+        }
+    }
+
+    // MARK: Pages
+
+    func addPageRoutes(to router: Router<WebRequestContext>) {
+        router.get("/") { request, context -> Response in
+            try page(request, context, try pages(context).today(), template: "today")
+        }
+        router.get("/meetings/:playbook/:occurrence") { request, context -> Response in
+            let (playbook, occurrence, canonical) = try meeting(context)
+            if !canonical { return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence)) }
+            return try page(request, context, try pages(context).meeting(playbook, at: occurrence), template: "meeting")
+        }
+        router.get("/actions") { request, context -> Response in
+            let query = request.uri.queryParameters
+            let owner = query["owner"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let playbook = query["playbook"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let statusText = query["status"].map(String.init) ?? "open"
+            guard let status = Pages.ActionStatus(rawValue: statusText.isEmpty ? "open" : statusText) else {
+                throw PageError(.badRequest, "status: expected open, overdue, done or all, got \"\(statusText)\"")
+            }
+            let returnTo = request.uri.query.map { "/actions?\($0)" } ?? "/actions"
+            return try page(request, context, try pages(context).actions(owner: owner, playbook: playbook, status: status, returnTo: returnTo), template: "actions")
+        }
+        router.get("/kpis") { request, context -> Response in
+            try page(request, context, try pages(context).kpis(), template: "kpis")
+        }
+        router.get("/outbox") { request, context -> Response in
+            var states: [DeliveryState]?
+            if let text = request.uri.queryParameters["state"].map(String.init), !text.isEmpty {
+                guard let state = DeliveryState(rawValue: text) else {
+                    throw PageError(.badRequest, "state: expected one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                }
+                states = [state]
+            }
+            return try page(request, context, try pages(context).outbox(states: states), template: "outbox")
+        }
+    }
+
+    // MARK: Changes
+
+    func addChangeRoutes(to router: Router<WebRequestContext>) {
+        router.post("/meetings/:playbook/:occurrence/checklist/:item") { _, context -> Response in
+            let (playbook, occurrence, _) = try meeting(context)
+            guard let item = context.parameters.get("item", as: Int.self) else { throw PageError(.notFound, "there is no such checklist item") }
+            let done: Bool
+            switch try context.form.required("done") {
+            case "1": done = true
+            case "0": done = false
+            case let other: throw PageError(.badRequest, "done: expected 1 or 0, got \"\(other)\"")
+            }
+            try change(context) { teamwork, person in
+                _ = try teamwork.mark(playbook: playbook, occurrence: occurrence, item: item, done: done, by: person, now: now)
+            }
+            return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence) + "#checklist")
+        }
+        router.post("/meetings/:playbook/:occurrence/notes") { _, context -> Response in
+            let (playbook, occurrence, _) = try meeting(context)
+            let text = try context.form.required("notes")
+            try change(context) { teamwork, person in
+                try teamwork.saveNotes(playbook: playbook, occurrence: occurrence, text: text, by: person, now: now)
+            }
+            return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence) + "#notes-heading")
+        }
+        router.post("/actions") { _, context -> Response in
+            let form = context.form
+            let id = try form.required("playbook")
+            guard let playbook = context.workspace.playbook(id: id) else { throw PageError(.badRequest, "playbook: no playbook '\(id)'") }
+            try change(context) { teamwork, person in
+                _ = try teamwork.addAction(
+                    playbook: playbook, text: try form.required("text"), owner: form["owner"], due: form["due"], by: person, now: now)
+            }
+            return .redirect(to: returnTo(form, default: "/actions"))
+        }
+        router.post("/actions/:id/:verb") { _, context -> Response in
+            guard let id = context.parameters.get("id", as: Int64.self) else { throw PageError(.notFound, "there is no such action item") }
+            let form = context.form
+            try change(context) { teamwork, person in
+                switch context.parameters.get("verb") ?? "" {
+                case "done": _ = try teamwork.setDone(action: id, done: true, by: person, now: now)
+                case "reopen": _ = try teamwork.setDone(action: id, done: false, by: person, now: now)
+                case "edit":
+                    _ = try teamwork.editAction(id: id, text: try form.required("text"), owner: form["owner"], due: form["due"], now: now)
+                case "delete": try teamwork.deleteAction(id: id, now: now)
+                default: throw PageError(.notFound, "there is no such page")
+                }
+            }
+            return .redirect(to: returnTo(form, default: "/actions"))
+        }
+        router.post("/kpis") { _, context -> Response in
+            let form = context.form
+            try change(context) { teamwork, person in
+                _ = try teamwork.recordKPI(key: try form.required("kpi"), value: try form.required("value"), date: form["date"], by: person, now: now)
+            }
+            return .redirect(to: "/kpis")
+        }
+        router.post("/kpis/:kpi/:date/delete") { _, context -> Response in
+            let kpi = context.parameters.get("kpi") ?? ""
+            let date = context.parameters.get("date") ?? ""
+            try change(context) { teamwork, _ in try teamwork.deleteKPIValue(key: kpi, date: date, now: now) }
+            return .redirect(to: "/kpis")
+        }
+        router.post("/outbox/:id/:verb") { _, context -> Response in
+            guard let id = context.parameters.get("id", as: Int64.self), let row = try store.delivery(id: id) else {
+                throw PageError(.notFound, "there is no such delivery")
+            }
+            switch context.parameters.get("verb") ?? "" {
+            case "retry":
+                let grace = Int64(context.workspace.playbook(id: row.playbookId)?.grace ?? 3600)
+                guard try store.requeue(ids: [id], now: now, expiresAt: now + grace) > 0 else {
+                    throw PageError(.conflict, "delivery \(id) is \(row.state.rawValue); only dead, expired or missed deliveries are sent again")
+                }
+            case "drop":
+                guard try store.drop(id: id) else {
+                    throw PageError(.conflict, "delivery \(id) is \(row.state.rawValue); only pending, retrying, dead or expired deliveries can be dropped")
+                }
+            default: throw PageError(.notFound, "there is no such page")
+            }
+            context.logger.notice("delivery changed from the web", metadata: ["delivery": "\(id)", "by": "\(context.viewer?.person.name ?? "?")"])
+            return .redirect(to: "/outbox")
+        }
+    }
+
+    // MARK: Helpers
+
+    static let sessionLifetime: Int64 = 30 * 86_400
+
+    func pages(_ context: WebRequestContext) -> Pages {
+        Pages(workspace: context.workspace, store: store, now: now) { title, current in chrome(context, title, current) }
+    }
+
+    func chrome(_ context: WebRequestContext, _ title: String, _ current: String) -> Chrome {
+        Chrome(title: title, viewer: context.viewer, banner: context.snapshot?.problem, current: current)
+    }
+
+    func message(_ context: WebRequestContext, _ heading: String, _ text: String) -> HTMLPage {
+        HTMLPage(html: templates.render(MessageView(chrome: chrome(context, heading, ""), heading: heading, message: text), page: "message"))
+    }
+
+    /// The HTML page, or its data with `?format=json`.
+    func page(_ request: Request, _ context: WebRequestContext, _ view: some Encodable & Sendable, template: String) throws -> Response {
+        switch request.uri.queryParameters["format"].map(String.init) {
+        case nil, "html": return HTMLPage(html: templates.render(view, page: template)).response()
+        case "json": return try JSONPage(value: view).response(from: request, context: context)
+        case let other?: throw PageError(.badRequest, "format: expected html or json, got \"\(other)\"")
+        }
+    }
+
+    /// Runs a change as the signed-in person; its errors become the page's 400 or 500.
+    func change(_ context: WebRequestContext, _ body: (Teamwork, String?) throws -> Void) throws {
+        let teamwork = Teamwork(workspace: context.workspace, store: store)
+        do {
+            try body(teamwork, context.viewer?.person.name)
+        } catch let error as PageError {
+            throw error
+        } catch {
+            throw PageError(error, redact: { context.workspace.redact($0) })
+        }
+    }
+
+    /// The playbook and occurrence a meeting path names, and whether it names them the
+    /// canonical way (a UTC instant).
+    func meeting(_ context: WebRequestContext) throws -> (Playbook, Int64, Bool) {
+        let id = context.parameters.get("playbook") ?? ""
+        guard let playbook = context.workspace.playbook(id: id) else { throw PageError(.notFound, "there is no playbook '\(id)'") }
+        let text = context.parameters.get("occurrence") ?? ""
+        guard let selection = Playbook.OccurrenceSelection(text) else {
+            throw PageError(.notFound, "\"\(text)\" is not an occurrence: expected next, last, a date YYYY-MM-DD or an instant")
+        }
+        switch playbook.occurrence(selection, now: now) {
+        case .success(let occurrence): return (playbook, occurrence.instant, text == RFC3339.formatUTC(occurrence.instant))
+        case .failure(let error): throw PageError(.notFound, error.message)
+        }
+    }
+
+    func signInToken(_ context: WebRequestContext) throws -> String {
+        guard limiter.allow(context.remoteAddress) else {
+            throw PageError(.tooManyRequests, "too many sign-in attempts from this address; wait ten minutes")
+        }
+        guard let token = context.parameters.get("token"), Token.isWellFormed(token) else {
+            throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
+        }
+        return token
+    }
+
+    /// Where to go after a change: a path of this app, never another site.
+    func returnTo(_ form: FormFields, default fallback: String) -> String {
+        guard let target = form["return_to"], target.hasPrefix("/"), !target.hasPrefix("//"), !target.contains("\\"),
+            !target.contains(where: { $0.isNewline || $0 == "\0" })
+        else { return fallback }
+        return target
+    }
+
+    static func text(_ text: String, status: HTTPResponse.Status, type: String = "text/plain; charset=utf-8") -> Response {
+        let body = ByteBuffer(string: text)
+        return Response(status: status, headers: [.contentType: type, .contentLength: String(body.readableBytes)], body: .init(byteBuffer: body))
+    }
+}
+
+extension WebRequestContext {
+    /// The workspace this request is served from (set by the gate before any route runs).
+    var workspace: Workspace { snapshot!.workspace }
+}

@@ -1,0 +1,270 @@
+import Playbooks
+
+/// What every page shows around its content. Encoded into a page's JSON as the viewer only:
+/// the form token stays in the HTML.
+struct Chrome: Encodable, Sendable {
+    struct Link: Sendable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+
+    var title: String
+    var person: String?
+    var isAdmin: Bool
+    var csrf: String?
+    var banner: String?
+    var nav: [Link]
+
+    init(title: String, viewer: Viewer?, banner: String?, current: String) {
+        self.title = title
+        person = viewer?.person.name
+        isAdmin = viewer?.isAdmin ?? false
+        csrf = viewer?.csrfToken
+        self.banner = banner
+        var links: [(String, String)] = []
+        if viewer != nil {
+            links = [("/", "Today"), ("/actions", "Action items"), ("/kpis", "KPIs")]
+            if viewer?.isAdmin == true { links.append(("/outbox", "Deliveries")) }
+        }
+        nav = links.map { Link(href: $0.0, label: $0.1, current: $0.0 == current) }
+    }
+
+    enum CodingKeys: String, CodingKey { case person, isAdmin = "is_admin" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(person, forKey: .person)
+        try container.encode(isAdmin, forKey: .isAdmin)
+    }
+}
+
+/// `/`: what needs the team's attention today.
+struct TodayView: Encodable, Sendable {
+    struct Meeting: Encodable, Sendable {
+        var playbook: String
+        var title: String
+        var occurrence: String
+        var when: String
+        var href: String
+        var isToday: Bool
+        var isOver: Bool
+        var checklist: String
+    }
+    struct RedKPI: Encodable, Sendable {
+        var key: String
+        var title: String
+        var latest: String
+        var target: String
+    }
+    struct Action: Encodable, Sendable {
+        var id: Int64
+        var text: String
+        var owner: String?
+        var due: String?
+        var playbook: String?
+    }
+    struct Failing: Encodable, Sendable {
+        var playbook: String
+        var error: String
+    }
+
+    var chrome: Chrome
+    var today: String
+    var meetings: [Meeting]
+    var hasMeetings: Bool
+    var redKPIs: [RedKPI]
+    var hasRedKPIs: Bool
+    var overdue: [Action]
+    var hasOverdue: Bool
+    var deadDeliveries: Int
+    var hasDeadDeliveries: Bool
+    var failing: [Failing]
+    var hasFailing: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case chrome = "viewer", today, meetings, redKPIs = "red_kpis", overdue = "overdue_actions", deadDeliveries = "dead_deliveries"
+        case failing = "failing_playbooks"
+    }
+}
+
+/// `/meetings/{playbook}/{occurrence}`: one meeting, live.
+struct MeetingView: Encodable, Sendable {
+    struct Section: Encodable, Sendable {
+        struct KPI: Encodable, Sendable {
+            var title: String
+            var latest: String
+            var target: String
+            var trend: String
+            var status: String
+            /// `status` as a CSS class name (`no-data`).
+            var tone: String
+            var isRed: Bool
+        }
+        var number: Int
+        var title: String
+        var minutes: Int
+        var start: String
+        var end: String
+        var items: [String]
+        var hasItems: Bool
+        var scorecard: [KPI]
+        var hasScorecard: Bool
+        var redKPIs: [KPI]
+        var hasRedKPIs: Bool
+    }
+    struct ChecklistItem: Encodable, Sendable {
+        var number: Int
+        var item: String
+        var owner: String?
+        var due: String?
+        var done: Bool
+        var doneBy: String?
+        var doneAt: String?
+        var action: String
+        var nextValue: String
+        var button: String
+    }
+    struct Action: Encodable, Sendable {
+        var id: Int64
+        var text: String
+        var owner: String?
+        var due: String?
+        var overdue: Bool
+    }
+
+    var chrome: Chrome
+    var playbook: String
+    var title: String
+    var occurrence: String
+    var when: String
+    var duration: String
+    var owner: String?
+    var attendees: String?
+    var descriptionLines: [String]
+    var sections: [Section]
+    var checklist: [ChecklistItem]
+    var hasChecklist: Bool
+    var checklistDone: Int
+    var checklistTotal: Int
+    var actions: [Action]
+    var hasActions: Bool
+    var notes: String?
+    var notesBy: String?
+    var notesAt: String?
+    var path: String
+    var previous: String?
+    var next: String?
+    var agendaFile: String?
+
+    enum CodingKeys: String, CodingKey {
+        case chrome = "viewer", playbook, title, occurrence, when, duration, owner, attendees, sections, checklist
+        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next
+    }
+}
+
+/// `/actions`: every action item, filtered.
+struct ActionsView: Encodable, Sendable {
+    struct Item: Encodable, Sendable {
+        var id: Int64
+        var text: String
+        var owner: String?
+        var due: String?
+        var playbook: String?
+        var overdue: Bool
+        var done: Bool
+        var doneBy: String?
+        var createdBy: String?
+        var meetingHref: String?
+    }
+    struct Option: Encodable, Sendable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    var chrome: Chrome
+    var items: [Item]
+    var hasItems: Bool
+    var owners: [Option]
+    var playbooks: [Option]
+    var statuses: [Option]
+    var addPlaybooks: [Option]
+    var returnTo: String
+    var filtered: Bool
+
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", items }
+}
+
+/// `/kpis`: 13 weeks per KPI, and recording.
+struct KPIsView: Encodable, Sendable {
+    struct Cell: Encodable, Sendable {
+        var text: String
+        var status: String
+    }
+    struct Row: Encodable, Sendable {
+        var key: String
+        var title: String
+        var unit: String
+        var target: String
+        var cells: [Cell]
+        var latest: String
+        var status: String
+        var tone: String
+    }
+    struct Value: Encodable, Sendable {
+        var kpi: String
+        var title: String
+        var date: String
+        var value: String
+        var status: String
+        var recordedBy: String?
+        var deleteAction: String
+    }
+    struct Option: Encodable, Sendable {
+        var value: String
+        var label: String
+    }
+
+    var chrome: Chrome
+    var weeks: [String]
+    var rows: [Row]
+    var recent: [Value]
+    var hasRecent: Bool
+    var kpis: [Option]
+    var today: String
+
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", weeks, rows, recent = "recent_values" }
+}
+
+/// `/outbox`: deliveries for admins.
+struct OutboxView: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var id: Int64
+        var playbook: String
+        var target: String
+        var state: String
+        var attempts: Int
+        var reminderAt: String
+        var lastError: String?
+        var canRetry: Bool
+        var canDrop: Bool
+    }
+    var chrome: Chrome
+    var rows: [Row]
+    var hasRows: Bool
+
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", rows = "deliveries" }
+}
+
+/// The sign-in pages and every error page.
+struct MessageView: Encodable, Sendable {
+    var chrome: Chrome
+    var heading: String
+    var message: String
+    /// A sign-in link's confirmation form posts here.
+    var signInAction: String?
+    var person: String?
+
+    enum CodingKeys: String, CodingKey { case heading, message }
+}

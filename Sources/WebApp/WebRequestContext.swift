@@ -1,0 +1,33 @@
+import Hummingbird
+import NIOCore
+import Playbooks
+
+/// Who is signed in on a request.
+struct Viewer: Sendable {
+    var person: Person
+    /// The synchronizer token every form of the session must carry.
+    var csrfToken: String
+    /// The stored digest of the session's cookie token, to sign out.
+    var sessionDigest: String
+
+    var isAdmin: Bool { person.role == .admin }
+}
+
+/// The request context of every route: the caller's address, the signed-in person, and the
+/// form fields of a POST (read once, with a size limit, before any handler runs).
+struct WebRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var remoteAddress: String
+    var viewer: Viewer?
+    var form: FormFields = FormFields()
+    /// The workspace this request is served from.
+    var snapshot: WorkspaceCache.Snapshot?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Forms are small: a note is the largest field.
+    var maxUploadSize: Int { 256 * 1024 }
+}
