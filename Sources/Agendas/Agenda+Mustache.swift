@@ -84,6 +84,8 @@ extension Agenda.ChecklistRow: MustacheParent {
         case "owner": Absent.or(owner)
         case "due": Absent.or(due)
         case "done": done
+        case "doneBy": Absent.or(doneBy)
+        case "doneAt": Absent.or(doneAt)
         default: nil
         }
     }

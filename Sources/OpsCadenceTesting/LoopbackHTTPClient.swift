@@ -1,0 +1,109 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking HTTP/1.1 client for loopback servers in tests (the web app, chromedriver): one
+/// request per connection (`Connection: close`), redirects not followed, so a test sees each
+/// status and `Set-Cookie` as the server sent it.
+public enum LoopbackHTTPClient {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: String
+
+        /// The first header of that name, compared without regard to case.
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+
+        /// The body as JSON.
+        public func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(body.utf8)) }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Sends one request to `http://127.0.0.1:PORT/...` (or `localhost`) and reads the whole reply.
+    public static func send(
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: String? = nil, timeout: Duration = .seconds(60)
+    ) throws -> Reply {
+        guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
+            throw Failure(description: "not a loopback URL with a port: \(url)")
+        }
+        let target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+            + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "connect to \(host):\(port): \(String(cString: strerror(errno)))") }
+
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        let bytes = Array((body ?? "").utf8)
+        if body != nil || method == "POST" { head += "Content-Length: \(bytes.count)\r\n" }
+        let request = Array((head + "\r\n").utf8) + bytes
+        var sent = 0
+        while sent < request.count {
+            let n = request[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+            sent += n
+        }
+
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            guard n > 0 else { throw Failure(description: "no complete reply from \(url) within \(timeout) (\(String(cString: strerror(errno))))") }
+            received += buffer[0..<n]
+        }
+        return try parse(received, from: url)
+    }
+
+    private static func parse(_ bytes: [UInt8], from url: String) throws -> Reply {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let end = (0...(max(0, bytes.count - 4))).first(where: { Array(bytes[$0..<min($0 + 4, bytes.count)]) == separator }) else {
+            throw Failure(description: "no HTTP head in the reply from \(url)")
+        }
+        let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(description: "bad status line \(lines[0])") }
+        var headers: [(String, String)] = []
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        var body = Array(bytes[(end + 4)...])
+        if headers.contains(where: { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased().contains("chunked") }) {
+            body = dechunk(body)
+        }
+        return Reply(status: status, headers: headers, body: String(decoding: body, as: UTF8.self))
+    }
+
+    private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            guard let lineEnd = (index..<bytes.count - 1).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }) else { break }
+            let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";")[0]
+            guard let size = Int(sizeText, radix: 16), size > 0 else { break }
+            let start = lineEnd + 2
+            output += bytes[start..<min(start + size, bytes.count)]
+            index = start + size + 2
+        }
+        return output
+    }
+}

@@ -1,0 +1,308 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// `opscadence serve` over real HTTP on loopback: sign-in, CSRF, roles, escaping, changes and
+/// what they leave in the state, the CLI and the agenda files.
+@Suite struct WebAppTests {
+    @Test func aSignInLinkWorksOnceAndOpensASession() throws {
+        let web = try WebFixture()
+        let path = try web.invitePath("ada admin")
+        // Opening the link (as a chat unfurler would) only shows the button.
+        let shown = try web.get(path)
+        #expect(shown.status == 200)
+        #expect(shown.body.contains("Sign in as Ada Admin"))
+        let signedIn = try web.post(path, fields: [])
+        #expect(signedIn.status == 303)
+        #expect(signedIn.header("Location") == "/")
+        let cookie = try #require(signedIn.header("Set-Cookie"))
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+        #expect(!cookie.contains("Secure"), "plain http on loopback: a Secure cookie would not come back")
+        let session = String(cookie.split(separator: ";")[0])
+        let today = try web.get("/", cookie: session)
+        #expect(today.status == 200)
+        #expect(today.body.contains("<h1>Today</h1>") && today.body.contains("Ada Admin"))
+        // Used up: a second use is refused, and opens nothing.
+        let again = try web.post(path, fields: [])
+        #expect(again.status == 410)
+        #expect(again.header("Set-Cookie") == nil)
+        #expect(try web.get(path).status == 410)
+        let people = try #require(try web.command(["people", "--format", "json"]).json() as? [[String: Any]])
+        #expect(people.first { $0["name"] as? String == "Ada Admin" }?["sessions"] as? Int == 1)
+        #expect(people.first { $0["name"] as? String == "Ada Admin" }?["unused_links"] as? Int == 0)
+    }
+
+    @Test func signedOutVisitorsGetTheSignInPageAndHealthzAnswers() throws {
+        let web = try WebFixture()
+        for path in ["/", "/kpis", "/actions", WebFixture.review, "/outbox"] {
+            let reply = try web.get(path)
+            #expect(reply.status == 401, "\(path)")
+            #expect(reply.body.contains("<h1>Sign in</h1>"), "\(path)")
+        }
+        let forged = try web.get("/", cookie: "opscadence_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        #expect(forged.status == 401)
+        let health = try web.get("/healthz")
+        #expect(health.status == 200 && health.body == "ok\n")
+        #expect(try web.get("/signin/not-a-token").status == 410)
+    }
+
+    @Test func everyAnswerCarriesTheSecurityHeaders() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        for reply in [try web.get("/", cookie: cookie), try web.get("/"), try web.get("/nowhere", cookie: cookie)] {
+            #expect(
+                reply.header("Content-Security-Policy")
+                    == "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+            #expect(reply.header("X-Content-Type-Options") == "nosniff")
+            #expect(reply.header("X-Frame-Options") == "DENY")
+            #expect(reply.header("Referrer-Policy") == "same-origin")
+        }
+        #expect(try web.get("/nowhere", cookie: cookie).status == 404)
+        // No inline script or style anywhere: the policy above would block it.
+        let html = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(!html.contains("<script") && !html.contains("style=") && !html.contains("onclick"))
+    }
+
+    @Test func aPostWithoutTheRightTokenOrFromAnotherSiteChangesNothing() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie, page: WebFixture.review)
+        let path = WebFixture.review + "/checklist/1"
+        #expect(try web.post(path, fields: [("done", "1")], cookie: cookie).status == 403)
+        #expect(try web.post(path, fields: [("csrf", String(token.reversed())), ("done", "1")], cookie: cookie).status == 403)
+        #expect(try web.post(path, fields: [("csrf", token), ("done", "1")], cookie: cookie, headers: [("Origin", "https://evil.example")]).status == 403)
+        #expect(try web.post(path, fields: [("csrf", token), ("done", "1")], cookie: cookie, headers: [("Sec-Fetch-Site", "cross-site")]).status == 403)
+        #expect(try web.post(path, fields: [("csrf", token), ("done", "1")]).status == 401)
+        let untouched = try #require(try web.command(["checklist", "show", "weekly-review", "--at", "2026-12-04", "--format", "json"]).json() as? [String: Any])
+        #expect((untouched["items"] as? [[String: Any]])?.allSatisfy { $0["done"] as? Bool == false } == true)
+
+        let ticked = try web.post(path, fields: [("csrf", token), ("done", "1")], cookie: cookie)
+        #expect(ticked.status == 303)
+        let shown = try #require(try web.command(["checklist", "show", "weekly-review", "--at", "2026-12-04", "--format", "json"]).json() as? [String: Any])
+        let first = try #require((shown["items"] as? [[String: Any]])?.first)
+        #expect(first["done"] as? Bool == true)
+        #expect(first["done_by"] as? String == "Ada Admin")
+        // The agenda file the reminder linked to is rendered again with it.
+        let markdown = try #require(web.dir.read("agendas/weekly-review/2026-12-04T1100.md"))
+        #expect(markdown.contains("- [x] 1. Update the scorecard — Ada Admin (due Fri 4 Dec 10:00) — ticked by Ada Admin"))
+        // Signing out ends the session on the server, not only in the browser.
+        #expect(try web.post("/signout", fields: [("csrf", token)], cookie: cookie).status == 303)
+        #expect(try web.get("/", cookie: cookie).status == 401)
+    }
+
+    @Test func membersCannotSeeOrChangeDeliveries() throws {
+        let web = try WebFixture()
+        let member = try web.signIn("Max Member")
+        #expect(try web.get("/outbox", cookie: member).status == 403)
+        let token = try web.csrf(cookie: member)
+        #expect(try web.post("/outbox/1/retry", fields: [("csrf", token)], cookie: member).status == 403)
+        #expect(!(try web.get("/", cookie: member).body.contains("href=\"/outbox\"")))
+        let admin = try web.signIn("Ada Admin")
+        let outbox = try web.get("/outbox", cookie: admin)
+        #expect(outbox.status == 200)
+        #expect(outbox.body.contains("<h1>Deliveries</h1>"))
+    }
+
+    @Test func hostileTextIsShownAsText() throws {
+        let title = "<script>alert(1)</script>"
+        let web = try WebFixture(playbooks: [
+            "playbooks/weekly-review.yaml": WebFixture.weeklyReview.replacingOccurrences(of: "title: Weekly review", with: "title: \"\(title)\"")
+        ])
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie)
+        let added = try web.post(
+            "/actions", fields: [("csrf", token), ("playbook", "weekly-review"), ("text", title), ("owner", "\"><img src=x onerror=alert(1)>")],
+            cookie: cookie)
+        #expect(added.status == 303)
+        for path in ["/", WebFixture.review, "/actions"] {
+            let html = try web.get(path, cookie: cookie).body
+            #expect(!html.contains("<script>alert"), "\(path)")
+            #expect(!html.contains("<img src=x"), "\(path)")
+        }
+        let meeting = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(meeting.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"))
+        #expect(meeting.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+    }
+
+    @Test func badFormInputIsA400NamingTheFieldAndRecordsNothing() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie)
+        let cases: [(String, [(String, String)], String)] = [
+            ("/kpis", [("kpi", "order_accuracy"), ("value", "lots")], "value: expected a number such as 2.4 or 99.5%, got &quot;lots&quot;"),
+            ("/kpis", [("kpi", "order_accuracy"), ("value", "99"), ("date", "2026-12-05")], "date: 2026-12-05 is in the future"),
+            ("/kpis", [("kpi", "nope"), ("value", "1")], "kpi: unknown KPI &#39;nope&#39;"),
+            ("/actions", [("playbook", "weekly-review"), ("text", "Call the carrier"), ("due", "2026-13-45")], "due: expected a date YYYY-MM-DD"),
+            ("/actions", [("playbook", "weekly-review"), ("text", "  ")], "text: the action item text must not be empty"),
+            ("/actions", [("playbook", "weekly-review"), ("text", "two\nlines")], "text: the action item text must be one line"),
+            ("/actions", [("playbook", "gone"), ("text", "x")], "playbook: no playbook &#39;gone&#39;"),
+            (WebFixture.review + "/checklist/9", [("done", "1")], "item: item 9 does not exist"),
+            (WebFixture.review + "/checklist/1", [("done", "yes")], "done: expected 1 or 0"),
+        ]
+        for (path, fields, message) in cases {
+            let reply = try web.post(path, fields: [("csrf", token)] + fields, cookie: cookie)
+            #expect(reply.status == 400, "\(path) \(fields)")
+            #expect(reply.body.contains(message), "\(path) \(fields): \(reply.body)")
+        }
+        let malformed = try LoopbackHTTPClient.send(
+            "POST", web.base + "/kpis", headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", cookie)],
+            body: "csrf=\(token)&value=%zz")
+        #expect(malformed.status == 400)
+        let json = try LoopbackHTTPClient.send(
+            "POST", web.base + "/kpis", headers: [("Content-Type", "application/json"), ("Cookie", cookie)], body: "{}")
+        #expect(json.status == 415)
+        #expect(try web.get("/?format=xml", cookie: cookie).status == 400)
+        #expect(try web.get("/actions?status=someday", cookie: cookie).status == 400)
+        let kpis = try #require(try web.get("/kpis?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((kpis["recent_values"] as? [Any])?.isEmpty == true)
+        let actions = try #require(try web.get("/actions?status=all&format=json", cookie: cookie).json() as? [String: Any])
+        #expect((actions["items"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func anActionItemIsAddedEditedDoneReopenedAndDeleted() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Max Member")
+        let token = try web.csrf(cookie: cookie)
+        let added = try web.post(
+            "/actions",
+            fields: [("csrf", token), ("playbook", "weekly-review"), ("text", "Call the carrier"), ("owner", "Max Member"), ("due", "2026-12-03"),
+                ("return_to", WebFixture.review)], cookie: cookie)
+        #expect(added.status == 303)
+        #expect(added.header("Location") == WebFixture.review)
+        var listed = try #require(try web.command(["action", "list", "--format", "json"]).json() as? [[String: Any]])
+        let id = try #require(listed.first?["id"] as? Int)
+        #expect(listed.first?["text"] as? String == "Call the carrier")
+        // Due yesterday: overdue on Today and in the filter.
+        let today = try #require(try web.get("/?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((today["overdue_actions"] as? [[String: Any]])?.first?["id"] as? Int == id)
+        let overdue = try #require(try web.get("/actions?status=overdue&format=json", cookie: cookie).json() as? [String: Any])
+        #expect((overdue["items"] as? [[String: Any]])?.count == 1)
+
+        #expect(try web.post("/actions/\(id)/edit", fields: [("csrf", token), ("text", "Call the new carrier"), ("owner", "Ada Admin"), ("due", "2026-12-10")], cookie: cookie).status == 303)
+        listed = try #require(try web.command(["action", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(listed.first?["text"] as? String == "Call the new carrier")
+        #expect(listed.first?["owner"] as? String == "Ada Admin")
+        // An open redirect is not: return_to must be a path of this app.
+        let done = try web.post("/actions/\(id)/done", fields: [("csrf", token), ("return_to", "//evil.example/")], cookie: cookie)
+        #expect(done.status == 303)
+        #expect(done.header("Location") == "/actions")
+        let doneList = try #require(try web.get("/actions?status=done&format=json", cookie: cookie).json() as? [String: Any])
+        #expect((doneList["items"] as? [[String: Any]])?.first?["doneBy"] as? String == "Max Member")
+        #expect(try web.post("/actions/\(id)/reopen", fields: [("csrf", token)], cookie: cookie).status == 303)
+        #expect((try web.command(["action", "list", "--format", "json"]).json() as? [[String: Any]])?.count == 1)
+        #expect(try web.post("/actions/\(id)/delete", fields: [("csrf", token)], cookie: cookie).status == 303)
+        #expect((try web.command(["action", "list", "--all", "--format", "json"]).json() as? [[String: Any]])?.isEmpty == true)
+        #expect(try web.post("/actions/\(id)/done", fields: [("csrf", token)], cookie: cookie).status == 400)
+    }
+
+    @Test func aRecordedKPITurnsRedAndCanBeDeleted() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie)
+        #expect(try web.post("/kpis", fields: [("csrf", token), ("kpi", "order_accuracy"), ("value", "97.5%")], cookie: cookie).status == 303)
+        let kpis = try #require(try web.get("/kpis?format=json", cookie: cookie).json() as? [String: Any])
+        let row = try #require((kpis["rows"] as? [[String: Any]])?.first { $0["key"] as? String == "order_accuracy" })
+        #expect(row["status"] as? String == "red")
+        #expect((row["cells"] as? [[String: Any]])?.last?["status"] as? String == "red")
+        #expect((kpis["weeks"] as? [String])?.count == 13)
+        let today = try #require(try web.get("/?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((today["red_kpis"] as? [[String: Any]])?.map { $0["key"] as? String } == ["order_accuracy"])
+        let meeting = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(meeting.contains("status-red"))
+        let cli = try #require(try web.command(["kpi", "show", "--format", "json"]).json() as? [[String: Any]])
+        #expect(cli.first { $0["key"] as? String == "order_accuracy" }?["status"] as? String == "red")
+        #expect(try web.post("/kpis/order_accuracy/2026-12-04/delete", fields: [("csrf", token)], cookie: cookie).status == 303)
+        let after = try #require(try web.get("/kpis?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((after["recent_values"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func meetingAddressesAreCanonicalAndNotesAreKept() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let next = try web.get("/meetings/weekly-review/next", cookie: cookie)
+        #expect(next.status == 303)
+        #expect(next.header("Location") == WebFixture.review)
+        #expect(try web.get("/meetings/weekly-review/2026-12-04", cookie: cookie).header("Location") == WebFixture.review)
+        let missing = try web.get("/meetings/weekly-review/2026-12-05", cookie: cookie)
+        #expect(missing.status == 404)
+        #expect(missing.body.contains("weekly-review has no occurrence on 2026-12-05"))
+        #expect(try web.get("/meetings/nope/next", cookie: cookie).status == 404)
+        let token = try web.csrf(cookie: cookie)
+        let notes = "Carrier late twice.\n<b>not bold</b>"
+        #expect(try web.post(WebFixture.review + "/notes", fields: [("csrf", token), ("notes", notes)], cookie: cookie).status == 303)
+        let page = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(page.contains("Carrier late twice.\n&lt;b&gt;not bold&lt;/b&gt;</textarea>"))
+        #expect(page.contains("Last saved by Ada Admin"))
+        let json = try #require(try web.get(WebFixture.review + "?format=json", cookie: cookie).json() as? [String: Any])
+        #expect(json["notes"] as? String == notes)
+        #expect(json["notes_by"] as? String == "Ada Admin")
+    }
+
+    @Test func revokingAPersonEndsTheirSessions() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Max Member")
+        let unused = try web.invitePath("Max Member")
+        #expect(try web.get("/", cookie: cookie).status == 200)
+        let revoked = try #require(try web.command(["people", "revoke", "Max Member", "--format", "json"]).json() as? [String: Any])
+        #expect(revoked["sessions"] as? Int == 1)
+        #expect(revoked["links"] as? Int == 1)
+        #expect(try web.get("/", cookie: cookie).status == 401)
+        #expect(try web.post(unused, fields: []).status == 410)
+    }
+
+    @Test func theWorkspaceIsReloadedWhenItsFilesChange() async throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        web.dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview.replacingOccurrences(of: "title: Weekly review", with: "title: Friday numbers"))
+        #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) {
+            (try? web.get(WebFixture.review, cookie: cookie).body.contains("<h1>Friday numbers</h1>")) == true
+        })
+        // An invalid edit keeps the last good workspace, and says so.
+        web.dir.write("playbooks/weekly-review.yaml", "id: weekly-review\nschedule: every blue moon\n")
+        #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) {
+            (try? web.get("/", cookie: cookie).body.contains("the workspace on disk does not validate")) == true
+        })
+        #expect(try web.get(WebFixture.review, cookie: cookie).body.contains("<h1>Friday numbers</h1>"))
+    }
+
+    @Test(arguments: [
+        (["serve", "--listen", "0.0.0.0:0"], "refusing to listen on 0.0.0.0: only loopback is served without web.secret"),
+        (["serve", "--listen", "8080"], "--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"8080\""),
+        (["people", "invite", "Nobody"], "NAME: no person 'Nobody' under people: in opscadence.yaml (expected one of: Ada Admin, Max Member)"),
+    ])
+    func commandsRefuseWhatTheyCannotDo(arguments: [String], message: String) throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", WebFixture.configuration)
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview)
+        let result = try CommandRunner(directory: dir.path).run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence/state.sqlite")) || arguments[0] == "serve")
+    }
+
+    @Test func serveNeedsPeopleToSignIn() throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", "timezone: UTC\n")
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview.replacingOccurrences(of: "remind:\n  - { target: chat, before: 15m }\n", with: ""))
+        let result = try CommandRunner(directory: dir.path).run(["serve", "--listen", "127.0.0.1:0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no one can sign in: add people:"), "\(result.stderr)")
+    }
+
+    @Test(arguments: [
+        ("people:\n  - { name: Ada, role: owner }\n", "opscadence.yaml:3:24: error: expected role as admin or member, got \"owner\""),
+        ("people:\n  - { name: Ada }\n  - { name: ada }\n", "opscadence.yaml:4:13: error: person 'ada' is listed twice"),
+        ("web:\n  secret: hunter2-is-not-a-reference\n", "opscadence.yaml:3:11: error: web.secret is a secret: write ${env:NAME} or ${file:PATH} instead of the value"),
+        ("web:\n  url: https://user:pw@ops.example.com\n", "opscadence.yaml:3:8: error: web.url must not carry a user name or password"),
+        ("web:\n  secret: ${env:SHORT_SECRET}\n", "opscadence.yaml:3:11: error: web.secret is 5 bytes; it signs sign-in sessions and must be at least 32"),
+    ])
+    func webSettingsAreValidated(yaml: String, message: String) throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", "timezone: UTC\n" + yaml)
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview.replacingOccurrences(of: "remind:\n  - { target: chat, before: 15m }\n", with: ""))
+        let result = try CommandRunner(directory: dir.path, environment: ["SHORT_SECRET": "short"]).run(["validate"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2") && !result.stderr.contains("short\"") && !result.stderr.contains(":pw@"))
+    }
+}
