@@ -236,7 +236,10 @@ extension Engine {
                 denyPrivateNetworks: workspace.configuration.denyPrivateNetworks,
                 // A request its destination's pacing cannot start now comes back at once, unsent,
                 // and waits in the queue: a claimed row is one about to go on the wire.
-                pacingBudget: .zero))
+                pacingBudget: .zero),
+            // Pacing on the engine's clock: a destination's next turn is on the same timeline as
+            // the retry times, leases and budget it becomes (a `--now` replay, a test's clock).
+            timeline: timeline)
     }
 
     /// What one result means for its delivery, and the report line for it.

@@ -85,7 +85,8 @@ public struct Notifications: Sendable {
             agendaMarkdown: "# OpsCadence test message\n\nThis target is set up correctly.\n")
         let request = try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now)))
         let client = WebhookClient(
-            configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks))
+            configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks),
+            timeline: timeline)
         let started = timeline.monotonic
         let results = await client.send([request])
         let elapsed = timeline.monotonic - started

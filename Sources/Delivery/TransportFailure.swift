@@ -72,7 +72,7 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
     public let curlError: CurlError?
     /// One redacted line explaining the failure.
     public let message: String
-    /// How long the attempt ran.
+    /// How long the attempt ran, on the client's timeline.
     public let elapsed: Duration
 
     /// Creates a failure; `message` must already be redacted.

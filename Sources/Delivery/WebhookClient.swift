@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import Timekeeping
 
 /// Posts webhook requests through libcurl's multi interface.
 ///
@@ -8,6 +9,12 @@ import Synchronization
 /// share a rate key paced and started in order. Every request gets hard limits: connect and
 /// total time-outs, a low-speed abort, a response-size cap, `http`/`https` only, no redirects,
 /// TLS verification, and a connect-time ``AddressPolicy`` check.
+///
+/// Pacing, the pacing budget, skipped destinations and each result's `elapsed` are measured on
+/// the `Timeline` the client is given (the system clock by default), so a caller with its own
+/// clock (a `--now` replay, a test's manual clock) paces on that clock. libcurl's time-outs
+/// (``Configuration/connectTimeout``, ``Configuration/totalTimeout``, the low-speed limit)
+/// guard against real sockets and stay in real time.
 ///
 /// ```swift
 /// let client = WebhookClient()
@@ -106,10 +113,10 @@ public final class WebhookClient: Sendable {
     public let configuration: Configuration
     private let loop: DeliveryLoop
 
-    /// Creates a client; its thread starts with the first send.
-    public init(configuration: Configuration = Configuration()) {
+    /// Creates a client that reads time from `timeline`; its thread starts with the first send.
+    public init(configuration: Configuration = Configuration(), timeline: Timeline = .system) {
         self.configuration = configuration
-        self.loop = DeliveryLoop(configuration: configuration)
+        self.loop = DeliveryLoop(configuration: configuration, timeline: timeline)
     }
 
     deinit {

@@ -10,7 +10,7 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
     public let body: [UInt8]
     /// True when the body was longer than the cap and reading stopped there.
     public let bodyWasTruncated: Bool
-    /// From handing the request to libcurl to the end of the response.
+    /// From handing the request to libcurl to the end of the response, on the client's timeline.
     public let elapsed: Duration
     /// The body's first 500 bytes as text, redacted, control characters stripped: safe to print.
     /// Made when asked for: most responses are a delivered `ok` nobody prints.

@@ -12,8 +12,9 @@ import Testing
 /// The engine in-process against a real state file and a loopback receiver: batches of
 /// deliveries, the next one prepared while the current one is on the wire.
 @Suite struct EngineDeliveryTests {
-    /// `count` playbooks due every day at 09:00 UTC, each with one reminder to `hook`.
-    static func workspace(count: Int, url: String) throws -> (TemporaryDirectory, Workspace) {
+    /// `count` playbooks due every day at 09:00 UTC, each with one reminder to `hook`, which is
+    /// paced at `rateLimit`.
+    static func workspace(count: Int, url: String, rateLimit: String = "none") throws -> (TemporaryDirectory, Workspace) {
         let dir = TemporaryDirectory()
         dir.write(
             "opscadence.yaml",
@@ -24,7 +25,7 @@ import Testing
               hook:
                 kind: generic
                 url: ${env:HOOK_URL}
-                rate_limit: none
+                rate_limit: \(rateLimit)
             """)
         for i in 0..<count {
             dir.write(
@@ -54,10 +55,10 @@ import Testing
         /// The engine's clock, at 08:00 when the fixture is made: tests move it forward.
         let clock = ManualClock()
 
-        init(count: Int) async throws {
+        init(count: Int, rateLimit: String = "none") async throws {
             server = try LoopbackHTTPServer()
             let workspace: Workspace
-            (dir, workspace) = try EngineDeliveryTests.workspace(count: count, url: server.url("/hook"))
+            (dir, workspace) = try EngineDeliveryTests.workspace(count: count, url: server.url("/hook"), rateLimit: rateLimit)
             engine = Engine(
                 workspace: workspace, store: try StateStore(path: dir.file("state.sqlite")), logger: Logger(label: "test"),
                 timeline: Timeline(clock, startingAt: EngineDeliveryTests.eight))
@@ -153,5 +154,29 @@ import Testing
         #expect(most.withLock { $0 } >= 1)
         #expect(most.withLock { $0 } <= 4)
         #expect(try store.deliveries(states: [.delivered], limit: 1000).count == 60)
+    }
+
+    /// The client paces on the engine's clock: a destination's next turn comes when that clock
+    /// reaches it, not when real time does.
+    @Test func aPacedTargetsNextReminderGoesOutWhenTheEnginesClockReachesItsTurn() async throws {
+        let f = try await Fixture(count: 2, rateLimit: "1/s")
+        defer { f.server.stop() }
+        f.move(to: Self.nine + 5)
+        let engine = f.engine
+        let ticking = Task { try await engine.tick() }
+        // One reminder went out; the other's turn is a second later, and the tick sleeps until then.
+        #expect(await waitUntil(timeout: .seconds(10)) { f.server.requestCount == 1 && f.clock.sleeperCount == 1 })
+        f.clock.advance(by: .seconds(1))
+        let sent = await waitUntil(timeout: .seconds(10)) { f.server.requestCount == 2 }
+        // Past the send budget, so that a tick still waiting for a turn ends and the test fails
+        // instead of hanging.
+        if !sent { f.clock.advance(by: .seconds(60)) }
+        let report = try await ticking.value
+        #expect(sent, "the second reminder was not sent at its turn on the engine's clock")
+        let outcomes = report.deliveries.map(\.outcome)
+        #expect(outcomes.filter { $0 == "delivered" }.count == 2, "\(outcomes)")
+        #expect(outcomes.filter { $0 == "waiting until 2026-12-07T09:00:06Z" }.count == 1, "\(outcomes)")
+        #expect(engine.timeline.now == Self.nine + 6)
+        #expect(try engine.store.deliveries(states: [.delivered], limit: 10).count == 2)
     }
 }

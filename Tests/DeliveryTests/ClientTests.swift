@@ -3,6 +3,7 @@ import Foundation
 import OpsCadenceTesting
 import Synchronization
 import Testing
+import Timekeeping
 
 @Suite struct ClientTests {
     // MARK: Basics
@@ -247,11 +248,18 @@ import Testing
     @Test func aSkippedDestinationIsTriedAgainOnceTheSkipEnds() async throws {
         let hung = try LoopbackHTTPServer(defaultBehavior: .hang)
         var configuration = fastConfiguration(totalTimeout: .milliseconds(300), maxConcurrent: 1)
-        configuration.skipDuration = .zero
-        let client = WebhookClient(configuration: configuration)
+        configuration.skipDuration = .seconds(60)
+        // libcurl's time-outs run in real time; the skip runs on the client's clock.
+        let clock = ManualClock()
+        let client = WebhookClient(configuration: configuration, timeline: Timeline(clock, startingAt: 0))
         let first = await client.send(try (0..<5).map { try makeRequest(hung.url("/\($0)"), key: "hung") })
         #expect(first.map { $0.failure?.code } == [.timeout, .timeout, .timeout, .notAttempted, .notAttempted])
+        // The whole skip duration, less a millisecond: still skipped, unsent.
+        clock.advance(by: .seconds(60) - .milliseconds(1))
+        #expect(await client.send([try makeRequest(hung.url("/skipped"), key: "hung")])[0].failure?.code == .notAttempted)
+        #expect(hung.requestCount == 3)
         // The skip is over: the next request goes out (and counts from one again).
+        clock.advance(by: .milliseconds(1))
         #expect(await client.send([try makeRequest(hung.url("/again"), key: "hung")])[0].failure?.code == .timeout)
         #expect(hung.requestCount == 4)
     }
@@ -427,75 +435,93 @@ import Testing
     @Test func fiftyRequestsRunAtMostEightAtATime() async throws {
         let server = try LoopbackHTTPServer(defaultBehavior: .respondAfter(.milliseconds(40), .text("ok")))
         let requests = try (0..<50).map { try makeRequest(server.url("/\($0)"), key: "key-\($0)") }
-        let clock = ContinuousClock()
-        let start = clock.now
         let results = await WebhookClient(configuration: fastConfiguration(maxConcurrent: 8)).send(requests)
-        let elapsed = clock.now - start
         #expect(results.allSatisfy { $0.response?.statusCode == 200 }, "\(results.filter { $0.response?.statusCode != 200 })")
         #expect(server.requestCount == 50)
         #expect(Set(server.requests.map(\.path)).count == 50)
         #expect(server.peakConcurrentRequests <= 8)
         #expect(server.peakConcurrentRequests >= 2, "requests should overlap")
-        // Seven waves of 40 ms at the very least.
-        #expect(elapsed >= .milliseconds(7 * 40))
     }
 
     @Test func requestsWithOneRateKeyStartNoCloserThanTheInterval() async throws {
-        let server = try LoopbackHTTPServer()
+        let clock = ManualClock()
+        let startedAt = StartTimes(clock)
+        let server = try LoopbackHTTPServer(defaultBehavior: startedAt.recordingBehavior(.ok()))
         let requests = try (0..<3).map { try makeRequest(server.url("/"), key: "slack-ops", rateLimit: .perSecond(5), body: "\($0)") }
-        let results = await WebhookClient(configuration: fastConfiguration()).send(requests)
-        #expect(results.allSatisfy { $0.response?.statusCode == 200 })
-        let arrivals = server.requests
-        try #require(arrivals.map(\.bodyText) == ["0", "1", "2"], "same key, submission order")
-        for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
-            // The client spaces starts by 200 ms; arrivals also differ by connect-time jitter.
-            #expect(later.arrival - earlier.arrival >= .milliseconds(120))
+        let client = WebhookClient(configuration: fastConfiguration(), timeline: Timeline(clock, startingAt: 0))
+        let sending = Task { await client.send(requests) }
+        for started in 1...2 {
+            // One more request has gone out, and the loop waits on the clock for the next turn.
+            try #require(await waitUntil { startedAt.count == started && clock.sleeperCount == 1 })
+            clock.advance(by: .milliseconds(199))
+            #expect(clock.sleeperCount == 1, "the next turn is a full interval after the last start")
+            clock.advance(by: .milliseconds(1))
         }
-        #expect(arrivals[2].arrival - arrivals[0].arrival >= .milliseconds(350))
+        let results = await sending.value
+        #expect(results.allSatisfy { $0.response?.statusCode == 200 })
+        #expect(server.requests.map(\.bodyText) == ["0", "1", "2"], "same key, submission order")
+        #expect(startedAt.byBody == ["0": .zero, "1": .milliseconds(200), "2": .milliseconds(400)])
     }
 
     @Test func configuredRateLimitsApplyPerKey() async throws {
         let server = try LoopbackHTTPServer()
-        var configuration = fastConfiguration()
+        // No pacing budget: a request its key holds back comes back at once, saying for how long.
+        var configuration = fastConfiguration(pacingBudget: .zero)
         configuration.rateLimits = ["paced": .perSecond(5)]
-        let requests = try (0..<2).map { try makeRequest(server.url("/"), key: "paced", body: "\($0)") }
-        _ = await WebhookClient(configuration: configuration).send(requests)
-        let arrivals = server.requests
-        try #require(arrivals.count == 2)
-        #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(120))
+        let requests =
+            try (0..<2).map { try makeRequest(server.url("/"), key: "paced", body: "paced \($0)") }
+            + (0..<2).map { try makeRequest(server.url("/"), key: "free", body: "free \($0)") }
+        let results = await WebhookClient(configuration: configuration, timeline: Timeline(ManualClock(), startingAt: 0)).send(requests)
+        #expect(results[0].response?.statusCode == 200)
+        #expect(results[1].deferredFor == .milliseconds(200))
+        // A key without a configured limit is not paced.
+        #expect(results[2...].allSatisfy { $0.response?.statusCode == 200 })
+        #expect(Set(server.requests.map(\.bodyText)) == ["paced 0", "free 0", "free 1"])
     }
 
     @Test func pacingCarriesAcrossSendsOnOneClient() async throws {
         let server = try LoopbackHTTPServer()
-        let client = WebhookClient(configuration: fastConfiguration())
-        for index in 0..<2 {
-            _ = await client.send([try makeRequest(server.url("/"), key: "daemon-key", rateLimit: .perSecond(5), body: "\(index)")])
+        let clock = ManualClock()
+        // As the engine uses it: a request its pacing holds back comes back at once, deferred.
+        let client = WebhookClient(configuration: fastConfiguration(pacingBudget: .zero), timeline: Timeline(clock, startingAt: 0))
+        func send(_ body: String) async throws -> WebhookResult {
+            await client.send([try makeRequest(server.url("/"), key: "daemon-key", rateLimit: .perSecond(5), body: body)])[0]
         }
-        let arrivals = server.requests
-        try #require(arrivals.count == 2)
-        #expect(arrivals[1].arrival - arrivals[0].arrival >= .milliseconds(120))
+        #expect(try await send("0").response?.statusCode == 200)
+        // A later send's request waits for the turn the previous send's request left it...
+        clock.advance(by: .milliseconds(150))
+        #expect(try await send("1").deferredFor == .milliseconds(50))
+        // ...and goes out once the clock reaches it.
+        clock.advance(by: .milliseconds(50))
+        #expect(try await send("2").response?.statusCode == 200)
+        #expect(server.requests.map(\.bodyText) == ["0", "2"])
     }
 
     @Test func whatThePacingBudgetCannotFitIsDeferredUnsent() async throws {
-        let server = try LoopbackHTTPServer()
+        let clock = ManualClock()
+        let startedAt = StartTimes(clock)
+        let server = try LoopbackHTTPServer(defaultBehavior: startedAt.recordingBehavior(.ok()))
         let requests = try (0..<5).map {
             try makeRequest(server.url("/"), key: "one-key", rateLimit: RateLimit(minimumInterval: .milliseconds(400)), body: "\($0)")
         }
-        let before = Date()
-        let results = await WebhookClient(configuration: fastConfiguration(pacingBudget: .milliseconds(600))).send(requests)
+        let client = WebhookClient(configuration: fastConfiguration(pacingBudget: .milliseconds(600)), timeline: Timeline(clock, startingAt: 0))
+        let sending = Task { await client.send(requests) }
+        // The second request's turn, at 400 ms, is within the budget: the send waits for it.
+        try #require(await waitUntil { startedAt.count == 1 && clock.sleeperCount == 1 })
+        clock.advance(by: .milliseconds(400))
+        let results = await sending.value
         #expect(results[0].response?.statusCode == 200)
         #expect(results[1].response?.statusCode == 200)
-        let deferred = results[2...].compactMap(\.deferredFor)
-        try #require(deferred.count == 3)
-        #expect(deferred == deferred.sorted())
-        #expect(Set(deferred).count == 3, "deferred requests keep their spacing")
-        // Each can start one interval after the one before it.
-        #expect(deferred[0] > .zero)
-        #expect(deferred[1] - deferred[0] >= .milliseconds(400))
+        #expect(startedAt.byBody == ["0": .zero, "1": .milliseconds(400)])
+        // The others' turns, at 800, 1200 and 1600 ms, are past it: each comes back unsent with
+        // its own turn, one interval after the one before it, counted from now (400 ms).
+        #expect(results[2...].map(\.deferredFor) == [.milliseconds(400), .milliseconds(800), .milliseconds(1200)])
         #expect(server.requests.map(\.bodyText) == ["0", "1"])
+        let now = Date()
         let retry = try #require(
-            DeliveryOutcome.classify(result: results[2], kind: .slack, attempt: 1, firstAttemptAt: before, now: Date()).retryDetails)
+            DeliveryOutcome.classify(result: results[2], kind: .slack, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
         #expect(!retry.consumesAttempt)
+        #expect(retry.delay == .milliseconds(400))
     }
 
     // MARK: Requests
@@ -564,6 +590,27 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// When each request reached the server, by body, on a test's clock.
+    final class StartTimes: Sendable {
+        private let clock: ManualClock
+        private let times = Mutex<[String: Duration]>([:])
+
+        init(_ clock: ManualClock) { self.clock = clock }
+
+        /// Records the clock's reading for each request, then behaves as `behavior`. The server
+        /// counts a request before it asks the behaviour, so tests wait on ``count`` rather than
+        /// on the server's count, to know the time is recorded before they move the clock.
+        func recordingBehavior(_ behavior: LoopbackHTTPServer.Behavior) -> LoopbackHTTPServer.Behavior {
+            .handler { [self] request in
+                times.withLock { $0[request.bodyText] = clock.now.offset }
+                return behavior
+            }
+        }
+
+        var count: Int { times.withLock { $0.count } }
+        var byBody: [String: Duration] { times.withLock { $0 } }
+    }
 
     static func imfFixdate(_ date: Date) -> String {
         let formatter = DateFormatter()

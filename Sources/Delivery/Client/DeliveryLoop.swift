@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import Timekeeping
 
 /// The thread-safe side of the delivery loop: a mailbox that callers post batches and
 /// cancellations to, a socket pair whose write end wakes the loop thread out of `curl_multi_poll`, and the
@@ -9,7 +10,8 @@ final class DeliveryLoop: Sendable {
     struct Submission: Sendable {
         let id: UInt64
         let requests: [WebhookRequest]
-        let submittedAt: ContinuousClock.Instant
+        /// The client's timeline read at submission: the pacing budget counts from here.
+        let submittedAt: Duration
         let completion: @Sendable ([WebhookResult]) -> Void
     }
 
@@ -32,6 +34,8 @@ final class DeliveryLoop: Sendable {
     }
 
     let configuration: WebhookClient.Configuration
+    /// The client's one source of time; the loop thread reads it too.
+    let timeline: Timeline
     private let mailbox = Mutex(Mailbox())
     /// A non-blocking socket pair: callers write a byte to wake the loop thread out of
     /// `curl_multi_poll`, which watches the read end. Never closed while a caller could still
@@ -41,8 +45,9 @@ final class DeliveryLoop: Sendable {
     private let thread = Mutex<NativeThread?>(nil)
     private let startupError: DeliveryLoopError?
 
-    init(configuration: WebhookClient.Configuration) {
+    init(configuration: WebhookClient.Configuration, timeline: Timeline) {
         self.configuration = configuration
+        self.timeline = timeline
         // A socket pair rather than pipe(2): close-on-exec and non-blocking are set atomically,
         // so a child process spawned at the same moment can never inherit it.
         var ends: [Int32] = [-1, -1]
@@ -77,7 +82,7 @@ final class DeliveryLoop: Sendable {
             completion(requests.map { _ in Self.internalFailure(error.description) })
             return
         }
-        let submission = Submission(id: id, requests: requests, submittedAt: .now, completion: completion)
+        let submission = Submission(id: id, requests: requests, submittedAt: timeline.monotonic, completion: completion)
         mailbox.withLock { $0.submissions.append(submission) }
         wake()
     }
@@ -126,7 +131,8 @@ final class DeliveryLoop: Sendable {
 
     var descriptorForPolling: Int32 { wakeReadEnd }
 
-    private func wake() {
+    /// Wakes the loop thread out of its poll; safe from any thread.
+    func wake() {
         // A full buffer already means "wake up", so a failed write loses nothing.
         var byte: UInt8 = 1
         _ = write(wakeWriteEnd, &byte, 1)

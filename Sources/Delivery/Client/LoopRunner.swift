@@ -16,8 +16,9 @@ struct PendingJob {
 /// The results of one ``WebhookClient/send(_:)`` call as they come in.
 final class BatchState {
     let id: UInt64
-    /// Requests whose rate limit would hold them past this instant are deferred instead.
-    let pacingDeadline: ContinuousClock.Instant
+    /// Requests whose rate limit would hold them past this reading of the client's timeline are
+    /// deferred instead.
+    let pacingDeadline: Duration
     private var results: [WebhookResult?]
     private var remaining: Int
     private let completion: @Sendable ([WebhookResult]) -> Void
@@ -43,18 +44,22 @@ final class BatchState {
 
 /// The delivery loop's thread: owns the multi handle and every transfer, paces rate keys, and
 /// completes batches. Nothing here is touched from any other thread.
+///
+/// Every instant here is a reading of the client's ``Timeline`` (`monotonic`), so pacing, the
+/// pacing budget and skips follow whatever clock the client was given; only libcurl's own
+/// time-outs run on real time.
 final class LoopRunner {
     private let loop: DeliveryLoop
     private let configuration: WebhookClient.Configuration
-    private let clock = ContinuousClock()
+    private let timeline: Timeline
 
     private var batches: [UInt64: BatchState] = [:]
     /// Waiting jobs per rate key, in submission order.
     private var queues: [String: [PendingJob]] = [:]
     /// When each rate key may start its next request.
-    private var nextStart: [String: ContinuousClock.Instant] = [:]
+    private var nextStart: [String: Duration] = [:]
     /// Start slots already promised to deferred requests, so that they are spaced too.
-    private var reservedUntil: [String: ContinuousClock.Instant] = [:]
+    private var reservedUntil: [String: Duration] = [:]
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var sequence: UInt64 = 0
     /// Time-outs in a row per rate key, reset by any response. While a key has one, it runs
@@ -63,11 +68,16 @@ final class LoopRunner {
     /// Requests in flight per rate key.
     private var inFlight: [String: Int] = [:]
     /// Rate keys given up on for a while: their requests come back unsent until `until`.
-    private var skipped: [String: (reason: String, until: ContinuousClock.Instant)] = [:]
+    private var skipped: [String: (reason: String, until: Duration)] = [:]
+    /// A task asleep on the timeline until the next pacing wake-up, which then wakes this thread
+    /// through the wake-up socket. The poll's time-out alone serves a real clock, but a manual
+    /// one moves without real time passing: only the timeline can tell when a turn has come.
+    private var alarm: (at: Duration, task: Task<Void, Never>)?
 
     init(loop: DeliveryLoop) {
         self.loop = loop
         self.configuration = loop.configuration
+        self.timeline = loop.timeline
     }
 
     func run() {
@@ -84,10 +94,12 @@ final class LoopRunner {
             for id in mail.cancellations where batches[id] != nil { cancel(batchID: id, multi: multi) }
             if mail.shuttingDown {
                 for id in Array(batches.keys) { cancel(batchID: id, multi: multi) }
+                setAlarm(nil)
                 return
             }
 
             let wakeAt = schedule(multi: multi)
+            setAlarm(wakeAt)
             var finishedAny = false
             do {
                 try multi.perform()
@@ -118,7 +130,7 @@ final class LoopRunner {
             let limit = request.rateLimit ?? configuration.rateLimits[request.rateKey] ?? configuration.defaultRateLimit
             let job = PendingJob(batch: batch, index: index, request: request, sequence: sequence, interval: limit.minimumInterval)
             if let skip = skipped[request.rateKey] {
-                if skip.until > clock.now {
+                if skip.until > timeline.monotonic {
                     complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: skip.reason)))
                     continue
                 }
@@ -142,7 +154,7 @@ final class LoopRunner {
             timeoutStreak[key] = streak
             guard streak >= limit else { return }
             let reason = "\(streak) requests in a row to this destination timed out; not sent in this round"
-            skipped[key] = (reason, clock.now + configuration.skipDuration)
+            skipped[key] = (reason, timeline.monotonic + configuration.skipDuration)
             for job in queues.removeValue(forKey: key) ?? [] {
                 complete(job, with: .failure(TransportFailure(code: .notAttempted, requestMayHaveBeenSent: false, message: reason)))
             }
@@ -159,7 +171,7 @@ final class LoopRunner {
     }
 
     private func cancel(batchID: UInt64, multi: MultiHandle) {
-        let now = clock.now
+        let now = timeline.monotonic
         for (handle, transfer) in active where transfer.job.batch.id == batchID {
             detach(handle, multi: multi)
             complete(transfer.job, with: transfer.cancelledResult(now: now))
@@ -181,8 +193,8 @@ final class LoopRunner {
 
     /// Defers what the pacing budget cannot fit, starts what may start now, and returns when the
     /// next paced job becomes startable.
-    private func schedule(multi: MultiHandle) -> ContinuousClock.Instant? {
-        let now = clock.now
+    private func schedule(multi: MultiHandle) -> Duration? {
+        let now = timeline.monotonic
 
         for key in Array(queues.keys) {
             guard var queue = queues[key] else { continue }
@@ -212,7 +224,7 @@ final class LoopRunner {
             start(job, multi: multi, now: now)
         }
 
-        var wakeAt: ContinuousClock.Instant?
+        var wakeAt: Duration?
         for key in queues.keys {
             guard let earliest = nextStart[key], earliest > now else { continue }
             wakeAt = min(wakeAt ?? earliest, earliest)
@@ -223,13 +235,13 @@ final class LoopRunner {
 
     /// Drops pacing state that no longer holds anything back, so a long-lived client that has
     /// seen many rate keys does not keep them all.
-    private func forgetIdleKeys(now: ContinuousClock.Instant) {
+    private func forgetIdleKeys(now: Duration) {
         guard nextStart.count + reservedUntil.count > 256 else { return }
         nextStart = nextStart.filter { $0.value > now || queues[$0.key] != nil }
         reservedUntil = reservedUntil.filter { $0.value > now }
     }
 
-    private func start(_ job: PendingJob, multi: MultiHandle, now: ContinuousClock.Instant) {
+    private func start(_ job: PendingJob, multi: MultiHandle, now: Duration) {
         do {
             let transfer = try Transfer(job: job, configuration: configuration, now: now)
             do {
@@ -253,7 +265,7 @@ final class LoopRunner {
     private func collectFinished(multi: MultiHandle) -> Bool {
         let finished = multi.finishedTransfers()
         guard !finished.isEmpty else { return false }
-        let now = clock.now
+        let now = timeline.monotonic
         for (handle, code) in finished {
             guard let transfer = detach(handle, multi: multi) else { continue }
             let result = transfer.result(for: code, now: now)
@@ -264,7 +276,7 @@ final class LoopRunner {
     }
 
     private func failActive(multi: MultiHandle, message: String) {
-        let now = clock.now
+        let now = timeline.monotonic
         for (handle, transfer) in active {
             detach(handle, multi: multi)
             let pretransfer = (try? transfer.easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
@@ -284,12 +296,31 @@ final class LoopRunner {
         return transfer
     }
 
-    private func pollTimeout(until wakeAt: ContinuousClock.Instant?) -> Int32 {
+    private func pollTimeout(until wakeAt: Duration?) -> Int32 {
         // Without work, sleep until woken; the bound only guards against a lost wake-up.
         let idleBound: Duration = active.isEmpty && queues.isEmpty ? .seconds(60) : .seconds(1)
         guard let wakeAt else { return Int32(idleBound.milliseconds) }
-        let wait = min(max(wakeAt - clock.now, .milliseconds(1)), idleBound)
+        let wait = min(max(wakeAt - timeline.monotonic, .milliseconds(1)), idleBound)
         return Int32(wait.milliseconds)
+    }
+
+    /// Keeps one alarm set for `wakeAt`, the next pacing wake-up, or none.
+    ///
+    /// On a real clock the alarm and the poll's time-out both fire at about that moment; the
+    /// time-out stays, because the alarm's task may resume late when the cooperative pool is
+    /// busy (which is why the transfers have a thread of their own).
+    private func setAlarm(_ wakeAt: Duration?) {
+        guard alarm?.at != wakeAt else { return }
+        alarm?.task.cancel()
+        alarm = nil
+        guard let wakeAt else { return }
+        let (timeline, loop) = (self.timeline, self.loop)
+        let task = Task {
+            // Cancelled: the wake-up moved or the loop is stopping, so there is nothing to wake.
+            guard (try? await timeline.sleep(until: wakeAt)) != nil else { return }
+            loop.wake()
+        }
+        alarm = (wakeAt, task)
     }
 
     /// libcurl could not be set up: answer every batch with that failure until shutdown.

@@ -9,7 +9,8 @@ import Timekeeping
 final class Transfer {
     let easy: EasyHandle
     let job: PendingJob
-    let startedAt: ContinuousClock.Instant
+    /// When the transfer started, on the client's timeline.
+    let startedAt: Duration
     private let maxResponseBytes: Int
     private let policy: AddressPolicy
 
@@ -23,7 +24,7 @@ final class Transfer {
     private var requestStarts = 0
 
     /// Creates the easy handle and sets every option; nothing is sent until it joins a multi handle.
-    init(job: PendingJob, configuration: WebhookClient.Configuration, now: ContinuousClock.Instant) throws(CurlError) {
+    init(job: PendingJob, configuration: WebhookClient.Configuration, now: Duration) throws(CurlError) {
         self.job = job
         self.startedAt = now
         self.maxResponseBytes = max(0, configuration.maxResponseBytes)
@@ -177,7 +178,7 @@ final class Transfer {
     // MARK: Results
 
     /// The result of a finished transfer.
-    func result(for code: CURLcode, now: ContinuousClock.Instant) -> WebhookResult {
+    func result(for code: CURLcode, now: Duration) -> WebhookResult {
         let elapsed = now - startedAt
         let finalStatus = (try? easy.info(CURLINFO_RESPONSE_CODE)).flatMap { $0 > 0 ? $0 : nil } ?? statusCode
         let capped = (code == CURLE_WRITE_ERROR && bodyWasTruncated) || code == CURLE_FILESIZE_EXCEEDED
@@ -210,7 +211,7 @@ final class Transfer {
     }
 
     /// The result when the caller cancelled while the request was in flight.
-    func cancelledResult(now: ContinuousClock.Instant) -> WebhookResult {
+    func cancelledResult(now: Duration) -> WebhookResult {
         let pretransfer = (try? easy.info(offset: CURLINFO_PRETRANSFER_TIME_T)) ?? 0
         return .failure(
             TransportFailure(
