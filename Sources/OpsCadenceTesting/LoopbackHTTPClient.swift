@@ -62,9 +62,11 @@ public enum LoopbackHTTPClient {
             sent += n
         }
 
+        // Read to the end of the body its Content-Length (or last chunk) announces: chromedriver
+        // says `Connection: close` but keeps the socket open.
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        while !isComplete(received, method: method) {
             let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if n == 0 { break }
             guard n > 0 else { throw Failure(description: "no complete reply from \(url) within \(timeout) (\(String(cString: strerror(errno))))") }
@@ -73,9 +75,29 @@ public enum LoopbackHTTPClient {
         return try parse(received, from: url)
     }
 
+    private static func headEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        return (0...(bytes.count - 4)).first { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }
+    }
+
+    private static func isComplete(_ bytes: [UInt8], method: String) -> Bool {
+        guard let end = headEnd(bytes) else { return false }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+        let bodyLength = bytes.count - end - 4
+        if method == "HEAD" || head.hasPrefix("http/1.1 204") || head.hasPrefix("http/1.1 304") { return true }
+        for line in head.components(separatedBy: "\r\n") {
+            if line.hasPrefix("content-length:"), let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) {
+                return bodyLength >= length
+            }
+            if line.hasPrefix("transfer-encoding:") && line.contains("chunked") {
+                return bytes.suffix(5) == Array("0\r\n\r\n".utf8)
+            }
+        }
+        return false
+    }
+
     private static func parse(_ bytes: [UInt8], from url: String) throws -> Reply {
-        let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        guard let end = (0...(max(0, bytes.count - 4))).first(where: { Array(bytes[$0..<min($0 + 4, bytes.count)]) == separator }) else {
+        guard let end = headEnd(bytes) else {
             throw Failure(description: "no HTTP head in the reply from \(url)")
         }
         let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")

@@ -54,7 +54,7 @@ public final class WebDriver: @unchecked Sendable {
             var ready = false
             while ContinuousClock.now < deadline && process.isRunning {
                 if let status = try? LoopbackHTTPClient.send("GET", url + "/status", timeout: .seconds(5)),
-                    let value = (try? status.json() as? [String: Any])?["value"] as? [String: Any], value["ready"] as? Bool == true
+                    status.body.replacingOccurrences(of: " ", with: "").contains("\"ready\":true")
                 {
                     ready = true
                     break
@@ -62,8 +62,7 @@ public final class WebDriver: @unchecked Sendable {
                 usleep(50_000)
             }
             guard ready else {
-                process.terminate()
-                process.waitUntilExit()
+                Self.stop(process)
                 lastError = "chromedriver on port \(port) never became ready"
                 continue
             }
@@ -91,8 +90,7 @@ public final class WebDriver: @unchecked Sendable {
                 session = id
                 return
             } catch {
-                process.terminate()
-                process.waitUntilExit()
+                Self.stop(process)
                 lastError = "\(error)"
             }
         }
@@ -105,8 +103,13 @@ public final class WebDriver: @unchecked Sendable {
     public func quit() {
         guard driver.isRunning else { return }
         _ = try? LoopbackHTTPClient.send("DELETE", "\(base)/session/\(session)", timeout: .seconds(20))
-        driver.terminate()
-        driver.waitUntilExit()
+        Self.stop(driver)
+    }
+
+    /// chromedriver does not always end on SIGTERM; the session (and its browser) is closed first.
+    private static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     // MARK: Navigation and reading
@@ -139,6 +142,26 @@ public final class WebDriver: @unchecked Sendable {
 
     public func attribute(_ element: Element, _ name: String) throws -> String? {
         try command("GET", "element/\(element.id)/attribute/\(name)") as? String
+    }
+
+    /// Polls until `condition` holds (a page a form submission leads to has loaded, say):
+    /// a click returns when the event is dispatched, not when the navigation it starts ends.
+    public func wait(
+        _ what: String, timeout: Duration = .seconds(15), until condition: () throws -> Bool
+    ) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? condition()) == true { return }
+            usleep(25_000)
+        }
+        throw Failure(description: "timed out waiting for \(what) (at \((try? currentURL) ?? "?"))")
+    }
+
+    /// Waits until the browser is at `url` and the page has finished loading.
+    public func wait(forURL url: String) throws {
+        try wait("\(url)") {
+            try currentURL == url && (try execute("return document.readyState") as? String) == "complete"
+        }
     }
 
     // MARK: Acting

@@ -6,6 +6,7 @@ import Playbooks
 import ServiceLifecycle
 import Timekeeping
 import UnixSignals
+import WebApp
 
 extension OpsCadence {
     struct Run: AsyncParsableCommand {
@@ -18,14 +19,18 @@ extension OpsCadence {
                 the deliveries in flight and exits. It holds the workspace lock, so a cron `tick` for the \
                 same workspace exits at once while it runs.
 
+                With --listen, the web app (`opscadence serve`) runs in the same process.
+
                 Examples:
                   opscadence run
+                  opscadence run --listen 127.0.0.1:8080
                   opscadence run --workspace /srv/ops --log-format json
                   opscadence run --now 2026-12-07T13:44:50Z   # start the clock there
                 """)
 
         @OptionGroup var workspaceOptions: WorkspaceOptions
         @OptionGroup var logging: LoggingOptions
+        @OptionGroup var listenOptions: ListenOptions
 
         @Option(
             help: ArgumentHelp("Start the wall clock at this RFC 3339 instant; it then advances in real time.", valueName: "INSTANT"))
@@ -41,7 +46,15 @@ extension OpsCadence {
                     root: workspaceOptions.workspace, environment: ProcessInfo.processInfo.environment, timeline: timeline,
                     redactor: redactor),
                 workspace: workspace, logger: logger)
-            var configuration = ServiceGroupConfiguration(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var services: [any Service] = [service]
+            if listenOptions.listen != nil {
+                let (host, port) = try listenOptions.address(default: "127.0.0.1:8080")
+                let server = try WebServer(
+                    workspace: workspace, store: try workspaceOptions.openStore(workspace),
+                    options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))
+                services.append(server.service(logger: logger) { port in ListenOptions.announce(host: host, port: port) })
+            }
+            var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests time out after delivery.timeout; give them that, then cancel.
             configuration.maximumGracefulShutdownDuration = .seconds(workspace.configuration.deliveryTimeout + 10)
             do {

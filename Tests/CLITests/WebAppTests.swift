@@ -265,6 +265,27 @@ import Testing
         #expect(try web.get(WebFixture.review, cookie: cookie).body.contains("<h1>Friday numbers</h1>"))
     }
 
+    @Test func runWithListenServesThePagesBesideTheScheduler() throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", WebFixture.configuration)
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview)
+        let runner = CommandRunner(directory: dir.path)
+        let process = try runner.start(["run", "--listen", "127.0.0.1:0", "--now", WebFixture.now])
+        var base: String?
+        for _ in 0..<3000 where base == nil && process.process.isRunning {
+            base = process.currentStdout.split(separator: "\n").first { $0.hasPrefix("serving ") }.map { String($0.dropFirst(8).dropLast()) }
+            if base == nil { usleep(20_000) }
+        }
+        let url = try #require(base, "\(process.currentStderr)")
+        #expect(try LoopbackHTTPClient.send("GET", url + "/healthz").status == 200)
+        // The scheduler ran its first tick in the same process: the review is recorded.
+        let status = try #require(try runner.run(["status", "--format", "json", "--now", WebFixture.now]).json() as? [String: Any])
+        #expect("\(status)".contains("weekly-review"))
+        process.signal(SIGTERM)
+        let result = try runner.finish(process, timeout: 30)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     @Test(arguments: [
         (["serve", "--listen", "0.0.0.0:0"], "refusing to listen on 0.0.0.0: only loopback is served without web.secret"),
         (["serve", "--listen", "8080"], "--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"8080\""),
