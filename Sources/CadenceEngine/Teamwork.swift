@@ -27,21 +27,24 @@ public struct ChangeError: UserFacingError, Sendable, Equatable {
 public struct Teamwork: Sendable {
     public let workspace: Workspace
     public let store: StateStore
+    /// What a recorded change does when the agendas cannot be rendered again afterwards: the
+    /// web app reports it (the default rethrows it), the command line warns and goes on.
+    let renderingFailed: @Sendable (RenderAfterChangeError) throws -> Void
 
-    public init(workspace: Workspace, store: StateStore) {
+    public init(
+        workspace: Workspace, store: StateStore,
+        whenRenderingFails renderingFailed: @escaping @Sendable (RenderAfterChangeError) throws -> Void = { throw $0 }
+    ) {
         self.workspace = workspace
         self.store = store
+        self.renderingFailed = renderingFailed
     }
 
     // MARK: Checklists
 
     /// Ticks or unticks item `number` (1-based) of one occurrence.
     public func mark(playbook: Playbook, occurrence: Int64, item number: Int, done: Bool, by person: String?, now: Int64) throws -> ChecklistMark? {
-        guard playbook.checklist.indices.contains(number - 1) else {
-            throw ChangeError(
-                field: "item", "item \(number) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items"
-                    + (playbook.checklist.isEmpty ? "" : " (1-\(playbook.checklist.count))"))
-        }
+        try Self.checkItem(number, of: playbook)
         var mark: ChecklistMark?
         if done {
             let new = ChecklistMark(
@@ -54,6 +57,15 @@ public struct Teamwork: Sendable {
         }
         try refresh(playbook: playbook.id, now: now)
         return mark
+    }
+
+    /// Refuses an item number the playbook's checklist does not have.
+    public static func checkItem(_ number: Int, of playbook: Playbook) throws(ChangeError) {
+        guard playbook.checklist.indices.contains(number - 1) else {
+            throw ChangeError(
+                field: "item", "item \(number) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items"
+                    + (playbook.checklist.isEmpty ? "" : " (1-\(playbook.checklist.count))"))
+        }
     }
 
     // MARK: Action items
@@ -118,6 +130,21 @@ public struct Teamwork: Sendable {
 
     /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today.
     public func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
+        var (value, kpi) = try Self.kpiReading(key: key, value: text, date: date, workspace: workspace, now: now)
+        value.recordedBy = person
+        try record(value)
+        return (value, kpi)
+    }
+
+    /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``.
+    public func record(_ value: KPIValue) throws {
+        try store.recordKPIValues([value])
+        try refresh(playbook: nil, now: value.recordedAt)
+    }
+
+    /// Checks a KPI value as typed, without recording it: the KPI exists, the number parses,
+    /// its unit fits the KPI, and the date (default today) is not in the future.
+    public static func kpiReading(key: String, value text: String, date: String?, workspace: Workspace, now: Int64) throws(ChangeError) -> (KPIValue, KPIDefinition) {
         let definitions = workspace.kpiDefinitions
         guard let kpi = definitions.first(where: { $0.key == key }) else {
             throw ChangeError(field: "kpi", "unknown KPI '\(key)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
@@ -135,10 +162,7 @@ public struct Teamwork: Sendable {
         guard day <= today else {
             throw ChangeError(field: "date", "\(day) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
         }
-        let value = KPIValue(kpi: key, measuredOn: day.description, value: number, recordedAt: now, recordedBy: person)
-        try store.recordKPIValues([value])
-        try refresh(playbook: nil, now: now)
-        return (value, kpi)
+        return (KPIValue(kpi: key, measuredOn: day.description, value: number, recordedAt: now), kpi)
     }
 
     /// Deletes one recorded value.
@@ -168,7 +192,7 @@ public struct Teamwork: Sendable {
         do {
             try AgendaRefresher(workspace: workspace, store: store).refreshLive(playbook: playbook, now: now)
         } catch {
-            throw RenderAfterChangeError(detail: workspace.redact("\(error)"))
+            try renderingFailed(RenderAfterChangeError(detail: workspace.redact("\(error)")))
         }
     }
 }

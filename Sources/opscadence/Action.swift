@@ -1,4 +1,5 @@
 import ArgumentParser
+import CadenceEngine
 import Foundation
 import Playbooks
 import Recurrence
@@ -84,9 +85,12 @@ extension OpsCadence {
                     else { throw CLIError("no playbook carries action items over; give --playbook ID") }
                     owning = latest
                 }
+                let names = ["text": "TEXT", "owner": "--owner", "due": "--due"]
+                _ = try workspaceOptions.change(names) { try Teamwork.actionFields(text: text, owner: owner, due: due) }
                 let store = try workspaceOptions.openStore(workspace)
-                let item = try store.addAction(ActionItem(playbookId: owning.id, text: text, owner: owner, dueDate: due, createdAt: now))
-                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
+                let item = try workspaceOptions.change(names) {
+                    try workspaceOptions.teamwork(workspace, store: store).addAction(playbook: owning, text: text, owner: owner, due: due, by: nil, now: now)
+                }
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
             }
@@ -154,12 +158,10 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace),
-                    let item = try store.setActionDone(id: id, doneAt: now)
-                else {
+                guard let store = try workspaceOptions.openExistingStore(workspace), try store.action(id: id) != nil else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
-                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
+                let item = try workspaceOptions.teamwork(workspace, store: store).setDone(action: id, done: true, by: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("done #\(id): \(item.text)")
             }
@@ -183,10 +185,10 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.setActionDone(id: id, doneAt: nil) else {
+                guard let store = try workspaceOptions.openExistingStore(workspace), try store.action(id: id) != nil else {
                     throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
                 }
-                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
+                let item = try workspaceOptions.teamwork(workspace, store: store).setDone(action: id, done: false, by: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("reopened #\(id): \(item.text)")
             }

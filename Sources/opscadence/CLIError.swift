@@ -1,5 +1,8 @@
 import ArgumentParser
+import CadenceEngine
 import Diagnostics
+import Playbooks
+import StateStore
 
 /// An error the CLI itself finds in its arguments (or a library error it words for the
 /// command), with the exit status it means: 2 when the input is wrong, 1 when something failed.
@@ -23,4 +26,23 @@ struct CLIError: UserFacingError {
     /// failed, or a delivery died. Distinct from 1 (the workspace could not be worked on) and 2
     /// (the input is wrong), so cron mail and monitors can tell them apart.
     static let attentionExitCode: Int32 = 3
+}
+
+extension WorkspaceOptions {
+    /// Makes a change through ``Teamwork`` as the command line does: a field the change names is
+    /// shown by its option or argument name, and agendas that could not be rendered again after
+    /// a recorded change are a warning, not a failure (the change stands).
+    func change<T>(_ names: [String: String], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ChangeError {
+            throw CLIError("\(names[error.field] ?? error.field): \(error.message)")
+        }
+    }
+
+    /// The changes people make, as the command line makes them: agendas that cannot be
+    /// rendered again after a recorded change are a warning, not a failure (the change stands).
+    func teamwork(_ workspace: Workspace, store: StateStore) -> Teamwork {
+        Teamwork(workspace: workspace, store: store) { Output.warning($0.description) }
+    }
 }

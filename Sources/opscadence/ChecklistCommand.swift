@@ -121,20 +121,12 @@ extension OpsCadence {
             let workspace = try target.workspaceOptions.load()
             let now = try target.clock.instant()
             let playbook = try workspace.requirePlaybook(target.playbook)
-            guard (1...max(1, playbook.checklist.count)).contains(item), !playbook.checklist.isEmpty else {
-                throw CLIError("item \(item) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items (1-\(playbook.checklist.count))")
-            }
             let occurrence = try playbook.occurrence(at: target.at, now: now)
+            // Checked before the state file is opened, so a wrong number creates nothing.
+            try target.workspaceOptions.change(["item": "ITEM"]) { try Teamwork.checkItem(item, of: playbook) }
             let store = try target.workspaceOptions.openStore(workspace)
-            if done {
-                try store.check(
-                    ChecklistMark(
-                        playbookId: playbook.id, scheduledAt: occurrence.instant, itemIndex: item, item: playbook.checklist[item - 1].item,
-                        doneAt: now))
-            } else {
-                try store.uncheck(playbook: playbook.id, scheduledAt: occurrence.instant, itemIndex: item)
-            }
-            target.workspaceOptions.refreshAgendas(workspace, store: store, playbook: playbook.id, now: now)
+            _ = try target.workspaceOptions.teamwork(workspace, store: store).mark(
+                playbook: playbook, occurrence: occurrence.instant, item: item, done: done, by: nil, now: now)
             if format == .json {
                 let agenda = try AgendaSource(workspace: workspace, store: store).agenda(for: playbook, at: occurrence.instant, now: now)
                 return try Output.json(ChecklistView(playbook: playbook.id, occurrence: agenda.occurrence, items: agenda.checklist))

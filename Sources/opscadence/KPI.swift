@@ -58,23 +58,15 @@ extension OpsCadence {
             func run() async throws {
                 try Arguments.requireOneLine((name, "NAME"), (value, "VALUE"), (at, "--at"))
                 let workspace = try workspaceOptions.load()
-                let definitions = workspace.kpiDefinitions
-                guard let kpi = definitions.first(where: { $0.key == name }) else {
-                    throw CLIError("unknown KPI '\(name)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
-                }
-                guard let number = KPIInput.parseValue(value) else {
-                    throw CLIError("VALUE: expected a number such as 2.4 or 99.5%, got \"\(value)\"")
-                }
-                if let mismatch = KPIInput.unitMismatch(value, for: kpi) { throw CLIError("VALUE: \(mismatch)") }
                 let now = try clock.instant()
-                let today = workspace.configuration.date(at: now)
-                let date = try at.map { try Arguments.date($0, option: "--at") } ?? today
-                guard date <= today else {
-                    throw CLIError("--at: \(date) is in the future (today is \(today) in \(workspace.configuration.timeZone.identifier))")
+                // Checked before the state file is opened, so a value that does not fit creates nothing.
+                let (reading, kpi) = try workspaceOptions.change(["kpi": "NAME", "value": "VALUE", "date": "--at"]) {
+                    try Teamwork.kpiReading(key: name, value: value, date: at, workspace: workspace, now: now)
                 }
                 let store = try workspaceOptions.openStore(workspace)
-                try store.recordKPIValues([KPIValue(kpi: name, measuredOn: date.description, value: number, recordedAt: now)])
-                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
+                try workspaceOptions.teamwork(workspace, store: store).record(reading)
+                let number = reading.value
+                let date = reading.measuredOn
                 let status = kpi.status(of: number)
                 if format == .json {
                     return try Output.json(
