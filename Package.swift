@@ -120,6 +120,7 @@ let package = Package(
                 .embedInCode("Templates/message.mustache"), .embedInCode("Templates/today.mustache"),
                 .embedInCode("Templates/meeting.mustache"), .embedInCode("Templates/actions.mustache"),
                 .embedInCode("Templates/kpis.mustache"), .embedInCode("Templates/outbox.mustache"),
+                .embedInCode("Templates/maturity.mustache"), .embedInCode("Templates/calendar.mustache"),
                 .embedInCode("Templates/app.css"),
             ],
             swiftSettings: swiftSettings

@@ -173,6 +173,48 @@ public struct Teamwork: Sendable {
         try refresh(playbook: nil, now: now)
     }
 
+    // MARK: Assessments
+
+    /// Saves a quarter's self-assessment from scores and notes as typed (`"3"`), and returns
+    /// its result. An assessed quarter is replaced only when `replace` says so.
+    public func saveAssessment(
+        quarter text: String, scores typed: [MaturityDimension: String], notes typedNotes: [MaturityDimension: String], replace: Bool, now: Int64
+    ) throws -> AssessmentResult {
+        let quarter: Quarter
+        do { quarter = try Quarter(parsing: text.trimmingCharacters(in: .whitespaces)) } catch {
+            throw ChangeError(field: "quarter", error.message)
+        }
+        var scores = Scores(inventory: 0, fulfillment: 0, planning: 0, reporting: 0, governance: 0)
+        for dimension in MaturityDimension.allCases {
+            guard let value = typed[dimension].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), (1...5).contains(value) else {
+                throw ChangeError(field: dimension.rawValue, "expected a score from 1 to 5 for \(dimension.title), got \"\(typed[dimension] ?? "")\"")
+            }
+            scores[dimension] = value
+        }
+        var notes: [MaturityDimension: String] = [:]
+        for (dimension, note) in typedNotes {
+            let note = note.trimmingCharacters(in: .whitespaces)
+            guard !note.isEmpty else { continue }
+            guard note.count <= 300 else { throw ChangeError(field: "note_\(dimension.rawValue)", "at most 300 characters, got \(note.count)") }
+            if let problem = FieldText.oneLineProblem(in: note) { throw ChangeError(field: "note_\(dimension.rawValue)", "the note \(problem)") }
+            notes[dimension] = note
+        }
+        let assessment: Assessment
+        do { assessment = try Assessment(quarter: quarter, scores: scores, notes: notes) } catch { throw ChangeError(field: "quarter", error.message) }
+        if !replace, let existing = try store.assessment(quarter: quarter.description) {
+            throw ChangeError(
+                field: "replace",
+                "\(quarter) is already assessed (\(existing.inventory),\(existing.fulfillment),\(existing.planning),\(existing.reporting),\(existing.governance)); tick Replace to replace it")
+        }
+        try store.saveAssessment(
+            AssessmentRecord(
+                quarter: quarter.description, inventory: scores.inventory, fulfillment: scores.fulfillment, planning: scores.planning,
+                reporting: scores.reporting, governance: scores.governance,
+                notes: Dictionary(uniqueKeysWithValues: notes.map { ($0.key.rawValue, $0.value) }), recordedAt: now))
+        try refresh(playbook: nil, now: now)
+        return AssessmentResult(assessment: assessment, history: try Assessments.load(from: store))
+    }
+
     // MARK: Notes
 
     /// Saves a meeting's notes (at most 20,000 characters; empty removes them).

@@ -44,3 +44,33 @@ extension StateStore {
         }
     }
 }
+
+/// What `/metrics` exports: counts a monitor alerts on.
+public struct StateMetrics: Sendable, Equatable {
+    /// Deliveries by state name.
+    public var deliveries: [String: Int]
+    /// Queued deliveries whose time has come (pending or retrying, due at or before now).
+    public var due: Int
+    /// When a tick last recorded progress, if ever.
+    public var lastTickAt: Int64?
+    /// Playbooks whose last tick failed.
+    public var failingPlaybooks: Int
+}
+
+extension StateStore {
+    /// The numbers `/metrics` exports, read in one transaction.
+    public func metrics(now: Int64) throws(StateError) -> StateMetrics {
+        try read { db in
+            var deliveries = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {
+                deliveries[row["state"]] = row["n"]
+            }
+            return StateMetrics(
+                deliveries: deliveries,
+                due: try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?", arguments: [now]) ?? 0,
+                lastTickAt: try Int64.fetchOne(db, sql: "SELECT MAX(updated_at) FROM playbook_state"),
+                failingPlaybooks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbook_state WHERE last_error IS NOT NULL") ?? 0)
+        }
+    }
+}

@@ -26,7 +26,7 @@ struct Gate: RouterMiddleware {
         do {
             context.viewer = try viewer(of: request, workspace: snapshot.workspace)
             let path = request.uri.path
-            let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/")
+            let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/") || path == "/calendar.ics" || path == "/metrics"
             var request = request
             if request.method != .get && request.method != .head {
                 try checkOrigin(request, workspace: snapshot.workspace)
@@ -128,4 +128,6 @@ extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let forwarded = HTTPField.Name("Forwarded")!
 }

@@ -197,3 +197,125 @@ struct Pages {
         return OutboxView(chrome: chrome("Deliveries", "/outbox"), rows: rows, hasRows: !rows.isEmpty)
     }
 }
+
+extension Pages {
+    /// The quarter a date is in.
+    static func quarter(of date: CivilDate) -> Quarter? { Quarter.containing(year: date.year, month: date.month) }
+
+    func maturity() throws -> MaturityView {
+        let model = MaturityModel.standard
+        let history = try Assessments.load(from: store)
+        let current = Self.quarter(of: workspace.configuration.date(at: now))
+        let shown = history.last
+        let dimensions = MaturityDimension.allCases.map { dimension in
+            MaturityView.Dimension(
+                key: dimension.rawValue, title: dimension.title, question: model.info(for: dimension)?.question ?? "",
+                choices: (1...5).compactMap { n in
+                    Stage(n).map { stage in
+                        MaturityView.Choice(
+                            value: n, stage: stage.name, text: model.characteristics(of: dimension, at: stage),
+                            checked: shown?.scores[dimension] == n, id: "\(dimension.rawValue)-\(n)")
+                    }
+                },
+                note: shown?.notes[dimension] ?? "")
+        }
+        var report: MaturityView.Report?
+        if let latest = shown {
+            let result = AssessmentResult(assessment: latest, history: history)
+            report = MaturityView.Report(
+                quarter: result.quarter.description, stage: result.stage, stageName: result.stageName,
+                average: String(format: "%.1f", result.average),
+                rows: MaturityDimension.allCases.map { d in
+                    MaturityView.Row(
+                        dimension: d.title, score: result.scores[d],
+                        change: result.changes?[d.rawValue].map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—", isBottleneck: result.bottlenecks.contains(d))
+                },
+                flatWarning: result.flatWarningText, roadmap: result.roadmap.map(\.text), hasRoadmap: !result.roadmap.isEmpty,
+                advice: result.advice, hasTrend: history.count > 1)
+        }
+        let items = try store.planItems()
+        let phases = Dictionary(grouping: items, by: { $0.planPhase ?? "" })
+        let plan = model.planPhases.compactMap { phase -> MaturityView.Phase? in
+            guard let rows = phases[phase.key] ?? phases[phase.name], !rows.isEmpty else { return nil }
+            return MaturityView.Phase(name: phase.name, done: rows.filter(\.isDone).count, total: rows.count)
+        }
+        return MaturityView(
+            chrome: chrome("Maturity", "/maturity"), quarter: (shown?.quarter ?? current)?.description ?? "", dimensions: dimensions,
+            report: report, plan: plan, hasPlan: !plan.isEmpty)
+    }
+
+    /// The radar (this quarter against the previous) or the trend chart, as SVG; nil before
+    /// the first assessment.
+    func chart(_ name: String) throws -> String? {
+        let history = try Assessments.load(from: store)
+        guard !history.isEmpty, let report = try? MaturityReport(assessments: history) else { return nil }
+        return name == "radar" ? report.radarSVG : report.lineSVG
+    }
+}
+
+extension Pages {
+    /// Where a holiday policy moved occurrences: the wall time it fires at, and the date the
+    /// rule gave before the move.
+    static func holidayMoves(_ schedule: Schedule, after from: Int64, through to: Int64) -> [LocalDateTime: CivilDate] {
+        guard schedule.holidayPolicy == .nextBusinessDay || schedule.holidayPolicy == .previousBusinessDay else { return [:] }
+        var raw = schedule
+        raw.holidayPolicy = .ignore
+        var moves: [LocalDateTime: CivilDate] = [:]
+        // A week either side: a move can cross the window's edge.
+        for occurrence in raw.occurrences(after: from - 7 * 86_400).lazy.prefix(while: { $0.instant < to + 7 * 86_400 }).prefix(2000) {
+            let date = occurrence.nominal.date
+            guard !schedule.calendar.isBusinessDay(date) else { continue }
+            var target = occurrence.nominal
+            target.date = schedule.holidayPolicy == .nextBusinessDay
+                ? schedule.calendar.businessDay(onOrAfter: date) : schedule.calendar.businessDay(onOrBefore: date)
+            moves[target] = date
+        }
+        return moves
+    }
+
+    /// A month grid, Monday first, of every enabled playbook's occurrences (holiday moves shown).
+    func calendar(month: YearMonth, feedURL: String?) -> CalendarView {
+        let first = CivilDate(year: month.year, month: month.month, day: 1)
+        let gridStart = first.adding(days: -first.weekday.mondayIndex)
+        let nextMonth = month.month == 12 ? YearMonth(year: month.year + 1, month: 1)! : YearMonth(year: month.year, month: month.month + 1)!
+        let previousMonth = month.month == 1 ? YearMonth(year: month.year - 1, month: 12)! : YearMonth(year: month.year, month: month.month - 1)!
+        let afterLast = CivilDate(year: nextMonth.year, month: nextMonth.month, day: 1)
+        let weekCount = (afterLast.dayNumber - gridStart.dayNumber + 6) / 7
+        let gridEnd = gridStart.adding(days: weekCount * 7)
+        var byDay: [CivilDate: [(Int64, CalendarView.Event)]] = [:]
+        for playbook in workspace.playbooks where playbook.isEnabled {
+            let zone = playbook.timeZone
+            let from = zone.resolve(LocalDateTime(date: gridStart.adding(days: -1))).instant
+            let to = zone.resolve(LocalDateTime(date: gridEnd.adding(days: 1))).instant
+            let moves = Self.holidayMoves(playbook.schedule, after: from, through: to)
+            for occurrence in playbook.schedule.occurrences(after: from).lazy.prefix(while: { $0.instant < to }).prefix(500) {
+                // Shown on the team's calendar date, at the playbook's own local time.
+                let date = workspace.configuration.date(at: occurrence.instant)
+                let local = occurrence.local
+                let moved = moves[occurrence.nominal].map { HumanTime.shortDate($0) }
+                byDay[date, default: []].append(
+                    (
+                        occurrence.instant,
+                        CalendarView.Event(
+                            playbook: playbook.id, title: playbook.title, time: HumanTime.clock(local), occurrence: RFC3339.formatUTC(occurrence.instant),
+                            href: Self.meetingPath(playbook: playbook.id, occurrence: occurrence.instant), movedFrom: moved)
+                    ))
+            }
+        }
+        let today = localToday
+        let weeks = (0..<weekCount).map { week in
+            CalendarView.Week(
+                days: (0..<7).map { offset in
+                    let date = gridStart.adding(days: week * 7 + offset)
+                    return CalendarView.Day(
+                        date: date.description, day: date.day, inMonth: date.month == month.month, isToday: date == today,
+                        events: (byDay[date] ?? []).sorted { $0.0 < $1.0 }.map(\.1))
+                })
+        }
+        // "Tuesday 1 December 2026" → "December 2026".
+        let title = HumanTime.longDate(first).split(separator: " ").dropFirst(2).joined(separator: " ")
+        return CalendarView(
+            chrome: chrome("Calendar", "/calendar"), month: month.description, title: title, previous: previousMonth.description,
+            next: nextMonth.description, weeks: weeks, feedURL: feedURL)
+    }
+}

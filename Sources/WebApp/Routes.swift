@@ -2,7 +2,9 @@ import CadenceEngine
 import Foundation
 import HTTPTypes
 import Logging
+import Agendas
 import Hummingbird
+import MaturityModel
 import Playbooks
 import Recurrence
 import StateStore
@@ -19,6 +21,16 @@ extension WebServer {
             } catch {
                 return Self.text("state file unavailable\n", status: .serviceUnavailable)
             }
+        }
+        // Prometheus text format, for a scraper on this machine: loopback clients only, and not
+        // through a reverse proxy (which would make everyone look local).
+        router.get("/metrics") { request, context -> Response in
+            guard ["127.0.0.1", "::1"].contains(context.remoteAddress) || context.remoteAddress.hasPrefix("127."),
+                request.headers[.xForwardedFor] == nil, request.headers[.forwarded] == nil
+            else { throw PageError(.forbidden, "/metrics answers only to this machine") }
+            var response = Self.text(Self.prometheus(try store.metrics(now: now), now: now), status: .ok, type: "text/plain; version=0.0.4; charset=utf-8")
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
         router.get("/static/app.css") { _, _ -> Response in
             var response = Self.text(Templates.stylesheet, status: .ok, type: "text/css; charset=utf-8")
@@ -64,6 +76,16 @@ extension WebServer {
                     secure: context.workspace.configuration.web.isHTTPS, httpOnly: true, sameSite: .lax))
             return response
         }
+        // The subscribable feed: no sign-in (calendar apps have none), a key derived from
+        // web.secret instead, compared in constant time.
+        router.get("/calendar.ics") { request, context -> Response in
+            guard let expected = feedKey(context.workspace), let given = request.uri.queryParameters["key"].map(String.init),
+                Token.matches(given, expected)
+            else { throw PageError(.notFound, "there is no such page") }
+            var response = Self.text(CalendarExport(workspace: context.workspace).render(now: now), status: .ok, type: "text/calendar; charset=utf-8")
+            response.headers[.cacheControl] = "private, max-age=300"
+            return response
+        }
         router.post("/signout") { _, context -> Response in
             if let viewer = context.viewer { try store.endSession(tokenDigest: viewer.sessionDigest) }
             var response = Response.redirect(to: "/signin")
@@ -97,6 +119,31 @@ extension WebServer {
         }
         router.get("/kpis") { request, context -> Response in
             try page(request, context, try pages(context).kpis(), template: "kpis")
+        }
+        router.get("/calendar") { request, context -> Response in
+            let text = request.uri.queryParameters["month"].map(String.init) ?? ""
+            let month: YearMonth
+            if text.isEmpty {
+                let today = context.workspace.configuration.date(at: now)
+                month = YearMonth(year: today.year, month: today.month)!
+            } else {
+                guard let parsed = try? YearMonth(parsing: text), (2000...2199).contains(parsed.year) else {
+                    throw PageError(.badRequest, "month: expected YYYY-MM between 2000 and 2199, got \"\(text)\"")
+                }
+                month = parsed
+            }
+            let feed = feedKey(context.workspace).map { "\(context.workspace.configuration.web.url ?? "http://127.0.0.1:8080")/calendar.ics?key=\($0)" }
+            return try page(request, context, pages(context).calendar(month: month, feedURL: feed), template: "calendar")
+        }
+        router.get("/maturity") { request, context -> Response in
+            try page(request, context, try pages(context).maturity(), template: "maturity")
+        }
+        router.get("/maturity/:chart") { _, context -> Response in
+            let name = context.parameters.get("chart") ?? ""
+            guard name == "radar.svg" || name == "trend.svg", let svg = try pages(context).chart(String(name.dropLast(4))) else {
+                throw PageError(.notFound, "there is no such chart (no assessment yet?)")
+            }
+            return Self.text(svg, status: .ok, type: "image/svg+xml")
         }
         router.get("/outbox") { request, context -> Response in
             var states: [DeliveryState]?
@@ -173,6 +220,20 @@ extension WebServer {
             try change(context) { teamwork, _ in try teamwork.deleteKPIValue(key: kpi, date: date, now: now) }
             return .redirect(to: "/kpis")
         }
+        router.post("/maturity") { _, context -> Response in
+            let form = context.form
+            var scores: [MaturityDimension: String] = [:]
+            var notes: [MaturityDimension: String] = [:]
+            for dimension in MaturityDimension.allCases {
+                scores[dimension] = form[dimension.rawValue]
+                notes[dimension] = form["note_\(dimension.rawValue)"]
+            }
+            try change(context) { teamwork, _ in
+                _ = try teamwork.saveAssessment(
+                    quarter: try form.required("quarter"), scores: scores, notes: notes, replace: form["replace"] == "1", now: now)
+            }
+            return .redirect(to: "/maturity")
+        }
         router.post("/outbox/:id/:verb") { _, context -> Response in
             guard let id = context.parameters.get("id", as: Int64.self), let row = try store.delivery(id: id) else {
                 throw PageError(.notFound, "there is no such delivery")
@@ -197,6 +258,12 @@ extension WebServer {
     // MARK: Helpers
 
     static let sessionLifetime: Int64 = 30 * 86_400
+
+    /// The calendar feed's key: HMAC of a fixed label under web.secret; nil without a secret.
+    func feedKey(_ workspace: Workspace) -> String? {
+        guard let secret = workspace.configuration.web.secret?.value else { return nil }
+        return String(Token.digest("calendar-feed", key: secret).prefix(40))
+    }
 
     func pages(_ context: WebRequestContext) -> Pages {
         Pages(workspace: context.workspace, store: store, now: now) { title, current in chrome(context, title, current) }
@@ -262,6 +329,29 @@ extension WebServer {
             !target.contains(where: { $0.isNewline || $0 == "\0" })
         else { return fallback }
         return target
+    }
+
+    /// The Prometheus exposition of the state's numbers.
+    static func prometheus(_ metrics: StateMetrics, now: Int64) -> String {
+        var lines = [
+            "# HELP opscadence_deliveries Reminder deliveries by state.", "# TYPE opscadence_deliveries gauge",
+        ]
+        for (state, count) in metrics.deliveries.sorted(by: { $0.key < $1.key }) { lines.append("opscadence_deliveries{state=\"\(state)\"} \(count)") }
+        lines += [
+            "# HELP opscadence_deliveries_due Queued deliveries whose time has come and that are not sent yet.",
+            "# TYPE opscadence_deliveries_due gauge", "opscadence_deliveries_due \(metrics.due)",
+            "# HELP opscadence_playbooks_failing Playbooks whose last tick failed.", "# TYPE opscadence_playbooks_failing gauge",
+            "opscadence_playbooks_failing \(metrics.failingPlaybooks)",
+        ]
+        if let last = metrics.lastTickAt {
+            lines += [
+                "# HELP opscadence_last_tick_timestamp_seconds When a tick last recorded progress (Unix time).",
+                "# TYPE opscadence_last_tick_timestamp_seconds gauge", "opscadence_last_tick_timestamp_seconds \(last)",
+                "# HELP opscadence_last_tick_age_seconds Seconds since a tick last recorded progress.",
+                "# TYPE opscadence_last_tick_age_seconds gauge", "opscadence_last_tick_age_seconds \(max(0, now - last))",
+            ]
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func text(_ text: String, status: HTTPResponse.Status, type: String = "text/plain; charset=utf-8") -> Response {

@@ -11,6 +11,7 @@ struct Templates: Sendable {
             ("message", PackageResources.message_mustache), ("today", PackageResources.today_mustache),
             ("meeting", PackageResources.meeting_mustache), ("actions", PackageResources.actions_mustache),
             ("kpis", PackageResources.kpis_mustache), ("outbox", PackageResources.outbox_mustache),
+            ("maturity", PackageResources.maturity_mustache), ("calendar", PackageResources.calendar_mustache),
         ]
         for (name, bytes) in sources { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

@@ -24,7 +24,7 @@ struct Chrome: Encodable, Sendable {
         self.banner = banner
         var links: [(String, String)] = []
         if viewer != nil {
-            links = [("/", "Today"), ("/actions", "Action items"), ("/kpis", "KPIs")]
+            links = [("/", "Today"), ("/actions", "Action items"), ("/calendar", "Calendar"), ("/kpis", "KPIs"), ("/maturity", "Maturity")]
             if viewer?.isAdmin == true { links.append(("/outbox", "Deliveries")) }
         }
         nav = links.map { Link(href: $0.0, label: $0.1, current: $0.0 == current) }
@@ -267,4 +267,86 @@ struct MessageView: Encodable, Sendable {
     var person: String?
 
     enum CodingKeys: String, CodingKey { case heading, message }
+}
+
+/// `/maturity`: the quarterly self-assessment and its report.
+struct MaturityView: Encodable, Sendable {
+    struct Choice: Encodable, Sendable {
+        var value: Int
+        var stage: String
+        var text: String
+        var checked: Bool
+        var id: String
+    }
+    struct Dimension: Encodable, Sendable {
+        var key: String
+        var title: String
+        var question: String
+        var choices: [Choice]
+        var note: String
+    }
+    struct Row: Encodable, Sendable {
+        var dimension: String
+        var score: Int
+        var change: String
+        var isBottleneck: Bool
+    }
+    struct Report: Encodable, Sendable {
+        var quarter: String
+        var stage: Int
+        var stageName: String
+        var average: String
+        var rows: [Row]
+        var flatWarning: String?
+        var roadmap: [String]
+        var hasRoadmap: Bool
+        var advice: String
+        var hasTrend: Bool
+    }
+    struct Phase: Encodable, Sendable {
+        var name: String
+        var done: Int
+        var total: Int
+    }
+
+    var chrome: Chrome
+    var quarter: String
+    var dimensions: [Dimension]
+    var report: Report?
+    var plan: [Phase]
+    var hasPlan: Bool
+
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", report, plan }
+}
+
+/// `/calendar?month=YYYY-MM`: a month of every playbook's occurrences.
+struct CalendarView: Encodable, Sendable {
+    struct Event: Encodable, Sendable {
+        var playbook: String
+        var title: String
+        var time: String
+        var occurrence: String
+        var href: String
+        var movedFrom: String?
+    }
+    struct Day: Encodable, Sendable {
+        var date: String
+        var day: Int
+        var inMonth: Bool
+        var isToday: Bool
+        var events: [Event]
+    }
+    struct Week: Encodable, Sendable {
+        var days: [Day]
+    }
+
+    var chrome: Chrome
+    var month: String
+    var title: String
+    var previous: String
+    var next: String
+    var weeks: [Week]
+    var feedURL: String?
+
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", month, weeks, feedURL = "feed_url" }
 }

@@ -85,6 +85,24 @@ import Testing
         #expect(try browser.attribute(try browser.find("#kpi-order_accuracy td.status-red"), "class") == "status-red")
         try screenshot(browser, "kpis")
 
+        // The quarterly self-assessment: the radar chart appears (an image the policy allows).
+        try browser.open(web.base + "/maturity")
+        try expectAccessible(browser, "maturity")
+        for (dimension, score) in [("inventory", 2), ("fulfillment", 3), ("planning", 3), ("reporting", 2), ("governance", 4)] {
+            try browser.click("label[for='\(dimension)-\(score)']")
+        }
+        try browser.click("form.assessment button[type=submit]")
+        try browser.wait("the report") { try browser.text(of: "#report").contains("Stage 2 (Controlled)") }
+        try browser.wait("the radar chart to load") {
+            try browser.execute("const i = document.querySelector('img[src=\"/maturity/radar.svg\"]'); return i !== null && i.complete && i.naturalWidth > 0") as? Bool == true
+        }
+        try screenshot(browser, "maturity")
+
+        try browser.open(web.base + "/calendar?month=2026-12")
+        try expectAccessible(browser, "calendar")
+        #expect(try browser.findAll("a.event").count >= 4)
+        try screenshot(browser, "calendar")
+
         try browser.open(web.base + "/actions?status=all")
         try expectAccessible(browser, "actions")
         try screenshot(browser, "actions")

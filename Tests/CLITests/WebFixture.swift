@@ -47,13 +47,16 @@ final class WebFixture: @unchecked Sendable {
           - { item: Assign owners to new items }
         """
 
-    init(playbooks: [String: String] = [:], configuration: String = WebFixture.configuration, arguments: [String] = []) throws {
+    init(
+        playbooks: [String: String] = [:], configuration: String = WebFixture.configuration, environment: [String: String] = [:],
+        arguments: [String] = []
+    ) throws {
         dir = TemporaryDirectory()
         dir.write("opscadence.yaml", configuration)
         var files = playbooks
         if files.isEmpty { files = ["playbooks/weekly-review.yaml": Self.weeklyReview] }
         for (path, text) in files { dir.write(path, text) }
-        runner = CommandRunner(directory: dir.path)
+        runner = CommandRunner(directory: dir.path, environment: environment)
         let tick = try runner.run(["tick", "--now", Self.now])
         try #require(tick.status == 0, "\(tick.stderr)")
         server = try runner.start(["serve", "--listen", "127.0.0.1:0", "--now", Self.now] + arguments)

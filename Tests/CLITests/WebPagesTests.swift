@@ -1,0 +1,98 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// The maturity and calendar pages, the calendar feed and `/metrics`, over real HTTP.
+@Suite struct WebPagesTests {
+    static let secret = "0123456789abcdef0123456789abcdef-web"
+
+    @Test func anAssessmentIsSavedFromThePageAndReported() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let form = try web.get("/maturity", cookie: cookie)
+        #expect(form.status == 200)
+        #expect(form.body.contains("No assessment yet"))
+        #expect(form.body.contains("<legend>Inventory Management</legend>"))
+        let token = try web.csrf(cookie: cookie, page: "/maturity")
+        let scores = [("inventory", "2"), ("fulfillment", "3"), ("planning", "3"), ("reporting", "2"), ("governance", "3")]
+        let saved = try web.post("/maturity", fields: [("csrf", token), ("quarter", "2026-Q4"), ("note_planning", "Forecast by hand")] + scores, cookie: cookie)
+        #expect(saved.status == 303)
+        let report = try #require((try web.get("/maturity?format=json", cookie: cookie).json() as? [String: Any])?["report"] as? [String: Any])
+        #expect(report["stage"] as? Int == 2)
+        #expect(report["quarter"] as? String == "2026-Q4")
+        #expect(((report["rows"] as? [[String: Any]]) ?? []).filter { $0["isBottleneck"] as? Bool == true }.count == 2)
+        let radar = try web.get("/maturity/radar.svg", cookie: cookie)
+        #expect(radar.status == 200)
+        #expect(radar.header("Content-Type") == "image/svg+xml")
+        #expect(radar.body.contains("<svg"))
+        // The CLI's report reads the same record.
+        let cli = try web.runner.run(["report", "--format", "json"])
+        #expect(cli.stdout.contains("2026-Q4"), "\(cli.stderr)")
+        // A quarter already assessed is replaced only when asked; a score out of range names the field.
+        let again = try web.post("/maturity", fields: [("csrf", token), ("quarter", "2026-Q4")] + scores, cookie: cookie)
+        #expect(again.status == 400)
+        #expect(again.body.contains("replace: 2026-Q4 is already assessed (2,3,3,2,3)"))
+        var better = scores
+        better[0] = ("inventory", "4")
+        better[3] = ("reporting", "3")
+        #expect(try web.post("/maturity", fields: [("csrf", token), ("quarter", "2026-Q4"), ("replace", "1")] + better, cookie: cookie).status == 303)
+        let replaced = try #require((try web.get("/maturity?format=json", cookie: cookie).json() as? [String: Any])?["report"] as? [String: Any])
+        #expect(replaced["stage"] as? Int == 3)
+        let bad = try web.post("/maturity", fields: [("csrf", token), ("quarter", "2026-Q3"), ("inventory", "7")] + scores.dropFirst(), cookie: cookie)
+        #expect(bad.status == 400)
+        #expect(bad.body.contains("inventory: expected a score from 1 to 5 for Inventory Management, got &quot;7&quot;"))
+        #expect(try web.post("/maturity", fields: [("csrf", token), ("quarter", "Q3 2026")] + scores, cookie: cookie).status == 400)
+    }
+
+    @Test func theCalendarShowsTheMonthWithHolidayMoves() throws {
+        let web = try WebFixture(
+            playbooks: ["playbooks/weekly-review.yaml": WebFixture.weeklyReview.replacingOccurrences(of: "duration: 30m", with: "duration: 30m\nholiday: next_business_day")],
+            configuration: WebFixture.configuration + "\nholidays: [2026-12-25]\n")
+        let cookie = try web.signIn("Max Member")
+        let month = try #require(try web.get("/calendar?month=2026-12&format=json", cookie: cookie).json() as? [String: Any])
+        let days = ((month["weeks"] as? [[String: Any]]) ?? []).flatMap { ($0["days"] as? [[String: Any]]) ?? [] }
+        let withEvents = days.filter { !(($0["events"] as? [Any]) ?? []).isEmpty }.compactMap { $0["date"] as? String }
+        // The grid runs Monday 30 November to Sunday 3 January: New Year's Day is shown too.
+        #expect(withEvents == ["2026-12-04", "2026-12-11", "2026-12-18", "2026-12-28", "2027-01-01"])
+        let moved = try #require(days.first { $0["date"] as? String == "2026-12-28" }?["events"] as? [[String: Any]])
+        #expect(moved.first?["movedFrom"] as? String == "Fri 25 Dec")
+        #expect(days.count % 7 == 0 && days.first?["date"] as? String == "2026-11-30")
+        let html = try web.get("/calendar?month=2026-12", cookie: cookie).body
+        #expect(html.contains("<h1>December 2026</h1>"))
+        #expect(html.contains("moved from Fri 25 Dec"))
+        #expect(html.contains("needs web.secret"))
+        #expect(try web.get("/calendar?month=2026-13", cookie: cookie).status == 400)
+        #expect(try web.get("/calendar.ics?key=anything").status == 404)
+    }
+
+    @Test func theCalendarFeedNeedsItsKeyAndNoSignIn() throws {
+        let web = try WebFixture(
+            configuration: WebFixture.configuration + "\nweb:\n  secret: ${env:WEB_SECRET}\n", environment: ["WEB_SECRET": Self.secret])
+        let cookie = try web.signIn("Ada Admin")
+        let month = try #require(try web.get("/calendar?format=json", cookie: cookie).json() as? [String: Any])
+        let feed = try #require(month["feed_url"] as? String)
+        #expect(feed.hasPrefix("http://127.0.0.1:8080/calendar.ics?key="))
+        let path = String(feed.dropFirst("http://127.0.0.1:8080".count))
+        let calendar = try web.get(path)
+        #expect(calendar.status == 200)
+        #expect(calendar.header("Content-Type") == "text/calendar; charset=utf-8")
+        #expect(calendar.body.contains("BEGIN:VCALENDAR") && calendar.body.contains("SUMMARY:Weekly review"))
+        #expect(!calendar.body.contains(Self.secret))
+        #expect(try web.get(String(path.dropLast())).status == 404)
+        #expect(try web.get("/calendar.ics").status == 404)
+    }
+
+    @Test func metricsAnswerThisMachineOnly() throws {
+        let web = try WebFixture()
+        let metrics = try web.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        // The fixture's first tick skipped the one reminder: its target has no URL.
+        #expect(metrics.body.contains("opscadence_deliveries{state=\"skipped\"} 1\n"))
+        #expect(metrics.body.contains("opscadence_deliveries{state=\"dead\"} 0\n"))
+        #expect(metrics.body.contains("opscadence_deliveries_due 0\n"))
+        #expect(metrics.body.contains("# TYPE opscadence_last_tick_age_seconds gauge\nopscadence_last_tick_age_seconds "))
+        let proxied = try LoopbackHTTPClient.send("GET", web.base + "/metrics", headers: [("X-Forwarded-For", "203.0.113.9")])
+        #expect(proxied.status == 403)
+    }
+}
