@@ -215,6 +215,20 @@ public struct Teamwork: Sendable {
         return AssessmentResult(assessment: assessment, history: try Assessments.load(from: store))
     }
 
+    // MARK: Meeting rating
+
+    /// Records a person's 1-10 rating of a meeting (the EOS habit of rating every meeting), once
+    /// it has started; rating again replaces it.
+    public func rate(playbook: Playbook, occurrence: Int64, rating text: String, by person: String, now: Int64) throws {
+        guard now >= occurrence else {
+            throw ChangeError(field: "rating", "the meeting has not started yet; rate it at the end")
+        }
+        guard let rating = Int(text.trimmingCharacters(in: .whitespaces)), (1...10).contains(rating) else {
+            throw ChangeError(field: "rating", "expected a whole number from 1 to 10, got \"\(text)\"")
+        }
+        try store.rate(playbook: playbook.id, scheduledAt: occurrence, person: person, rating: rating, now: now)
+    }
+
     // MARK: Notes
 
     /// Saves a meeting's notes (at most 20,000 characters; empty removes them).

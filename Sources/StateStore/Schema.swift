@@ -196,9 +196,9 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE playbook_state ADD COLUMN last_error_at INTEGER")
         }
         migrator.registerMigration("v4") { db in
-            // The web app: one-time sign-in links and sessions, kept only as SHA-256 digests of
-            // their random tokens (a copy of this file signs nobody in), meeting notes, and who
-            // made each change from a page.
+            // The web app: one-time sign-in links and sessions, kept only as digests of their
+            // random tokens (a copy of this file signs nobody in), meeting notes, each
+            // attendee's 1-10 rating of a meeting, and who made each change from a page.
             try db.execute(
                 sql: """
                     CREATE TABLE web_invite (
@@ -223,6 +223,14 @@ enum Schema {
                         updated_by TEXT,
                         updated_at INTEGER NOT NULL,
                         PRIMARY KEY (playbook_id, scheduled_at)
+                    );
+                    CREATE TABLE meeting_rating (
+                        playbook_id TEXT NOT NULL,
+                        scheduled_at INTEGER NOT NULL,
+                        person TEXT NOT NULL,
+                        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
+                        rated_at INTEGER NOT NULL,
+                        PRIMARY KEY (playbook_id, scheduled_at, person)
                     );
                     ALTER TABLE checklist_mark ADD COLUMN done_by TEXT;
                     ALTER TABLE action_item ADD COLUMN created_by TEXT;

@@ -129,6 +129,32 @@ extension StateStore {
         }
     }
 
+    // MARK: Meeting ratings
+
+    /// Every rating of one meeting, by person.
+    public func ratings(playbook: String, scheduledAt: Int64) throws(StateError) -> [String: Int] {
+        try read { db in
+            var ratings: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT person, rating FROM meeting_rating WHERE playbook_id = ? AND scheduled_at = ?", arguments: [playbook, scheduledAt])
+            {
+                ratings[row["person"]] = row["rating"]
+            }
+            return ratings
+        }
+    }
+
+    /// Records (or changes) one person's rating of a meeting.
+    public func rate(playbook: String, scheduledAt: Int64, person: String, rating: Int, now: Int64) throws(StateError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO meeting_rating (playbook_id, scheduled_at, person, rating, rated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (playbook_id, scheduled_at, person) DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at
+                    """, arguments: [playbook, scheduledAt, person, rating, now])
+        }
+    }
+
     // MARK: Edits
 
     /// One action item by id.

@@ -12,6 +12,8 @@ struct Pages {
     let workspace: Workspace
     let store: StateStore
     let now: Int64
+    /// The signed-in person's name.
+    let viewer: String?
     let chrome: (String, String) -> Chrome
 
     private var zone: ZoneRules { workspace.configuration.timeZone }
@@ -89,6 +91,13 @@ struct Pages {
         let actions = agenda.actionItems.map { MeetingView.Action(id: $0.id, text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) }
         let previous = playbook.schedule.previous(atOrBefore: occurrence - 1).map { Self.meetingPath(playbook: playbook.id, occurrence: $0.instant) }
         let next = playbook.schedule.next(after: occurrence).map { Self.meetingPath(playbook: playbook.id, occurrence: $0.instant) }
+        let ratings = try store.ratings(playbook: playbook.id, scheduledAt: occurrence)
+        let mine = viewer.flatMap { ratings[$0] }
+        let rating = MeetingView.Rating(
+            isOpen: now >= occurrence,
+            average: ratings.isEmpty ? nil : String(format: "%.1f", Double(ratings.values.reduce(0, +)) / Double(ratings.count)),
+            count: ratings.count, entries: ratings.sorted { $0.key < $1.key }.map { MeetingView.Rating.Entry(person: $0.key, rating: $0.value) },
+            options: (1...10).map { MeetingView.Rating.Option(value: $0, selected: $0 == (mine ?? 0)) }, mine: mine)
         return MeetingView(
             chrome: chrome(playbook.title, ""), playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence),
             when: "\(HumanTime.longDate(playbook.timeZone.localDateTime(at: occurrence).date)), \(agenda.startTime)–\(agenda.endTime) \(agenda.zoneAbbreviation)",
@@ -97,7 +106,7 @@ struct Pages {
             checklist: checklist, hasChecklist: !checklist.isEmpty, checklistDone: checklist.filter(\.done).count, checklistTotal: checklist.count,
             actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesBy: note?.updatedBy,
             notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt)) }, path: path, previous: previous, next: next,
-            agendaFile: nil)
+            agendaFile: nil, rating: rating)
     }
 
     // MARK: Action items

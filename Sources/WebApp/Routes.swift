@@ -182,6 +182,14 @@ extension WebServer {
             }
             return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence) + "#notes-heading")
         }
+        router.post("/meetings/:playbook/:occurrence/rating") { _, context -> Response in
+            let (playbook, occurrence, _) = try meeting(context)
+            let rating = try context.form.required("rating")
+            try change(context) { teamwork, person in
+                try teamwork.rate(playbook: playbook, occurrence: occurrence, rating: rating, by: person ?? "", now: now)
+            }
+            return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence) + "#rating-heading")
+        }
         router.post("/actions") { _, context -> Response in
             let form = context.form
             let id = try form.required("playbook")
@@ -266,7 +274,9 @@ extension WebServer {
     }
 
     func pages(_ context: WebRequestContext) -> Pages {
-        Pages(workspace: context.workspace, store: store, now: now) { title, current in chrome(context, title, current) }
+        Pages(workspace: context.workspace, store: store, now: now, viewer: context.viewer?.person.name) { title, current in
+            chrome(context, title, current)
+        }
     }
 
     func chrome(_ context: WebRequestContext, _ title: String, _ current: String) -> Chrome {

@@ -156,10 +156,29 @@ struct MeetingView: Encodable, Sendable {
     var previous: String?
     var next: String?
     var agendaFile: String?
+    var rating: Rating
+
+    /// The meeting's ratings: open once it has started.
+    struct Rating: Encodable, Sendable {
+        struct Entry: Encodable, Sendable {
+            var person: String
+            var rating: Int
+        }
+        struct Option: Encodable, Sendable {
+            var value: Int
+            var selected: Bool
+        }
+        var isOpen: Bool
+        var average: String?
+        var count: Int
+        var entries: [Entry]
+        var options: [Option]
+        var mine: Int?
+    }
 
     enum CodingKeys: String, CodingKey {
         case chrome = "viewer", playbook, title, occurrence, when, duration, owner, attendees, sections, checklist
-        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next
+        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next, rating
     }
 }
 

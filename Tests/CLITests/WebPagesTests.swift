@@ -82,6 +82,31 @@ import Testing
         #expect(try web.get("/calendar.ics").status == 404)
     }
 
+    @Test func attendeesRateAMeetingOnceItHasStarted() throws {
+        let web = try WebFixture()
+        let ada = try web.signIn("Ada Admin")
+        let max = try web.signIn("Max Member")
+        let adaToken = try web.csrf(cookie: ada)
+        let maxToken = try web.csrf(cookie: max)
+        let early = try web.post(WebFixture.review + "/rating", fields: [("csrf", adaToken), ("rating", "8")], cookie: ada)
+        #expect(early.status == 400)
+        #expect(early.body.contains("rating: the meeting has not started yet"))
+        let last = "/meetings/weekly-review/2026-11-27T16:00:00Z"
+        #expect(try web.post(last + "/rating", fields: [("csrf", adaToken), ("rating", "8")], cookie: ada).status == 303)
+        #expect(try web.post(last + "/rating", fields: [("csrf", maxToken), ("rating", "5")], cookie: max).status == 303)
+        // Rating again replaces one's own rating.
+        #expect(try web.post(last + "/rating", fields: [("csrf", maxToken), ("rating", "7")], cookie: max).status == 303)
+        #expect(try web.post(last + "/rating", fields: [("csrf", maxToken), ("rating", "11")], cookie: max).status == 400)
+        let json = try #require((try web.get(last + "?format=json", cookie: max).json() as? [String: Any])?["rating"] as? [String: Any])
+        #expect(json["average"] as? String == "7.5")
+        #expect(json["count"] as? Int == 2)
+        #expect(json["mine"] as? Int == 7)
+        let page = try web.get(last, cookie: ada).body
+        #expect(page.contains("Average <strong>7.5</strong>/10 from 2 rating(s)"))
+        #expect(page.contains("<option value=\"8\" selected>8</option>"))
+        #expect(try web.get(WebFixture.review, cookie: ada).body.contains("Ratings open when the meeting starts"))
+    }
+
     @Test func metricsAnswerThisMachineOnly() throws {
         let web = try WebFixture()
         let metrics = try web.get("/metrics")
