@@ -42,15 +42,25 @@ enum ReminderMessages {
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
     }
 
-    /// The published HTML agenda when `agenda_url` is set, else the Markdown file's path in the
-    /// workspace (chat formats show a path as text and a URL as a link or button).
+    /// The live meeting page when `web.url` is set; else the published HTML agenda when
+    /// `agenda_url` is set; else the Markdown file's path in the workspace (chat formats show a
+    /// path as text and a URL as a link or button).
     static func agendaLink(for playbook: Playbook, at instant: Int64, in workspace: Workspace) -> String {
         let configuration = workspace.configuration
+        if let web = configuration.web.url {
+            return web + meetingPath(playbook: playbook.id, at: instant)
+        }
         if let base = configuration.agendaBaseURL {
             return base + "/" + AgendaFiles.path(output: "", playbook: playbook, instant: instant, format: .html)
         }
         return AgendaFiles.path(output: configuration.outputFolder, playbook: playbook, instant: instant, format: .markdown)
     }
+}
+
+/// The web app's address of one meeting (`/meetings/weekly-kpi-review/2026-12-07T14:00:00Z`):
+/// reminders link to it, and `serve` answers it.
+public func meetingPath(playbook: String, at instant: Int64) -> String {
+    "/meetings/\(playbook)/\(RFC3339.formatUTC(instant))"
 }
 
 /// The agendas a tick has just built, kept for that tick's reminders so that a reminder at the

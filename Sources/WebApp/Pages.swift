@@ -21,7 +21,7 @@ struct Pages {
 
     /// The canonical path of a meeting page.
     static func meetingPath(playbook: String, occurrence: Int64) -> String {
-        "/meetings/\(playbook)/\(RFC3339.formatUTC(occurrence))"
+        CadenceEngine.meetingPath(playbook: playbook, at: occurrence)
     }
 
     // MARK: Today

@@ -107,6 +107,19 @@ import Testing
         #expect(try web.get(WebFixture.review, cookie: ada).body.contains("Ratings open when the meeting starts"))
     }
 
+    @Test func remindersLinkToTheMeetingPageWhenTheAppHasAnAddress() throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", WebFixture.configuration + "\nweb:\n  url: https://ops.example.com/\n")
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview)
+        let runner = CommandRunner(directory: dir.path, environment: ["CHAT_URL": "https://hooks.slack.com/services/T0/B0/x"])
+        let preview = try runner.run(["notify", "preview", "weekly-review", "--target", "chat", "--now", WebFixture.now])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stdout.contains("https://ops.example.com/meetings/weekly-review/2026-12-04T16:00:00Z"), "\(preview.stdout)")
+        // The sign-in links are made under the same address.
+        let invite = try runner.run(["people", "invite", "Ada Admin", "--now", WebFixture.now])
+        #expect(invite.stdout.contains("https://ops.example.com/signin/"))
+    }
+
     @Test func metricsAnswerThisMachineOnly() throws {
         let web = try WebFixture()
         let metrics = try web.get("/metrics")
