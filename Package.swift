@@ -121,7 +121,7 @@ let package = Package(
                 .embedInCode("Templates/meeting.mustache"), .embedInCode("Templates/actions.mustache"),
                 .embedInCode("Templates/kpis.mustache"), .embedInCode("Templates/outbox.mustache"),
                 .embedInCode("Templates/maturity.mustache"), .embedInCode("Templates/calendar.mustache"),
-                .embedInCode("Templates/app.css"),
+                .embedInCode("Templates/app.css"), .embedInCode("Templates/app.js"),
             ],
             swiftSettings: swiftSettings
         ),

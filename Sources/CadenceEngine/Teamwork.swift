@@ -165,6 +165,18 @@ public struct Teamwork: Sendable {
         return (KPIValue(kpi: key, measuredOn: day.description, value: number, recordedAt: now), kpi)
     }
 
+    /// Imports `date,name,value` lines (a spreadsheet's CSV export) all or nothing: any bad
+    /// line is an error with its number and nothing is recorded. Returns how many were.
+    @discardableResult
+    public func importKPIs(csv text: String, file: String, by person: String?, now: Int64) throws -> Int {
+        let values = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now)).map {
+            KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now, recordedBy: person)
+        }
+        try store.recordKPIValues(values)
+        try refresh(playbook: nil, now: now)
+        return values.count
+    }
+
     /// Deletes one recorded value.
     public func deleteKPIValue(key: String, date: String, now: Int64) throws {
         guard try store.deleteKPIValue(kpi: key, measuredOn: date) else {

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 
 /// The fields of an `application/x-www-form-urlencoded` body, decoded strictly: a field that is
@@ -18,6 +19,58 @@ struct FormFields: Sendable {
             guard values[name] == nil else { throw PageError(.badRequest, "\(name): given twice") }
             values[name] = value
         }
+    }
+
+    /// The fields of a `multipart/form-data` body (a file upload): each part's text by its
+    /// name, and the file name of a file part under `NAME.filename`. Parts must be UTF-8.
+    init(multipart body: [UInt8], boundary: String) throws(PageError) {
+        let delimiter = Array("--\(boundary)".utf8)
+        var parts: [[UInt8]] = []
+        var index = 0
+        var start: Int?
+        while index + delimiter.count <= body.count {
+            if body[index..<index + delimiter.count].elementsEqual(delimiter) {
+                if let from = start {
+                    // The part ends with the CRLF before the delimiter.
+                    var end = index
+                    if end >= from + 2, body[end - 2] == 13, body[end - 1] == 10 { end -= 2 }
+                    parts.append(Array(body[from..<end]))
+                }
+                index += delimiter.count
+                if index + 2 <= body.count, body[index] == UInt8(ascii: "-"), body[index + 1] == UInt8(ascii: "-") { break }
+                if index + 2 <= body.count, body[index] == 13, body[index + 1] == 10 { index += 2 }
+                start = index
+                continue
+            }
+            index += 1
+        }
+        guard !parts.isEmpty else { throw PageError(.badRequest, "the upload is not multipart/form-data with boundary \(boundary)") }
+        for part in parts {
+            guard let split = (0..<max(0, part.count - 3)).first(where: { part[$0] == 13 && part[$0 + 1] == 10 && part[$0 + 2] == 13 && part[$0 + 3] == 10 })
+            else { throw PageError(.badRequest, "a part of the upload has no headers") }
+            let head = String(decoding: part[..<split], as: UTF8.self)
+            guard let disposition = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
+                let name = Self.parameter("name", in: disposition)
+            else { throw PageError(.badRequest, "a part of the upload has no name") }
+            guard let text = String(validating: part[(split + 4)...], as: UTF8.self) else {
+                throw PageError(.badRequest, "\(name): the file is not UTF-8 text (save the spreadsheet as CSV UTF-8)")
+            }
+            guard values[name] == nil else { throw PageError(.badRequest, "\(name): given twice") }
+            values[name] = text
+            if let file = Self.parameter("filename", in: disposition) { values[name + ".filename"] = file }
+        }
+    }
+
+    /// `name="value"` inside a Content-Disposition header.
+    private static func parameter(_ key: String, in header: Substring) -> String? {
+        for piece in header.split(separator: ";") {
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix(key + "=") else { continue }
+            var value = trimmed.dropFirst(key.count + 1)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            return String(value)
+        }
+        return nil
     }
 
     subscript(name: String) -> String? { values[name] }

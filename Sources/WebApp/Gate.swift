@@ -32,12 +32,24 @@ struct Gate: RouterMiddleware {
                 try checkOrigin(request, workspace: snapshot.workspace)
                 let contentType = request.headers[.contentType]?.lowercased() ?? ""
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
-                if body.readableBytes > 0 || !contentType.isEmpty {
-                    guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
-                        throw PageError(.unsupportedMediaType, "expected a form (application/x-www-form-urlencoded), got \(contentType.isEmpty ? "no content type" : contentType)")
+                if path == "/kpis/import", contentType.hasPrefix("multipart/form-data"),
+                    let boundary = contentType.split(separator: ";").compactMap({ piece -> String? in
+                        let trimmed = piece.trimmingCharacters(in: .whitespaces)
+                        return trimmed.hasPrefix("boundary=") ? String(trimmed.dropFirst(9)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : nil
+                    }).first
+                {
+                    // The one file upload: the original header, since boundaries are case-sensitive.
+                    let original = request.headers[.contentType] ?? ""
+                    let exact = original.range(of: boundary, options: .caseInsensitive).map { String(original[$0]) } ?? boundary
+                    context.form = try FormFields(multipart: Array(buffer: body), boundary: exact)
+                } else {
+                    if body.readableBytes > 0 || !contentType.isEmpty {
+                        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+                            throw PageError(.unsupportedMediaType, "expected a form (application/x-www-form-urlencoded), got \(contentType.isEmpty ? "no content type" : contentType)")
+                        }
                     }
+                    context.form = try FormFields(parsing: String(buffer: body))
                 }
-                context.form = try FormFields(parsing: String(buffer: body))
                 if !path.hasPrefix("/signin/") {
                     guard let viewer = context.viewer else { throw PageError(.unauthorized, "sign in first") }
                     guard let token = context.form["csrf"], Token.matches(token, viewer.csrfToken) else {

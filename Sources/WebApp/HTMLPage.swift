@@ -25,6 +25,8 @@ struct JSONPage<Value: Encodable>: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // The same key style as every command's --format json.
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let body = ByteBuffer(bytes: try encoder.encode(value))
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

@@ -32,6 +32,11 @@ extension WebServer {
             response.headers[.cacheControl] = "no-store"
             return response
         }
+        router.get("/static/app.js") { _, _ -> Response in
+            var response = Self.text(Templates.script, status: .ok, type: "text/javascript; charset=utf-8")
+            response.headers[.cacheControl] = "public, max-age=3600"
+            return response
+        }
         router.get("/static/app.css") { _, _ -> Response in
             var response = Self.text(Templates.stylesheet, status: .ok, type: "text/css; charset=utf-8")
             response.headers[.cacheControl] = "public, max-age=3600"
@@ -220,6 +225,14 @@ extension WebServer {
             try change(context) { teamwork, person in
                 _ = try teamwork.recordKPI(key: try form.required("kpi"), value: try form.required("value"), date: form["date"], by: person, now: now)
             }
+            return .redirect(to: "/kpis")
+        }
+        router.post("/kpis/import") { _, context -> Response in
+            let form = context.form
+            let text = try form.required("csv")
+            let file = (form["csv.filename"]).flatMap { $0.isEmpty ? nil : ($0 as NSString).lastPathComponent } ?? "upload.csv"
+            guard !text.isEmpty else { throw PageError(.badRequest, "csv: choose a CSV file (date,name,value lines)") }
+            try change(context) { teamwork, person in _ = try teamwork.importKPIs(csv: text, file: file, by: person, now: now) }
             return .redirect(to: "/kpis")
         }
         router.post("/kpis/:kpi/:date/delete") { _, context -> Response in

@@ -20,6 +20,9 @@ struct Templates: Sendable {
     /// The stylesheet every page links to.
     static let stylesheet = String(decoding: PackageResources.app_css, as: UTF8.self)
 
+    /// The live-refresh script.
+    static let script = String(decoding: PackageResources.app_js, as: UTF8.self)
+
     /// Renders a page; every `{{value}}` is HTML-escaped by Mustache.
     func render(_ view: Any, page: String) -> String {
         library.render(view, withTemplate: page) ?? "<!doctype html><title>OpsCadence</title><p>The page \(page) has no template.</p>"

@@ -104,15 +104,12 @@ extension OpsCadence {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(file): cannot read the file") }
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): not UTF-8 text") }
                 let now = try clock.instant()
-                let today = workspace.configuration.date(at: now)
-                let values = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: today).map {
-                    KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now)
-                }
+                // Parsed before the state file is opened, so a bad file creates nothing.
+                _ = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now))
                 let store = try workspaceOptions.openStore(workspace)
-                try store.recordKPIValues(values)
-                workspaceOptions.refreshAgendas(workspace, store: store, playbook: nil, now: now)
-                if format == .json { return try Output.json(Imported(file: file, imported: values.count)) }
-                Output.line("imported \(values.count) value\(values.count == 1 ? "" : "s") from \(file)")
+                let count = try workspaceOptions.teamwork(workspace, store: store).importKPIs(csv: text, file: file, by: nil, now: now)
+                if format == .json { return try Output.json(Imported(file: file, imported: count)) }
+                Output.line("imported \(count) value\(count == 1 ? "" : "s") from \(file)")
             }
         }
 

@@ -28,18 +28,6 @@ struct WorkspaceOptions: ParsableArguments {
         try AgendaRenderer(workspaceRoot: workspace.root)
     }
 
-    /// Renders again the agendas of meetings under way or coming up (opened, not over) of
-    /// `playbook` (nil: every playbook), so that the file the chat reminder links to shows the
-    /// change a command just recorded. The change itself is committed already: a rendering
-    /// problem is a warning, not a failure of the command.
-    func refreshAgendas(_ workspace: Workspace, store: StateStore, playbook: String?, now: Int64) {
-        do {
-            _ = try AgendaRefresher(workspace: workspace, store: store).refreshLive(playbook: playbook, now: now)
-        } catch {
-            Output.warning("the change is recorded, but the agenda files could not be rendered again: \(workspace.redact("\(error)"))")
-        }
-    }
-
     /// Opens the state for writing, creating it on first use.
     func openStore(_ workspace: Workspace) throws -> StateStore {
         try StateStore(path: workspace.configuration.statePath)

@@ -138,6 +138,24 @@ import Testing
         #expect(try browser.text(of: "h1") == "403 Forbidden")
     }
 
+    @Test func theMeetingPageShowsOthersChangesWithoutAReload() throws {
+        let web = try WebFixture()
+        let browser = try WebDriver()
+        defer { browser.quit() }
+        try browser.open(web.base + (try web.invitePath("Ada Admin")))
+        try browser.click("#sign-in")
+        try browser.wait(forURL: web.base + "/")
+        try browser.open(web.base + WebFixture.review)
+        #expect(try !browser.text(of: "ul.checklist li:first-child").contains("ticked by"))
+        // Someone else ticks the first item from their own session.
+        let other = try web.signIn("Max Member")
+        let token = try web.csrf(cookie: other, page: WebFixture.review)
+        #expect(try web.post(WebFixture.review + "/checklist/1", fields: [("csrf", token), ("done", "1")], cookie: other).status == 303)
+        try browser.wait("the page to refresh itself", timeout: .seconds(30)) {
+            try browser.text(of: "ul.checklist li:first-child").contains("ticked by Max Member")
+        }
+    }
+
     @Test func theChecklistWorksWithTheKeyboardAlone() throws {
         let web = try WebFixture()
         let browser = try WebDriver()

@@ -20,7 +20,7 @@ import Testing
         let report = try #require((try web.get("/maturity?format=json", cookie: cookie).json() as? [String: Any])?["report"] as? [String: Any])
         #expect(report["stage"] as? Int == 2)
         #expect(report["quarter"] as? String == "2026-Q4")
-        #expect(((report["rows"] as? [[String: Any]]) ?? []).filter { $0["isBottleneck"] as? Bool == true }.count == 2)
+        #expect(((report["rows"] as? [[String: Any]]) ?? []).filter { $0["is_bottleneck"] as? Bool == true }.count == 2)
         let radar = try web.get("/maturity/radar.svg", cookie: cookie)
         #expect(radar.status == 200)
         #expect(radar.header("Content-Type") == "image/svg+xml")
@@ -55,7 +55,7 @@ import Testing
         // The grid runs Monday 30 November to Sunday 3 January: New Year's Day is shown too.
         #expect(withEvents == ["2026-12-04", "2026-12-11", "2026-12-18", "2026-12-28", "2027-01-01"])
         let moved = try #require(days.first { $0["date"] as? String == "2026-12-28" }?["events"] as? [[String: Any]])
-        #expect(moved.first?["movedFrom"] as? String == "Fri 25 Dec")
+        #expect(moved.first?["moved_from"] as? String == "Fri 25 Dec")
         #expect(days.count % 7 == 0 && days.first?["date"] as? String == "2026-11-30")
         let html = try web.get("/calendar?month=2026-12", cookie: cookie).body
         #expect(html.contains("<h1>December 2026</h1>"))
@@ -118,6 +118,40 @@ import Testing
         // The sign-in links are made under the same address.
         let invite = try runner.run(["people", "invite", "Ada Admin", "--now", WebFixture.now])
         #expect(invite.stdout.contains("https://ops.example.com/signin/"))
+    }
+
+    /// A file upload as a browser sends it.
+    func upload(_ web: WebFixture, cookie: String, token: String, file: String, bytes: [UInt8]) throws -> LoopbackHTTPClient.Reply {
+        let boundary = "----OpsCadenceBoundaryX7"
+        var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(token)\r\n"
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"\(file)\"\r\nContent-Type: text/csv\r\n\r\n"
+        let payload = Array(body.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+        return try LoopbackHTTPClient.send(
+            "POST", web.base + "/kpis/import",
+            headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)"), ("Cookie", cookie), ("Origin", web.base)],
+            body: String(decoding: payload, as: UTF8.self))
+    }
+
+    @Test func aCSVFileIsImportedAllOrNothing() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie, page: "/kpis")
+        let bad = try upload(web, cookie: cookie, token: token, file: "week.csv", bytes: Array("Date,KPI,Value\n2026-12-01,order_accuracy,99.1%\n2026-12-02,stockout_rate,lots\n".utf8))
+        #expect(bad.status == 400)
+        #expect(bad.body.contains("week.csv:3:"), "\(bad.body)")
+        var kpis = try #require(try web.get("/kpis?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((kpis["recent_values"] as? [Any])?.isEmpty == true)
+        let good = try upload(web, cookie: cookie, token: token, file: "week.csv", bytes: Array("Date,KPI,Value\r\n2026-12-01,order_accuracy,99.1%\r\n2026-12-02,stockout_rate,2.5\r\n".utf8))
+        #expect(good.status == 303, "\(good.body)")
+        kpis = try #require(try web.get("/kpis?format=json", cookie: cookie).json() as? [String: Any])
+        let recent = try #require(kpis["recent_values"] as? [[String: Any]])
+        #expect(recent.count == 2)
+        #expect(recent.allSatisfy { $0["recorded_by"] as? String == "Ada Admin" })
+        #expect(try upload(web, cookie: cookie, token: "wrong", file: "week.csv", bytes: Array("2026-12-03,order_accuracy,99\n".utf8)).status == 403)
+        // Multipart is taken only where a file is uploaded.
+        let elsewhere = try LoopbackHTTPClient.send(
+            "POST", web.base + "/kpis", headers: [("Content-Type", "multipart/form-data; boundary=x"), ("Cookie", cookie)], body: "--x--")
+        #expect(elsewhere.status == 415)
     }
 
     @Test func metricsAnswerThisMachineOnly() throws {
