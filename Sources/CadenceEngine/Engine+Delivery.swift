@@ -150,6 +150,15 @@ extension Engine {
         for claim in claimed {
             let row = claim.record
             guard let id = row.id else { continue }
+            // An escalation whose occurrence was acknowledged since it was queued is not sent.
+            if row.beforeSeconds < 0,
+                let ack = try store.acknowledgement(playbook: row.playbookId, scheduledAt: row.reminderAt + Int64(row.beforeSeconds))
+            {
+                let reason = "not sent: acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via))"
+                prepared.failures.append(StateStore.Outcome(id: id, resolution: .cancelled(reason: reason)))
+                prepared.failureLines.append(line(row, outcome: "cancelled", status: nil, detail: reason))
+                continue
+            }
             do {
                 guard let target = workspace.configuration.target(named: row.target) else {
                     throw EngineError("target '\(row.target)' is no longer defined in opscadence.yaml")

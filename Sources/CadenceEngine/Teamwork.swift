@@ -74,11 +74,12 @@ public struct Teamwork: Sendable {
     public static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ChangeError(field: "text", "the action item text must not be empty") }
-        guard text.count <= 500 else { throw ChangeError(field: "text", "at most 500 characters, got \(text.count)") }
+        // Bytes, not characters: one "character" can hold thousands of combining marks.
+        guard text.utf8.count <= 2000 else { throw ChangeError(field: "text", "at most 2,000 bytes of UTF-8 (about 500 characters), got \(text.utf8.count)") }
         if let problem = FieldText.oneLineProblem(in: text) { throw ChangeError(field: "text", "the action item text \(problem)") }
         let owner = owner?.trimmingCharacters(in: .whitespaces).nonEmpty
         if let owner {
-            guard owner.count <= 80 else { throw ChangeError(field: "owner", "at most 80 characters, got \(owner.count)") }
+            guard owner.utf8.count <= 320 else { throw ChangeError(field: "owner", "at most 320 bytes of UTF-8 (about 80 characters), got \(owner.utf8.count)") }
             if let problem = FieldText.oneLineProblem(in: owner) { throw ChangeError(field: "owner", "the owner \(problem)") }
         }
         let due = due?.trimmingCharacters(in: .whitespaces).nonEmpty
@@ -207,7 +208,7 @@ public struct Teamwork: Sendable {
         for (dimension, note) in typedNotes {
             let note = note.trimmingCharacters(in: .whitespaces)
             guard !note.isEmpty else { continue }
-            guard note.count <= 300 else { throw ChangeError(field: "note_\(dimension.rawValue)", "at most 300 characters, got \(note.count)") }
+            guard note.utf8.count <= 1200 else { throw ChangeError(field: "note_\(dimension.rawValue)", "at most 1,200 bytes of UTF-8, got \(note.utf8.count)") }
             if let problem = FieldText.oneLineProblem(in: note) { throw ChangeError(field: "note_\(dimension.rawValue)", "the note \(problem)") }
             notes[dimension] = note
         }
@@ -246,7 +247,7 @@ public struct Teamwork: Sendable {
     /// Saves a meeting's notes (at most 20,000 characters; empty removes them).
     public func saveNotes(playbook: Playbook, occurrence: Int64, text: String, by person: String?, now: Int64) throws {
         let text = text.replacingOccurrences(of: "\r\n", with: "\n")
-        guard text.count <= 20_000 else { throw ChangeError(field: "notes", "at most 20,000 characters, got \(text.count)") }
+        guard text.utf8.count <= 64_000 else { throw ChangeError(field: "notes", "at most 64,000 bytes of UTF-8, got \(text.utf8.count)") }
         if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
             throw ChangeError(field: "notes", "contains the control character U+\(String(bad.value, radix: 16, uppercase: true))")
         }

@@ -142,7 +142,11 @@ public struct TickPlanner: Sendable {
     ) -> [PlannedDelivery] {
         let grace = Int64(playbook.grace)
         var result: [PlannedDelivery] = []
-        for reminder in playbook.reminders {
+        // Escalations are deliveries too, queued with the reminders (a negative lead: after the
+        // start), so the outbox's promises hold for them; one is cancelled when the occurrence
+        // is acknowledged before it is sent.
+        let escalations = (playbook.acknowledgement?.escalations ?? []).map { (target: $0.target, before: -$0.after) }
+        for reminder in playbook.reminders.map({ (target: $0.target, before: $0.before) }) + escalations {
             let at = occurrence.instant - Int64(reminder.before)
             var delivery = PlannedDelivery(target: reminder.target, before: reminder.before, reminderAt: at, state: .pending)
             if status != .handled {
@@ -165,7 +169,9 @@ public struct TickPlanner: Sendable {
         // even one due only seconds ago (the machine came back just now).
         if playbook.catchUp != .all {
             for target in Set(result.map(\.target)) {
-                let due = result.indices.filter { result[$0].target == target && result[$0].state == .pending && result[$0].reminderAt <= now }
+                let due = result.indices.filter {
+                    result[$0].target == target && result[$0].before >= 0 && result[$0].state == .pending && result[$0].reminderAt <= now
+                }
                 guard let latest = due.map({ result[$0].reminderAt }).max() else { continue }
                 for index in due where result[index].reminderAt < latest && now - result[index].reminderAt > TickPlanner.lateness {
                     result[index].state = .coalesced

@@ -50,7 +50,8 @@ public enum LoopbackHTTPClient {
         }
         guard connected == 0 else { throw Failure(description: "connect to \(host):\(port): \(String(cString: strerror(errno)))") }
 
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nConnection: close\r\n"
+        if !headers.contains(where: { $0.0.lowercased() == "host" }) { head += "Host: \(host):\(port)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         let bytes = Array((body ?? "").utf8)
         if body != nil || method == "POST" { head += "Content-Length: \(bytes.count)\r\n" }

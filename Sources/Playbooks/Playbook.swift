@@ -28,6 +28,8 @@ public struct Playbook: Sendable, Identifiable {
     public var checklist: [ChecklistItem]
     /// Disabled playbooks validate but never fire.
     public var isEnabled: Bool
+    /// `acknowledge:`: someone must say the meeting or check happened, else it escalates.
+    public var acknowledgement: Acknowledgement? = nil
 
     /// Seconds before the occurrence at which its agenda is rendered and reminders are queued:
     /// the earliest reminder, or the start itself.
@@ -39,6 +41,24 @@ public struct Playbook: Sendable, Identifiable {
     public var planKey: String {
         "\(scheduleText)|\(timeZone.identifier)|\(holidayPolicy.rawValue)|\(leadTime)|\(isEnabled)"
     }
+}
+
+/// `acknowledge: { within, escalate }`: the occurrence must be acknowledged (from the web app,
+/// a chat link or `opscadence ack`) within `within` of its start; each escalation is posted to
+/// its target `after` the start if nobody has by then.
+public struct Acknowledgement: Sendable, Hashable {
+    public struct Escalation: Sendable, Hashable {
+        public var target: String
+        /// Seconds after the start; at least `within`.
+        public var after: Int
+        /// The message instead of the default "not acknowledged" text.
+        public var message: String?
+        public var location: SourceLocation
+    }
+
+    /// Seconds after the start by which it is due.
+    public var within: Int
+    public var escalations: [Escalation]
 }
 
 /// `catch_up`: what a tick does with occurrences that fell due while nothing was ticking.

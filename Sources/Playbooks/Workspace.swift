@@ -495,7 +495,7 @@ private struct Loader {
 
     static let playbookKeys = [
         "id", "title", "description", "schedule", "cron", "rrule", "timezone", "duration", "owner", "attendees", "holiday",
-        "catch_up", "grace", "remind", "agenda", "checklist", "enabled",
+        "catch_up", "grace", "remind", "agenda", "checklist", "enabled", "acknowledge",
     ]
 
     /// - Returns: The playbook when the file is valid, and its id (with where it is written)
@@ -618,6 +618,8 @@ private struct Loader {
                     due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
         }
 
+        let acknowledgement = parseAcknowledgement(fields["acknowledge"], configuration: configuration, reader: &reader)
+
         let description = fields["description"].flatMap { reader.multiLineString($0, what: "description") }
         let declared = id.isEmpty ? nil : (id, idLocation)
         guard reader.issues.count == start, let schedule, let title else { return (nil, declared) }
@@ -625,8 +627,53 @@ private struct Loader {
             id: id, title: title, description: description,
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
-            agenda: sections, checklist: checklist, isEnabled: enabled)
+            agenda: sections, checklist: checklist, isEnabled: enabled, acknowledgement: acknowledgement)
         return (playbook, declared)
+    }
+
+    /// `acknowledge: { within: 30m, escalate: [{ target, after, message }] }`.
+    mutating func parseAcknowledgement(_ node: Node?, configuration: WorkspaceConfiguration?, reader: inout YAMLReader) -> Acknowledgement? {
+        guard let fields = reader.mapping(node, allowed: ["within", "escalate"], what: "acknowledge") else { return nil }
+        guard let withinNode = fields["within"] else {
+            reader.report(fields.node, "acknowledge needs 'within' (how long after the start it is due, such as 30m)")
+            return nil
+        }
+        guard let within = reader.duration(withinNode, what: "within") else { return nil }
+        guard (60...7 * 86_400).contains(within) else {
+            reader.report(withinNode, "within must be 1m to 7d, got \(DurationText.format(within))")
+            return nil
+        }
+        var escalations: [Acknowledgement.Escalation] = []
+        for item in reader.list(fields["escalate"], what: "escalate") ?? [] {
+            guard let entry = reader.mapping(item, allowed: ["target", "after", "message"], what: "an escalation") else { continue }
+            guard let targetNode = entry["target"], let target = reader.nonEmptyString(targetNode, what: "target") else {
+                if entry["target"] == nil { reader.report(item, "an escalation needs a target") }
+                continue
+            }
+            if let configuration, configuration.target(named: target) == nil {
+                let defined = configuration.targets.map(\.name)
+                reader.report(
+                    targetNode,
+                    "escalation target '\(target)' is not defined in opscadence.yaml (defined: \(defined.isEmpty ? "none" : defined.joined(separator: ", ")))")
+            }
+            let afterNode = entry["after"]
+            let after = afterNode.flatMap { reader.duration($0, what: "after") } ?? within
+            if after < within {
+                reader.report(afterNode ?? item, "an escalation goes out after the acknowledgement is due: after \(DurationText.format(after)) is before within \(DurationText.format(within))")
+            } else if after > 7 * 86_400 {
+                reader.report(afterNode ?? item, "after must be at most 7d, got \(DurationText.format(after))")
+            }
+            var message: String?
+            if let messageNode = entry["message"], let text = reader.nonEmptyString(messageNode, what: "message") {
+                if text.count > 300 { reader.report(messageNode, "message is at most 300 characters, got \(text.count)") } else { message = text }
+            }
+            if escalations.contains(where: { $0.target == target && $0.after == after }) {
+                reader.report(targetNode, "escalation to '\(target)' after \(DurationText.format(after)) is listed twice")
+                continue
+            }
+            escalations.append(Acknowledgement.Escalation(target: target, after: after, message: message, location: reader.location(targetNode)))
+        }
+        return Acknowledgement(within: within, escalations: escalations)
     }
 
     /// How far ahead reminder leads are checked against the schedule's gaps: two years.

@@ -198,7 +198,8 @@ enum Schema {
         migrator.registerMigration("v4") { db in
             // The web app: one-time sign-in links and sessions, kept only as digests of their
             // random tokens (a copy of this file signs nobody in), meeting notes, each
-            // attendee's 1-10 rating of a meeting, and who made each change from a page.
+            // attendee's 1-10 rating of a meeting, acknowledgements (the first one stands), and
+            // who made each change from a page.
             try db.execute(
                 sql: """
                     CREATE TABLE web_invite (
@@ -231,6 +232,14 @@ enum Schema {
                         rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
                         rated_at INTEGER NOT NULL,
                         PRIMARY KEY (playbook_id, scheduled_at, person)
+                    );
+                    CREATE TABLE acknowledgement (
+                        playbook_id TEXT NOT NULL,
+                        scheduled_at INTEGER NOT NULL,
+                        acknowledged_by TEXT,
+                        via TEXT NOT NULL,
+                        acknowledged_at INTEGER NOT NULL,
+                        PRIMARY KEY (playbook_id, scheduled_at)
                     );
                     ALTER TABLE checklist_mark ADD COLUMN done_by TEXT;
                     ALTER TABLE action_item ADD COLUMN created_by TEXT;

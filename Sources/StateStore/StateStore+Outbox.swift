@@ -8,6 +8,8 @@ public enum DeliveryResolution: Sendable, Equatable {
     case retry(at: Int64, status: Int?, error: String)
     case dead(status: Int?, error: String)
     case expired(status: Int?, error: String)
+    /// Not sent, and never will be: an escalation whose occurrence was acknowledged meanwhile.
+    case cancelled(reason: String)
 }
 
 /// Counts of deliveries per state.
@@ -249,6 +251,13 @@ extension StateStore {
                         lease_owner = NULL, lease_expires_at = NULL \(fence)
                     """
                 arguments = [status, error, id, owner]
+            case .cancelled(let reason):
+                // The claim counted an attempt that was never made.
+                sql = """
+                    UPDATE delivery SET state = 'dropped', last_error = ?, attempts = attempts - 1,
+                        lease_owner = NULL, lease_expires_at = NULL \(fence)
+                    """
+                arguments = [reason, id, owner]
             }
             // Compiled once per connection and kept: a thousand outcomes share a few statements.
             try db.cachedStatement(sql: sql).execute(arguments: arguments)

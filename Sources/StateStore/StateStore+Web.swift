@@ -8,6 +8,17 @@ public struct WebSession: Sendable, Hashable {
     public var expiresAt: Int64
 }
 
+/// Someone said an occurrence happened (the daily check was done, the meeting was held).
+public struct AcknowledgementRecord: Sendable, Hashable, Codable {
+    public var playbookId: String
+    public var scheduledAt: Int64
+    /// Who, when known (a signed-in person, `ack --by`, a named link).
+    public var by: String?
+    /// `web`, `cli`, `link`.
+    public var via: String
+    public var at: Int64
+}
+
 /// A meeting's notes, as last saved.
 public struct MeetingNote: Sendable, Hashable, Codable {
     public var text: String
@@ -126,6 +137,48 @@ extension StateStore {
                             text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at
                         """, arguments: [playbook, scheduledAt, text, person, now])
             }
+        }
+    }
+
+    // MARK: Acknowledgements
+
+    /// Records that an occurrence was acknowledged, and in the same transaction cancels its
+    /// escalations still waiting to be sent. The first acknowledgement stands; a later one
+    /// changes nothing and returns the first.
+    ///
+    /// - Returns: The acknowledgement that stands, and how many escalations were cancelled.
+    public func acknowledge(playbook: String, scheduledAt: Int64, by person: String?, via: String, now: Int64) throws(StateError)
+        -> (acknowledgement: AcknowledgementRecord, cancelled: Int)
+    {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO acknowledgement (playbook_id, scheduled_at, acknowledged_by, via, acknowledged_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (playbook_id, scheduled_at) DO NOTHING
+                    """, arguments: [playbook, scheduledAt, person, via, now])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT acknowledged_by, via, acknowledged_at FROM acknowledgement WHERE playbook_id = ? AND scheduled_at = ?",
+                arguments: [playbook, scheduledAt])!
+            let record = AcknowledgementRecord(
+                playbookId: playbook, scheduledAt: scheduledAt, by: row["acknowledged_by"], via: row["via"], at: row["acknowledged_at"])
+            let who = record.by.map { " by \($0)" } ?? ""
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'dropped', last_error = ?
+                    WHERE before_seconds < 0 AND state IN ('pending', 'retrying')
+                      AND occurrence_id IN (SELECT id FROM occurrence WHERE playbook_id = ? AND scheduled_at = ?)
+                    """, arguments: ["not sent: acknowledged\(who) (\(record.via))", playbook, scheduledAt])
+            return (record, db.changesCount)
+        }
+    }
+
+    /// The acknowledgement of one occurrence, if any.
+    public func acknowledgement(playbook: String, scheduledAt: Int64) throws(StateError) -> AcknowledgementRecord? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT acknowledged_by, via, acknowledged_at FROM acknowledgement WHERE playbook_id = ? AND scheduled_at = ?",
+                arguments: [playbook, scheduledAt]
+            ).map { AcknowledgementRecord(playbookId: playbook, scheduledAt: scheduledAt, by: $0["acknowledged_by"], via: $0["via"], at: $0["acknowledged_at"]) }
         }
     }
 

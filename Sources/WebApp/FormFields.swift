@@ -24,25 +24,28 @@ struct FormFields: Sendable {
     /// The fields of a `multipart/form-data` body (a file upload): each part's text by its
     /// name, and the file name of a file part under `NAME.filename`. Parts must be UTF-8.
     init(multipart body: [UInt8], boundary: String) throws(PageError) {
+        // Linear: find each "--boundary" at the start or after CRLF by scanning for its first
+        // byte, then compare at most 72 bytes (the boundary is capped at 70).
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [[UInt8]] = []
-        var index = 0
         var start: Int?
-        while index + delimiter.count <= body.count {
-            if body[index..<index + delimiter.count].elementsEqual(delimiter) {
-                if let from = start {
-                    // The part ends with the CRLF before the delimiter.
-                    var end = index
-                    if end >= from + 2, body[end - 2] == 13, body[end - 1] == 10 { end -= 2 }
-                    parts.append(Array(body[from..<end]))
-                }
-                index += delimiter.count
-                if index + 2 <= body.count, body[index] == UInt8(ascii: "-"), body[index + 1] == UInt8(ascii: "-") { break }
-                if index + 2 <= body.count, body[index] == 13, body[index + 1] == 10 { index += 2 }
-                start = index
+        var index = 0
+        var done = false
+        while !done, let found = body[index...].firstIndex(of: delimiter[0]) {
+            index = found
+            let atLineStart = found == 0 || (found >= 2 && body[found - 2] == 13 && body[found - 1] == 10)
+            guard atLineStart, found + delimiter.count <= body.count, body[found..<found + delimiter.count].elementsEqual(delimiter) else {
+                index = found + 1
                 continue
             }
-            index += 1
+            if let from = start {
+                let end = found >= from + 2 ? found - 2 : found
+                parts.append(Array(body[from..<end]))
+            }
+            index = found + delimiter.count
+            if index + 2 <= body.count, body[index] == UInt8(ascii: "-"), body[index + 1] == UInt8(ascii: "-") { done = true; break }
+            if index + 2 <= body.count, body[index] == 13, body[index + 1] == 10 { index += 2 }
+            start = index
         }
         guard !parts.isEmpty else { throw PageError(.badRequest, "the upload is not multipart/form-data with boundary \(boundary)") }
         for part in parts {

@@ -23,35 +23,34 @@ struct Gate: RouterMiddleware {
         let snapshot = server.cache.current()
         context.snapshot = snapshot
         var response: Response
+        let isHead = request.method == .head
         do {
             context.viewer = try viewer(of: request, workspace: snapshot.workspace)
             let path = request.uri.path
+            // The router ignores empty segments (`//outbox` reaches /outbox): such a path is
+            // refused here, so every check below sees the path the handler serves.
+            guard !path.contains("//"), !path.contains("\\") else { throw PageError(.notFound, "there is no such page") }
             let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/") || path == "/calendar.ics" || path == "/metrics"
             var request = request
-            if request.method != .get && request.method != .head {
+            if request.method != .get && !isHead {
                 try checkOrigin(request, workspace: snapshot.workspace)
-                let contentType = request.headers[.contentType]?.lowercased() ?? ""
+                // Nobody's body is read before we know who is sending it (sign-in and sign-out
+                // excepted: they carry no form).
+                let signingIn = path.hasPrefix("/signin/")
+                if !signingIn && path != "/signout" && context.viewer == nil { throw PageError(.unauthorized, "sign in first") }
+                let contentType = request.headers[.contentType] ?? ""
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
-                if path == "/kpis/import", contentType.hasPrefix("multipart/form-data"),
-                    let boundary = contentType.split(separator: ";").compactMap({ piece -> String? in
-                        let trimmed = piece.trimmingCharacters(in: .whitespaces)
-                        return trimmed.hasPrefix("boundary=") ? String(trimmed.dropFirst(9)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : nil
-                    }).first
-                {
-                    // The one file upload: the original header, since boundaries are case-sensitive.
-                    let original = request.headers[.contentType] ?? ""
-                    let exact = original.range(of: boundary, options: .caseInsensitive).map { String(original[$0]) } ?? boundary
-                    context.form = try FormFields(multipart: Array(buffer: body), boundary: exact)
+                if path == "/kpis/import", contentType.lowercased().hasPrefix("multipart/form-data") {
+                    context.form = try FormFields(multipart: Array(buffer: body), boundary: try Self.boundary(in: contentType))
                 } else {
                     if body.readableBytes > 0 || !contentType.isEmpty {
-                        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+                        guard contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
                             throw PageError(.unsupportedMediaType, "expected a form (application/x-www-form-urlencoded), got \(contentType.isEmpty ? "no content type" : contentType)")
                         }
                     }
                     context.form = try FormFields(parsing: String(buffer: body))
                 }
-                if !path.hasPrefix("/signin/") {
-                    guard let viewer = context.viewer else { throw PageError(.unauthorized, "sign in first") }
+                if !signingIn, let viewer = context.viewer {
                     guard let token = context.form["csrf"], Token.matches(token, viewer.csrfToken) else {
                         throw PageError(
                             .forbidden,
@@ -61,7 +60,7 @@ struct Gate: RouterMiddleware {
             } else if !isPublic && context.viewer == nil {
                 throw PageError(.unauthorized, "sign in first")
             }
-            if path.hasPrefix("/outbox"), context.viewer?.isAdmin != true {
+            if path == "/outbox" || path.hasPrefix("/outbox/"), context.viewer?.isAdmin != true {
                 throw PageError(.forbidden, "only admins can see and change deliveries")
             }
             response = try await next(request, context)
@@ -73,7 +72,23 @@ struct Gate: RouterMiddleware {
         response.headers[.referrerPolicy] = "same-origin"
         response.headers[.xFrameOptions] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        if isHead { response.body = .init() }
         return response
+    }
+
+    /// The `boundary` parameter of a multipart content type, as sent (boundaries are
+    /// case-sensitive), at most 70 characters of RFC 2046's alphabet.
+    static func boundary(in contentType: String) throws(PageError) -> String {
+        for piece in contentType.split(separator: ";") {
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            guard trimmed.lowercased().hasPrefix("boundary=") else { continue }
+            var value = trimmed.dropFirst("boundary=".count)
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = value.dropFirst().dropLast() }
+            let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'()+_,-./:=? ")
+            guard (1...70).contains(value.count), value.allSatisfy({ allowed.contains($0) }) else { break }
+            return String(value)
+        }
+        throw PageError(.badRequest, "the upload has no valid multipart boundary")
     }
 
     /// The signed-in person, from the session cookie; nil when there is none, it is unknown or
@@ -96,7 +111,9 @@ struct Gate: RouterMiddleware {
         guard let origin = request.headers[.origin] else { return }
         let expected: String
         if let url = workspace.configuration.web.url, let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host {
-            expected = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")".lowercased()
+            // A default port is not sent in Origin.
+            let port = components.port.flatMap { ($0 == 443 && scheme == "https") || ($0 == 80 && scheme == "http") ? nil : $0 }
+            expected = "\(scheme)://\(host)\(port.map { ":\($0)" } ?? "")".lowercased()
         } else {
             expected = "http://\(request.head.authority ?? "")".lowercased()
         }
@@ -126,7 +143,7 @@ struct Gate: RouterMiddleware {
         }
         let signedOut = page.status == .unauthorized
         let view = MessageView(
-            chrome: Chrome(title: signedOut ? "Sign in" : "Error", viewer: context.viewer, banner: nil, current: ""),
+            chrome: Chrome(title: signedOut ? "Sign in" : "Error", viewer: context.viewer, banner: nil, current: "", refresh: false),
             heading: signedOut ? "Sign in" : "\(page.status.code) \(page.status.reasonPhrase)",
             message: signedOut
                 ? "Open the sign-in link an admin made for you (opscadence people invite \"Your Name\"). Links work once, for 24 hours."
@@ -142,4 +159,8 @@ extension HTTPField.Name {
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let forwarded = HTTPField.Name("Forwarded")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let xForwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    static let xRealIP = HTTPField.Name("X-Real-IP")!
+    static let via = HTTPField.Name("Via")!
 }

@@ -135,9 +135,14 @@ struct Pages {
             case .done: return item.isDone
             case .all: return true
             }
-        }.map { item in
-            let owning = item.playbookId.flatMap { workspace.playbook(id: $0) }
-            let meeting = owning.flatMap { p in p.schedule.previous(atOrBefore: now).map { Self.meetingPath(playbook: p.id, occurrence: $0.instant) } }
+        }
+        // The meeting an item belongs to, once per playbook (not per item).
+        var meetings: [String: String] = [:]
+        for playbook in workspace.playbooks where items.contains(where: { $0.playbookId == playbook.id }) {
+            meetings[playbook.id] = playbook.schedule.previous(atOrBefore: now).map { Self.meetingPath(playbook: playbook.id, occurrence: $0.instant) }
+        }
+        let rows = items.map { item in
+            let meeting = item.playbookId.flatMap { meetings[$0] }
             return ActionsView.Item(
                 id: item.id ?? 0, text: item.text, owner: item.owner, due: item.dueDate, playbook: item.playbookId,
                 overdue: !item.isDone && (item.dueDate ?? "9999") < todayText, done: item.isDone, doneBy: item.doneBy, createdBy: item.createdBy,
@@ -150,7 +155,7 @@ struct Pages {
             ActionsView.Option(value: $0.id, label: $0.title, selected: $0.id == playbook)
         }
         return ActionsView(
-            chrome: chrome("Action items", "/actions"), items: items, hasItems: !items.isEmpty, owners: owners, playbooks: playbooks,
+            chrome: chrome("Action items", "/actions"), items: rows, hasItems: !rows.isEmpty, owners: owners, playbooks: playbooks,
             statuses: ActionStatus.allCases.map { ActionsView.Option(value: $0.rawValue, label: $0.label, selected: $0 == status) },
             addPlaybooks: addPlaybooks, returnTo: returnTo, filtered: owner != nil || playbook != nil || status != .open)
     }

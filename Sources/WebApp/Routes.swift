@@ -8,13 +8,15 @@ import MaturityModel
 import Playbooks
 import Recurrence
 import StateStore
+import Timekeeping
 
 extension WebServer {
     // MARK: Public
 
     func addPublicRoutes(to router: Router<WebRequestContext>) {
-        router.get("/healthz") { _, _ -> Response in
-            // A read of the state file: the app is up only if it can answer from it.
+        // A read of the state file: the app is up only if it can answer from it. HEAD too, for
+        // uptime checks that use it (the gate sends no body).
+        let health: @Sendable (Request, WebRequestContext) async throws -> Response = { _, _ in
             do {
                 _ = try store.nextDeliveryDue()
                 return Self.text("ok\n", status: .ok)
@@ -22,11 +24,16 @@ extension WebServer {
                 return Self.text("state file unavailable\n", status: .serviceUnavailable)
             }
         }
+        router.get("/healthz", use: health)
+        router.head("/healthz", use: health)
         // Prometheus text format, for a scraper on this machine: loopback clients only, and not
         // through a reverse proxy (which would make everyone look local).
         router.get("/metrics") { request, context -> Response in
+            let proxied: [HTTPField.Name] = [.xForwardedFor, .forwarded, .xForwardedProto, .xForwardedHost, .xRealIP, .via]
+            let host = (request.head.authority ?? "").lowercased()
+            let loopbackHost = ["127.0.0.1", "localhost", "[::1]"].contains { host == $0 || host.hasPrefix($0 + ":") }
             guard ["127.0.0.1", "::1"].contains(context.remoteAddress) || context.remoteAddress.hasPrefix("127."),
-                request.headers[.xForwardedFor] == nil, request.headers[.forwarded] == nil
+                !proxied.contains(where: { request.headers[$0] != nil }), loopbackHost
             else { throw PageError(.forbidden, "/metrics answers only to this machine") }
             var response = Self.text(Self.prometheus(try store.metrics(now: now), now: now), status: .ok, type: "text/plain; version=0.0.4; charset=utf-8")
             response.headers[.cacheControl] = "no-store"
@@ -53,10 +60,11 @@ extension WebServer {
         router.get("/signin/:token") { _, context -> HTMLPage in
             let token = try signInToken(context)
             guard let person = try store.invitee(tokenDigest: Token.digest(token, key: digestKey(context.workspace)), now: now) else {
-                throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
+                throw signInFailed(context)
             }
             var view = MessageView(
-                chrome: chrome(context, "Sign in", ""), heading: "Sign in", message: "This link signs you in once, on this browser.")
+                chrome: Chrome(title: "Sign in", viewer: context.viewer, banner: nil, current: "", refresh: false), heading: "Sign in",
+                message: "This link signs you in once, on this browser.")
             view.signInAction = "/signin/\(token)"
             view.person = person
             return HTMLPage(html: templates.render(view, page: "message"))
@@ -70,9 +78,9 @@ extension WebServer {
                 let person = try store.redeemInvite(
                     tokenDigest: Token.digest(token, key: key), now: now,
                     session: (Token.digest(sessionToken, key: key), Token.random(), expiresAt))
-            else {
-                throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
-            }
+            else { throw signInFailed(context) }
+            // Signing in again ends the session this browser had.
+            if let previous = context.viewer { try store.endSession(tokenDigest: previous.sessionDigest) }
             context.logger.notice("signed in", metadata: ["person": "\(person)"])
             var response = Response.redirect(to: "/")
             response.setCookie(
@@ -87,7 +95,10 @@ extension WebServer {
             guard let expected = feedKey(context.workspace), let given = request.uri.queryParameters["key"].map(String.init),
                 Token.matches(given, expected)
             else { throw PageError(.notFound, "there is no such page") }
-            var response = Self.text(CalendarExport(workspace: context.workspace).render(now: now), status: .ok, type: "text/calendar; charset=utf-8")
+            let feed = feedCache.feed(for: context.snapshot!.version, at: options.timeline.monotonic) {
+                CalendarExport(workspace: context.workspace).render(now: now)
+            }
+            var response = Self.text(feed, status: .ok, type: "text/calendar; charset=utf-8")
             response.headers[.cacheControl] = "private, max-age=300"
             return response
         }
@@ -151,6 +162,7 @@ extension WebServer {
             return Self.text(svg, status: .ok, type: "image/svg+xml")
         }
         router.get("/outbox") { request, context -> Response in
+            guard context.viewer?.isAdmin == true else { throw PageError(.forbidden, "only admins can see and change deliveries") }
             var states: [DeliveryState]?
             if let text = request.uri.queryParameters["state"].map(String.init), !text.isEmpty {
                 guard let state = DeliveryState(rawValue: text) else {
@@ -256,6 +268,7 @@ extension WebServer {
             return .redirect(to: "/maturity")
         }
         router.post("/outbox/:id/:verb") { _, context -> Response in
+            guard context.viewer?.isAdmin == true else { throw PageError(.forbidden, "only admins can see and change deliveries") }
             guard let id = context.parameters.get("id", as: Int64.self), let row = try store.delivery(id: id) else {
                 throw PageError(.notFound, "there is no such delivery")
             }
@@ -297,7 +310,8 @@ extension WebServer {
     }
 
     func message(_ context: WebRequestContext, _ heading: String, _ text: String) -> HTMLPage {
-        HTMLPage(html: templates.render(MessageView(chrome: chrome(context, heading, ""), heading: heading, message: text), page: "message"))
+        let chrome = Chrome(title: heading, viewer: context.viewer, banner: context.snapshot?.problem, current: "", refresh: false)
+        return HTMLPage(html: templates.render(MessageView(chrome: chrome, heading: heading, message: text), page: "message"))
     }
 
     /// The HTML page, or its data with `?format=json`.
@@ -311,7 +325,12 @@ extension WebServer {
 
     /// Runs a change as the signed-in person; its errors become the page's 400 or 500.
     func change(_ context: WebRequestContext, _ body: (Teamwork, String?) throws -> Void) throws {
-        let teamwork = Teamwork(workspace: context.workspace, store: store)
+        // The change is recorded even if the agenda files cannot be rendered again: say so in
+        // the log, not as a failed change a person would repeat.
+        let logger = context.logger
+        let teamwork = Teamwork(workspace: context.workspace, store: store) { failure in
+            logger.warning("agenda files not rendered again after a change", metadata: ["error": "\(failure.detail)"])
+        }
         do {
             try body(teamwork, context.viewer?.person.name)
         } catch let error as PageError {
@@ -336,20 +355,26 @@ extension WebServer {
         }
     }
 
+    /// The link's token, well formed; a malformed one counts as a failed attempt.
     func signInToken(_ context: WebRequestContext) throws -> String {
-        guard limiter.allow(context.remoteAddress) else {
-            throw PageError(.tooManyRequests, "too many sign-in attempts from this address; wait ten minutes")
-        }
-        guard let token = context.parameters.get("token"), Token.isWellFormed(token) else {
-            throw PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
-        }
+        guard let token = context.parameters.get("token"), Token.isWellFormed(token) else { throw signInFailed(context) }
         return token
+    }
+
+    /// A link that is used, expired or unknown. Only failures are counted, per client address:
+    /// a valid link always works (behind a proxy every client has the proxy's address, and
+    /// junk requests must not lock the team out), while guessing gets a 429 instead of a 410.
+    func signInFailed(_ context: WebRequestContext) -> PageError {
+        guard limiter.allow(context.remoteAddress) else {
+            return PageError(.tooManyRequests, "too many failed sign-in attempts from this address; wait ten minutes")
+        }
+        return PageError(.gone, "this sign-in link is used, expired or unknown; ask an admin for a new one (opscadence people invite NAME)")
     }
 
     /// Where to go after a change: a path of this app, never another site.
     func returnTo(_ form: FormFields, default fallback: String) -> String {
         guard let target = form["return_to"], target.hasPrefix("/"), !target.hasPrefix("//"), !target.contains("\\"),
-            !target.contains(where: { $0.isNewline || $0 == "\0" })
+            !target.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0.properties.isWhitespace })
         else { return fallback }
         return target
     }

@@ -28,3 +28,16 @@ final class SignInLimiter: Sendable {
         }
     }
 }
+
+/// The calendar feed, rendered once per workspace version and five minutes: a cron schedule
+/// expands to many dates, and calendar apps poll.
+final class FeedCache: Sendable {
+    private let entry = Mutex<(version: Int, at: Duration, text: String)?>(nil)
+
+    func feed(for version: Int, at now: Duration, render: () -> String) -> String {
+        if let cached = entry.withLock({ $0 }), cached.version == version, now - cached.at < .seconds(300) { return cached.text }
+        let text = render()
+        entry.withLock { $0 = (version, now, text) }
+        return text
+    }
+}

@@ -15,8 +15,11 @@ struct Chrome: Encodable, Sendable {
     var csrf: String?
     var banner: String?
     var nav: [Link]
+    /// Whether the page refreshes itself (a page of data; not an error or a confirmation).
+    var refresh: Bool
 
-    init(title: String, viewer: Viewer?, banner: String?, current: String) {
+    init(title: String, viewer: Viewer?, banner: String?, current: String, refresh: Bool = true) {
+        self.refresh = refresh && viewer != nil
         self.title = title
         person = viewer?.person.name
         isAdmin = viewer?.isAdmin ?? false

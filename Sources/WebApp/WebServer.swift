@@ -56,6 +56,7 @@ public struct WebServer: Sendable {
     let options: Options
     let templates: Templates
     let limiter: SignInLimiter
+    let feedCache = FeedCache()
 
     /// Checks that the workspace may be served at that address.
     public init(workspace: Workspace, store: StateStore, options: Options) throws(WebServerError) {

@@ -9,6 +9,8 @@ import Timekeeping
 final class WorkspaceCache: Sendable {
     struct Snapshot: Sendable {
         var workspace: Workspace
+        /// Counts reloads: what is derived from the workspace is cached per version.
+        var version = 0
         /// Why the files on disk are not what is shown (an invalid edit), if they are not.
         var problem: String?
     }
@@ -60,7 +62,7 @@ final class WorkspaceCache: Sendable {
         return state.withLock { state in
             state.fingerprint = fingerprint
             if let reloaded {
-                state.snapshot = Snapshot(workspace: reloaded)
+                state.snapshot = Snapshot(workspace: reloaded, version: state.snapshot.version + 1)
             } else {
                 state.snapshot.problem = problem
             }

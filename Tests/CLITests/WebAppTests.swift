@@ -104,6 +104,48 @@ import Testing
         #expect(outbox.body.contains("<h1>Deliveries</h1>"))
     }
 
+    /// Findings of a hostile review, each a request that once got through.
+    @Test func whatAHostileReviewFoundStaysShut() throws {
+        let web = try WebFixture()
+        let member = try web.signIn("Max Member")
+        let token = try web.csrf(cookie: member)
+        // An empty path segment reached the admin pages past a prefix check.
+        for path in ["//outbox", "///outbox?state=dead", "/outbox//", "//actions"] {
+            #expect(try web.get(path, cookie: member).status == 404, "\(path)")
+        }
+        #expect(try web.post("//outbox/1/drop", fields: [("csrf", token)], cookie: member).status == 404)
+        // Junk sign-in attempts cannot lock the team out: only failures are limited.
+        for n in 0..<12 { _ = try web.get("/signin/garbage\(n)") }
+        #expect(try web.get("/signin/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").status == 429)
+        let link = try web.invitePath("Ada Admin")
+        #expect(try web.get(link).status == 200)
+        #expect(try web.post(link, fields: []).status == 303)
+        // /metrics through a proxy (as the documented nginx setup sends it) is refused.
+        #expect(try LoopbackHTTPClient.send("GET", web.base + "/metrics", headers: [("X-Forwarded-Proto", "https")]).status == 403)
+        #expect(try LoopbackHTTPClient.send("GET", web.base + "/metrics", headers: [("Host", "ops.example.com")]).status == 403)
+        // A control character in return_to does not make a redirect to another site.
+        let tabbed = try web.post(
+            "/actions", fields: [("csrf", token), ("playbook", "weekly-review"), ("text", "x"), ("return_to", "/\t/evil.example/x")], cookie: member)
+        #expect(tabbed.header("Location") == "/actions")
+        // One "character" of 40,000 combining marks is 80 KB, not one character.
+        let heavy = try web.post(
+            "/actions", fields: [("csrf", token), ("playbook", "weekly-review"), ("text", "a" + String(repeating: "\u{301}", count: 40_000))],
+            cookie: member)
+        #expect(heavy.status == 400 || heavy.status == 413)
+        // Signing out with a dead session clears the cookie instead of answering 401.
+        let out = try web.post("/signout", fields: [], cookie: "opscadence_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        #expect(out.status == 303)
+        #expect(out.header("Set-Cookie")?.contains("Max-Age=0") == true)
+        // HEAD answers as GET does, without a body (uptime checks use it).
+        let head = try LoopbackHTTPClient.send("HEAD", web.base + "/healthz")
+        #expect(head.status == 200 && head.body.isEmpty)
+        // A file upload is not read before the sender is known.
+        let anonymous = try LoopbackHTTPClient.send(
+            "POST", web.base + "/kpis/import", headers: [("Content-Type", "multipart/form-data; boundary=" + String(repeating: "-", count: 5000))],
+            body: String(repeating: "-", count: 200_000))
+        #expect(anonymous.status == 401)
+    }
+
     @Test func hostileTextIsShownAsText() throws {
         let title = "<script>alert(1)</script>"
         let web = try WebFixture(playbooks: [
