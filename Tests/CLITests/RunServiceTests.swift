@@ -33,12 +33,14 @@ import Testing
         #expect(!daemon.currentStderr.contains("notbase64"), "\(daemon.currentStderr)")
         f.dir.write("opscadence.yaml", config)
 
-        // A valid edit is picked up: a new playbook whose reminder (30 s before 19:01Z) is still ahead.
+        // A valid edit is picked up: a new playbook whose meeting (19:10Z) is still ahead. Its
+        // reminder is due at 19:00:30 on the service's clock: sent then, or at once if a loaded
+        // machine got here later (a meeting still ahead gets its late reminder within grace).
         f.dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 14 * * *\"") + "\n")
-        f.dir.write("playbooks/b.yaml", playbook("beta", schedule: "cron: \"1 14 * * *\"", before: ["30s"]))
+        f.dir.write("playbooks/b.yaml", playbook("beta", schedule: "cron: \"10 14 * * *\"", before: ["9m30s"]))
         daemon.signal(SIGHUP)
         #expect(await waitUntil(timeout: .seconds(15)) { daemon.currentStderr.contains("workspace reloaded") })
-        #expect(await waitUntil(timeout: .seconds(60)) { f.receivedIds.contains("beta.20261201T190100Z.30s.hook") })
+        #expect(await waitUntil(timeout: .seconds(60)) { f.receivedIds.contains("beta.20261201T191000Z.9m30s.hook") })
 
         daemon.signal(SIGTERM)
         let result = try f.runner.finish(daemon, timeout: 30)
