@@ -29,7 +29,7 @@ enum ReminderMessages {
                 alerts.append(ReminderMessage.KPIAlert(text: "\(row.title) \(row.latest), target \(row.target)", severity: .critical))
             }
         }
-        return ReminderMessage(
+        var message = ReminderMessage(
             deliveryID: row.idempotencyKey, playbookID: playbook.id, title: playbook.title,
             occurrence: RFC3339.format(start, offset: zone.offset(at: start)),
             localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone),
@@ -40,6 +40,19 @@ enum ReminderMessages {
             checklist: agenda.checklist.map { ReminderMessage.ChecklistItem(text: $0.item, owner: $0.owner, due: $0.due, done: $0.done) },
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
+        if row.beforeSeconds < 0 { message.escalation = escalationText(for: row, playbook: playbook) }
+        return message
+    }
+
+    /// An escalation's own `message:`, else "Not acknowledged: TITLE — nobody acknowledged it
+    /// within 30m (opscadence ack ID)".
+    static func escalationText(for row: DeliveryRecord, playbook: Playbook) -> String {
+        let acknowledgement = playbook.acknowledgement
+        if let custom = acknowledgement?.escalations.first(where: { $0.target == row.target && $0.after == -row.beforeSeconds })?.message {
+            return custom
+        }
+        let within = acknowledgement.map { " within \(DurationText.format($0.within))" } ?? ""
+        return "Not acknowledged: \(playbook.title) — nobody acknowledged it\(within) (opscadence ack \(playbook.id))"
     }
 
     /// The live meeting page when `web.url` is set; else the published HTML agenda when

@@ -228,6 +228,24 @@ public struct Teamwork: Sendable {
         return AssessmentResult(assessment: assessment, history: try Assessments.load(from: store))
     }
 
+    // MARK: Acknowledgement
+
+    /// Records that an occurrence happened (the check was done, the meeting held), cancelling
+    /// its escalations not yet sent. The first acknowledgement stands; acknowledging again
+    /// returns it. An occurrence more than an hour ahead cannot be acknowledged yet.
+    public func acknowledge(playbook: Playbook, occurrence: Int64, by person: String?, via: String, now: Int64) throws
+        -> (acknowledgement: AcknowledgementRecord, cancelled: Int)
+    {
+        guard occurrence <= now + 3600 else {
+            throw ChangeError(
+                field: "at", "\(RFC3339.format(occurrence, offset: playbook.timeZone.offset(at: occurrence))) is more than an hour ahead; acknowledge an occurrence when it happens")
+        }
+        if let person, let problem = FieldText.oneLineProblem(in: person) { throw ChangeError(field: "by", "the name \(problem)") }
+        let result = try store.acknowledge(playbook: playbook.id, scheduledAt: occurrence, by: person, via: via, now: now)
+        try refresh(playbook: playbook.id, now: now)
+        return result
+    }
+
     // MARK: Meeting rating
 
     /// Records a person's 1-10 rating of a meeting (the EOS habit of rating every meeting), once

@@ -40,6 +40,9 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var agendaMarkdown: String
     /// A link (`https://…`) or path to the rendered agenda, if published.
     public var agendaLink: String?
+    /// Set on an escalation (nobody acknowledged the occurrence in time): what the message
+    /// says instead of "starts in". Formats lead with it.
+    public var escalation: String? = nil
 
     /// Creates a message.
     public init(

@@ -61,10 +61,28 @@ struct Pages {
         let failing = try store.progress().compactMap { id, progress in
             progress.lastError.map { TodayView.Failing(playbook: id, error: workspace.redact($0)) }
         }.sorted { $0.playbook < $1.playbook }
+        // Occurrences of the last week that ask for an acknowledgement and have none.
+        var unacknowledged: [(Int64, TodayView.Meeting)] = []
+        for playbook in workspace.playbooks where playbook.isEnabled && playbook.acknowledgement != nil {
+            let recent = playbook.schedule.occurrences(after: now - 7 * 86_400).lazy.prefix { $0.instant <= now }.suffix(20)
+            for occurrence in recent where try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence.instant) == nil {
+                unacknowledged.append(
+                    (
+                        occurrence.instant,
+                        TodayView.Meeting(
+                            playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence.instant),
+                            when: HumanTime.span(start: occurrence.instant, duration: playbook.duration, zone: playbook.timeZone),
+                            href: Self.meetingPath(playbook: playbook.id, occurrence: occurrence.instant), isToday: false,
+                            isOver: occurrence.instant + Int64(playbook.acknowledgement!.within) < now, checklist: "")
+                    ))
+            }
+        }
+        unacknowledged.sort { $0.0 > $1.0 }
         return TodayView(
             chrome: chrome("Today", "/"), today: HumanTime.longDate(localToday), meetings: meetings.map(\.1), hasMeetings: !meetings.isEmpty,
             redKPIs: red, hasRedKPIs: !red.isEmpty, overdue: overdue, hasOverdue: !overdue.isEmpty, deadDeliveries: dead,
-            hasDeadDeliveries: dead > 0, failing: failing, hasFailing: !failing.isEmpty)
+            hasDeadDeliveries: dead > 0, failing: failing, hasFailing: !failing.isEmpty, unacknowledged: unacknowledged.map(\.1),
+            hasUnacknowledged: !unacknowledged.isEmpty)
     }
 
     // MARK: Meeting
@@ -98,6 +116,12 @@ struct Pages {
             average: ratings.isEmpty ? nil : String(format: "%.1f", Double(ratings.values.reduce(0, +)) / Double(ratings.count)),
             count: ratings.count, entries: ratings.sorted { $0.key < $1.key }.map { MeetingView.Rating.Entry(person: $0.key, rating: $0.value) },
             options: (1...10).map { MeetingView.Rating.Option(value: $0, selected: $0 == (mine ?? 0)) }, mine: mine)
+        let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence)
+        let deadline = playbook.acknowledgement.map { occurrence + Int64($0.within) }
+        let acknowledgement = MeetingView.Acknowledgement(
+            isAcknowledged: ack != nil, by: ack?.by, via: ack?.via, at: ack.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.at)) },
+            due: deadline.map { HumanTime.shortDateTime(playbook.timeZone.localDateTime(at: $0)) },
+            isOverdue: ack == nil && deadline.map { now > $0 } == true, canAcknowledge: ack == nil && occurrence <= now + 3600)
         return MeetingView(
             chrome: chrome(playbook.title, ""), playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence),
             when: "\(HumanTime.longDate(playbook.timeZone.localDateTime(at: occurrence).date)), \(agenda.startTime)–\(agenda.endTime) \(agenda.zoneAbbreviation)",
@@ -106,7 +130,7 @@ struct Pages {
             checklist: checklist, hasChecklist: !checklist.isEmpty, checklistDone: checklist.filter(\.done).count, checklistTotal: checklist.count,
             actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesBy: note?.updatedBy,
             notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt)) }, path: path, previous: previous, next: next,
-            agendaFile: nil, rating: rating)
+            agendaFile: nil, rating: rating, acknowledgement: acknowledgement)
     }
 
     // MARK: Action items

@@ -199,6 +199,13 @@ extension WebServer {
             }
             return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence) + "#notes-heading")
         }
+        router.post("/meetings/:playbook/:occurrence/acknowledge") { _, context -> Response in
+            let (playbook, occurrence, _) = try meeting(context)
+            try change(context) { teamwork, person in
+                _ = try teamwork.acknowledge(playbook: playbook, occurrence: occurrence, by: person, via: "web", now: now)
+            }
+            return .redirect(to: returnTo(context.form, default: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence)))
+        }
         router.post("/meetings/:playbook/:occurrence/rating") { _, context -> Response in
             let (playbook, occurrence, _) = try meeting(context)
             let rating = try context.form.required("rating")

@@ -84,10 +84,12 @@ struct TodayView: Encodable, Sendable {
     var hasDeadDeliveries: Bool
     var failing: [Failing]
     var hasFailing: Bool
+    var unacknowledged: [Meeting]
+    var hasUnacknowledged: Bool
 
     enum CodingKeys: String, CodingKey {
         case chrome = "viewer", today, meetings, redKPIs = "red_kpis", overdue = "overdue_actions", deadDeliveries = "dead_deliveries"
-        case failing = "failing_playbooks"
+        case failing = "failing_playbooks", unacknowledged
     }
 }
 
@@ -160,6 +162,19 @@ struct MeetingView: Encodable, Sendable {
     var next: String?
     var agendaFile: String?
     var rating: Rating
+    var acknowledgement: Acknowledgement
+
+    /// Whether someone said the meeting happened, and by when it is due.
+    struct Acknowledgement: Encodable, Sendable {
+        var isAcknowledged: Bool
+        var by: String?
+        var via: String?
+        var at: String?
+        /// When it is due (the playbook's `acknowledge: within`), if it asks for one.
+        var due: String?
+        var isOverdue: Bool
+        var canAcknowledge: Bool
+    }
 
     /// The meeting's ratings: open once it has started.
     struct Rating: Encodable, Sendable {
@@ -181,7 +196,7 @@ struct MeetingView: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case chrome = "viewer", playbook, title, occurrence, when, duration, owner, attendees, sections, checklist
-        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next, rating
+        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next, rating, acknowledgement
     }
 }
 

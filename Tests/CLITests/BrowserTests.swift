@@ -67,7 +67,7 @@ import Testing
         // An action item, added and then completed from the meeting page.
         try browser.type("Call the carrier about late pickups", into: try browser.find("#new-action"))
         try browser.type("Max Member", into: try browser.find("#new-owner"))
-        try browser.click("form.add button[type=submit]")
+        try browser.click("#add-action button[type=submit]")
         try browser.wait("the new action item") { try browser.text(of: "ul.actions").contains("Call the carrier about late pickups") }
         try screenshot(browser, "meeting")
         try browser.click("ul.actions li:first-child form.inline button")
@@ -129,7 +129,7 @@ import Testing
         // An alert would leave the session blocked on it, and every command below would fail.
         #expect(try browser.text(of: "h1") == title)
         try browser.type("<img src=x onerror=\"document.title='owned'\">", into: try browser.find("#new-action"))
-        try browser.click("form.add button[type=submit]")
+        try browser.click("#add-action button[type=submit]")
         try browser.wait("the new action item") { try browser.text(of: "ul.actions").contains("<img src=x") }
         #expect(try browser.title.hasSuffix("· OpsCadence"))
         #expect(try browser.findAll("ul.actions img").isEmpty)

@@ -154,6 +154,33 @@ import Testing
         #expect(elsewhere.status == 415)
     }
 
+    @Test func aMeetingIsAcknowledgedFromTheWeb() throws {
+        let web = try WebFixture(playbooks: [
+            "playbooks/weekly-review.yaml": WebFixture.weeklyReview + "\nacknowledge:\n  within: 1h\n  escalate:\n    - { target: chat, after: 1h }\n"
+        ])
+        let cookie = try web.signIn("Max Member")
+        let token = try web.csrf(cookie: cookie)
+        // Last week's review was never acknowledged: Today says so.
+        let today = try #require(try web.get("/?format=json", cookie: cookie).json() as? [String: Any])
+        let waiting = try #require(today["unacknowledged"] as? [[String: Any]])
+        #expect(waiting.map { $0["occurrence"] as? String } == ["2026-11-27T16:00:00Z"])
+        #expect(waiting.first?["is_over"] as? Bool == true)
+        let last = "/meetings/weekly-review/2026-11-27T16:00:00Z"
+        #expect(try web.get(last, cookie: cookie).body.contains("Acknowledge: it happened"))
+        let done = try web.post(last + "/acknowledge", fields: [("csrf", token), ("return_to", "/")], cookie: cookie)
+        #expect(done.status == 303)
+        #expect(done.header("Location") == "/")
+        let page = try web.get(last, cookie: cookie).body
+        #expect(page.contains("Acknowledged by Max Member"))
+        #expect(!page.contains("Acknowledge: it happened"))
+        let after = try #require(try web.get("/?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((after["unacknowledged"] as? [Any])?.isEmpty == true)
+        // The CLI sees the same record, and keeps it.
+        let cli = try #require(try web.command(["ack", "weekly-review", "--at", "2026-11-27", "--format", "json"]).json() as? [String: Any])
+        #expect(cli["by"] as? String == "Max Member")
+        #expect(cli["via"] as? String == "web")
+    }
+
     @Test func metricsAnswerThisMachineOnly() throws {
         let web = try WebFixture()
         let metrics = try web.get("/metrics")

@@ -112,7 +112,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         var cases: [Case] = []
         func add(_ name: String, _ text: String, _ expected: String) { cases.append(Case(name: name, text: text, expected: expected)) }
         add("unknown key", validPlaybook + "\nshedule: daily at 09:00\n",
-         "playbooks/p.yaml:12:1: unknown key 'shedule' in a playbook (expected one of: id, title, description, schedule, cron, rrule, timezone, duration, owner, attendees, holiday, catch_up, grace, remind, agenda, checklist, enabled)")
+         "playbooks/p.yaml:12:1: unknown key 'shedule' in a playbook (expected one of: id, title, description, schedule, cron, rrule, timezone, duration, owner, attendees, holiday, catch_up, grace, remind, agenda, checklist, enabled, acknowledge)")
         add("wrong type", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review", with: "title: [a, b]"),
          "playbooks/p.yaml:2:8: expected title as text")
         add("timebox over duration", validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 25"),

@@ -15,6 +15,9 @@ enum DiscordFormat {
     static func body(for message: ReminderMessage) -> JSONValue {
         var content = "⏰ **\(TextBudget.markdownLine(message.title))** starts in \(message.before) — \(message.localTimeLine)"
         if let late = message.lateBy { content += " (sent late by \(late))" }
+        if let escalation = message.escalation {
+            content = "⚠️ **\(TextBudget.markdownLine(escalation))** — \(message.localTimeLine)"
+        }
 
         let title = TextBudget.truncate(TextBudget.markdownLine(message.title), to: titleLimit)
         let footer = TextBudget.truncate("Delivery \(message.deliveryID)", to: footerLimit)

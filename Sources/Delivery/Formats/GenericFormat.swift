@@ -23,8 +23,8 @@ enum GenericFormat {
         let alerts: [JSONValue] = message.alerts.prefix(listLimit).map { alert in
             .object([("text", .string(alert.text)), ("severity", .string(alert.severity.rawValue))])
         }
-        let fields: [(String, JSONValue)] = [
-            ("type", .string("reminder")),
+        var fields: [(String, JSONValue)] = [
+            ("type", .string(message.escalation == nil ? "reminder" : "escalation")),
             ("id", .string(message.deliveryID)),
             ("playbook", .string(message.playbookID)),
             ("title", .string(message.title)),
@@ -37,6 +37,7 @@ enum GenericFormat {
             ("alerts", .array(alerts)),
             ("truncated", .bool(truncated)),
         ]
+        if let escalation = message.escalation { fields.append(("escalation", .string(escalation))) }
         return .object(fields)
     }
 }

@@ -56,6 +56,9 @@ enum GoogleChatFormat {
     }
 
     private static func text(for message: ReminderMessage) -> String {
+        if let escalation = message.escalation {
+            return "⚠️ *\(TextBudget.truncate(defuse(escalation), to: 300))* — \(defuse(message.localTimeLine))"
+        }
         var text =
             "Reminder: *\(TextBudget.truncate(defuse(message.title), to: 300))* — \(defuse(message.localTimeLine)) (starts in \(defuse(message.before)))"
         if let late = message.lateBy { text += " — sent late by \(defuse(late))" }
@@ -70,8 +73,13 @@ enum GoogleChatFormat {
     }
 
     private static func card(for message: ReminderMessage, scale: Double) -> JSONValue {
-        var details = ["<b>Starts in:</b> \(html(message.before))"]
-        if let late = message.lateBy { details.append("<b>Sent late by:</b> \(html(late))") }
+        var details: [String] = []
+        if let escalation = message.escalation {
+            details.append("<b>\(html(escalation))</b>")
+        } else {
+            details.append("<b>Starts in:</b> \(html(message.before))")
+            if let late = message.lateBy { details.append("<b>Sent late by:</b> \(html(late))") }
+        }
         details.append("<b>Duration:</b> \(message.durationMinutes) min")
         if let owner = message.owner { details.append("<b>Owner:</b> \(html(owner))") }
         if !message.attendees.isEmpty { details.append("<b>Attendees:</b> \(html(message.attendees.joined(separator: ", ")))") }

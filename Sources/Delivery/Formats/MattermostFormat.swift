@@ -16,9 +16,13 @@ enum MattermostFormat {
         func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.markdownLine(text)) }
         var parts: [String] = []
         var details = ["#### Reminder: \(clean(message.title))", "**When:** \(clean(message.localTimeLine))"]
-        var starts = "**Starts in:** \(clean(message.before))"
-        if let late = message.lateBy { starts += " (sent late by \(clean(late)))" }
-        details.append(starts)
+        if let escalation = message.escalation {
+            details[0] = "#### ⚠️ \(clean(escalation))"
+        } else {
+            var starts = "**Starts in:** \(clean(message.before))"
+            if let late = message.lateBy { starts += " (sent late by \(clean(late)))" }
+            details.append(starts)
+        }
         details.append("**Duration:** \(message.durationMinutes) min")
         if let owner = message.owner { details.append("**Owner:** \(clean(owner))") }
         if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(clean).joined(separator: ", "))") }

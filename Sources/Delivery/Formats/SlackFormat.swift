@@ -30,6 +30,9 @@ enum SlackFormat {
     }
 
     static func fallbackText(for message: ReminderMessage) -> String {
+        if let escalation = message.escalation {
+            return TextBudget.truncate("⚠️ \(escape(TextBudget.oneLine(escalation))) — \(escape(message.localTimeLine))", to: sectionLimit)
+        }
         var text = "Reminder: \(escape(TextBudget.oneLine(message.title))) — \(escape(message.localTimeLine)) (starts in \(escape(message.before)))"
         if let late = message.lateBy { text += " — sent late by \(escape(late))" }
         return TextBudget.truncate(text, to: sectionLimit)
@@ -79,9 +82,13 @@ enum SlackFormat {
 
     private static func detailsText(for message: ReminderMessage) -> String {
         var lines = ["*When:* \(escape(message.localTimeLine))"]
-        var starts = "*Starts in:* \(escape(message.before))"
-        if let late = message.lateBy { starts += " (sent late by \(escape(late)))" }
-        lines.append(starts)
+        if let escalation = message.escalation {
+            lines.insert("⚠️ *\(escape(TextBudget.oneLine(escalation)))*", at: 0)
+        } else {
+            var starts = "*Starts in:* \(escape(message.before))"
+            if let late = message.lateBy { starts += " (sent late by \(escape(late)))" }
+            lines.append(starts)
+        }
         lines.append("*Duration:* \(message.durationMinutes) min")
         if let owner = message.owner { lines.append("*Owner:* \(escape(TextBudget.oneLine(owner)))") }
         if !message.attendees.isEmpty { lines.append("*Attendees:* \(escape(message.attendees.map(TextBudget.oneLine).joined(separator: ", ")))") }

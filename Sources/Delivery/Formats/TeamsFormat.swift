@@ -27,8 +27,15 @@ enum TeamsFormat {
                 TextBudget.truncate(TextBudget.markdownLine(message.title), to: 300), extra: [("weight", .string("Bolder")), ("size", .string("Large"))]),
             textBlock(TextBudget.markdownLine(message.localTimeLine), extra: [("isSubtle", .bool(true)), ("spacing", .string("None"))]),
         ]
-        var facts: [(String, String)] = [("Starts in", message.before)]
-        if let late = message.lateBy { facts.append(("Sent late by", late)) }
+        var facts: [(String, String)] = []
+        if let escalation = message.escalation {
+            body.insert(
+                textBlock(TextBudget.truncate(TextBudget.markdownLine(escalation), to: 300), extra: [("weight", .string("Bolder")), ("color", .string("Attention"))]),
+                at: 0)
+        } else {
+            facts.append(("Starts in", message.before))
+            if let late = message.lateBy { facts.append(("Sent late by", late)) }
+        }
         facts.append(("Duration", "\(message.durationMinutes) min"))
         if let owner = message.owner { facts.append(("Owner", owner)) }
         if !message.attendees.isEmpty { facts.append(("Attendees", message.attendees.joined(separator: ", "))) }

@@ -1,0 +1,108 @@
+import Foundation
+import OpsCadenceTesting
+import Testing
+
+/// Acknowledgement and escalation through the real binary and a real loopback receiver.
+@Suite struct AcknowledgementTests {
+    /// A daily check at 08:30 New York (13:30Z) that must be acknowledged within 30 minutes,
+    /// escalated to the same hook at 30 minutes and again at 2 hours.
+    static let check = """
+        id: check
+        title: Daily check
+        cron: "30 8 * * *"
+        duration: 5m
+        grace: 6h
+        remind:
+          - { target: hook, before: 0m }
+        acknowledge:
+          within: 30m
+          escalate:
+            - { target: hook, after: 30m }
+            - { target: hook, after: 2h, message: "Daily check still not done" }
+        """
+
+    func escalations(_ f: EngineFixture) -> [String] {
+        f.server.requests.filter { $0.bodyText.contains("\"type\":\"escalation\"") }.compactMap { $0.headers["webhook-id"] }
+    }
+
+    @Test func nobodyAcknowledgesAndBothEscalationsGoOutOnce() throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        try f.tick("2026-12-01T13:30:00Z")
+        #expect(f.receivedIds == ["check.20261201T133000Z.0m.hook"])
+        try f.tick("2026-12-01T13:59:59Z")
+        #expect(escalations(f).isEmpty)
+        try f.tick("2026-12-01T14:00:00Z")
+        #expect(escalations(f) == ["check.20261201T133000Z.-30m.hook"])
+        let first = try #require(f.server.requests.last)
+        #expect(first.bodyText.contains("\"escalation\":\"Not acknowledged: Daily check — nobody acknowledged it within 30m (opscadence ack check)\""))
+        // Ticks again, overlapping ones included, send nothing twice.
+        try f.tick("2026-12-01T14:00:00Z")
+        try f.tick("2026-12-01T15:30:00Z")
+        try f.tick("2026-12-01T15:30:00Z")
+        #expect(escalations(f) == ["check.20261201T133000Z.-30m.hook", "check.20261201T133000Z.-2h.hook"])
+        #expect(f.server.requests.last?.bodyText.contains("\"escalation\":\"Daily check still not done\"") == true)
+        // Acknowledging late records it, and sends nothing more.
+        let late = try f.runner.run(["ack", "check", "--by", "Ops Lead", "--now", "2026-12-01T15:31:00Z", "--format", "json"])
+        #expect(late.status == 0, "\(late.stderr)")
+        let json = try #require(try late.json() as? [String: Any])
+        #expect(json["escalations_cancelled"] as? Int == 0)
+        #expect(json["by"] as? String == "Ops Lead")
+        try f.tick("2026-12-01T16:00:00Z")
+        #expect(escalations(f).count == 2)
+    }
+
+    @Test(arguments: [("2026-12-01T13:59:59Z", 2), ("2026-12-01T13:45:00Z", 2)])
+    func anAcknowledgementBeforeTheDeadlineCancelsTheEscalations(at instant: String, cancelled: Int) throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        try f.tick("2026-12-01T13:30:00Z")
+        let ack = try f.runner.run(["ack", "check", "--now", instant, "--format", "json"])
+        #expect(ack.status == 0, "\(ack.stderr)")
+        #expect((try ack.json() as? [String: Any])?["escalations_cancelled"] as? Int == cancelled)
+        try f.tick("2026-12-01T14:00:00Z")
+        try f.tick("2026-12-01T16:00:00Z")
+        #expect(escalations(f).isEmpty)
+        let rows = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        let dropped = rows.filter { $0["state"] as? String == "dropped" }
+        #expect(dropped.count == 2)
+        #expect(dropped.allSatisfy { ($0["last_error"] as? String)?.contains("not sent: acknowledged (cli)") == true })
+        // Acknowledging again keeps the first.
+        let again = try #require(try f.runner.run(["ack", "check", "--by", "Someone Else", "--now", "2026-12-01T16:00:00Z", "--format", "json"]).json() as? [String: Any])
+        #expect(again["by"] == nil || again["by"] is NSNull)
+        #expect(again["via"] as? String == "cli")
+    }
+
+    @Test func anAcknowledgementBeforeTheOccurrenceOpensStillCancels() throws {
+        // Acknowledged from the page just before the tick that queues the escalations: the
+        // engine checks again before sending.
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        #expect(try f.runner.run(["ack", "check", "--at", "next", "--now", "2026-12-01T13:29:00Z"]).status == 0)
+        try f.tick("2026-12-01T13:30:00Z")
+        try f.tick("2026-12-01T14:00:00Z")
+        try f.tick("2026-12-01T15:30:00Z")
+        #expect(escalations(f).isEmpty)
+        #expect(f.receivedIds == ["check.20261201T133000Z.0m.hook"])
+        let rows = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(rows.filter { $0["state"] as? String == "dropped" }.count == 2)
+        // An occurrence far ahead cannot be acknowledged yet.
+        let early = try f.runner.run(["ack", "check", "--at", "2026-12-05", "--now", "2026-12-01T15:30:00Z"])
+        #expect(early.status == 2)
+        #expect(early.stderr.contains("--at: 2026-12-05T08:30:00-05:00 is more than an hour ahead"))
+    }
+
+    @Test(arguments: [
+        ("acknowledge:\n  escalate: [{ target: hook, after: 1h }]\n", "acknowledge needs 'within'"),
+        ("acknowledge:\n  within: 30m\n  escalate: [{ target: nowhere, after: 1h }]\n", "escalation target 'nowhere' is not defined"),
+        ("acknowledge:\n  within: 1h\n  escalate: [{ target: hook, after: 30m }]\n", "after 30m is before within 1h"),
+        ("acknowledge:\n  within: 10s\n", "within must be 1m to 7d"),
+    ])
+    func acknowledgeSettingsAreValidated(yaml: String, message: String) throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": playbook("check", schedule: "cron: \"30 8 * * *\"") + "\n" + yaml])
+        let result = try f.runner.run(["validate"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("playbooks/check.yaml:"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+}
