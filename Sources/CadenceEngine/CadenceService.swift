@@ -161,6 +161,9 @@ public struct CadenceService: Service, CustomStringConvertible {
 package struct WorkspaceFingerprint: Equatable, Sendable {
     var entries: [String: String] = [:]
 
+    /// A fingerprint no workspace has (to force the next comparison to differ).
+    package init(entries: [String: String]) { self.entries = entries }
+
     package init(root: String) {
         let fm = FileManager.default
         var paths = [(root as NSString).appendingPathComponent(Workspace.configurationFile)]

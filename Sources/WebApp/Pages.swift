@@ -128,7 +128,8 @@ struct Pages {
             duration: agenda.duration, owner: agenda.owner, attendees: agenda.attendees.isEmpty ? nil : agenda.attendees.joined(separator: ", "),
             descriptionLines: playbook.description.map { $0.split(separator: "\n").map(String.init) } ?? [], sections: sections,
             checklist: checklist, hasChecklist: !checklist.isEmpty, checklistDone: checklist.filter(\.done).count, checklistTotal: checklist.count,
-            actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesBy: note?.updatedBy,
+            actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesHTML: note.map { NotesText.html($0.text) },
+            notesBy: note?.updatedBy,
             notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt)) }, path: path, previous: previous, next: next,
             agendaFile: nil, rating: rating, acknowledgement: acknowledgement)
     }

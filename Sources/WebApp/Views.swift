@@ -155,6 +155,8 @@ struct MeetingView: Encodable, Sendable {
     var actions: [Action]
     var hasActions: Bool
     var notes: String?
+    /// The notes as HTML (escaped, a little Markdown): ``NotesText``.
+    var notesHTML: String?
     var notesBy: String?
     var notesAt: String?
     var path: String

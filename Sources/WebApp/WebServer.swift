@@ -88,6 +88,9 @@ public struct WebServer: Sendable {
             logger: logger)
     }
 
+    /// Reads the workspace files again before the next request (what SIGHUP does).
+    public func reloadWorkspace() { cache.reloadSoon() }
+
     /// Every route, behind the gate that signs in, checks forms and sets the security headers.
     func makeRouter() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)

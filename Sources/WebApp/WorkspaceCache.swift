@@ -34,6 +34,14 @@ final class WorkspaceCache: Sendable {
             State(snapshot: Snapshot(workspace: workspace), fingerprint: WorkspaceFingerprint(root: workspace.root), checkedAt: timeline.monotonic))
     }
 
+    /// Makes the next request look at the files again at once (SIGHUP).
+    func reloadSoon() {
+        state.withLock { state in
+            state.checkedAt = .seconds(-1_000_000)
+            state.fingerprint = WorkspaceFingerprint(entries: [:])
+        }
+    }
+
     /// The workspace to serve this request from.
     func current() -> Snapshot {
         let now = timeline.monotonic

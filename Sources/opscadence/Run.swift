@@ -53,6 +53,7 @@ extension OpsCadence {
                     workspace: workspace, store: try workspaceOptions.openStore(workspace),
                     options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))
                 services.append(server.service(logger: logger) { port in ListenOptions.announce(host: host, port: port) })
+                services.append(ReloadOnHangUp(server: server, logger: logger))
             }
             var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             // In-flight requests time out after delivery.timeout; give them that, then cancel.

@@ -45,8 +45,26 @@ extension OpsCadence {
                 options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))
             let web = server.service(logger: logger) { port in ListenOptions.announce(host: host, port: port) }
             try await ServiceGroup(
-                configuration: ServiceGroupConfiguration(services: [web], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: ServiceGroupConfiguration(
+                    services: [web, ReloadOnHangUp(server: server, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             ).run()
+        }
+    }
+}
+
+/// SIGHUP makes the web app read the workspace again (its files are also watched), as `run`
+/// does; without it the signal's default action would end the process.
+struct ReloadOnHangUp: Service {
+    let server: WebServer
+    let logger: Logger
+
+    func run() async throws {
+        // The signal sequence never ends by itself: it is cancelled when the group shuts down.
+        try? await cancelWhenGracefulShutdown {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                server.reloadWorkspace()
+                logger.notice("SIGHUP: the workspace is read again before the next request")
+            }
         }
     }
 }

@@ -271,10 +271,13 @@ import Testing
         #expect(missing.body.contains("weekly-review has no occurrence on 2026-12-05"))
         #expect(try web.get("/meetings/nope/next", cookie: cookie).status == 404)
         let token = try web.csrf(cookie: cookie)
-        let notes = "Carrier late twice.\n<b>not bold</b>"
+        let notes = "Carrier late twice.\n<b>not bold</b>\n\n# Decisions\n- Switch to **two** carriers\n- `<script>` stays text"
         #expect(try web.post(WebFixture.review + "/notes", fields: [("csrf", token), ("notes", notes)], cookie: cookie).status == 303)
         let page = try web.get(WebFixture.review, cookie: cookie).body
-        #expect(page.contains("Carrier late twice.\n&lt;b&gt;not bold&lt;/b&gt;</textarea>"))
+        #expect(page.contains("Carrier late twice.\n&lt;b&gt;not bold&lt;/b&gt;\n\n# Decisions"))
+        #expect(page.contains("<p>Carrier late twice.<br>&lt;b&gt;not bold&lt;/b&gt;</p>"))
+        #expect(page.contains("<h3>Decisions</h3>\n<ul><li>Switch to <strong>two</strong> carriers</li><li><code>&lt;script&gt;</code> stays text</li></ul>"))
+        #expect(!page.contains("<script>"))
         #expect(page.contains("Last saved by Ada Admin"))
         let json = try #require(try web.get(WebFixture.review + "?format=json", cookie: cookie).json() as? [String: Any])
         #expect(json["notes"] as? String == notes)
@@ -300,6 +303,10 @@ import Testing
         #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) {
             (try? web.get(WebFixture.review, cookie: cookie).body.contains("<h1>Friday numbers</h1>")) == true
         })
+        // SIGHUP reads the files again (and does not end the process, its default action).
+        web.server.signal(SIGHUP)
+        #expect(await waitUntil(timeout: .seconds(10)) { web.server.currentStderr.contains("SIGHUP: the workspace is read again") })
+        #expect(try web.get("/healthz").status == 200)
         // An invalid edit keeps the last good workspace, and says so.
         web.dir.write("playbooks/weekly-review.yaml", "id: weekly-review\nschedule: every blue moon\n")
         #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) {
