@@ -41,6 +41,7 @@ enum ReminderMessages {
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
         if row.beforeSeconds < 0 { message.escalation = escalationText(for: row, playbook: playbook) }
+        message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
         return message
     }
 

@@ -43,6 +43,8 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     /// Set on an escalation (nobody acknowledged the occurrence in time): what the message
     /// says instead of "starts in". Formats lead with it.
     public var escalation: String? = nil
+    /// A signed link that acknowledges the occurrence (a confirmation page, then a button).
+    public var acknowledgeLink: String? = nil
 
     /// Creates a message.
     public init(
@@ -172,6 +174,14 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
 
     /// The action items past due.
     public var overdueActionItems: [ActionItem] { actionItems.filter(\.overdue) }
+
+    /// ``acknowledgeLink`` when it is an `http` or `https` URL chat formats can show as a link.
+    var acknowledgeURL: String? {
+        guard let link = acknowledgeLink, link.hasPrefix("https://") || link.hasPrefix("http://"),
+            !link.contains(where: { $0.isWhitespace || $0 == "|" || $0 == ">" || $0 == "<" || $0 == "\"" })
+        else { return nil }
+        return link
+    }
 
     /// ``agendaLink`` when it is an `http` or `https` URL, which chat formats can turn into a link.
     var webLink: String? {

@@ -30,13 +30,14 @@ struct Gate: RouterMiddleware {
             // The router ignores empty segments (`//outbox` reaches /outbox): such a path is
             // refused here, so every check below sees the path the handler serves.
             guard !path.contains("//"), !path.contains("\\") else { throw PageError(.notFound, "there is no such page") }
-            let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/") || path == "/calendar.ics" || path == "/metrics"
+            let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/") || path == "/calendar.ics" || path == "/metrics" || path.hasPrefix("/a/")
             var request = request
             if request.method != .get && !isHead {
                 try checkOrigin(request, workspace: snapshot.workspace)
                 // Nobody's body is read before we know who is sending it (sign-in and sign-out
                 // excepted: they carry no form).
-                let signingIn = path.hasPrefix("/signin/")
+                // A signed action link is its own proof, like a sign-in link: no session needed.
+                let signingIn = path.hasPrefix("/signin/") || path.hasPrefix("/a/")
                 if !signingIn && path != "/signout" && context.viewer == nil { throw PageError(.unauthorized, "sign in first") }
                 let contentType = request.headers[.contentType] ?? ""
                 let body = try await request.collectBody(upTo: context.maxUploadSize)

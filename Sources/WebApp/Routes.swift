@@ -102,6 +102,31 @@ extension WebServer {
             response.headers[.cacheControl] = "private, max-age=300"
             return response
         }
+        // Signed links from reminders: GET shows what the link does and a button; only the
+        // button's POST acts (link previews fetch with GET).
+        router.get("/a/ack/:playbook/:occurrence/:expires/:signature") { request, context -> HTMLPage in
+            let (playbook, occurrence) = try signedAcknowledgement(request, context)
+            let when = HumanTime.span(start: occurrence, duration: playbook.duration, zone: playbook.timeZone)
+            if let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence) {
+                return message(context, "Already acknowledged", "\(playbook.title), \(when): acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via)).")
+            }
+            var view = MessageView(
+                chrome: Chrome(title: "Acknowledge", viewer: context.viewer, banner: nil, current: "", refresh: false), heading: "Acknowledge",
+                message: "\(playbook.title), \(when): say that it happened. Its escalations will not be sent.")
+            view.actionForm = request.uri.path
+            view.actionLabel = "Acknowledge: it happened"
+            return HTMLPage(html: templates.render(view, page: "message"))
+        }
+        router.post("/a/ack/:playbook/:occurrence/:expires/:signature") { request, context -> HTMLPage in
+            let (playbook, occurrence) = try signedAcknowledgement(request, context)
+            var result: (acknowledgement: AcknowledgementRecord, cancelled: Int)?
+            try change(context) { teamwork, person in
+                result = try teamwork.acknowledge(playbook: playbook, occurrence: occurrence, by: person, via: "link", now: now)
+            }
+            let ack = result!.acknowledgement
+            let when = HumanTime.span(start: occurrence, duration: playbook.duration, zone: playbook.timeZone)
+            return message(context, "Acknowledged", "\(playbook.title), \(when): acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via)). Thank you.")
+        }
         router.post("/signout") { _, context -> Response in
             if let viewer = context.viewer { try store.endSession(tokenDigest: viewer.sessionDigest) }
             var response = Response.redirect(to: "/signin")
@@ -360,6 +385,21 @@ extension WebServer {
         case .success(let occurrence): return (playbook, occurrence.instant, text == RFC3339.formatUTC(occurrence.instant))
         case .failure(let error): throw PageError(.notFound, error.message)
         }
+    }
+
+    /// The playbook and occurrence of a signed acknowledge link, checked: signature, expiry.
+    func signedAcknowledgement(_ request: Request, _ context: WebRequestContext) throws -> (Playbook, Int64) {
+        let invalid = PageError(.forbidden, "this link is not valid (it was changed, or the workspace's web.secret changed since it was sent)")
+        guard let secret = context.workspace.configuration.web.secret?.value else { throw invalid }
+        let id = context.parameters.get("playbook") ?? ""
+        let text = context.parameters.get("occurrence") ?? ""
+        guard let occurrence = RFC3339.parseInstant(text), let expires = context.parameters.get("expires", as: Int64.self),
+            let signature = context.parameters.get("signature"),
+            ActionLinks.verify(verb: "ack", playbook: id, occurrence: occurrence, expires: expires, signature: signature, secret: secret)
+        else { throw invalid }
+        guard now <= expires else { throw PageError(.gone, "this link expired a week after the meeting; acknowledge from the meeting page instead") }
+        guard let playbook = context.workspace.playbook(id: id) else { throw PageError(.notFound, "there is no playbook '\(id)' any more") }
+        return (playbook, occurrence)
     }
 
     /// The link's token, well formed; a malformed one counts as a failed attempt.

@@ -304,6 +304,9 @@ struct MessageView: Encodable, Sendable {
     /// A sign-in link's confirmation form posts here.
     var signInAction: String?
     var person: String?
+    /// A signed action link's confirmation form posts here, with this button.
+    var actionForm: String?
+    var actionLabel: String?
 
     enum CodingKeys: String, CodingKey { case heading, message }
 }

@@ -15,6 +15,8 @@ final class WebFixture: @unchecked Sendable {
     let server: CommandRunner.Running
     /// `http://127.0.0.1:PORT`.
     let base: String
+    /// What a browser sends as `Origin`: web.url's origin when the workspace sets one.
+    let origin: String?
 
     static let configuration = """
         timezone: America/New_York
@@ -49,8 +51,9 @@ final class WebFixture: @unchecked Sendable {
 
     init(
         playbooks: [String: String] = [:], configuration: String = WebFixture.configuration, environment: [String: String] = [:],
-        arguments: [String] = []
+        arguments: [String] = [], origin: String? = nil
     ) throws {
+        self.origin = origin
         dir = TemporaryDirectory()
         dir.write("opscadence.yaml", configuration)
         var files = playbooks
@@ -92,7 +95,9 @@ final class WebFixture: @unchecked Sendable {
         let result = try command(["people", "invite", name, "--format", "json"])
         try #require(result.status == 0, "\(result.stderr)")
         let url = try #require((try result.json() as? [String: Any])?["url"] as? String)
-        return String(url.dropFirst("http://127.0.0.1:8080".count))
+        // The link is made under web.url (or the default address): keep its path.
+        let path = try #require(url.range(of: "/signin/"))
+        return String(url[path.lowerBound...])
     }
 
     /// Signs a person in over HTTP and returns the session cookie (`name=value`).
@@ -112,7 +117,7 @@ final class WebFixture: @unchecked Sendable {
         _ path: String, fields: [(String, String)], cookie: String? = nil, headers: [(String, String)] = [("Origin", "")]
     ) throws -> LoopbackHTTPClient.Reply {
         var all: [(String, String)] = [("Content-Type", "application/x-www-form-urlencoded")]
-        for (name, value) in headers { all.append((name, name == "Origin" && value.isEmpty ? base : value)) }
+        for (name, value) in headers { all.append((name, name == "Origin" && value.isEmpty ? (origin ?? base) : value)) }
         if let cookie { all.append(("Cookie", cookie)) }
         let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         return try LoopbackHTTPClient.send("POST", base + path, headers: all, body: body)

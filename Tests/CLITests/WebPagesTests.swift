@@ -181,6 +181,43 @@ import Testing
         #expect(cli["via"] as? String == "web")
     }
 
+    @Test func aSignedLinkInTheReminderAcknowledgesWithoutSigningIn() throws {
+        let config = WebFixture.configuration + "\nweb:\n  url: https://ops.example.com\n  secret: ${env:WEB_SECRET}\n"
+        let playbook = WebFixture.weeklyReview + "\nacknowledge:\n  within: 1h\n  escalate:\n    - { target: chat, after: 1h }\n"
+        let web = try WebFixture(
+            playbooks: ["playbooks/weekly-review.yaml": playbook], configuration: config,
+            environment: ["WEB_SECRET": Self.secret, "CHAT_URL": "https://hooks.slack.com/services/T0/B0/x"], origin: "https://ops.example.com")
+        // The Slack reminder carries the signed link beside the meeting page's.
+        let preview = try web.command(["notify", "preview", "weekly-review", "--target", "chat", "--at", "2026-12-04"])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        let marker = "https://ops.example.com/a/ack/weekly-review/2026-12-04T16:00:00Z/"
+        let start = try #require(preview.stdout.range(of: marker), "\(preview.stdout)")
+        let link = String(preview.stdout[start.lowerBound...].prefix { $0 != "|" && $0 != "\"" })
+        #expect(preview.stdout.contains("|Acknowledge>"))
+        #expect(preview.stdout.contains("<https://ops.example.com/meetings/weekly-review/2026-12-04T16:00:00Z|Open the full agenda>"))
+        let path = String(link.dropFirst("https://ops.example.com".count))
+        // Opening it (as a link preview would) only shows the button; nothing is recorded.
+        let shown = try web.get(path)
+        #expect(shown.status == 200)
+        #expect(shown.body.contains("Acknowledge: it happened"))
+        let admin = try web.signIn("Ada Admin")
+        let meeting = WebFixture.review + "?format=json"
+        var json = try #require((try web.get(meeting, cookie: admin).json() as? [String: Any])?["acknowledgement"] as? [String: Any])
+        #expect(json["is_acknowledged"] as? Bool == false)
+        // A changed link is refused; the button acknowledges, via link, without a session.
+        #expect(try web.get(String(path.dropLast()) + "0").status == 403)
+        #expect(try web.post(String(path.dropLast()) + "0", fields: []).status == 403)
+        let done = try web.post(path, fields: [])
+        #expect(done.status == 200)
+        #expect(done.body.contains("acknowledged (link)"))
+        json = try #require((try web.get(meeting, cookie: admin).json() as? [String: Any])?["acknowledgement"] as? [String: Any])
+        #expect(json["is_acknowledged"] as? Bool == true)
+        #expect(json["via"] as? String == "link")
+        #expect(try web.get(path).body.contains("Already acknowledged"))
+        // From another site, the button's POST is refused like any other.
+        #expect(try web.post(path, fields: [], headers: [("Origin", "https://evil.example")]).status == 403)
+    }
+
     @Test func metricsAnswerThisMachineOnly() throws {
         let web = try WebFixture()
         let metrics = try web.get("/metrics")

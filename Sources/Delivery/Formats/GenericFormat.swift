@@ -38,6 +38,7 @@ enum GenericFormat {
             ("truncated", .bool(truncated)),
         ]
         if let escalation = message.escalation { fields.append(("escalation", .string(escalation))) }
+        if let ack = message.acknowledgeURL { fields.append(("acknowledge_url", .string(ack))) }
         return .object(fields)
     }
 }

@@ -100,32 +100,16 @@ enum GoogleChatFormat {
             "Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 5000)
         list("KPI alerts", message.alerts.lazy.map { "\(SlackFormat.symbol($0.severity)) \(html($0.text))" }, noun: "alert", limit: 4000)
-        if let link = message.webLink {
-            sections.append(
-                .object([
-                    (
-                        "widgets",
-                        .array([
-                            .object([
-                                (
-                                    "buttonList",
-                                    .object([
-                                        (
-                                            "buttons",
-                                            .array([
-                                                .object([
-                                                    ("text", .string("Open the full agenda")),
-                                                    ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
-                                                ])
-                                            ])
-                                        )
-                                    ])
-                                )
-                            ])
-                        ])
-                    )
-                ]))
-        } else if let path = message.agendaLink {
+        var buttons: [JSONValue] = []
+        func button(_ text: String, _ url: String) -> JSONValue {
+            .object([("text", .string(text)), ("onClick", .object([("openLink", .object([("url", .string(url))]))]))])
+        }
+        if let link = message.webLink { buttons.append(button("Open the full agenda", link)) }
+        if let ack = message.acknowledgeURL { buttons.append(button("Acknowledge", ack)) }
+        if !buttons.isEmpty {
+            sections.append(.object([("widgets", .array([.object([("buttonList", .object([("buttons", .array(buttons))]))])]))]))
+        }
+        if message.webLink == nil, let path = message.agendaLink {
             sections.append(section(nil, "Agenda: \(html(path))"))
         }
         return .object([

@@ -51,6 +51,7 @@ enum MattermostFormat {
         } else if let path = message.agendaLink {
             parts.append("Agenda: `\(clean(path))`")
         }
+        if let ack = message.acknowledgeURL { parts.append("[Acknowledge](\(ack))") }
         return TextBudget.truncate(parts.joined(separator: "\n\n"), to: textLimit)
     }
 

@@ -102,6 +102,7 @@ enum SlackFormat {
         } else if let path = message.agendaLink {
             parts.append("Agenda: `\(escape(TextBudget.oneLine(path)))`")
         }
+        if let ack = message.acknowledgeURL { parts.append("<\(ack)|Acknowledge>") }
         parts.append("Delivery `\(escape(message.deliveryID))`")
         return TextBudget.truncate(parts.joined(separator: " · "), to: sectionLimit)
     }

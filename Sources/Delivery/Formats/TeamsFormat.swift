@@ -84,13 +84,14 @@ enum TeamsFormat {
             ("version", .string("1.4")),
             ("body", .array(body)),
         ]
+        var actions: [JSONValue] = []
         if let link = message.webLink {
-            card.append(
-                (
-                    "actions",
-                    .array([.object([("type", .string("Action.OpenUrl")), ("title", .string("Open the full agenda")), ("url", .string(link))])])
-                ))
+            actions.append(.object([("type", .string("Action.OpenUrl")), ("title", .string("Open the full agenda")), ("url", .string(link))]))
         }
+        if let ack = message.acknowledgeURL {
+            actions.append(.object([("type", .string("Action.OpenUrl")), ("title", .string("Acknowledge")), ("url", .string(ack))]))
+        }
+        if !actions.isEmpty { card.append(("actions", .array(actions))) }
         card.append(("msteams", .object([("width", .string("Full"))])))
         return .object(card)
     }
