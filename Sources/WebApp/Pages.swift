@@ -280,7 +280,8 @@ extension Pages {
         }
         return MaturityView(
             chrome: chrome("Maturity", "/maturity"), quarter: (shown?.quarter ?? current)?.description ?? "", dimensions: dimensions,
-            report: report, plan: plan, hasPlan: !plan.isEmpty)
+            report: report, plan: plan, hasPlan: !plan.isEmpty,
+            health: try MeetingHealth.measure(workspace: workspace, store: store, weeks: 13, now: now))
     }
 
     /// The radar (this quarter against the previous) or the trend chart, as SVG; nil before

@@ -1,3 +1,4 @@
+import CadenceEngine
 import Playbooks
 
 /// What every page shows around its content. Encoded into a page's JSON as the viewer only:
@@ -357,8 +358,10 @@ struct MaturityView: Encodable, Sendable {
     var report: Report?
     var plan: [Phase]
     var hasPlan: Bool
+    /// Whether the cadence itself works (the last 13 weeks).
+    var health: MeetingHealth
 
-    enum CodingKeys: String, CodingKey { case chrome = "viewer", report, plan }
+    enum CodingKeys: String, CodingKey { case chrome = "viewer", report, plan, health }
 }
 
 /// `/calendar?month=YYYY-MM`: a month of every playbook's occurrences.
