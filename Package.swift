@@ -159,7 +159,7 @@ let package = Package(
         // Drives the real `opscadence` binary in child processes (StateStore: to plant records
         // no command would write, as an older version or another tool might have).
         .testTarget(
-            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore"], exclude: ["Scripts"],
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore", "WebApp"], exclude: ["Scripts"],
             swiftSettings: swiftSettings),
     ]
 )

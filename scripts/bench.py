@@ -3,11 +3,13 @@
 
 Run through `scripts/bench`, which builds the release binary first:
 
-    scripts/bench            # everything, about seven minutes on 2 cores
-    scripts/bench --quick    # fewer repetitions, for a smoke run
+    scripts/bench                # everything, about six minutes on 2 cores
+    scripts/bench --quick        # fewer repetitions, for a smoke run
+    scripts/bench --only web     # one step (repeatable)
 
-Every number is wall time of whole processes (start-up included) measured here, in the same
-run, on the same machine. Results print as Markdown, ready for docs/PERFORMANCE.md.
+Every number is measured here, in the same run, on the same machine: wall time of whole
+processes (start-up included), except the web step, which loads a running `opscadence serve`
+with wrk. Results print as Markdown, ready for docs/PERFORMANCE.md.
 """
 import argparse
 import asyncio
@@ -332,9 +334,215 @@ def delivery(binary, curl, repeat, latency, results):
                         f"against a connection per request {fresh[1] / ours[1]:.2f}×"))
 
 
+# MARK: - Web app
+
+WEB_NOW = "2026-12-04T15:50:00Z"  # a Friday; the weekly review starts at 16:00 UTC
+WEB_MEETING = "/meetings/weekly-review/2026-12-04T16:00:00Z"
+KPI_KEYS = ("order_accuracy", "forecast_mape", "stockout_rate", "fulfillment_error_rate",
+            "manual_hours_per_week", "time_to_decision_hours", "cost_per_order")
+
+# wrk prints its own report; this adds one JSON line with what the table needs (latency in µs).
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %d, "bytes": %d, "seconds": %f, "p50": %d, "p99": %d, "status_errors": %d, "socket_errors": %d}\\n',
+    summary.requests, summary.bytes, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+NGINX_CONFIG = """
+daemon off;
+master_process on;
+worker_processes auto;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    default_type text/html;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/www;
+    }}
+}}
+"""
+
+
+def write_web_workspace(directory):
+    """One weekly review whose agenda shows the seven built-in KPIs and carries action items over."""
+    os.makedirs(os.path.join(directory, "playbooks"), exist_ok=True)
+    with open(os.path.join(directory, "opscadence.yaml"), "w") as f:
+        f.write("timezone: UTC\npeople:\n  - { name: Bench Admin, role: admin }\n  - { name: Bench Member }\n")
+    with open(os.path.join(directory, "playbooks", "weekly-review.yaml"), "w") as f:
+        f.write("id: weekly-review\ntitle: Weekly review\ndescription: The numbers, then the action items.\n"
+                "schedule: weekly on friday at 16:00\nduration: 45m\nowner: Bench Admin\nattendees: [Bench Admin, Bench Member]\n"
+                "agenda:\n"
+                f"  - {{ title: KPI scorecard, minutes: 15, kpis: [{', '.join(KPI_KEYS)}] }}\n"
+                "  - { title: Action items, minutes: 30, carry_over: true }\n"
+                "checklist:\n  - { item: Update the scorecard, owner: Bench Admin, due: -1h }\n"
+                "  - { item: Assign owners to new items }\n  - { item: Send the summary }\n")
+
+
+def http(method, port, path, headers=None):
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, body=b"" if method == "POST" else None, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, response.getheader("Set-Cookie"), body
+
+
+def wrk_run(wrk, url, cookie, seconds, directory):
+    """One wrk run, 2 threads and 32 connections kept alive: requests/s, p99 in ms, bytes per answer."""
+    script = os.path.join(directory, "report.lua")
+    with open(script, "w") as f:
+        f.write(WRK_REPORT)
+    argv = [wrk, "-t2", "-c32", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", script]
+    if cookie:
+        argv += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
+    report = json.loads(output.strip().splitlines()[-1])
+    if report["status_errors"] or report["socket_errors"] or not report["requests"]:
+        sys.exit(f"wrk {url}: {report['status_errors']} answers were not 2xx/3xx, {report['socket_errors']} socket errors\n{output}")
+    return report["requests"] / report["seconds"], report["p99"] / 1000, report["bytes"] / report["requests"]
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+
+
+def web(binary, nginx, wrk, repeat, seconds, results):
+    """`opscadence serve` under wrk, signed in, against nginx serving the same pages from disk.
+
+    The practical ceiling: nginx sends the bytes the app answered, saved to files, so the
+    difference is what building a page from the workspace and the state costs.
+    """
+    with scratch_directory() as directory:
+        write_web_workspace(directory)
+        cli = lambda *argv: run([binary, *argv, "--now", WEB_NOW], cwd=directory)
+        cli("tick")
+        # Four weekly values per KPI, so the scorecard has a trend; some end red, some green.
+        for week, date in enumerate(("2026-11-13", "2026-11-20", "2026-11-27", "2026-12-04")):
+            for i, key in enumerate(KPI_KEYS):
+                cli("kpi", "record", key, f"{(90 + i + week) if key == 'order_accuracy' else (2 + i + week / 4):.2f}", "--at", date)
+        for i in range(50):
+            due = f"2026-12-{1 + i % 28:02}"  # a quarter of them overdue on 4 December
+            cli("action", "add", f"Action item {i + 1}: follow up with the carrier about lane {i}", "--owner",
+                ("Bench Admin", "Bench Member", "Sam")[i % 3], "--due", due, "--playbook", "weekly-review")
+
+        with tempfile.TemporaryFile() as errors:
+            server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--now", WEB_NOW], cwd=directory,
+                                      stdout=subprocess.PIPE, stderr=errors)
+            nginx_process = None
+            try:
+                line = server.stdout.readline().decode()
+                if not line.startswith("serving http://127.0.0.1:"):
+                    errors.seek(0)
+                    sys.exit(f"serve did not start: {line}{errors.read().decode(errors='replace')[-500:]}")
+                port = int(line.strip().rsplit(":", 1)[1].rstrip("/"))
+                invite = subprocess.run([binary, "people", "invite", "Bench Admin", "--format", "json", "--now", WEB_NOW],
+                                        cwd=directory, capture_output=True, text=True, check=True)
+                link = json.loads(invite.stdout)["url"].split("://", 1)[1].split("/", 1)[1]
+                status, cookie, _ = http("POST", port, "/" + link, {
+                    "Origin": f"http://127.0.0.1:{port}", "Content-Type": "application/x-www-form-urlencoded"})
+                if status != 303 or not cookie or not cookie.startswith("opscadence_session="):
+                    sys.exit(f"web: signing in answered {status}, cookie {cookie}")
+                cookie = cookie.split(";")[0]
+                status, _, html = http("GET", port, WEB_MEETING, {"Cookie": cookie})
+                if status != 200 or html.count(b'action="/actions/') != 100 or html.count(b'<th scope="row">') != len(KPI_KEYS):
+                    sys.exit(f"web: the meeting page answered {status} without 50 action items and {len(KPI_KEYS)} KPIs")
+                status, _, today = http("GET", port, "/", {"Cookie": cookie})
+                if status != 200:
+                    sys.exit(f"web: Today answered {status}")
+
+                www = os.path.join(directory, "nginx", "www")
+                os.makedirs(www)
+                # Started by root, nginx's workers run as nobody: let them through to the pages.
+                os.chmod(directory, 0o711)
+                for name, page in (("meeting.html", html), ("today.html", today)):
+                    with open(os.path.join(www, name), "wb") as f:
+                        f.write(page)
+                nginx_port = free_port()
+                with open(os.path.join(directory, "nginx", "nginx.conf"), "w") as f:
+                    f.write(NGINX_CONFIG.format(root=os.path.join(directory, "nginx"), port=nginx_port))
+                nginx_process = subprocess.Popen([nginx, "-p", os.path.join(directory, "nginx"), "-e", "stderr",
+                                                  "-c", os.path.join(directory, "nginx", "nginx.conf")],
+                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                deadline = time.monotonic() + 10
+                while True:
+                    try:
+                        if http("GET", nginx_port, "/meeting.html")[2] == html:
+                            break
+                    except OSError:
+                        pass
+                    if time.monotonic() > deadline or nginx_process.poll() is not None:
+                        sys.exit("web: nginx did not start or does not serve the pages")
+                    time.sleep(0.05)
+
+                cases = {
+                    "meeting": (f"http://127.0.0.1:{port}{WEB_MEETING}", cookie),
+                    "nginx meeting": (f"http://127.0.0.1:{nginx_port}/meeting.html", None),
+                    "today": (f"http://127.0.0.1:{port}/", cookie),
+                    "nginx today": (f"http://127.0.0.1:{nginx_port}/today.html", None),
+                }
+                for url, session in cases.values():  # warm up: connections, caches, the page cache
+                    wrk_run(wrk, url, session, 1, directory)
+                samples = {name: [] for name in cases}
+                cpu = {"meeting": 0.0, "today": 0.0}
+                served = {"meeting": 0, "today": 0}
+                for _ in range(repeat):  # interleaved, so a change in load falls on all four
+                    for name, (url, session) in cases.items():
+                        before = cpu_seconds(server.pid) if name in cpu else 0
+                        rate, p99, size = wrk_run(wrk, url, session, seconds, directory)
+                        samples[name].append((rate, p99, size))
+                        if name in cpu:
+                            cpu[name] += cpu_seconds(server.pid) - before
+                            served[name] += rate * seconds
+                rss = peak_rss_mb(server.pid)
+            finally:
+                for process in (nginx_process, server):
+                    if process is not None and process.poll() is None:
+                        process.terminate()
+                        process.wait(timeout=30)
+
+    def summary(name):
+        rates = [s[0] for s in samples[name]]
+        p99s = [s[1] for s in samples[name]]
+        spread = f" ({min(rates):,.0f}–{max(rates):,.0f}/s, p99 {min(p99s):.1f}–{max(p99s):.1f} ms)" if len(rates) > 1 else ""
+        return statistics.median(rates), statistics.median(p99s), samples[name][0][2], spread
+
+    runs = f"{repeat} × {seconds} s" if repeat > 1 else f"{seconds} s"
+    for name, label, size in (("meeting", "meeting page (50 open action items, 7 KPIs)", len(html)),
+                              ("today", "Today (`/`)", len(today))):
+        rate, p99, _, spread = summary(name)
+        ceiling, ceiling_p99, _, ceiling_spread = summary(f"nginx {name}")
+        results.append((f"web: {label}, signed in, wrk -t2 -c32, {runs} (medians)",
+                        f"**{rate:,.0f} requests/s**, p99 **{p99:.1f} ms**{spread}; {size / 1024:.1f} KB page, "
+                        f"{cpu[name] / max(served[name], 1) * 1000:.2f} ms CPU per page, peak RSS {rss:.0f} MB",
+                        f"nginx, the same page from disk: {ceiling:,.0f} requests/s, p99 {ceiling_p99:.1f} ms{ceiling_spread}",
+                        f"**{rate / ceiling:.3f}×** requests/s; p99 {p99 / max(ceiling_p99, 0.001):.0f}× nginx's"))
+
+
 # MARK: - Report
 
-def machine(binary, curl):
+def machine(binary, curl, nginx, wrk):
     def first_line(argv):
         try:
             return subprocess.run(argv, capture_output=True, text=True).stdout.strip().splitlines()[0]
@@ -359,6 +567,8 @@ def machine(binary, curl):
         f"- opscadence: `{os.path.relpath(binary, ROOT)}`, {os.path.getsize(binary) / 1e6:.1f} MB",
         f"- Python {platform.python_version()}, croniter {version('croniter')}, python-dateutil {version('python-dateutil')}; "
         f"{first_line([curl, '--version'])}",
+        f"- {first_line([wrk, '--version']).split(' [')[0]}, "
+        f"{subprocess.run([nginx, '-v'], capture_output=True, text=True).stderr.strip().removeprefix('nginx version: ')}",
     ]
 
 
@@ -366,9 +576,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binary")
     parser.add_argument("--quick", action="store_true", help="one repetition of each step")
+    parser.add_argument("--only", action="append", metavar="STEP",
+                        choices=["recurrence", "idle-tick", "busy-tick", "delivery", "delivery-with-latency", "web"],
+                        help="run only this step (repeatable): recurrence, idle-tick, busy-tick, delivery, delivery-with-latency, web")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     curl = shutil.which("curl") or sys.exit("curl is needed for the delivery comparison")
+    nginx = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") or sys.exit("nginx is needed for the web comparison")
+    wrk = shutil.which("wrk") or sys.exit("wrk is needed for the web benchmark")
     repeat = 1 if args.quick else 3
 
     results = []
@@ -378,13 +593,17 @@ def main():
         ("busy tick", lambda: busy_tick(binary, repeat, results)),
         ("delivery", lambda: delivery(binary, curl, repeat, 0.0, results)),
         ("delivery with latency", lambda: delivery(binary, curl, 1, 0.01, results)),
+        ("web", lambda: web(binary, nginx, wrk, repeat, 3 if args.quick else 10, results)),
     ]
     for name, step in steps:
+        if args.only and name.replace(" ", "-") not in args.only:
+            continue
         print(f"… {name}", file=sys.stderr, flush=True)
         step()
 
-    print("\n".join(machine(binary, curl)))
-    print(f"- Command: `scripts/bench{' --quick' if args.quick else ''}` ({time.strftime('%Y-%m-%d')})\n")
+    print("\n".join(machine(binary, curl, nginx, wrk)))
+    flags = (" --quick" if args.quick else "") + "".join(f" --only {name}" for name in args.only or [])
+    print(f"- Command: `scripts/bench{flags}` ({time.strftime('%Y-%m-%d')})\n")
     print("| Case | OpsCadence | Side by side | OpsCadence faster by |")
     print("|---|---|---|---|")
     for row in results:
