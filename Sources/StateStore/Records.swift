@@ -266,6 +266,22 @@ public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutableP
         self.planPhase = planPhase
     }
 
+    /// Read by hand, as delivery rows are: GRDB's Codable bridge converts every column name from
+    /// snake case on every row, which was most of the CPU time of the web app's Today page.
+    public init(row: Row) throws {
+        id = row["id"]
+        playbookId = row["playbook_id"]
+        text = row["text"]
+        owner = row["owner"]
+        dueDate = row["due_date"]
+        createdAt = row["created_at"]
+        doneAt = row["done_at"]
+        planItem = row["plan_item"]
+        planPhase = row["plan_phase"]
+        createdBy = row["created_by"]
+        doneBy = row["done_by"]
+    }
+
     public var isDone: Bool { doneAt != nil }
 
     /// Open and due before `today` (`YYYY-MM-DD`).
@@ -322,6 +338,15 @@ public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, Persistabl
         self.value = value
         self.recordedAt = recordedAt
         self.recordedBy = recordedBy
+    }
+
+    /// Read by hand, as action items are (GRDB's Codable bridge converts column names per row).
+    public init(row: Row) throws {
+        kpi = row["kpi"]
+        measuredOn = row["measured_on"]
+        value = row["value"]
+        recordedAt = row["recorded_at"]
+        recordedBy = row["recorded_by"]
     }
 }
 
