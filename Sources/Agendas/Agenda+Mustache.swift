@@ -8,12 +8,12 @@ import Mustache
 /// What a row answers for a field it has but leaves empty. Returning nil would make Mustache look
 /// the name up in the enclosing contexts, so a checklist item without an owner would show the
 /// playbook's owner; this stops the lookup, renders as nothing and skips `{{#owner}}` sections.
-struct Absent: MustacheCustomRenderable {
-    var renderText: String { "" }
-    var isNull: Bool { true }
+package struct Absent: MustacheCustomRenderable {
+    package var renderText: String { "" }
+    package var isNull: Bool { true }
 
     /// `value`, or ``Absent`` when there is none.
-    static func or(_ value: Any?) -> Any { value ?? Absent() }
+    package static func or(_ value: Any?) -> Any { value ?? Absent() }
 }
 
 extension Agenda: MustacheParent {

@@ -1,10 +1,12 @@
+import Agendas
 import Mustache
 
 // Without these conformances Mustache looks every name up through Mirror, and on a name it does
 // not find it reflects every enclosing context too: that was about three quarters of the CPU time
 // of a meeting page with 50 action items (docs/PERFORMANCE.md). Every stored property is
 // reachable, as through Mirror. A property that is nil answers nil, as Mirror's lookup did, so
-// Mustache goes on looking in the enclosing contexts exactly as before.
+// Mustache goes on looking in the enclosing contexts, except for a row's own optional fields:
+// those answer `Absent`, so an item without an owner shows none rather than the meeting's owner.
 
 extension Chrome: MustacheParent {
     func child(named name: String) -> Any? {
@@ -87,9 +89,9 @@ extension TodayView.Action: MustacheParent {
         switch name {
         case "id": id
         case "text": text
-        case "owner": owner
-        case "due": due
-        case "playbook": playbook
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
+        case "playbook": Absent.or(playbook)
         default: nil
         }
     }
@@ -143,11 +145,11 @@ extension MeetingView.Rating: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "isOpen": isOpen
-        case "average": average
+        case "average": Absent.or(average)
         case "count": count
         case "entries": entries
         case "options": options
-        case "mine": mine
+        case "mine": Absent.or(mine)
         default: nil
         }
     }
@@ -177,10 +179,10 @@ extension MeetingView.Acknowledgement: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "isAcknowledged": isAcknowledged
-        case "by": by
-        case "via": via
-        case "at": at
-        case "due": due
+        case "by": Absent.or(by)
+        case "via": Absent.or(via)
+        case "at": Absent.or(at)
+        case "due": Absent.or(due)
         case "isOverdue": isOverdue
         case "canAcknowledge": canAcknowledge
         default: nil
@@ -227,11 +229,11 @@ extension MeetingView.ChecklistItem: MustacheParent {
         switch name {
         case "number": number
         case "item": item
-        case "owner": owner
-        case "due": due
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
         case "done": done
-        case "doneBy": doneBy
-        case "doneAt": doneAt
+        case "doneBy": Absent.or(doneBy)
+        case "doneAt": Absent.or(doneAt)
         case "action": action
         case "nextValue": nextValue
         case "button": button
@@ -245,8 +247,8 @@ extension MeetingView.Action: MustacheParent {
         switch name {
         case "id": id
         case "text": text
-        case "owner": owner
-        case "due": due
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
         case "overdue": overdue
         default: nil
         }
@@ -275,14 +277,14 @@ extension ActionsView.Item: MustacheParent {
         switch name {
         case "id": id
         case "text": text
-        case "owner": owner
-        case "due": due
-        case "playbook": playbook
+        case "owner": Absent.or(owner)
+        case "due": Absent.or(due)
+        case "playbook": Absent.or(playbook)
         case "overdue": overdue
         case "done": done
-        case "doneBy": doneBy
-        case "createdBy": createdBy
-        case "meetingHref": meetingHref
+        case "doneBy": Absent.or(doneBy)
+        case "createdBy": Absent.or(createdBy)
+        case "meetingHref": Absent.or(meetingHref)
         default: nil
         }
     }
@@ -348,7 +350,7 @@ extension KPIsView.Value: MustacheParent {
         case "date": date
         case "value": value
         case "status": status
-        case "recordedBy": recordedBy
+        case "recordedBy": Absent.or(recordedBy)
         case "deleteAction": deleteAction
         default: nil
         }
@@ -385,7 +387,7 @@ extension OutboxView.Row: MustacheParent {
         case "state": state
         case "attempts": attempts
         case "reminderAt": reminderAt
-        case "lastError": lastError
+        case "lastError": Absent.or(lastError)
         case "canRetry": canRetry
         case "canDrop": canDrop
         default: nil

@@ -284,6 +284,19 @@ import Testing
         #expect(json["notes_by"] as? String == "Ada Admin")
     }
 
+    @Test func anItemWithoutAnOwnerShowsNone() throws {
+        // Mustache looks a missing name up in the enclosing contexts: the meeting's owner must not
+        // stand in for an item's (nor be saved by an edit form pre-filled with it).
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        let token = try web.csrf(cookie: cookie)
+        #expect(try web.post("/actions", fields: [("csrf", token), ("playbook", "weekly-review"), ("text", "Nobody's yet")], cookie: cookie).status == 303)
+        let page = try web.get(WebFixture.review, cookie: cookie).body
+        let second = try #require(page.range(of: "<span class=\"item\">2. Assign owners to new items</span>"))
+        #expect(!page[second.upperBound...].prefix(80).contains("Ada Admin"), "\(page[second.upperBound...].prefix(80))")
+        #expect(page.contains("<label>Owner <input name=\"owner\" value=\"\" maxlength=\"80\"></label>"))
+    }
+
     @Test func revokingAPersonEndsTheirSessions() throws {
         let web = try WebFixture()
         let cookie = try web.signIn("Max Member")
