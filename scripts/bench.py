@@ -3,7 +3,7 @@
 
 Run through `scripts/bench`, which builds the release binary first:
 
-    scripts/bench                # everything, about six minutes on 2 cores
+    scripts/bench                # everything, about four minutes on 2 cores (six with other builds)
     scripts/bench --quick        # fewer repetitions, for a smoke run
     scripts/bench --only web     # one step (repeatable)
 
@@ -392,7 +392,7 @@ def write_web_workspace(directory):
                 "  - { item: Assign owners to new items }\n  - { item: Send the summary }\n")
 
 
-def http(method, port, path, headers=None):
+def http_request(method, port, path, headers=None):
     import http.client
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request(method, path, body=b"" if method == "POST" else None, headers=headers or {})
@@ -443,7 +443,7 @@ def web(binary, nginx, wrk, repeat, seconds, results):
             for i, key in enumerate(KPI_KEYS):
                 cli("kpi", "record", key, f"{(90 + i + week) if key == 'order_accuracy' else (2 + i + week / 4):.2f}", "--at", date)
         for i in range(50):
-            due = f"2026-12-{1 + i % 28:02}"  # a quarter of them overdue on 4 December
+            due = f"2026-12-{1 + i % 28:02}"  # six of them overdue on 4 December
             cli("action", "add", f"Action item {i + 1}: follow up with the carrier about lane {i}", "--owner",
                 ("Bench Admin", "Bench Member", "Sam")[i % 3], "--due", due, "--playbook", "weekly-review")
 
@@ -460,15 +460,15 @@ def web(binary, nginx, wrk, repeat, seconds, results):
                 invite = subprocess.run([binary, "people", "invite", "Bench Admin", "--format", "json", "--now", WEB_NOW],
                                         cwd=directory, capture_output=True, text=True, check=True)
                 link = json.loads(invite.stdout)["url"].split("://", 1)[1].split("/", 1)[1]
-                status, cookie, _ = http("POST", port, "/" + link, {
+                status, cookie, _ = http_request("POST", port, "/" + link, {
                     "Origin": f"http://127.0.0.1:{port}", "Content-Type": "application/x-www-form-urlencoded"})
                 if status != 303 or not cookie or not cookie.startswith("opscadence_session="):
                     sys.exit(f"web: signing in answered {status}, cookie {cookie}")
                 cookie = cookie.split(";")[0]
-                status, _, html = http("GET", port, WEB_MEETING, {"Cookie": cookie})
+                status, _, html = http_request("GET", port, WEB_MEETING, {"Cookie": cookie})
                 if status != 200 or html.count(b'action="/actions/') != 100 or html.count(b'<th scope="row">') != len(KPI_KEYS):
                     sys.exit(f"web: the meeting page answered {status} without 50 action items and {len(KPI_KEYS)} KPIs")
-                status, _, today = http("GET", port, "/", {"Cookie": cookie})
+                status, _, today = http_request("GET", port, "/", {"Cookie": cookie})
                 if status != 200:
                     sys.exit(f"web: Today answered {status}")
 
@@ -488,7 +488,7 @@ def web(binary, nginx, wrk, repeat, seconds, results):
                 deadline = time.monotonic() + 10
                 while True:
                     try:
-                        if http("GET", nginx_port, "/meeting.html")[2] == html:
+                        if http_request("GET", nginx_port, "/meeting.html")[2] == html:
                             break
                     except OSError:
                         pass
