@@ -9,13 +9,13 @@ import Recurrence
 /// `web.secret`) binds the verb, the playbook, the occurrence and the expiry, so a link
 /// cannot be reused for another meeting or kept for ever. Opening one only shows a button:
 /// chat unfurlers and mail scanners fetch links and must not act.
-public enum ActionLinks {
+package enum ActionLinks {
     /// How long after the meeting's end a link still works.
-    public static let validity: Int64 = 7 * 86_400
+    package static let validity: Int64 = 7 * 86_400
 
     /// The acknowledge link of an occurrence, when the workspace has a public address and a
     /// secret and the playbook asks for acknowledgement.
-    public static func acknowledge(playbook: Playbook, occurrence: Int64, workspace: Workspace) -> String? {
+    package static func acknowledge(playbook: Playbook, occurrence: Int64, workspace: Workspace) -> String? {
         guard playbook.acknowledgement != nil, let base = workspace.configuration.web.url, let secret = workspace.configuration.web.secret?.value
         else { return nil }
         let expires = occurrence + Int64(playbook.duration) + validity
@@ -24,14 +24,14 @@ public enum ActionLinks {
     }
 
     /// The hex HMAC-SHA256 over the link's canonical text.
-    public static func signature(verb: String, playbook: String, occurrence: Int64, expires: Int64, secret: String) -> String {
+    package static func signature(verb: String, playbook: String, occurrence: Int64, expires: Int64, secret: String) -> String {
         let text = "v1\n\(verb)\n\(playbook)\n\(occurrence)\n\(expires)"
         let code = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: Array(secret.utf8)))
         return code.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether a link's signature is the one this workspace makes (compared in constant time).
-    public static func verify(
+    package static func verify(
         verb: String, playbook: String, occurrence: Int64, expires: Int64, signature given: String, secret: String
     ) -> Bool {
         let expected = signature(verb: verb, playbook: playbook, occurrence: occurrence, expires: expires, secret: secret)

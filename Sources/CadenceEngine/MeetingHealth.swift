@@ -5,33 +5,33 @@ import StateStore
 
 /// Whether the cadence itself works, per playbook, over the last weeks: the numbers the
 /// quarterly review looks at. Each figure has a threshold that turns it red.
-public struct MeetingHealth: Sendable, Encodable {
+package struct MeetingHealth: Sendable, Encodable {
     /// One figure: its value (nil when there is nothing to measure), the threshold, and
     /// whether it is red.
-    public struct Figure: Sendable, Encodable {
-        public var value: Double?
-        public var text: String
-        public var threshold: String
-        public var isRed: Bool
+    package struct Figure: Sendable, Encodable {
+        package var value: Double?
+        package var text: String
+        package var threshold: String
+        package var isRed: Bool
 
         enum CodingKeys: String, CodingKey { case value, text, threshold, isRed = "is_red" }
     }
 
-    public struct Row: Sendable, Encodable {
-        public var playbook: String
-        public var title: String
+    package struct Row: Sendable, Encodable {
+        package var playbook: String
+        package var title: String
         /// Occurrences that started in the window.
-        public var occurrences: Int
+        package var occurrences: Int
         /// Share acknowledged by their deadline (playbooks with `acknowledge:` only).
-        public var acknowledgedOnTime: Figure
+        package var acknowledgedOnTime: Figure
         /// Share of checklist items ticked before the start.
-        public var checklistBeforeStart: Figure
+        package var checklistBeforeStart: Figure
         /// Share of action items due in the window that were done by their due date.
-        public var actionsClosedOnTime: Figure
+        package var actionsClosedOnTime: Figure
         /// Median age in days of the playbook's open action items.
-        public var openActionMedianAgeDays: Figure
+        package var openActionMedianAgeDays: Figure
         /// Average 1-10 rating of its meetings in the window.
-        public var averageRating: Figure
+        package var averageRating: Figure
 
         enum CodingKeys: String, CodingKey {
             case playbook, title, occurrences, acknowledgedOnTime = "acknowledged_on_time", checklistBeforeStart = "checklist_before_start"
@@ -40,23 +40,23 @@ public struct MeetingHealth: Sendable, Encodable {
         }
 
         /// Whether any figure is red.
-        public var isRed: Bool {
+        package var isRed: Bool {
             [acknowledgedOnTime, checklistBeforeStart, actionsClosedOnTime, openActionMedianAgeDays, averageRating].contains(where: \.isRed)
         }
     }
 
     /// Red below 80 % for the shares, above 28 days for the median age, below 7 for the rating.
-    public static let minimumShare = 0.8
-    public static let maximumMedianAgeDays = 28.0
-    public static let minimumRating = 7.0
+    package static let minimumShare = 0.8
+    package static let maximumMedianAgeDays = 28.0
+    package static let minimumRating = 7.0
 
-    public var weeks: Int
-    public var from: String
-    public var to: String
-    public var rows: [Row]
+    package var weeks: Int
+    package var from: String
+    package var to: String
+    package var rows: [Row]
 
     /// Measures every enabled playbook (or one) over the `weeks` before `now`.
-    public static func measure(workspace: Workspace, store: StateStore, playbook only: String? = nil, weeks: Int, now: Int64) throws -> MeetingHealth {
+    package static func measure(workspace: Workspace, store: StateStore, playbook only: String? = nil, weeks: Int, now: Int64) throws -> MeetingHealth {
         let start = now - Int64(weeks) * 7 * 86_400
         let zone = workspace.configuration.timeZone
         let actions = try store.actions(includeDone: true)

@@ -73,7 +73,7 @@ enum ReminderMessages {
 
 /// The web app's address of one meeting (`/meetings/weekly-kpi-review/2026-12-07T14:00:00Z`):
 /// reminders link to it, and `serve` answers it.
-public func meetingPath(playbook: String, at instant: Int64) -> String {
+package func meetingPath(playbook: String, at instant: Int64) -> String {
     "/meetings/\(playbook)/\(RFC3339.formatUTC(instant))"
 }
 

@@ -7,31 +7,31 @@ import StateStore
 
 /// A change a person asked for that cannot be made as asked: names the field and what was
 /// expected. The CLI exits 2 with it; the web app answers 400 and shows it by the form.
-public struct ChangeError: UserFacingError, Sendable, Equatable {
+package struct ChangeError: UserFacingError, Sendable, Equatable {
     /// The form field or argument at fault (`value`, `due`, `item`).
-    public var field: String
-    public var message: String
+    package var field: String
+    package var message: String
 
-    public init(field: String, _ message: String) {
+    package init(field: String, _ message: String) {
         self.field = field
         self.message = message
     }
 
-    public var description: String { "\(field): \(message)" }
-    public var failure: FailureKind { .input }
+    package var description: String { "\(field): \(message)" }
+    package var failure: FailureKind { .input }
 }
 
 /// The changes people make to a workspace's state (checklists, action items, KPI values,
 /// notes), checked the same way whether they come from a command or a page, and followed by
 /// rendering the live agendas again so that the files and the pages never disagree.
-public struct Teamwork: Sendable {
-    public let workspace: Workspace
-    public let store: StateStore
+package struct Teamwork: Sendable {
+    package let workspace: Workspace
+    package let store: StateStore
     /// What a recorded change does when the agendas cannot be rendered again afterwards: the
     /// web app reports it (the default rethrows it), the command line warns and goes on.
     let renderingFailed: @Sendable (RenderAfterChangeError) throws -> Void
 
-    public init(
+    package init(
         workspace: Workspace, store: StateStore,
         whenRenderingFails renderingFailed: @escaping @Sendable (RenderAfterChangeError) throws -> Void = { throw $0 }
     ) {
@@ -43,7 +43,7 @@ public struct Teamwork: Sendable {
     // MARK: Checklists
 
     /// Ticks or unticks item `number` (1-based) of one occurrence.
-    public func mark(playbook: Playbook, occurrence: Int64, item number: Int, done: Bool, by person: String?, now: Int64) throws -> ChecklistMark? {
+    package func mark(playbook: Playbook, occurrence: Int64, item number: Int, done: Bool, by person: String?, now: Int64) throws -> ChecklistMark? {
         try Self.checkItem(number, of: playbook)
         var mark: ChecklistMark?
         if done {
@@ -60,7 +60,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Refuses an item number the playbook's checklist does not have.
-    public static func checkItem(_ number: Int, of playbook: Playbook) throws(ChangeError) {
+    package static func checkItem(_ number: Int, of playbook: Playbook) throws(ChangeError) {
         guard playbook.checklist.indices.contains(number - 1) else {
             throw ChangeError(
                 field: "item", "item \(number) does not exist: \(playbook.id) has \(playbook.checklist.count) checklist items"
@@ -71,7 +71,7 @@ public struct Teamwork: Sendable {
     // MARK: Action items
 
     /// Checks an action item's text, owner and due date as typed.
-    public static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
+    package static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ChangeError(field: "text", "the action item text must not be empty") }
         // Bytes, not characters: one "character" can hold thousands of combining marks.
@@ -93,7 +93,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Adds an action item to a playbook's agendas.
-    public func addAction(playbook: Playbook, text: String, owner: String?, due: String?, by person: String?, now: Int64) throws -> ActionItem {
+    package func addAction(playbook: Playbook, text: String, owner: String?, due: String?, by person: String?, now: Int64) throws -> ActionItem {
         let fields = try Self.actionFields(text: text, owner: owner, due: due)
         var item = ActionItem(playbookId: playbook.id, text: fields.text, owner: fields.owner, dueDate: fields.due, createdAt: now)
         item.createdBy = person
@@ -103,7 +103,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Changes an action item's text, owner and due date.
-    public func editAction(id: Int64, text: String, owner: String?, due: String?, now: Int64) throws -> ActionItem {
+    package func editAction(id: Int64, text: String, owner: String?, due: String?, now: Int64) throws -> ActionItem {
         let fields = try Self.actionFields(text: text, owner: owner, due: due)
         guard let item = try store.editAction(id: id, text: fields.text, owner: fields.owner, dueDate: fields.due) else {
             throw ChangeError(field: "id", "no action item #\(id)")
@@ -113,7 +113,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Marks an action item done, or open again.
-    public func setDone(action id: Int64, done: Bool, by person: String?, now: Int64) throws -> ActionItem {
+    package func setDone(action id: Int64, done: Bool, by person: String?, now: Int64) throws -> ActionItem {
         guard let item = try store.setActionDone(id: id, doneAt: done ? now : nil, by: person) else {
             throw ChangeError(field: "id", "no action item #\(id)")
         }
@@ -122,7 +122,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Deletes an action item.
-    public func deleteAction(id: Int64, now: Int64) throws {
+    package func deleteAction(id: Int64, now: Int64) throws {
         guard try store.deleteAction(id: id) else { throw ChangeError(field: "id", "no action item #\(id)") }
         try refresh(playbook: nil, now: now)
     }
@@ -130,7 +130,7 @@ public struct Teamwork: Sendable {
     // MARK: KPIs
 
     /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today.
-    public func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
+    package func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
         var (value, kpi) = try Self.kpiReading(key: key, value: text, date: date, workspace: workspace, now: now)
         value.recordedBy = person
         try record(value)
@@ -138,14 +138,14 @@ public struct Teamwork: Sendable {
     }
 
     /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``.
-    public func record(_ value: KPIValue) throws {
+    package func record(_ value: KPIValue) throws {
         try store.recordKPIValues([value])
         try refresh(playbook: nil, now: value.recordedAt)
     }
 
     /// Checks a KPI value as typed, without recording it: the KPI exists, the number parses,
     /// its unit fits the KPI, and the date (default today) is not in the future.
-    public static func kpiReading(key: String, value text: String, date: String?, workspace: Workspace, now: Int64) throws(ChangeError) -> (KPIValue, KPIDefinition) {
+    package static func kpiReading(key: String, value text: String, date: String?, workspace: Workspace, now: Int64) throws(ChangeError) -> (KPIValue, KPIDefinition) {
         let definitions = workspace.kpiDefinitions
         guard let kpi = definitions.first(where: { $0.key == key }) else {
             throw ChangeError(field: "kpi", "unknown KPI '\(key)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
@@ -169,7 +169,7 @@ public struct Teamwork: Sendable {
     /// Imports `date,name,value` lines (a spreadsheet's CSV export) all or nothing: any bad
     /// line is an error with its number and nothing is recorded. Returns how many were.
     @discardableResult
-    public func importKPIs(csv text: String, file: String, by person: String?, now: Int64) throws -> Int {
+    package func importKPIs(csv text: String, file: String, by person: String?, now: Int64) throws -> Int {
         let values = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now)).map {
             KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now, recordedBy: person)
         }
@@ -179,7 +179,7 @@ public struct Teamwork: Sendable {
     }
 
     /// Deletes one recorded value.
-    public func deleteKPIValue(key: String, date: String, now: Int64) throws {
+    package func deleteKPIValue(key: String, date: String, now: Int64) throws {
         guard try store.deleteKPIValue(kpi: key, measuredOn: date) else {
             throw ChangeError(field: "date", "no value of \(key) on \(date)")
         }
@@ -190,7 +190,7 @@ public struct Teamwork: Sendable {
 
     /// Saves a quarter's self-assessment from scores and notes as typed (`"3"`), and returns
     /// its result. An assessed quarter is replaced only when `replace` says so.
-    public func saveAssessment(
+    package func saveAssessment(
         quarter text: String, scores typed: [MaturityDimension: String], notes typedNotes: [MaturityDimension: String], replace: Bool, now: Int64
     ) throws -> AssessmentResult {
         let quarter: Quarter
@@ -233,7 +233,7 @@ public struct Teamwork: Sendable {
     /// Records that an occurrence happened (the check was done, the meeting held), cancelling
     /// its escalations not yet sent. The first acknowledgement stands; acknowledging again
     /// returns it. An occurrence more than an hour ahead cannot be acknowledged yet.
-    public func acknowledge(playbook: Playbook, occurrence: Int64, by person: String?, via: String, now: Int64) throws
+    package func acknowledge(playbook: Playbook, occurrence: Int64, by person: String?, via: String, now: Int64) throws
         -> (acknowledgement: AcknowledgementRecord, cancelled: Int)
     {
         guard occurrence <= now + 3600 else {
@@ -250,7 +250,7 @@ public struct Teamwork: Sendable {
 
     /// Records a person's 1-10 rating of a meeting (the EOS habit of rating every meeting), once
     /// it has started; rating again replaces it.
-    public func rate(playbook: Playbook, occurrence: Int64, rating text: String, by person: String, now: Int64) throws {
+    package func rate(playbook: Playbook, occurrence: Int64, rating text: String, by person: String, now: Int64) throws {
         guard now >= occurrence else {
             throw ChangeError(field: "rating", "the meeting has not started yet; rate it at the end")
         }
@@ -263,7 +263,7 @@ public struct Teamwork: Sendable {
     // MARK: Notes
 
     /// Saves a meeting's notes (at most 20,000 characters; empty removes them).
-    public func saveNotes(playbook: Playbook, occurrence: Int64, text: String, by person: String?, now: Int64) throws {
+    package func saveNotes(playbook: Playbook, occurrence: Int64, text: String, by person: String?, now: Int64) throws {
         let text = text.replacingOccurrences(of: "\r\n", with: "\n")
         guard text.utf8.count <= 64_000 else { throw ChangeError(field: "notes", "at most 64,000 bytes of UTF-8, got \(text.utf8.count)") }
         if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
@@ -285,10 +285,10 @@ public struct Teamwork: Sendable {
 }
 
 /// The change was recorded, but the agenda files could not be rendered again.
-public struct RenderAfterChangeError: UserFacingError, Sendable {
-    public var detail: String
-    public var description: String { "the change is recorded, but the agenda files could not be rendered again: \(detail)" }
-    public var failure: FailureKind { .environment }
+package struct RenderAfterChangeError: UserFacingError, Sendable {
+    package var detail: String
+    package var description: String { "the change is recorded, but the agenda files could not be rendered again: \(detail)" }
+    package var failure: FailureKind { .environment }
 }
 
 extension String {

@@ -1,29 +1,29 @@
 import GRDB
 
 /// A signed-in browser, as stored: the token itself lives only in the cookie.
-public struct WebSession: Sendable, Hashable {
-    public var person: String
+package struct WebSession: Sendable, Hashable {
+    package var person: String
     /// The synchronizer token every form of this session carries.
-    public var csrfToken: String
-    public var expiresAt: Int64
+    package var csrfToken: String
+    package var expiresAt: Int64
 }
 
 /// Someone said an occurrence happened (the daily check was done, the meeting was held).
-public struct AcknowledgementRecord: Sendable, Hashable, Codable {
-    public var playbookId: String
-    public var scheduledAt: Int64
+package struct AcknowledgementRecord: Sendable, Hashable, Codable {
+    package var playbookId: String
+    package var scheduledAt: Int64
     /// Who, when known (a signed-in person, `ack --by`, a named link).
-    public var by: String?
+    package var by: String?
     /// `web`, `cli`, `link`.
-    public var via: String
-    public var at: Int64
+    package var via: String
+    package var at: Int64
 }
 
 /// A meeting's notes, as last saved.
-public struct MeetingNote: Sendable, Hashable, Codable {
-    public var text: String
-    public var updatedBy: String?
-    public var updatedAt: Int64
+package struct MeetingNote: Sendable, Hashable, Codable {
+    package var text: String
+    package var updatedBy: String?
+    package var updatedAt: Int64
 }
 
 // The web app's sign-in, sessions, notes, and the edits only a page makes.
@@ -31,7 +31,7 @@ extension StateStore {
     // MARK: Sign-in links and sessions
 
     /// Stores a one-time sign-in link by the digest of its token.
-    public func createInvite(tokenDigest: String, person: String, now: Int64, expiresAt: Int64) throws(StateError) {
+    package func createInvite(tokenDigest: String, person: String, now: Int64, expiresAt: Int64) throws(StateError) {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO web_invite (token_digest, person, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -40,7 +40,7 @@ extension StateStore {
     }
 
     /// Whose unused, unexpired sign-in link this is, without using it up.
-    public func invitee(tokenDigest: String, now: Int64) throws(StateError) -> String? {
+    package func invitee(tokenDigest: String, now: Int64) throws(StateError) -> String? {
         try read { db in
             try String.fetchOne(
                 db, sql: "SELECT person FROM web_invite WHERE token_digest = ? AND used_at IS NULL AND expires_at > ?", arguments: [tokenDigest, now])
@@ -51,7 +51,7 @@ extension StateStore {
     /// with the same link get one session between them.
     ///
     /// - Returns: The person signed in, or nil when the link is unknown, used or expired.
-    public func redeemInvite(
+    package func redeemInvite(
         tokenDigest: String, now: Int64, session: (tokenDigest: String, csrfToken: String, expiresAt: Int64)
     ) throws(StateError) -> String? {
         try write { db in
@@ -69,7 +69,7 @@ extension StateStore {
     }
 
     /// The live session with this token digest, if any.
-    public func session(tokenDigest: String, now: Int64) throws(StateError) -> WebSession? {
+    package func session(tokenDigest: String, now: Int64) throws(StateError) -> WebSession? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT person, csrf_token, expires_at FROM web_session WHERE token_digest = ? AND expires_at > ?",
@@ -79,13 +79,13 @@ extension StateStore {
     }
 
     /// Ends one session (signing out).
-    public func endSession(tokenDigest: String) throws(StateError) {
+    package func endSession(tokenDigest: String) throws(StateError) {
         try write { db in try db.execute(sql: "DELETE FROM web_session WHERE token_digest = ?", arguments: [tokenDigest]) }
     }
 
     /// Ends every session of a person and voids their unused sign-in links; also drops
     /// anything expired. Returns how many sessions and links were ended.
-    public func revoke(person: String, now: Int64) throws(StateError) -> (sessions: Int, invites: Int) {
+    package func revoke(person: String, now: Int64) throws(StateError) -> (sessions: Int, invites: Int) {
         try write { db in
             try db.execute(sql: "DELETE FROM web_session WHERE person = ? COLLATE NOCASE", arguments: [person])
             let sessions = db.changesCount
@@ -98,7 +98,7 @@ extension StateStore {
     }
 
     /// Open sessions and unused, unexpired links per person.
-    public func webAccess(now: Int64) throws(StateError) -> [String: (sessions: Int, invites: Int)] {
+    package func webAccess(now: Int64) throws(StateError) -> [String: (sessions: Int, invites: Int)] {
         try read { db in
             var access: [String: (sessions: Int, invites: Int)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT person, COUNT(*) AS n FROM web_session WHERE expires_at > ? GROUP BY person", arguments: [now]) {
@@ -115,7 +115,7 @@ extension StateStore {
 
     // MARK: Meeting notes
 
-    public func meetingNote(playbook: String, scheduledAt: Int64) throws(StateError) -> MeetingNote? {
+    package func meetingNote(playbook: String, scheduledAt: Int64) throws(StateError) -> MeetingNote? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT text, updated_by, updated_at FROM meeting_note WHERE playbook_id = ? AND scheduled_at = ?",
@@ -125,7 +125,7 @@ extension StateStore {
     }
 
     /// Replaces a meeting's notes; empty text removes them.
-    public func saveMeetingNote(playbook: String, scheduledAt: Int64, text: String, by person: String?, now: Int64) throws(StateError) {
+    package func saveMeetingNote(playbook: String, scheduledAt: Int64, text: String, by person: String?, now: Int64) throws(StateError) {
         try write { db in
             if text.isEmpty {
                 try db.execute(sql: "DELETE FROM meeting_note WHERE playbook_id = ? AND scheduled_at = ?", arguments: [playbook, scheduledAt])
@@ -147,7 +147,7 @@ extension StateStore {
     /// changes nothing and returns the first.
     ///
     /// - Returns: The acknowledgement that stands, and how many escalations were cancelled.
-    public func acknowledge(playbook: String, scheduledAt: Int64, by person: String?, via: String, now: Int64) throws(StateError)
+    package func acknowledge(playbook: String, scheduledAt: Int64, by person: String?, via: String, now: Int64) throws(StateError)
         -> (acknowledgement: AcknowledgementRecord, cancelled: Int)
     {
         try write { db in
@@ -173,7 +173,7 @@ extension StateStore {
     }
 
     /// The acknowledgement of one occurrence, if any.
-    public func acknowledgement(playbook: String, scheduledAt: Int64) throws(StateError) -> AcknowledgementRecord? {
+    package func acknowledgement(playbook: String, scheduledAt: Int64) throws(StateError) -> AcknowledgementRecord? {
         try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT acknowledged_by, via, acknowledged_at FROM acknowledgement WHERE playbook_id = ? AND scheduled_at = ?",
@@ -185,7 +185,7 @@ extension StateStore {
     // MARK: Meeting ratings
 
     /// Every rating of one meeting, by person.
-    public func ratings(playbook: String, scheduledAt: Int64) throws(StateError) -> [String: Int] {
+    package func ratings(playbook: String, scheduledAt: Int64) throws(StateError) -> [String: Int] {
         try read { db in
             var ratings: [String: Int] = [:]
             for row in try Row.fetchAll(
@@ -198,7 +198,7 @@ extension StateStore {
     }
 
     /// Records (or changes) one person's rating of a meeting.
-    public func rate(playbook: String, scheduledAt: Int64, person: String, rating: Int, now: Int64) throws(StateError) {
+    package func rate(playbook: String, scheduledAt: Int64, person: String, rating: Int, now: Int64) throws(StateError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -211,12 +211,12 @@ extension StateStore {
     // MARK: Edits
 
     /// One action item by id.
-    public func action(id: Int64) throws(StateError) -> ActionItem? {
+    package func action(id: Int64) throws(StateError) -> ActionItem? {
         try read { db in try ActionItem.fetchOne(db, key: id) }
     }
 
     /// Replaces an action item's text, owner and due date. Returns the item, or nil when there is no such id.
-    public func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
+    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
         try write { db in
             guard var item = try ActionItem.fetchOne(db, key: id) else { return nil }
             item.text = text
@@ -228,12 +228,12 @@ extension StateStore {
     }
 
     /// Deletes an action item; false when there was none with this id.
-    public func deleteAction(id: Int64) throws(StateError) -> Bool {
+    package func deleteAction(id: Int64) throws(StateError) -> Bool {
         try write { db in try ActionItem.deleteOne(db, key: id) }
     }
 
     /// Deletes one KPI value; false when there was none.
-    public func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool {
+    package func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool {
         try write { db in try KPIValue.deleteOne(db, key: ["kpi": kpi, "measured_on": measuredOn]) }
     }
 }

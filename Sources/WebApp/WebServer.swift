@@ -14,16 +14,16 @@ import Timekeeping
 /// Server-rendered HTML that works without JavaScript: every change is a form POST carrying
 /// the session's CSRF token, answered with a redirect (post/redirect/get). Sessions come from
 /// one-time sign-in links (`opscadence people invite`); only digests of tokens are stored.
-public struct WebServer: Sendable {
+package struct WebServer: Sendable {
     /// Where to listen and what time it is.
-    public struct Options: Sendable {
-        public var host: String
-        public var port: Int
+    package struct Options: Sendable {
+        package var host: String
+        package var port: Int
         /// Where `${env:NAME}` references are looked up when the workspace is reloaded.
-        public var environment: [String: String]
-        public var timeline: Timeline
+        package var environment: [String: String]
+        package var timeline: Timeline
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, environment: [String: String], timeline: Timeline = .system) {
+        package init(host: String = "127.0.0.1", port: Int = 8080, environment: [String: String], timeline: Timeline = .system) {
             self.host = host
             self.port = port
             self.environment = environment
@@ -31,7 +31,7 @@ public struct WebServer: Sendable {
         }
 
         /// `HOST:PORT`, `[::1]:PORT` or `:PORT`; nil when it is neither.
-        public static func listenAddress(_ text: String) -> (host: String, port: Int)? {
+        package static func listenAddress(_ text: String) -> (host: String, port: Int)? {
             let host: Substring
             let portText: Substring
             if text.hasPrefix("[") {
@@ -59,7 +59,7 @@ public struct WebServer: Sendable {
     let feedCache = FeedCache()
 
     /// Checks that the workspace may be served at that address.
-    public init(workspace: Workspace, store: StateStore, options: Options) throws(WebServerError) {
+    package init(workspace: Workspace, store: StateStore, options: Options) throws(WebServerError) {
         let web = workspace.configuration.web
         if !options.isLoopback && web.secret == nil {
             throw WebServerError(
@@ -80,7 +80,7 @@ public struct WebServer: Sendable {
     /// The server as a service, to run in a `ServiceGroup` (with the scheduler, for `run --listen`).
     ///
     /// - Parameter onRunning: Called with the port once the server listens (useful with port 0).
-    public func service(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+    package func service(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "OpsCadence"),
@@ -89,7 +89,7 @@ public struct WebServer: Sendable {
     }
 
     /// Reads the workspace files again before the next request (what SIGHUP does).
-    public func reloadWorkspace() { cache.reloadSoon() }
+    package func reloadWorkspace() { cache.reloadSoon() }
 
     /// Every route, behind the gate that signs in, checks forms and sets the security headers.
     func makeRouter() -> Router<WebRequestContext> {
@@ -107,21 +107,21 @@ public struct WebServer: Sendable {
 }
 
 /// Why the web app cannot start.
-public struct WebServerError: UserFacingError, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-    public var failure: FailureKind { .input }
+package struct WebServerError: UserFacingError, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
+    package var failure: FailureKind { .input }
 }
 
 /// One-time sign-in links, made by `opscadence people invite`.
-public enum SignInLinks {
+package enum SignInLinks {
     /// How long a link can be used.
-    public static let lifetime: Int64 = 24 * 3600
+    package static let lifetime: Int64 = 24 * 3600
 
     /// Makes a link for a person listed in `people:`, stores its digest, and returns the URL
     /// (under `web.url`, else the default local address) and when it expires.
-    public static func invite(_ person: Person, workspace: Workspace, store: StateStore, now: Int64) throws -> (url: String, expiresAt: Int64) {
+    package static func invite(_ person: Person, workspace: Workspace, store: StateStore, now: Int64) throws -> (url: String, expiresAt: Int64) {
         let token = Token.random()
         let expiresAt = now + lifetime
         try store.createInvite(
