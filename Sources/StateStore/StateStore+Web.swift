@@ -97,6 +97,24 @@ extension StateStore {
         }
     }
 
+    /// Ends the sessions and voids the unused links of everyone not in `people` (compared
+    /// without regard to case): someone removed from `people:` stays out if the name comes back.
+    /// Returns how many sessions were ended.
+    @discardableResult
+    package func revokeEveryone(except people: [String]) throws(StateError) -> Int {
+        try write { db in
+            let keep = Set(people.map { $0.lowercased() })
+            var ended = 0
+            for person in try String.fetchAll(db, sql: "SELECT DISTINCT person FROM web_session UNION SELECT DISTINCT person FROM web_invite")
+            where !keep.contains(person.lowercased()) {
+                try db.execute(sql: "DELETE FROM web_session WHERE person = ?", arguments: [person])
+                ended += db.changesCount
+                try db.execute(sql: "DELETE FROM web_invite WHERE person = ? AND used_at IS NULL", arguments: [person])
+            }
+            return ended
+        }
+    }
+
     /// Open sessions and unused, unexpired links per person.
     package func webAccess(now: Int64) throws(StateError) -> [String: (sessions: Int, invites: Int)] {
         try read { db in

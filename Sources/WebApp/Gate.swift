@@ -25,6 +25,7 @@ struct Gate: RouterMiddleware {
         var response: Response
         let isHead = request.method == .head
         do {
+            try server.checkPeople(snapshot)
             context.viewer = try viewer(of: request, workspace: snapshot.workspace)
             let path = request.uri.path
             // The router ignores empty segments (`//outbox` reaches /outbox): such a path is

@@ -41,3 +41,8 @@ final class FeedCache: Sendable {
         return text
     }
 }
+
+/// Which workspace version's `people:` the sessions were last checked against.
+final class PeopleCheck: Sendable {
+    let version = Mutex<Int?>(nil)
+}

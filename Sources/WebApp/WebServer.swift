@@ -7,6 +7,7 @@ import Logging
 import Playbooks
 import ServiceLifecycle
 import StateStore
+import Synchronization
 import Timekeeping
 
 /// `opscadence serve`: the team's pages, served from a workspace and its state file.
@@ -57,6 +58,8 @@ package struct WebServer: Sendable {
     let templates: Templates
     let limiter: SignInLimiter
     let feedCache = FeedCache()
+    /// The workspace version whose `people:` the sessions were last checked against.
+    let peopleChecked = PeopleCheck()
 
     /// Checks that the workspace may be served at that address.
     package init(workspace: Workspace, store: StateStore, options: Options) throws(WebServerError) {
@@ -86,6 +89,13 @@ package struct WebServer: Sendable {
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "OpsCadence"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// Ends the sessions of people no longer listed, once per workspace version.
+    func checkPeople(_ snapshot: WorkspaceCache.Snapshot) throws {
+        guard peopleChecked.version.withLock({ $0 }) != snapshot.version else { return }
+        try store.revokeEveryone(except: snapshot.workspace.configuration.people.map(\.name))
+        peopleChecked.version.withLock { $0 = snapshot.version }
     }
 
     /// Reads the workspace files again before the next request (what SIGHUP does).

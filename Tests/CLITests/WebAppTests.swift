@@ -309,6 +309,24 @@ import Testing
         #expect(try web.post(unused, fields: []).status == 410)
     }
 
+    @Test func someoneRemovedFromPeopleStaysOutWhenTheNameComesBack() async throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Max Member")
+        #expect(try web.get("/", cookie: cookie).status == 200)
+        web.dir.write("opscadence.yaml", WebFixture.configuration.replacingOccurrences(of: "\n  - { name: Max Member, role: member }", with: ""))
+        #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) { (try? web.get("/", cookie: cookie).status) == 401 })
+        web.dir.write("opscadence.yaml", WebFixture.configuration)
+        #expect(await waitUntil(timeout: .seconds(20), pollingEvery: .milliseconds(200)) {
+            ((try? web.command(["people", "--format", "json"]).json()) as? [[String: Any]])?.contains { $0["name"] as? String == "Max Member" } == true
+        })
+        // The page has seen the name come back (a second reload) and the old session is still out.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try web.get("/healthz").status == 200)
+        #expect(try web.get("/", cookie: cookie).status == 401)
+        let people = try #require(try web.command(["people", "--format", "json"]).json() as? [[String: Any]])
+        #expect(people.first { $0["name"] as? String == "Max Member" }?["sessions"] as? Int == 0)
+    }
+
     @Test func theWorkspaceIsReloadedWhenItsFilesChange() async throws {
         let web = try WebFixture()
         let cookie = try web.signIn("Ada Admin")
