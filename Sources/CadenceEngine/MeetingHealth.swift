@@ -67,29 +67,18 @@ package struct MeetingHealth: Sendable, Encodable {
                 if occurrence.instant > now || occurrences.count >= 5000 { break }
                 occurrences.append(occurrence.instant)
             }
+            let records = try store.meetingRecords(playbook: playbook.id, startingIn: (start - 1)...now)
             // Acknowledged by the deadline, among occurrences whose deadline has passed.
             var acknowledgement = figure(nil, threshold: "≥ 80 %", red: { _ in false }, format: percent)
             if let rule = playbook.acknowledgement {
                 let due = occurrences.filter { $0 + Int64(rule.within) <= now }
-                var onTime = 0
-                for occurrence in due {
-                    if let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence), ack.at <= occurrence + Int64(rule.within) {
-                        onTime += 1
-                    }
-                }
+                let onTime = due.filter { occurrence in records.acknowledgedAt[occurrence].map { $0 <= occurrence + Int64(rule.within) } ?? false }
                 acknowledgement = figure(
-                    due.isEmpty ? nil : Double(onTime) / Double(due.count), threshold: "≥ 80 %", red: { $0 < minimumShare }, format: percent)
+                    due.isEmpty ? nil : Double(onTime.count) / Double(due.count), threshold: "≥ 80 %", red: { $0 < minimumShare }, format: percent)
             }
             // Checklist items ticked before the start.
-            var ticked = 0
-            var items = 0
-            if !playbook.checklist.isEmpty {
-                for occurrence in occurrences {
-                    let marks = try store.checklistMarks(playbook: playbook.id, scheduledAt: occurrence)
-                    items += playbook.checklist.count
-                    ticked += marks.values.filter { $0.doneAt <= occurrence }.count
-                }
-            }
+            let items = playbook.checklist.isEmpty ? 0 : occurrences.count * playbook.checklist.count
+            let ticked = occurrences.reduce(0) { count, occurrence in count + (records.checklistDoneAt[occurrence] ?? []).filter { $0 <= occurrence }.count }
             let checklist = figure(items == 0 ? nil : Double(ticked) / Double(items), threshold: "≥ 80 %", red: { $0 < minimumShare }, format: percent)
             // Action items due in the window: done by the end of their due date?
             let mine = actions.filter { $0.playbookId == playbook.id }
@@ -108,8 +97,7 @@ package struct MeetingHealth: Sendable, Encodable {
             let median: Double? = ages.isEmpty ? nil : (ages.count % 2 == 1 ? ages[ages.count / 2] : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) / 2)
             let ageFigure = figure(median, threshold: "≤ 28 days", red: { $0 > maximumMedianAgeDays }, format: { String(format: "%.1f days", $0) })
             // Ratings.
-            var ratings: [Int] = []
-            for occurrence in occurrences { ratings += try store.ratings(playbook: playbook.id, scheduledAt: occurrence).values }
+            let ratings = occurrences.flatMap { records.ratings[$0] ?? [] }
             let rating = figure(
                 ratings.isEmpty ? nil : Double(ratings.reduce(0, +)) / Double(ratings.count), threshold: "≥ 7", red: { $0 < minimumRating },
                 format: { String(format: "%.1f", $0) })

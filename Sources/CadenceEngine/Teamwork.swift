@@ -87,7 +87,6 @@ package struct Teamwork: Sendable {
             guard let date = CivilDate(iso: due), (2000...2199).contains(date.year) else {
                 throw ChangeError(field: "due", "expected a date YYYY-MM-DD, got \"\(due)\"")
             }
-            _ = date
         }
         return (text, owner, due)
     }
@@ -170,12 +169,21 @@ package struct Teamwork: Sendable {
     /// line is an error with its number and nothing is recorded. Returns how many were.
     @discardableResult
     package func importKPIs(csv text: String, file: String, by person: String?, now: Int64) throws -> Int {
-        let values = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now)).map {
-            KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now, recordedBy: person)
-        }
-        try store.recordKPIValues(values)
+        try importKPIs(try Self.readings(csv: text, file: file, workspace: workspace, now: now), by: person, now: now)
+    }
+
+    /// Records readings already checked by ``readings(csv:file:workspace:now:)``, in one transaction.
+    @discardableResult
+    package func importKPIs(_ readings: [KPIReading], by person: String?, now: Int64) throws -> Int {
+        try store.recordKPIValues(
+            readings.map { KPIValue(kpi: $0.kpi, measuredOn: $0.date.description, value: $0.value, recordedAt: now, recordedBy: person) })
         try refresh(playbook: nil, now: now)
-        return values.count
+        return readings.count
+    }
+
+    /// Parses a CSV import without recording it (all or nothing: the first bad line is the error).
+    package static func readings(csv text: String, file: String, workspace: Workspace, now: Int64) throws(KPIInputError) -> [KPIReading] {
+        try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now))
     }
 
     /// Deletes one recorded value.

@@ -105,9 +105,9 @@ extension OpsCadence {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): not UTF-8 text") }
                 let now = try clock.instant()
                 // Parsed before the state file is opened, so a bad file creates nothing.
-                _ = try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now))
+                let readings = try Teamwork.readings(csv: text, file: file, workspace: workspace, now: now)
                 let store = try workspaceOptions.openStore(workspace)
-                let count = try workspaceOptions.teamwork(workspace, store: store).importKPIs(csv: text, file: file, by: nil, now: now)
+                let count = try workspaceOptions.teamwork(workspace, store: store).importKPIs(readings, by: nil, now: now)
                 if format == .json { return try Output.json(Imported(file: file, imported: count)) }
                 Output.line("imported \(count) value\(count == 1 ? "" : "s") from \(file)")
             }
