@@ -89,6 +89,8 @@ public final class Engine: Sendable {
         try refreshStartedAgendas(since: progress.values.map(\.updatedAt).max(), now: now, rendered: rendered)
         report.expired = try store.expireOverdueDeliveries(now: now)
         try await deliverDue(budget: options.sendBudget, keepSending: options.keepSending, rendered: rendered, report: &report)
+        // Answers to chat-button clicks the web app could not post at once (a failure to retry, a crash).
+        try await ChatReplies(workspace: workspace, store: store, timeline: timeline, logger: logger, owner: owner).send()
         report.nextDue = try nextDue(after: timeline.now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
         return report
     }
@@ -310,6 +312,7 @@ public final class Engine: Sendable {
             if let next = TickPlanner.nextOpening(of: playbook, after: max(watermarks[playbook.id] ?? now, now)) { candidates.append(next) }
         }
         if let delivery = try store.nextDeliveryDue() { candidates.append(max(delivery, now)) }
+        if let reply = try store.nextReplyDue() { candidates.append(max(reply, now)) }
         return candidates.min()
     }
 }

@@ -37,12 +37,28 @@ enum ReminderMessages {
             before: DurationText.format(row.beforeSeconds), lateBy: late > 60 ? DurationText.format(Int(late) / 60 * 60) : nil,
             durationMinutes: playbook.duration / 60, owner: playbook.owner, attendees: playbook.attendees,
             agenda: agenda.sections.map { ReminderMessage.AgendaSection(title: $0.title, minutes: $0.minutes, clock: "\($0.start)–\($0.end)") },
-            checklist: agenda.checklist.map { ReminderMessage.ChecklistItem(text: $0.item, owner: $0.owner, due: $0.due, done: $0.done) },
+            checklist: agenda.checklist.map {
+                ReminderMessage.ChecklistItem(
+                    text: $0.item, owner: $0.owner, due: $0.due, done: $0.done,
+                    doneLink: $0.done ? nil : ActionLinks.done(item: $0.number, playbook: playbook, occurrence: start, workspace: source.workspace))
+            },
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
         if row.beforeSeconds < 0 { message.escalation = escalationText(for: row, playbook: playbook) }
         message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
+        message.buttons = buttons(for: source.workspace.configuration.target(named: row.target), web: source.workspace.configuration.web)
         return message
+    }
+
+    /// Buttons for a target that takes them, when the web app can receive the clicks: a Slack
+    /// target with the Slack app's signing secret, a Mattermost target with `buttons: true`.
+    static func buttons(for target: Target?, web: WebSettings) -> ReminderMessage.Buttons? {
+        guard let target, let base = web.url, web.secret != nil else { return nil }
+        switch target.kind {
+        case .slack where target.interactionSecret != nil: return ReminderMessage.Buttons()
+        case .mattermost where target.buttons: return ReminderMessage.Buttons(integrationURL: base + "/integrations/mattermost/actions")
+        default: return nil
+        }
     }
 
     /// An escalation's own `message:`, else "Not acknowledged: TITLE — nobody acknowledged it

@@ -13,6 +13,7 @@ extension Workspace {
                 if let parsed = try? SecretURL(url.value) { redactor.add(parsed) } else { redactor.add(secret: url.value) }
             }
             if let secret = target.signingSecret { redactor.add(secret: secret.value) }
+            if let secret = target.interactionSecret { redactor.add(secret: secret.value) }
         }
         return redactor
     }

@@ -45,6 +45,10 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var escalation: String? = nil
     /// A signed link that acknowledges the occurrence (a confirmation page, then a button).
     public var acknowledgeLink: String? = nil
+    /// Set when the target takes interactive buttons (a Slack target with a `signing_secret`, a
+    /// Mattermost target with `buttons: true`): Acknowledge and Done are buttons that post
+    /// back to the web app instead of links.
+    public var buttons: Buttons? = nil
 
     /// Creates a message.
     public init(
@@ -112,13 +116,31 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         public var due: String?
         /// Whether it is done.
         public var done: Bool
+        /// A signed link that ticks it (a confirmation page, then a button).
+        public var doneLink: String?
 
         /// Creates a checklist item.
-        public init(text: String, owner: String? = nil, due: String? = nil, done: Bool = false) {
+        public init(text: String, owner: String? = nil, due: String? = nil, done: Bool = false, doneLink: String? = nil) {
             self.text = text
             self.owner = owner
             self.due = due
             self.done = done
+            self.doneLink = doneLink
+        }
+
+        /// ``doneLink`` when chat formats can show it as a link.
+        var doneURL: String? { ReminderMessage.linkable(doneLink) }
+    }
+
+    /// How a target that takes buttons gets the clicks back.
+    public struct Buttons: Hashable, Sendable, Codable {
+        /// Where Mattermost posts a click (the web app's `/integrations/mattermost/actions`).
+        /// Slack posts to the Request URL set in the Slack app, so a Slack message needs none.
+        public var integrationURL: String?
+
+        /// Creates the button settings of a message.
+        public init(integrationURL: String? = nil) {
+            self.integrationURL = integrationURL
         }
     }
 
@@ -176,17 +198,16 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var overdueActionItems: [ActionItem] { actionItems.filter(\.overdue) }
 
     /// ``acknowledgeLink`` when it is an `http` or `https` URL chat formats can show as a link.
-    var acknowledgeURL: String? {
-        guard let link = acknowledgeLink, link.hasPrefix("https://") || link.hasPrefix("http://"),
-            !link.contains(where: { $0.isWhitespace || $0 == "|" || $0 == ">" || $0 == "<" || $0 == "\"" })
-        else { return nil }
-        return link
-    }
+    var acknowledgeURL: String? { Self.linkable(acknowledgeLink) }
 
     /// ``agendaLink`` when it is an `http` or `https` URL, which chat formats can turn into a link.
-    var webLink: String? {
-        guard let link = agendaLink, link.hasPrefix("https://") || link.hasPrefix("http://"),
-            !link.contains(where: { $0.isWhitespace || $0 == "|" || $0 == ">" || $0 == "<" || $0 == "\"" })
+    var webLink: String? { Self.linkable(agendaLink) }
+
+    /// A link when it is an `http` or `https` URL with nothing a chat format's link syntax would
+    /// read as the end of the link.
+    static func linkable(_ link: String?) -> String? {
+        guard let link, link.hasPrefix("https://") || link.hasPrefix("http://"),
+            !link.contains(where: { $0.isWhitespace || $0 == "|" || $0 == ">" || $0 == "<" || $0 == "\"" || $0 == ")" })
         else { return nil }
         return link
     }

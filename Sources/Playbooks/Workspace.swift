@@ -176,7 +176,7 @@ private struct Loader {
         "timezone", "state", "output", "agenda_url", "holidays", "weekend", "targets", "network", "delivery", "kpis",
         "web", "people",
     ]
-    static let targetKeys = ["kind", "url", "secret", "optional", "retry", "rate_limit"]
+    static let targetKeys = ["kind", "url", "secret", "signing_secret", "buttons", "optional", "retry", "rate_limit"]
 
     mutating func parseConfiguration(_ text: String, reader: inout YAMLReader) -> WorkspaceConfiguration? {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.configurationKeys, what: "opscadence.yaml")
@@ -408,6 +408,23 @@ private struct Loader {
             }
             signing = secret(node, what: "secret of target '\(name)'", optional: isOptional, unset: &unset, reader: &reader)
         }
+        var interactionSecret: Secret?
+        if let node = fields["signing_secret"] {
+            if kind != nil && kind != .slack {
+                reader.report(node, "'signing_secret' verifies Slack button clicks; target '\(name)' is \(kind!.rawValue) (generic targets sign with 'secret')")
+            }
+            interactionSecret = secret(node, what: "signing_secret of target '\(name)'", optional: isOptional, unset: &unset, reader: &reader)
+        }
+        var buttons = false
+        if let node = fields["buttons"], let value = reader.bool(node, what: "buttons") {
+            if value && kind != nil && kind != .mattermost {
+                reader.report(
+                    node,
+                    "'buttons' is for mattermost targets; target '\(name)' is \(kind!.rawValue)"
+                        + (kind == .slack ? " (a Slack target gets buttons with signing_secret: ${env:NAME})" : ""))
+            }
+            buttons = value
+        }
         var maxAttempts = 12
         var maxAge = 86_400
         if let retry = reader.mapping(fields["retry"], allowed: ["max_attempts", "max_age"], what: "retry") {
@@ -438,11 +455,15 @@ private struct Loader {
                     "target '\(name)' is skipped: \(unset.joined(separator: ", ")) (optional target)"))
             url = nil
             signing = nil
+            interactionSecret = nil
         }
         guard let kind else { return nil }
-        return Target(
+        var target = Target(
             name: name, kind: kind, url: url, signingSecret: signing, isOptional: isOptional, maxAttempts: maxAttempts,
             maxAge: maxAge, minimumInterval: interval, location: reader.location(keyNode))
+        target.interactionSecret = interactionSecret
+        target.buttons = buttons
+        return target
     }
 
     /// The longest gap between two requests a `rate_limit` may ask for, in seconds (one an hour).
@@ -770,7 +791,7 @@ private struct Loader {
 extension Workspace {
     /// Every resolved secret (webhook URLs, signing secrets), for scrubbing logs.
     public var secretValues: [String] {
-        configuration.targets.flatMap { [$0.url?.value, $0.signingSecret?.value].compactMap { $0 } }
+        configuration.targets.flatMap { [$0.url?.value, $0.signingSecret?.value, $0.interactionSecret?.value].compactMap { $0 } }
     }
 }
 

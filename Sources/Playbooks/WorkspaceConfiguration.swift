@@ -54,6 +54,12 @@ public struct Target: Sendable, Hashable {
     public var url: Secret?
     /// The Standard Webhooks signing secret (generic targets).
     public var signingSecret: Secret?
+    /// The Slack app's signing secret (slack targets): the target's reminders get Block Kit
+    /// buttons, and the clicks Slack posts back are verified with it.
+    public var interactionSecret: Secret? = nil
+    /// `buttons: true` (mattermost targets): reminders get interactive message buttons that post
+    /// back to the web app.
+    public var buttons: Bool = false
     /// `optional: true`: skipped with a warning while its variables are unset.
     public var isOptional: Bool
     /// Retry limits for failing deliveries.

@@ -247,6 +247,33 @@ enum Schema {
                     ALTER TABLE kpi_value ADD COLUMN recorded_by TEXT;
                     """)
         }
+        migrator.registerMigration("v5") { db in
+            // Answers to chat services about a click on a reminder's button (Slack's
+            // `response_url`): an outbox of their own, since they belong to no reminder. Written
+            // once the click is recorded, sent by whoever claims one first (the web app at once,
+            // else the next tick), retried while the service still takes it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE chat_reply (
+                        id INTEGER PRIMARY KEY,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        target TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'delivered', 'dead')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        lease_owner TEXT,
+                        lease_expires_at INTEGER,
+                        last_status INTEGER,
+                        last_error TEXT,
+                        created_at INTEGER NOT NULL,
+                        finished_at INTEGER
+                    );
+                    CREATE INDEX chat_reply_queue ON chat_reply (next_attempt_at) WHERE state IN ('pending', 'sending');
+                    """)
+        }
         return migrator
     }()
 }

@@ -15,6 +15,8 @@ struct Gate: RouterMiddleware {
     let server: WebServer
 
     static let sessionCookie = "opscadence_session"
+    /// A Slack interaction payload carries the whole message it came from: tens of KB at most.
+    static let integrationBodyLimit = 128 * 1024
     static let contentSecurityPolicy =
         "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
@@ -32,8 +34,13 @@ struct Gate: RouterMiddleware {
             // refused here, so every check below sees the path the handler serves.
             guard !path.contains("//"), !path.contains("\\") else { throw PageError(.notFound, "there is no such page") }
             let isPublic = path == "/healthz" || path.hasPrefix("/static/") || path == "/signin" || path.hasPrefix("/signin/") || path == "/calendar.ics" || path == "/metrics" || path.hasPrefix("/a/")
+                || path.hasPrefix("/integrations/")
             var request = request
-            if request.method != .get && !isHead {
+            if request.method == .post && path.hasPrefix("/integrations/") {
+                // Chat services post here: no session, origin or CSRF token applies. Slack signs
+                // each request and Mattermost's carry a signed action; the handler checks them.
+                context.rawBody = Array(buffer: try await request.collectBody(upTo: Self.integrationBodyLimit))
+            } else if request.method != .get && !isHead {
                 try checkOrigin(request, workspace: snapshot.workspace)
                 // Nobody's body is read before we know who is sending it (sign-in and sign-out
                 // excepted: they carry no form).

@@ -104,28 +104,26 @@ extension WebServer {
         }
         // Signed links from reminders: GET shows what the link does and a button; only the
         // button's POST acts (link previews fetch with GET).
-        router.get("/a/ack/:playbook/:occurrence/:expires/:signature") { request, context -> HTMLPage in
-            let (playbook, occurrence) = try signedAcknowledgement(request, context)
-            let when = HumanTime.span(start: occurrence, duration: playbook.duration, zone: playbook.timeZone)
-            if let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence) {
-                return message(context, "Already acknowledged", "\(playbook.title), \(when): acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via)).")
+        for pattern in ["/a/ack/:playbook/:occurrence/:expires/:signature", "/a/done/:playbook/:occurrence/:item/:expires/:signature"] {
+            router.get(RouterPath(pattern)) { request, context -> HTMLPage in
+                let (playbook, action) = try signedAction(request.uri.path, context)
+                let outcome = try actionState(playbook, action)
+                if let done = outcome.already { return message(context, outcome.heading, done) }
+                var view = MessageView(
+                    chrome: Chrome(title: outcome.heading, viewer: context.viewer, banner: nil, current: "", refresh: false), heading: outcome.heading,
+                    message: outcome.question)
+                view.actionForm = request.uri.path
+                view.actionLabel = outcome.button
+                return HTMLPage(html: templates.render(view, page: "message"))
             }
-            var view = MessageView(
-                chrome: Chrome(title: "Acknowledge", viewer: context.viewer, banner: nil, current: "", refresh: false), heading: "Acknowledge",
-                message: "\(playbook.title), \(when): say that it happened. Its escalations will not be sent.")
-            view.actionForm = request.uri.path
-            view.actionLabel = "Acknowledge: it happened"
-            return HTMLPage(html: templates.render(view, page: "message"))
-        }
-        router.post("/a/ack/:playbook/:occurrence/:expires/:signature") { request, context -> HTMLPage in
-            let (playbook, occurrence) = try signedAcknowledgement(request, context)
-            var result: (acknowledgement: AcknowledgementRecord, cancelled: Int)?
-            try change(context) { teamwork, person in
-                result = try teamwork.acknowledge(playbook: playbook, occurrence: occurrence, by: person, via: "link", now: now)
+            router.post(RouterPath(pattern)) { request, context -> HTMLPage in
+                let (playbook, action) = try signedAction(request.uri.path, context)
+                var result = ""
+                try change(context) { teamwork, person in
+                    result = try perform(action, playbook: playbook, teamwork: teamwork, by: person, via: "link")
+                }
+                return message(context, "Done", result + " Thank you.")
             }
-            let ack = result!.acknowledgement
-            let when = HumanTime.span(start: occurrence, duration: playbook.duration, zone: playbook.timeZone)
-            return message(context, "Acknowledged", "\(playbook.title), \(when): acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via)). Thank you.")
         }
         router.post("/signout") { _, context -> Response in
             if let viewer = context.viewer { try store.endSession(tokenDigest: viewer.sessionDigest) }
@@ -387,19 +385,61 @@ extension WebServer {
         }
     }
 
-    /// The playbook and occurrence of a signed acknowledge link, checked: signature, expiry.
-    func signedAcknowledgement(_ request: Request, _ context: WebRequestContext) throws -> (Playbook, Int64) {
+    /// The playbook and action of a signed link (or a chat button's value), checked: shape,
+    /// signature, expiry, playbook, checklist item.
+    func signedAction(_ path: String, _ context: WebRequestContext) throws -> (Playbook, SignedAction) {
         let invalid = PageError(.forbidden, "this link is not valid (it was changed, or the workspace's web.secret changed since it was sent)")
-        guard let secret = context.workspace.configuration.web.secret?.value else { throw invalid }
-        let id = context.parameters.get("playbook") ?? ""
-        let text = context.parameters.get("occurrence") ?? ""
-        guard let occurrence = RFC3339.parseInstant(text), let expires = context.parameters.get("expires", as: Int64.self),
-            let signature = context.parameters.get("signature"),
-            ActionLinks.verify(verb: "ack", playbook: id, occurrence: occurrence, expires: expires, signature: signature, secret: secret)
+        guard let secret = context.workspace.configuration.web.secret?.value, let action = SignedAction(path: path), action.verify(secret: secret)
         else { throw invalid }
-        guard now <= expires else { throw PageError(.gone, "this link expired a week after the meeting; acknowledge from the meeting page instead") }
-        guard let playbook = context.workspace.playbook(id: id) else { throw PageError(.notFound, "there is no playbook '\(id)' any more") }
-        return (playbook, occurrence)
+        guard now <= action.expires else {
+            throw PageError(.gone, "this link expired a week after the meeting; use the meeting page instead")
+        }
+        guard let playbook = context.workspace.playbook(id: action.playbook) else {
+            throw PageError(.notFound, "there is no playbook '\(action.playbook)' any more")
+        }
+        if case .done(let item) = action.verb {
+            do { try Teamwork.checkItem(item, of: playbook) } catch { throw PageError(.notFound, error.message) }
+        }
+        return (playbook, action)
+    }
+
+    /// What a signed action would do, or what was already done.
+    func actionState(_ playbook: Playbook, _ action: SignedAction) throws -> (heading: String, question: String, button: String, already: String?) {
+        let when = HumanTime.span(start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone)
+        switch action.verb {
+        case .acknowledge:
+            let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: action.occurrence)
+            return (
+                ack == nil ? "Acknowledge" : "Already acknowledged",
+                "\(playbook.title), \(when): say that it happened. Its escalations will not be sent.", "Acknowledge: it happened",
+                ack.map { "\(playbook.title), \(when): acknowledged\($0.by.map { " by \($0)" } ?? "") (\($0.via))." }
+            )
+        case .done(let item):
+            let text = playbook.checklist[item - 1].item
+            let mark = try store.checklistMarks(playbook: playbook.id, scheduledAt: action.occurrence)[item]
+            return (
+                mark == nil ? "Tick a checklist item" : "Already done",
+                "\(playbook.title), \(when): mark “\(text)” done.", "Mark it done",
+                mark.map { "\(playbook.title), \(when): “\(text)” is done\($0.doneBy.map { " (\($0))" } ?? "")." }
+            )
+        }
+    }
+
+    /// Carries out a verified action and says what it did; doing it again changes nothing.
+    func perform(_ action: SignedAction, playbook: Playbook, teamwork: Teamwork, by person: String?, via: String) throws -> String {
+        let when = HumanTime.span(start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone)
+        switch action.verb {
+        case .acknowledge:
+            let ack = try teamwork.acknowledge(playbook: playbook, occurrence: action.occurrence, by: person, via: via, now: now).acknowledgement
+            return "\(playbook.title), \(when): acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via))."
+        case .done(let item):
+            let text = playbook.checklist[item - 1].item
+            if let mark = try store.checklistMarks(playbook: playbook.id, scheduledAt: action.occurrence)[item] {
+                return "\(playbook.title), \(when): “\(text)” was already done\(mark.doneBy.map { " (\($0))" } ?? "")."
+            }
+            _ = try teamwork.mark(playbook: playbook, occurrence: action.occurrence, item: item, done: true, by: person, now: now)
+            return "\(playbook.title), \(when): “\(text)” is done\(person.map { " (\($0))" } ?? "")."
+        }
     }
 
     /// The link's token, well formed; a malformed one counts as a failed attempt.

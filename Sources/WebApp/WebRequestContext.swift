@@ -20,6 +20,8 @@ struct WebRequestContext: RequestContext {
     var remoteAddress: String
     var viewer: Viewer?
     var form: FormFields = FormFields()
+    /// The body as sent, for the chat integrations (Slack signs the exact bytes).
+    var rawBody: [UInt8] = []
     /// The workspace this request is served from.
     var snapshot: WorkspaceCache.Snapshot?
 

@@ -108,6 +108,7 @@ package struct WebServer: Sendable {
         addPublicRoutes(to: router)
         addPageRoutes(to: router)
         addChangeRoutes(to: router)
+        addIntegrationRoutes(to: router)
         return router
     }
 

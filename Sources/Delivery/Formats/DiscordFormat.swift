@@ -53,7 +53,7 @@ enum DiscordFormat {
             },
             noun: "section", limit: 1600)
         list(
-            "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
+            "Open checklist items", message.openChecklistItems.lazy.map { "• ☐ \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) + ($0.doneURL.map { " [Done](\($0))" } ?? "") },
             noun: "item", limit: 700)
         list(
             "Overdue action items",

@@ -94,7 +94,9 @@ enum GoogleChatFormat {
             "Agenda", message.agenda.lazy.map { section in TextBudget.agendaLine(section, title: "<b>\(html(section.title))</b>", clock: html) },
             noun: "section", limit: 9000)
         list(
-            "Open checklist items", message.openChecklistItems.lazy.map { "☐ \(html($0.text))" + extras($0.owner, $0.due) }, noun: "item", limit: 5000
+            "Open checklist items", message.openChecklistItems.lazy.map {
+                "☐ \(html($0.text))" + extras($0.owner, $0.due) + ($0.doneURL.map { " <a href=\"\(html($0))\">Done</a>" } ?? "")
+            }, noun: "item", limit: 5000
         )
         list(
             "Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) },

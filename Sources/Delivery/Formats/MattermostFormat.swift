@@ -5,11 +5,39 @@ enum MattermostFormat {
     /// Mattermost splits longer posts; stay under its 16,383-character post limit.
     static let textLimit = 16_000
 
+    /// Interactive message buttons per post: Mattermost documents no limit, so stay well
+    /// within what a post shows.
+    static let maxActions = 15
+
     static func body(for message: ReminderMessage) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("text", .string(text(for: message))),
             ("blocks", .array(SlackFormat.blocks(for: message))),
-        ])
+        ]
+        let actions = self.actions(for: message)
+        if !actions.isEmpty {
+            fields.append(("attachments", .array([.object([("fallback", .string("Acknowledge or tick items on the meeting page")), ("actions", .array(actions))])])))
+        }
+        return .object(fields)
+    }
+
+    /// Interactive message buttons: each posts its signed action path, as `context.action`, to
+    /// the web app's integration URL, which verifies it.
+    static func actions(for message: ReminderMessage) -> [JSONValue] {
+        guard let url = message.buttons?.integrationURL else { return [] }
+        func action(_ id: String, _ name: String, _ path: String, style: String) -> JSONValue {
+            .object([
+                ("id", .string(id)), ("name", .string(TextBudget.truncate(name, to: SlackFormat.buttonTextLimit))), ("style", .string(style)),
+                ("integration", .object([("url", .string(url)), ("context", .object([("action", .string(path))]))])),
+            ])
+        }
+        var actions: [JSONValue] = []
+        if let ack = message.acknowledgeURL { actions.append(action("ack", "Acknowledge", ack, style: "primary")) }
+        for (index, item) in message.openChecklistItems.enumerated() where actions.count < maxActions {
+            // Mattermost action ids are letters and digits only.
+            if let done = item.doneURL { actions.append(action("done\(index + 1)", "Done: " + TextBudget.oneLine(item.text), done, style: "default")) }
+        }
+        return actions
     }
 
     static func text(for message: ReminderMessage) -> String {
@@ -39,6 +67,7 @@ enum MattermostFormat {
             "Open checklist items",
             message.openChecklistItems.lazy.map { item in
                 "- [ ] \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
+                    + (message.buttons == nil ? item.doneURL.map { " [Done](\($0))" } ?? "" : "")
             }, noun: "item", limit: 3000)
         list(
             "Overdue action items",
@@ -51,7 +80,7 @@ enum MattermostFormat {
         } else if let path = message.agendaLink {
             parts.append("Agenda: `\(clean(path))`")
         }
-        if let ack = message.acknowledgeURL { parts.append("[Acknowledge](\(ack))") }
+        if message.buttons == nil, let ack = message.acknowledgeURL { parts.append("[Acknowledge](\(ack))") }
         return TextBudget.truncate(parts.joined(separator: "\n\n"), to: textLimit)
     }
 

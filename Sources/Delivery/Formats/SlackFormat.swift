@@ -7,6 +7,14 @@ enum SlackFormat {
     static let sectionLimit = 3000
     static let maxBlocks = 50
     static let textLimit = 40_000
+    /// Block Kit's limits on an `actions` block: elements, a button's text and its value.
+    static let maxActions = 25
+    static let buttonTextLimit = 75
+    static let buttonValueLimit = 2000
+    /// The `action_id`s the web app's interaction endpoint answers.
+    static let acknowledgeActionID = "opscadence.ack"
+    static let doneActionID = "opscadence.done"
+    static let openActionID = "opscadence.open"
 
     static func body(for message: ReminderMessage) -> JSONValue {
         .object([
@@ -60,7 +68,14 @@ enum SlackFormat {
         }
         let open = message.openChecklistItems
         if !open.isEmpty {
-            blocks.append(section(titled: "Open checklist items", lines: open.lazy.map { "• ☐ " + describe($0) }, noun: "item"))
+            // With buttons the Done buttons follow in the actions block; without, each item
+            // carries its signed link.
+            let links = message.buttons == nil
+            blocks.append(
+                section(
+                    titled: "Open checklist items",
+                    lines: open.lazy.map { item in "• ☐ " + describe(item) + (links ? item.doneURL.map { " <\($0)|Done>" } ?? "" : "") },
+                    noun: "item"))
         }
         let overdue = message.overdueActionItems
         if !overdue.isEmpty {
@@ -71,6 +86,12 @@ enum SlackFormat {
                 section(
                     titled: "KPI alerts", lines: message.alerts.lazy.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" },
                     noun: "alert"))
+        }
+        let buttons = actionButtons(for: message)
+        if !buttons.isEmpty {
+            // Kept within the 50-block limit below: the context block is the one given up.
+            blocks = Array(blocks.prefix(maxBlocks - 2))
+            blocks.append(.object([("type", .string("actions")), ("elements", .array(buttons))]))
         }
         blocks.append(
             .object([
@@ -102,9 +123,42 @@ enum SlackFormat {
         } else if let path = message.agendaLink {
             parts.append("Agenda: `\(escape(TextBudget.oneLine(path)))`")
         }
-        if let ack = message.acknowledgeURL { parts.append("<\(ack)|Acknowledge>") }
+        if message.buttons == nil, let ack = message.acknowledgeURL { parts.append("<\(ack)|Acknowledge>") }
         parts.append("Delivery `\(escape(message.deliveryID))`")
         return TextBudget.truncate(parts.joined(separator: " · "), to: sectionLimit)
+    }
+
+    /// The buttons of a message whose target takes them: Acknowledge, Open, then one Done per
+    /// open checklist item, within Block Kit's 25 elements. A button's value is its signed
+    /// action path, which the interaction endpoint verifies.
+    static func actionButtons(for message: ReminderMessage) -> [JSONValue] {
+        guard message.buttons != nil else { return [] }
+        var elements: [JSONValue] = []
+        if let ack = message.acknowledgeURL, ack.utf8.count <= buttonValueLimit {
+            elements.append(button("Acknowledge", actionID: acknowledgeActionID, value: ack, style: "primary"))
+        }
+        if let link = message.webLink, link.utf8.count <= 3000 {
+            elements.append(
+                .object([
+                    ("type", .string("button")), ("action_id", .string(openActionID)),
+                    ("text", .object([("type", .string("plain_text")), ("text", .string("Open meeting"))])), ("url", .string(link)),
+                ]))
+        }
+        for (index, item) in message.openChecklistItems.enumerated() {
+            guard elements.count < maxActions, let done = item.doneURL, done.utf8.count <= buttonValueLimit else { continue }
+            elements.append(button("Done: " + plain(TextBudget.oneLine(item.text)), actionID: "\(doneActionID).\(index + 1)", value: done, style: nil))
+        }
+        return elements
+    }
+
+    private static func button(_ text: String, actionID: String, value: String, style: String?) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("type", .string("button")), ("action_id", .string(actionID)),
+            ("text", .object([("type", .string("plain_text")), ("text", .string(TextBudget.truncate(text, to: buttonTextLimit)))])),
+            ("value", .string(value)),
+        ]
+        if let style { fields.append(("style", .string(style))) }
+        return .object(fields)
     }
 
     private static func describe(_ item: ReminderMessage.ChecklistItem) -> String {

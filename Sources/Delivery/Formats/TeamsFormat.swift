@@ -64,7 +64,7 @@ enum TeamsFormat {
             },
             noun: "section", limit: 8000)
         list(
-            "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) },
+            "Open checklist items", message.openChecklistItems.lazy.map { "- \(TextBudget.markdownLine($0.text))" + extras($0.owner, $0.due) + ($0.doneURL.map { " [Done](\($0))" } ?? "") },
             noun: "item", limit: 4000)
         list(
             "Overdue action items",
