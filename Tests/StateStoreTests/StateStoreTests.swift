@@ -65,7 +65,7 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4"])
+        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
