@@ -286,6 +286,16 @@ private struct Loader {
             kpis.append(settings)
         }
 
+        // Buttons post back to the web app: without its address and key there is nothing to
+        // click through to, and the reminders go out with neither buttons nor links.
+        if web.url == nil || (web.secret == nil && web.secretProblem == nil) {
+            for target in targets where target.interactionSecret != nil || target.buttons {
+                warnings.append(
+                    ValidationIssue(
+                        target.location,
+                        "target '\(target.name)' asks for buttons, but reminders get them only when web: { url, secret } is set"))
+            }
+        }
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
