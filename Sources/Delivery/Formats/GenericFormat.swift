@@ -39,6 +39,16 @@ enum GenericFormat {
         ]
         if let escalation = message.escalation { fields.append(("escalation", .string(escalation))) }
         if let ack = message.acknowledgeURL { fields.append(("acknowledge_url", .string(ack))) }
+        // Only when there are some: receivers written before the ladder see the same document.
+        if !message.escalatedKPIs.isEmpty {
+            let escalated: [JSONValue] = message.escalatedKPIs.prefix(listLimit).map { kpi in
+                .object([
+                    ("kpi", .string(kpi.kpi)), ("title", .string(kpi.title)), ("from", .string(kpi.from)), ("streak", .int(kpi.streak)),
+                    ("values", .array(kpi.values.prefix(listLimit).map { .string($0) })), ("target", .string(kpi.target)),
+                ])
+            }
+            fields.append(("escalated_kpis", .array(escalated)))
+        }
         return .object(fields)
     }
 }
