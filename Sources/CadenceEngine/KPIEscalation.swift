@@ -52,7 +52,8 @@ package enum KPIEscalation {
         let kpi = escalation.kpi
         let streak: String
         if escalation.from == .monthly {
-            streak = "escalated at \(escalation.streak) monthly review\(escalation.streak == 1 ? "" : "s") in a row, still red"
+            let reviews = escalation.streak == 1 ? "the last monthly review" : "the last \(escalation.streak) monthly reviews"
+            streak = "escalated at \(reviews), still red at quarter end"
         } else {
             streak = "red at \(escalation.streak) \(escalation.from.meetingName)s in a row"
         }

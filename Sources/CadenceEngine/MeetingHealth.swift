@@ -111,11 +111,12 @@ package struct MeetingHealth: Sendable, Encodable {
             weeks: weeks, from: zone.localDateTime(at: start).date.description, to: zone.localDateTime(at: now).date.description, rows: rows)
     }
 
-    /// The table as the monthly review's agenda shows it.
+    /// The table as the monthly review's agenda shows it: playbooks that met in the window
+    /// (a transformation phase still ahead has nothing to say yet).
     package var block: HealthBlock {
         HealthBlock(
             period: "\(from) to \(to) (\(weeks) weeks)",
-            rows: rows.map { row in
+            rows: rows.filter { $0.occurrences > 0 }.map { row in
                 HealthBlock.Row(
                     title: row.title, occurrences: row.occurrences,
                     cells: [row.acknowledgedOnTime, row.checklistBeforeStart, row.actionsClosedOnTime, row.openActionMedianAgeDays, row.averageRating]
