@@ -3,14 +3,14 @@
 enum GenericFormat {
     /// The most agenda text a generic body carries (UTF-16 units); the rest is in the agenda file.
     static let agendaLimit = 64 * 1024
-    /// The most checklist items, action items or alerts a generic body lists.
+    /// The most checklist items, action items, alerts or escalated KPIs a generic body lists.
     static let listLimit = 200
 
     static func body(for message: ReminderMessage) -> JSONValue {
         // Bounded so that no playbook can make a multi-megabyte POST; `truncated` says when.
         let truncated =
             TextBudget.length(message.agendaMarkdown) > agendaLimit || message.checklist.count > listLimit
-            || message.actionItems.count > listLimit || message.alerts.count > listLimit
+            || message.actionItems.count > listLimit || message.alerts.count > listLimit || message.escalatedKPIs.count > listLimit
         let checklist: [JSONValue] = message.checklist.prefix(listLimit).map { item in
             .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done))])
         }
