@@ -38,6 +38,9 @@ package enum KPIEscalation {
     /// The agenda section of a meeting on the ladder above its first rung, nil otherwise.
     package static func block(workspace: Workspace, values: [KPIValue], for playbook: Playbook, at start: Int64) -> EscalationBlock? {
         guard let rung = playbook.rung, let below = rung.below, let heading = rung.escalationHeading else { return nil }
+        // Nothing can climb from a rung no playbook stands on: no section, rather than one that
+        // says "no KPI was red" about checks that never happen.
+        guard workspace.playbooks.contains(where: { $0.isEnabled && $0.rung == below }) else { return nil }
         let rows = escalations(workspace: workspace, values: values, for: playbook, at: start).map(row)
         let none: String
         switch rung {

@@ -1,5 +1,6 @@
 import Foundation
 import OpsCadenceTesting
+import Recurrence
 import Testing
 
 @testable import MaturityModel
@@ -152,17 +153,6 @@ import Testing
         KPILadder.Occurrence(start: Int64(day) * 86_400 + Int64(minutes) * 60, date: date(day))
     }
 
-    /// `YYYY-MM-DD` of a day number (Howard Hinnant's civil-from-days).
-    static func date(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
+    /// `YYYY-MM-DD` of a day number.
+    static func date(_ days: Int) -> String { CivilDate(dayNumber: days).description }
 }
