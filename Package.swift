@@ -146,7 +146,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping", "OpsCadenceTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel", "Recurrence", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "Diagnostics", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),

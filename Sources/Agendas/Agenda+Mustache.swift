@@ -38,6 +38,8 @@ extension Agenda: MustacheParent {
         case "actionItems": actionItems
         case "alerts": alerts
         case "generatedAt": generatedAt
+        case "escalation": escalation
+        case "health": health
         case "hasAttendees": hasAttendees
         case "attendeeList": attendeeList
         case "hasChecklist": hasChecklist
@@ -176,6 +178,66 @@ extension PlanBlock.Phase: MustacheParent {
         case "done": done
         case "total": total
         case "open": open
+        default: nil
+        }
+    }
+}
+
+extension EscalationBlock: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "heading": heading
+        case "from": from
+        case "kpis": kpis
+        case "none": none
+        case "hasKPIs": hasKPIs
+        default: nil
+        }
+    }
+}
+
+extension EscalatedKPIRow: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "key": key
+        case "title": title
+        case "streak": streak
+        case "count": count
+        case "values": values
+        case "valuesText": valuesText
+        case "target": target
+        default: nil
+        }
+    }
+}
+
+extension HealthBlock: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "period": period
+        case "rows": rows
+        case "legend": legend
+        default: nil
+        }
+    }
+}
+
+extension HealthBlock.Row: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "occurrences": occurrences
+        case "cells": cells
+        default: nil
+        }
+    }
+}
+
+extension HealthBlock.Cell: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "text": text
+        case "isRed": isRed
         default: nil
         }
     }

@@ -31,6 +31,11 @@ public struct Agenda: Codable, Sendable {
     /// KPIs in red right now, one line each.
     public var alerts: [String]
     public var generatedAt: String
+    /// KPIs red long enough on the rung below to climb into this meeting (weekly, monthly and
+    /// quarterly playbooks); nil for playbooks not on the ladder, or on its first rung.
+    public var escalation: EscalationBlock? = nil
+    /// The cadence's own health over the last 13 weeks (the monthly review's agenda).
+    public var health: HealthBlock? = nil
 
     // Template helpers: Mustache has no logic, so the conditions are precomputed.
     /// The description as Markdown lines for the agenda's quote block, without trailing blank
@@ -60,6 +65,7 @@ public struct Agenda: Codable, Sendable {
         case playbookId = "playbook", title, description, occurrence, date, startTime = "start_time", endTime = "end_time"
         case timeZone = "time_zone", zoneAbbreviation = "zone_abbreviation", duration, schedule, owner, attendees
         case sections, checklist, actionItems = "action_items", alerts, generatedAt = "generated_at"
+        case escalation, health
     }
 
     /// A timeboxed section with its clock times and the data it shows.
@@ -142,6 +148,89 @@ public struct ScorecardRow: Codable, Sendable {
         self.status = status
         self.stage = stage
         self.isRed = isRed
+    }
+}
+
+/// A meeting's section of KPIs escalated from the rung below.
+public struct EscalationBlock: Codable, Sendable {
+    /// `Escalated from the daily check`.
+    public var heading: String
+    /// The rung they came from: `daily`, `weekly` or `monthly`.
+    public var from: String
+    public var kpis: [EscalatedKPIRow]
+    /// What the section says when nothing climbed: `No KPI was red at 3 daily checks in a row.`
+    public var none: String
+
+    public var hasKPIs: Bool { !kpis.isEmpty }
+
+    public init(heading: String, from: String, kpis: [EscalatedKPIRow], none: String) {
+        self.heading = heading
+        self.from = from
+        self.kpis = kpis
+        self.none = none
+    }
+}
+
+/// One escalated KPI, with the values that kept it red.
+public struct EscalatedKPIRow: Codable, Sendable, Hashable {
+    public var key: String
+    public var title: String
+    /// `red at 4 daily checks in a row`.
+    public var streak: String
+    /// How many occurrences of the rung below in a row.
+    public var count: Int
+    /// `$6.40 (2026-11-27)`, oldest first.
+    public var values: [String]
+    public var target: String
+
+    public var valuesText: String { values.joined(separator: ", ") }
+
+    public init(key: String, title: String, streak: String, count: Int, values: [String], target: String) {
+        self.key = key
+        self.title = title
+        self.streak = streak
+        self.count = count
+        self.values = values
+        self.target = target
+    }
+}
+
+/// The meeting-health table (see `opscadence health`) as an agenda section.
+public struct HealthBlock: Codable, Sendable {
+    public struct Cell: Codable, Sendable {
+        public var text: String
+        public var isRed: Bool
+
+        public init(text: String, isRed: Bool) {
+            self.text = text
+            self.isRed = isRed
+        }
+    }
+
+    public struct Row: Codable, Sendable {
+        public var title: String
+        public var occurrences: Int
+        /// Acknowledged on time, checklist before the start, actions closed on time, open
+        /// action age, rating: in the table's column order.
+        public var cells: [Cell]
+
+        public init(title: String, occurrences: Int, cells: [Cell]) {
+            self.title = title
+            self.occurrences = occurrences
+            self.cells = cells
+        }
+    }
+
+    /// `2026-09-01 to 2026-12-01 (13 weeks)`.
+    public var period: String
+    public var rows: [Row]
+    /// Which figures are red.
+    public var legend: String
+
+    public init(period: String, rows: [Row], legend: String) {
+        self.period = period
+        self.rows = rows
+        self.legend = legend
     }
 }
 

@@ -77,7 +77,7 @@ public struct AgendaBuilder: Sendable {
             duration: HumanTime.duration(playbook.duration), schedule: playbook.scheduleText, owner: playbook.owner,
             attendees: playbook.attendees, sections: sections, checklist: checklist, actionItems: actions,
             alerts: data.insights.redKPIs.map { "\($0.title) is red: \($0.latest) (target \($0.target))" },
-            generatedAt: RFC3339.format(now, offset: zone.offset(at: now)))
+            generatedAt: RFC3339.format(now, offset: zone.offset(at: now)), escalation: data.insights.escalation, health: data.insights.health)
     }
 }
 
@@ -88,6 +88,8 @@ public struct AgendaInsights: Sendable {
     public var assessment: AssessmentBlock?
     public var roadmap: RoadmapBlock?
     public var plan: PlanBlock?
+    public var escalation: EscalationBlock?
+    public var health: HealthBlock?
 
     public init() {}
 }

@@ -18,12 +18,12 @@ public struct AgendaSource: Sendable {
     /// The data an occurrence's agenda shows, read from the state (empty when there is none yet).
     public func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
         // Before any state exists the agenda still shows its KPIs (nothing recorded) and hints.
-        guard let store else { return AgendaData(insights: try insights(for: playbook, at: instant)) }
+        guard let store else { return AgendaData(insights: try insights(for: playbook, at: instant, now: now)) }
         let needsActions = playbook.agenda.contains(where: \.carryOver)
         return AgendaData(
             openActions: needsActions ? try store.actions(playbook: playbook.id) : [],
             checklistMarks: try store.checklistMarks(playbook: playbook.id, scheduledAt: instant),
-            insights: try insights(for: playbook, at: instant))
+            insights: try insights(for: playbook, at: instant, now: now))
     }
 
     /// The agenda of one occurrence.
@@ -31,17 +31,29 @@ public struct AgendaSource: Sendable {
         AgendaBuilder(playbook: playbook).build(start: instant, data: try data(for: playbook, at: instant, now: now), now: now)
     }
 
-    /// Scorecards, red KPIs, assessment, roadmap and plan progress, read only for what the
-    /// playbook's sections show.
-    func insights(for playbook: Playbook, at instant: Int64) throws(StateError) -> AgendaInsights {
+    /// How many weeks the monthly review's meeting-health section looks back.
+    static let healthWeeks = 13
+
+    /// Scorecards, red KPIs, escalated KPIs, meeting health, assessment, roadmap and plan
+    /// progress, read only for what the playbook shows.
+    func insights(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaInsights {
         var insights = AgendaInsights()
         let sections = playbook.agenda
         let wantsKPIs = sections.contains { !$0.kpis.isEmpty || $0.show.contains(.redKPIs) }
+        let climbs = playbook.rung?.below != nil
+        // Read once for the scorecard and the ladder; before any state exists, nothing is recorded.
+        let values = wantsKPIs || climbs ? try store?.kpiValues() ?? [] : []
         if wantsKPIs {
-            // Before any state exists the scorecard still lists its KPIs, with nothing recorded.
-            let scorecard = try Scorecard.rows(definitions: workspace.kpiDefinitions, values: store?.kpiValues() ?? [])
+            let scorecard = Scorecard.rows(definitions: workspace.kpiDefinitions, values: values)
             insights.scorecard = Dictionary(uniqueKeysWithValues: scorecard.map { ($0.key, $0) })
             insights.redKPIs = scorecard.filter(\.isRed)
+        }
+        if climbs { insights.escalation = KPIEscalation.block(workspace: workspace, values: values, for: playbook, at: instant) }
+        if playbook.rung == .monthly, let store {
+            // The weeks before the meeting, or before now for a meeting ahead: the figures of a
+            // window still to come would all be empty.
+            let health = try MeetingHealth.measure(workspace: workspace, store: store, weeks: Self.healthWeeks, now: min(instant, now))
+            insights.health = health.block
         }
         let noPlan = PlanBlock(phases: [], hint: "No transformation plan yet: create one with `opscadence plan create --start YYYY-MM`.")
         guard let store else {

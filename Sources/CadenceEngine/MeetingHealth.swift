@@ -1,3 +1,4 @@
+import Agendas
 import Foundation
 import Playbooks
 import Recurrence
@@ -56,7 +57,7 @@ package struct MeetingHealth: Sendable, Encodable {
     package var rows: [Row]
 
     /// Measures every enabled playbook (or one) over the `weeks` before `now`.
-    package static func measure(workspace: Workspace, store: StateStore, playbook only: String? = nil, weeks: Int, now: Int64) throws -> MeetingHealth {
+    package static func measure(workspace: Workspace, store: StateStore, playbook only: String? = nil, weeks: Int, now: Int64) throws(StateError) -> MeetingHealth {
         let start = now - Int64(weeks) * 7 * 86_400
         let zone = workspace.configuration.timeZone
         let actions = try store.actions(includeDone: true)
@@ -109,6 +110,23 @@ package struct MeetingHealth: Sendable, Encodable {
         return MeetingHealth(
             weeks: weeks, from: zone.localDateTime(at: start).date.description, to: zone.localDateTime(at: now).date.description, rows: rows)
     }
+
+    /// The table as the monthly review's agenda shows it: playbooks that met in the window
+    /// (a transformation phase still ahead has nothing to say yet).
+    package var block: HealthBlock {
+        HealthBlock(
+            period: "\(from) to \(to) (\(weeks) weeks)",
+            rows: rows.filter { $0.occurrences > 0 }.map { row in
+                HealthBlock.Row(
+                    title: row.title, occurrences: row.occurrences,
+                    cells: [row.acknowledgedOnTime, row.checklistBeforeStart, row.actionsClosedOnTime, row.openActionMedianAgeDays, row.averageRating]
+                        .map { HealthBlock.Cell(text: $0.text, isRed: $0.isRed) })
+            },
+            legend: MeetingHealth.legend)
+    }
+
+    /// What turns a figure red, as the command, the page and the agenda say it.
+    package static let legend = "Red: a share below 80 %, open action items older than 28 days (median), a rating below 7."
 
     static func percent(_ value: Double) -> String { String(format: "%.0f %%", value * 100) }
 

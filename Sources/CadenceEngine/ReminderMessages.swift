@@ -45,6 +45,11 @@ enum ReminderMessages {
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
         if row.beforeSeconds < 0 { message.escalation = escalationText(for: row, playbook: playbook) }
+        if let escalation = agenda.escalation {
+            message.escalatedKPIs = escalation.kpis.map {
+                ReminderMessage.EscalatedKPI(kpi: $0.key, title: $0.title, from: escalation.from, streak: $0.count, values: $0.values, target: $0.target)
+            }
+        }
         message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
         message.buttons = buttons(for: source.workspace.configuration.target(named: row.target), web: source.workspace.configuration.web)
         return message

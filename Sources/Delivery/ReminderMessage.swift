@@ -49,6 +49,8 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     /// Mattermost target with `buttons: true`): Acknowledge and Done are buttons that post
     /// back to the web app instead of links.
     public var buttons: Buttons? = nil
+    /// KPIs red long enough on the cadence's rung below to climb into this meeting.
+    public var escalatedKPIs: [EscalatedKPI] = []
 
     /// Creates a message.
     public init(
@@ -178,6 +180,33 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         public init(text: String, severity: Severity) {
             self.text = text
             self.severity = severity
+        }
+    }
+
+    /// A KPI escalated up the cadence: red at several daily checks in a row (into the weekly
+    /// review), at several weekly reviews (into the monthly one), or still red at quarter end.
+    public struct EscalatedKPI: Hashable, Sendable, Codable {
+        /// Its key, e.g. `cost_per_order`.
+        public var kpi: String
+        /// Its title, e.g. `Cost per order`.
+        public var title: String
+        /// The rung it came from: `daily`, `weekly` or `monthly`.
+        public var from: String
+        /// How many occurrences of that rung in a row.
+        public var streak: Int
+        /// The values that kept it red, oldest first, e.g. `$6.40 (2026-11-27)`.
+        public var values: [String]
+        /// Its target, e.g. `≤ $4.50`.
+        public var target: String
+
+        /// Creates an escalated KPI.
+        public init(kpi: String, title: String, from: String, streak: Int, values: [String], target: String) {
+            self.kpi = kpi
+            self.title = title
+            self.from = from
+            self.streak = streak
+            self.values = values
+            self.target = target
         }
     }
 

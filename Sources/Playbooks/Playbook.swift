@@ -1,3 +1,4 @@
+import MaturityModel
 import Recurrence
 
 /// One recurring meeting or check of the operating cadence, from a `playbooks/*.yaml` file.
@@ -30,6 +31,12 @@ public struct Playbook: Sendable, Identifiable {
     public var isEnabled: Bool
     /// `acknowledge:`: someone must say the meeting or check happened, else it escalates.
     public var acknowledgement: Acknowledgement? = nil
+    /// `tags:`: the team's own labels; `daily`, `weekly`, `monthly` or `quarterly` among them
+    /// puts the playbook on that rung of the KPI escalation ladder.
+    public var tags: [String] = []
+    /// Its rung of the KPI escalation ladder: from a tag, else from a word of its id
+    /// (`weekly-kpi-review`); nil when neither names one.
+    public var rung: CadenceRung? = nil
 
     /// Seconds before the occurrence at which its agenda is rendered and reminders are queued:
     /// the earliest reminder, or the start itself.

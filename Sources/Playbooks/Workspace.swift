@@ -174,7 +174,7 @@ private struct Loader {
 
     static let configurationKeys = [
         "timezone", "state", "output", "agenda_url", "holidays", "weekend", "targets", "network", "delivery", "kpis",
-        "web", "people",
+        "web", "people", "kpi_escalation",
     ]
     static let targetKeys = ["kind", "url", "secret", "signing_secret", "buttons", "optional", "retry", "rate_limit"]
 
@@ -244,6 +244,13 @@ private struct Loader {
             }
         }
 
+        var escalation = KPILadder.Thresholds()
+        if let ladder = reader.mapping(fields["kpi_escalation"], allowed: ["daily_to_weekly", "weekly_to_monthly"], what: "kpi_escalation") {
+            escalation.dailyToWeekly = reader.integer(ladder["daily_to_weekly"], what: "daily_to_weekly", range: 1...100) ?? escalation.dailyToWeekly
+            escalation.weeklyToMonthly =
+                reader.integer(ladder["weekly_to_monthly"], what: "weekly_to_monthly", range: 1...100) ?? escalation.weeklyToMonthly
+        }
+
         var targets: [Target] = []
         for (name, keyNode, value) in reader.namedEntries(fields["targets"], what: "targets") {
             if let target = parseTarget(name: name, keyNode: keyNode, value: value, reader: &reader) { targets.append(target) }
@@ -301,7 +308,7 @@ private struct Loader {
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
-            web: web, people: people)
+            web: web, people: people, kpiEscalation: escalation)
     }
 
     /// `web: { url, secret }`. The secret is read like a target's, but an unset one does not
@@ -526,7 +533,7 @@ private struct Loader {
 
     static let playbookKeys = [
         "id", "title", "description", "schedule", "cron", "rrule", "timezone", "duration", "owner", "attendees", "holiday",
-        "catch_up", "grace", "remind", "agenda", "checklist", "enabled", "acknowledge",
+        "catch_up", "grace", "remind", "agenda", "checklist", "enabled", "acknowledge", "tags",
     ]
 
     /// - Returns: The playbook when the file is valid, and its id (with where it is written)
@@ -650,6 +657,9 @@ private struct Loader {
         }
 
         let acknowledgement = parseAcknowledgement(fields["acknowledge"], configuration: configuration, reader: &reader)
+        let tags = fields["tags"].flatMap { reader.stringList($0, what: "tags") } ?? []
+        let rung = Loader.rung(
+            tags: tags, tagsNode: fields["tags"], id: id, idNode: fields["id"], reader: &reader)
 
         let description = fields["description"].flatMap { reader.multiLineString($0, what: "description") }
         let declared = id.isEmpty ? nil : (id, idLocation)
@@ -658,8 +668,32 @@ private struct Loader {
             id: id, title: title, description: description,
             file: reader.file, schedule: schedule.schedule, scheduleText: schedule.text, timeZone: zone, duration: duration,
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
-            agenda: sections, checklist: checklist, isEnabled: enabled, acknowledgement: acknowledgement)
+            agenda: sections, checklist: checklist, isEnabled: enabled, acknowledgement: acknowledgement, tags: tags, rung: rung)
         return (playbook, declared)
+    }
+
+    /// The playbook's rung of the KPI escalation ladder. A tag decides, so that a team can place
+    /// a playbook whatever its id says; without one, a dash-separated word of the id does
+    /// (`daily-red-alert-check`). Two rungs from the same source are an error at that source:
+    /// guessing one would escalate KPIs into the wrong meeting.
+    static func rung(tags: [String], tagsNode: Node?, id: String, idNode: Node?, reader: inout YAMLReader) -> CadenceRung? {
+        let tagged = CadenceRung.allCases.filter { rung in tags.contains { $0.lowercased() == rung.rawValue } }
+        if tagged.count > 1 {
+            reader.report(
+                tagsNode,
+                "tags name more than one rung of the KPI escalation ladder (\(tagged.map(\.rawValue).joined(separator: ", "))): a playbook is on at most one of daily, weekly, monthly, quarterly")
+            return nil
+        }
+        if let rung = tagged.first { return rung }
+        let words = Set(id.split(separator: "-").map(String.init))
+        let named = CadenceRung.allCases.filter { words.contains($0.rawValue) }
+        if named.count > 1 {
+            reader.report(
+                idNode,
+                "id '\(id)' names more than one rung of the KPI escalation ladder (\(named.map(\.rawValue).joined(separator: ", "))): add tags: [one of them] to choose")
+            return nil
+        }
+        return named.first
     }
 
     /// `acknowledge: { within: 30m, escalate: [{ target, after, message }] }`.

@@ -1,4 +1,5 @@
 import Foundation
+import MaturityModel
 import Recurrence
 
 /// `opscadence.yaml`: the settings shared by every playbook of a workspace.
@@ -30,6 +31,9 @@ public struct WorkspaceConfiguration: Sendable {
     public var web = WebSettings()
     /// `people:`: who may sign in to the web app, and with which role.
     public var people: [Person] = []
+    /// `kpi_escalation:`: how many red daily checks take a KPI to the weekly review, and how
+    /// many red weekly reviews to the monthly one (3 and 3 unless set).
+    public var kpiEscalation = KPILadder.Thresholds()
 
     /// The person of this name (compared without regard to case), if listed.
     public func person(named name: String) -> Person? {

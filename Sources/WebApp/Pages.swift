@@ -131,7 +131,7 @@ struct Pages {
             actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesHTML: note.map { NotesText.html($0.text) },
             notesBy: note?.updatedBy,
             notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt)) }, path: path, previous: previous, next: next,
-            agendaFile: nil, rating: rating, acknowledgement: acknowledgement)
+            agendaFile: nil, rating: rating, acknowledgement: acknowledgement, escalation: agenda.escalation, health: agenda.health)
     }
 
     // MARK: Action items

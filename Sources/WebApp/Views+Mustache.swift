@@ -136,6 +136,8 @@ extension MeetingView: MustacheParent {
         case "agendaFile": agendaFile
         case "rating": rating
         case "acknowledgement": acknowledgement
+        case "escalation": Absent.or(escalation)
+        case "health": Absent.or(health)
         default: nil
         }
     }

@@ -1,3 +1,4 @@
+import Agendas
 import CadenceEngine
 import Playbooks
 
@@ -166,6 +167,10 @@ struct MeetingView: Encodable, Sendable {
     var agendaFile: String?
     var rating: Rating
     var acknowledgement: Acknowledgement
+    /// KPIs escalated into this meeting from the rung below (the agenda's section).
+    var escalation: EscalationBlock?
+    /// The cadence's health over the last 13 weeks (the monthly review's agenda section).
+    var health: HealthBlock?
 
     /// Whether someone said the meeting happened, and by when it is due.
     struct Acknowledgement: Encodable, Sendable {

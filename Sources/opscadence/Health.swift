@@ -55,7 +55,7 @@ extension OpsCadence {
                 ])
             }
             Table.print(rows)
-            Output.line("Red: a share below 80 %, open action items older than 28 days (median), a rating below 7.")
+            Output.line(MeetingHealth.legend)
         }
     }
 }

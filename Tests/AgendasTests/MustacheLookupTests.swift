@@ -24,12 +24,21 @@ import Testing
         playbookId: "weekly-kpi-review", title: "Weekly KPI review", description: "Numbers first", occurrence: "2026-12-07T09:00:00-05:00",
         date: "Monday 7 December 2026", startTime: "09:00", endTime: "09:30", timeZone: "America/New_York", zoneAbbreviation: "EST",
         duration: "30 min", schedule: "weekly on monday at 09:00", owner: "Ops Lead", attendees: ["Founder"], sections: [section],
-        checklist: [checklistRow], actionItems: [actionRow], alerts: ["Stockout rate 9 % is red"], generatedAt: "2026-12-07T08:00:00-05:00")
+        checklist: [checklistRow], actionItems: [actionRow], alerts: ["Stockout rate 9 % is red"], generatedAt: "2026-12-07T08:00:00-05:00",
+        escalation: escalation, health: health)
+    static let escalatedRow = EscalatedKPIRow(
+        key: "cost_per_order", title: "Cost per order", streak: "red at 3 daily checks in a row", count: 3, values: ["$6.40 (2026-12-03)"],
+        target: "≤ $4.50")
+    static let escalation = EscalationBlock(heading: "Escalated from the daily check", from: "daily", kpis: [escalatedRow], none: "No KPI")
+    static let healthCell = HealthBlock.Cell(text: "50 %", isRed: true)
+    static let healthRow = HealthBlock.Row(title: "Weekly KPI review", occurrences: 13, cells: [healthCell])
+    static let health = HealthBlock(period: "2026-09-01 to 2026-12-01 (13 weeks)", rows: [healthRow], legend: "Red: …")
 
     static let values: [(String, any MustacheParent & Sendable)] = [
         ("Agenda", agenda), ("Section", section), ("ChecklistRow", checklistRow), ("ActionRow", actionRow),
         ("ScorecardRow", scorecardRow), ("AssessmentBlock", assessment), ("AssessmentBlock.Row", assessmentRow),
-        ("RoadmapBlock", roadmap), ("PlanBlock", plan), ("PlanBlock.Phase", phase),
+        ("RoadmapBlock", roadmap), ("PlanBlock", plan), ("PlanBlock.Phase", phase), ("EscalationBlock", escalation),
+        ("EscalatedKPIRow", escalatedRow), ("HealthBlock", health), ("HealthBlock.Row", healthRow), ("HealthBlock.Cell", healthCell),
     ]
 
     @Test(arguments: 0..<values.count)

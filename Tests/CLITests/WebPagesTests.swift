@@ -44,6 +44,19 @@ import Testing
         #expect(try web.post("/maturity", fields: [("csrf", token), ("quarter", "Q3 2026")] + scores, cookie: cookie).status == 400)
     }
 
+    @Test func theMeetingPageShowsKPIsEscalatedFromTheDailyCheck() throws {
+        let daily = WebFixture.weeklyReview.replacingOccurrences(of: "id: weekly-review", with: "id: daily-check")
+            .replacingOccurrences(of: "weekly on friday at 11:00", with: "weekdays at 08:30").replacingOccurrences(of: "duration: 30m", with: "duration: 30m\ntags: [daily]")
+        let web = try WebFixture(playbooks: ["playbooks/weekly-review.yaml": WebFixture.weeklyReview, "playbooks/daily-check.yaml": daily])
+        let cookie = try web.signIn("Max Member")
+        #expect(try web.get(WebFixture.review, cookie: cookie).body.contains("No KPI was red at 3 daily checks in a row."))
+        // Stockout 9 % (red above 8 %) from Tuesday: the checks of 1 to 4 December, before Friday's review.
+        #expect(try web.command(["kpi", "record", "stockout_rate", "9", "--at", "2026-12-01"]).status == 0)
+        let page = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(page.contains("<h2 id=\"escalation\">Escalated from the daily check</h2>"))
+        #expect(page.contains("<strong>Stockout rate</strong>: red at 4 daily checks in a row: 9% (2026-12-01) (target ≤ 3%)"))
+    }
+
     @Test func theCalendarShowsTheMonthWithHolidayMoves() throws {
         let web = try WebFixture(
             playbooks: ["playbooks/weekly-review.yaml": WebFixture.weeklyReview.replacingOccurrences(of: "duration: 30m", with: "duration: 30m\nholiday: next_business_day")],

@@ -240,6 +240,25 @@ import Testing
         #expect(alerts[1]["severity"] as? String == "warning")
     }
 
+    @Test func genericListsEscalatedKPIsLastAndOnlyWhenThereAreSome() throws {
+        #expect(try Self.json(WebhookKind.generic.body(for: Fixtures.weekly))["escalated_kpis"] == nil)
+        var message = Fixtures.weekly
+        message.escalatedKPIs = [
+            ReminderMessage.EscalatedKPI(
+                kpi: "cost_per_order", title: "Cost per order", from: "daily", streak: 4, values: ["$6.40 (2026-12-02)", "$6.80 (2026-12-04)"],
+                target: "≤ $4.50")
+        ]
+        let raw = String(decoding: WebhookKind.generic.body(for: message), as: UTF8.self)
+        #expect(
+            raw.hasSuffix(
+                #","truncated":false,"escalated_kpis":[{"kpi":"cost_per_order","title":"Cost per order","from":"daily","streak":4,"values":["$6.40 (2026-12-02)","$6.80 (2026-12-04)"],"target":"≤ $4.50"}]}"#
+            ))
+        message.escalatedKPIs = Array(repeating: message.escalatedKPIs[0], count: 201)
+        let many = try Self.json(WebhookKind.generic.body(for: message))
+        #expect((many["escalated_kpis"] as? [Any])?.count == 200)
+        #expect(many["truncated"] as? Bool == true)
+    }
+
     @Test func genericIsSignedPerStandardWebhooks() throws {
         let secret = try SigningSecret(SigningTests.vectorSecret)
         let request = try Self.target(.generic, secret: secret).makeRequest(for: Fixtures.weekly, at: Self.attemptTime)

@@ -112,7 +112,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         var cases: [Case] = []
         func add(_ name: String, _ text: String, _ expected: String) { cases.append(Case(name: name, text: text, expected: expected)) }
         add("unknown key", validPlaybook + "\nshedule: daily at 09:00\n",
-         "playbooks/p.yaml:12:1: unknown key 'shedule' in a playbook (expected one of: id, title, description, schedule, cron, rrule, timezone, duration, owner, attendees, holiday, catch_up, grace, remind, agenda, checklist, enabled, acknowledge)")
+         "playbooks/p.yaml:12:1: unknown key 'shedule' in a playbook (expected one of: id, title, description, schedule, cron, rrule, timezone, duration, owner, attendees, holiday, catch_up, grace, remind, agenda, checklist, enabled, acknowledge, tags)")
         add("wrong type", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review", with: "title: [a, b]"),
          "playbooks/p.yaml:2:8: expected title as text")
         add("timebox over duration", validPlaybook.replacingOccurrences(of: "minutes: 20", with: "minutes: 25"),
@@ -271,7 +271,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         ("timezone: Nowhere/City\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
          "opscadence.yaml:1:11: unknown time zone \"Nowhere/City\" (expected an IANA name such as America/New_York)"),
         ("timzone: America/New_York\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
-         "opscadence.yaml:1:1: unknown key 'timzone' in opscadence.yaml (expected one of: timezone, state, output, agenda_url, holidays, weekend, targets, network, delivery, kpis, web, people)"),
+         "opscadence.yaml:1:1: unknown key 'timzone' in opscadence.yaml (expected one of: timezone, state, output, agenda_url, holidays, weekend, targets, network, delivery, kpis, web, people, kpi_escalation)"),
         ("timezone: America/New_York\ndelivery: { timeout: 5m }\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
          "opscadence.yaml:2:22: timeout must be 1s to 2m"),
         ("timezone: America/New_York\ndelivery: { timeout: soon }\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",

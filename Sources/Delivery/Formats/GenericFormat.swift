@@ -3,14 +3,14 @@
 enum GenericFormat {
     /// The most agenda text a generic body carries (UTF-16 units); the rest is in the agenda file.
     static let agendaLimit = 64 * 1024
-    /// The most checklist items, action items or alerts a generic body lists.
+    /// The most checklist items, action items, alerts or escalated KPIs a generic body lists.
     static let listLimit = 200
 
     static func body(for message: ReminderMessage) -> JSONValue {
         // Bounded so that no playbook can make a multi-megabyte POST; `truncated` says when.
         let truncated =
             TextBudget.length(message.agendaMarkdown) > agendaLimit || message.checklist.count > listLimit
-            || message.actionItems.count > listLimit || message.alerts.count > listLimit
+            || message.actionItems.count > listLimit || message.alerts.count > listLimit || message.escalatedKPIs.count > listLimit
         let checklist: [JSONValue] = message.checklist.prefix(listLimit).map { item in
             .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done)), ("done_url", .optional(item.done ? nil : item.doneURL))])
         }
@@ -39,6 +39,16 @@ enum GenericFormat {
         ]
         if let escalation = message.escalation { fields.append(("escalation", .string(escalation))) }
         if let ack = message.acknowledgeURL { fields.append(("acknowledge_url", .string(ack))) }
+        // Only when there are some: receivers written before the ladder see the same document.
+        if !message.escalatedKPIs.isEmpty {
+            let escalated: [JSONValue] = message.escalatedKPIs.prefix(listLimit).map { kpi in
+                .object([
+                    ("kpi", .string(kpi.kpi)), ("title", .string(kpi.title)), ("from", .string(kpi.from)), ("streak", .int(kpi.streak)),
+                    ("values", .array(kpi.values.prefix(listLimit).map { .string($0) })), ("target", .string(kpi.target)),
+                ])
+            }
+            fields.append(("escalated_kpis", .array(escalated)))
+        }
         return .object(fields)
     }
 }
