@@ -58,6 +58,18 @@ let package = Package(
             resources: [.embedInCode("Resources/maturity-model.json")],
             swiftSettings: swiftSettings
         ),
+        // Pure: the files `opscadence init` writes (the shipped playbooks, embedded).
+        .target(
+            name: "StarterWorkspace",
+            resources: [
+                .embedInCode("Resources/daily-red-alert-check.yaml"), .embedInCode("Resources/weekly-kpi-review.yaml"),
+                .embedInCode("Resources/monthly-process-improvement.yaml"), .embedInCode("Resources/quarterly-maturity-assessment.yaml"),
+                .embedInCode("Resources/annual-strategic-planning.yaml"), .embedInCode("Resources/transformation-1-foundations.yaml"),
+                .embedInCode("Resources/transformation-2-systems.yaml"), .embedInCode("Resources/transformation-3-optimization.yaml"),
+                .embedInCode("Resources/transformation-4-advancement.yaml"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Workspace and playbook files: YAML with locations, validation, secret references.
         .target(
             name: "Playbooks",
@@ -130,6 +142,7 @@ let package = Package(
             name: "opscadence",
             dependencies: [
                 "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics", "WebApp",
+                "StarterWorkspace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,7 +172,7 @@ let package = Package(
         // Drives the real `opscadence` binary in child processes (StateStore: to plant records
         // no command would write, as an older version or another tool might have).
         .testTarget(
-            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore", "WebApp"], exclude: ["Scripts"],
+            name: "CLITests", dependencies: ["opscadence", "OpsCadenceTesting", "Recurrence", "StateStore", "WebApp", "StarterWorkspace"], exclude: ["Scripts"],
             swiftSettings: swiftSettings),
     ]
 )

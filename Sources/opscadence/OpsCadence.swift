@@ -15,7 +15,7 @@ struct OpsCadence: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
+            Init.self, Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
             Action.self, CalendarCommand.self, Notify.self, Assess.self, Report.self, KPI.self, Plan.self, Next.self, Explain.self,
             Install.self, Doctor.self, Serve.self, People.self, Ack.self, Health.self,
         ]
