@@ -21,8 +21,13 @@ public struct AgendaData: Sendable {
 /// Builds the agenda of one occurrence.
 public struct AgendaBuilder: Sendable {
     public let playbook: Playbook
+    /// How dates and times are written (the workspace's `locale:`).
+    public let presentation: Presentation
 
-    public init(playbook: Playbook) { self.playbook = playbook }
+    public init(playbook: Playbook, presentation: Presentation = .house) {
+        self.playbook = playbook
+        self.presentation = presentation
+    }
 
     /// - Parameters:
     ///   - start: The occurrence's instant.
@@ -49,8 +54,8 @@ public struct AgendaBuilder: Sendable {
             let sectionEnd = start + Int64(offset * 60)
             var row = Agenda.Section(
                 number: index + 1, title: section.title, minutes: section.minutes,
-                start: HumanTime.clock(zone.localDateTime(at: sectionStart)),
-                end: HumanTime.clock(zone.localDateTime(at: sectionEnd)), items: section.items,
+                start: HumanTime.clock(zone.localDateTime(at: sectionStart), presentation),
+                end: HumanTime.clock(zone.localDateTime(at: sectionEnd), presentation), items: section.items,
                 carryOver: section.carryOver, showsRedKPIs: section.show.contains(.redKPIs))
             if section.carryOver { row.actionItems = actions }
             row.scorecard = section.kpis.compactMap { data.insights.scorecard[$0] }
@@ -64,15 +69,15 @@ public struct AgendaBuilder: Sendable {
         let checklist = playbook.checklist.enumerated().map { index, item in
             Agenda.ChecklistRow(
                 number: index + 1, item: item.item, owner: item.owner,
-                due: item.due.map { HumanTime.shortDateTime(zone.localDateTime(at: start + Int64($0))) },
+                due: item.due.map { HumanTime.shortDateTime(zone.localDateTime(at: start + Int64($0)), presentation) },
                 done: data.checklistMarks[index + 1] != nil, doneBy: data.checklistMarks[index + 1]?.doneBy,
-                doneAt: data.checklistMarks[index + 1].map { HumanTime.shortDateTime(zone.localDateTime(at: $0.doneAt)) })
+                doneAt: data.checklistMarks[index + 1].map { HumanTime.shortDateTime(zone.localDateTime(at: $0.doneAt), presentation) })
         }
 
         return Agenda(
             playbookId: playbook.id, title: playbook.title, description: playbook.description,
-            occurrence: RFC3339.format(start, offset: zone.offset(at: start)), date: HumanTime.longDate(local.date),
-            startTime: HumanTime.clock(local), endTime: HumanTime.clock(zone.localDateTime(at: start + Int64(playbook.duration))),
+            occurrence: RFC3339.format(start, offset: zone.offset(at: start)), date: HumanTime.longDate(local.date, presentation),
+            startTime: HumanTime.clock(local, presentation), endTime: HumanTime.clock(zone.localDateTime(at: start + Int64(playbook.duration)), presentation),
             timeZone: zone.identifier, zoneAbbreviation: zone.abbreviation(at: start),
             duration: HumanTime.duration(playbook.duration), schedule: playbook.scheduleText, owner: playbook.owner,
             attendees: playbook.attendees, sections: sections, checklist: checklist, actionItems: actions,

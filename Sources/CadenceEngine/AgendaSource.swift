@@ -28,7 +28,7 @@ public struct AgendaSource: Sendable {
 
     /// The agenda of one occurrence.
     public func agenda(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> Agenda {
-        AgendaBuilder(playbook: playbook).build(start: instant, data: try data(for: playbook, at: instant, now: now), now: now)
+        AgendaBuilder(playbook: playbook, presentation: workspace.configuration.presentation).build(start: instant, data: try data(for: playbook, at: instant, now: now), now: now)
     }
 
     /// How many weeks the monthly review's meeting-health section looks back.

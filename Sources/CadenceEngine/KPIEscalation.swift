@@ -62,6 +62,6 @@ package enum KPIEscalation {
         }
         return EscalatedKPIRow(
             key: kpi.key, title: kpi.title, streak: streak, count: escalation.streak,
-            values: escalation.values.map { "\(kpi.format($0.value)) (\($0.measuredOn))" }, target: kpi.targetText)
+            values: escalation.values.map { "\(kpi.format($0.value)) (\(CivilDate(iso: $0.measuredOn).map(kpi.presentation.numericDate) ?? $0.measuredOn))" }, target: kpi.targetText)
     }
 }

@@ -32,7 +32,7 @@ enum ReminderMessages {
         var message = ReminderMessage(
             deliveryID: row.idempotencyKey, playbookID: playbook.id, title: playbook.title,
             occurrence: RFC3339.format(start, offset: zone.offset(at: start)),
-            localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone),
+            localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone, source.workspace.configuration.presentation),
             reminderAt: RFC3339.format(row.reminderAt, offset: zone.offset(at: row.reminderAt)),
             before: DurationText.format(row.beforeSeconds), lateBy: late > 60 ? DurationText.format(Int(late) / 60 * 60) : nil,
             durationMinutes: playbook.duration / 60, owner: playbook.owner, attendees: playbook.attendees,

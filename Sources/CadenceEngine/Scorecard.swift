@@ -26,7 +26,7 @@ public enum Scorecard {
             case .unknown: arrow = "—"
             }
             return ScorecardRow(
-                key: kpi.key, title: kpi.title, latest: "\(kpi.format(latest.value)) (\(latest.date))", target: kpi.targetText,
+                key: kpi.key, title: kpi.title, latest: "\(kpi.format(latest.value)) (\(CivilDate(iso: latest.date).map(kpi.presentation.numericDate) ?? latest.date))", target: kpi.targetText,
                 trend: arrow, status: status.rawValue, stage: kpi.evidencedStage(for: latest.value).map(\.description) ?? "",
                 isRed: status == .red)
         }

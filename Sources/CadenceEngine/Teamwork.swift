@@ -149,8 +149,9 @@ package struct Teamwork: Sendable {
         guard let kpi = definitions.first(where: { $0.key == key }) else {
             throw ChangeError(field: "kpi", "unknown KPI '\(key)' (expected one of: \(definitions.map(\.key).joined(separator: ", ")))")
         }
-        guard let number = KPIInput.parseValue(text) else {
-            throw ChangeError(field: "value", "expected a number such as 2.4 or 99.5%, got \"\(text)\"")
+        guard let number = KPIInput.parseValue(text, presentation: kpi.presentation) else {
+            let example = kpi.presentation.usesDecimalComma ? "2,4 or 99,5 %" : "2.4 or 99.5%"
+            throw ChangeError(field: "value", "expected a number such as \(example), got \"\(text)\"")
         }
         if let mismatch = KPIInput.unitMismatch(text, for: kpi) { throw ChangeError(field: "value", mismatch) }
         let today = workspace.configuration.date(at: now)
@@ -182,8 +183,11 @@ package struct Teamwork: Sendable {
     }
 
     /// Parses a CSV import without recording it (all or nothing: the first bad line is the error).
-    package static func readings(csv text: String, file: String, workspace: Workspace, now: Int64) throws(KPIInputError) -> [KPIReading] {
-        try KPIInput.parseCSV(text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now))
+    package static func readings(
+        csv text: String, file: String, workspace: Workspace, now: Int64, delimiter: Character? = nil
+    ) throws(KPIInputError) -> [KPIReading] {
+        try KPIInput.parseCSV(
+            text, file: file, definitions: workspace.kpiDefinitions, today: workspace.configuration.date(at: now), delimiter: delimiter)
     }
 
     /// Deletes one recorded value.

@@ -1,3 +1,5 @@
+import Recurrence
+
 /// A KPI with its targets: green at or better than `green`, red worse than `red`, amber between.
 public struct KPIDefinition: Hashable, Codable, Sendable {
     public var key: String
@@ -10,6 +12,8 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     public var evidence: [StageThreshold]
     /// Where the numbers come from in the model.
     public var source: String?
+    /// How values are written for people: the workspace's `locale:` and `currency:`.
+    public var presentation: Presentation = .house
 
     public init(
         key: String, title: String, unit: String, higherIsBetter: Bool, green: Double?, red: Double?,
@@ -67,10 +71,12 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     /// Units that are currencies: shown before the number, with cents.
-    public static let currencyUnits: Set<String> = ["$", "€", "£"]
+    public static let currencyUnits: Set<String> = Set(Presentation.currencies.values).union(["$", "€", "£"])
 
-    /// `99.5 %`, `2.4 %`, `$4.20`, `12 h`.
+    /// `99.5 %`, `2.4 %`, `$4.20`, `12 h`; in the workspace's locale when it has one
+    /// (`4,20 €`, `2,4 %`).
     public func format(_ value: Double) -> String {
+        if presentation.locale != nil, let text = localized(value) { return text }
         let number = KPIDefinition.trim(value)
         switch unit {
         case "%": return "\(number)%"
@@ -81,11 +87,32 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
             let whole = Int64(cents)
             let sign = whole < 0 ? "-" : ""
             let fraction = abs(whole) % 100
-            return "\(sign)\(unit)\(abs(whole) / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+            // A symbol of letters (CHF, kr) is set apart, as people write it.
+            let symbol = unit.last?.isLetter == true ? unit + " " : unit
+            return "\(sign)\(symbol)\(abs(whole) / 100).\(fraction < 10 ? "0" : "")\(fraction)"
         case "": return number
         default: return "\(number) \(unit)"
         }
     }
+
+    /// A value in the workspace's locale; nil when the locale cannot format it.
+    private func localized(_ value: Double) -> String? {
+        if KPIDefinition.currencyUnits.contains(unit) {
+            let code = presentation.currencySymbol == unit ? presentation.currency : Self.currencyCodes[unit]
+            guard let code else { return nil }
+            return Presentation(locale: presentation.locale, currency: code).money(value)
+        }
+        guard let number = presentation.number(value) else { return nil }
+        switch unit {
+        case "": return number
+        // German, French, Dutch and Spanish set the percent sign apart (with a no-break space).
+        case "%": return presentation.usesDecimalComma ? number + "\u{00A0}%" : number + "%"
+        default: return "\(number) \(unit)"
+        }
+    }
+
+    /// The currency a symbol stands for, where it is unambiguous.
+    static let currencyCodes: [String: String] = ["$": "USD", "€": "EUR", "£": "GBP", "zł": "PLN", "₹": "INR", "R$": "BRL", "CHF": "CHF"]
 
     /// The target as text: `≥ 99.5%`, `≤ 3%`, or `no target`.
     public var targetText: String {

@@ -32,10 +32,16 @@ public struct KPIInputError: UserFacingError, Sendable {
 /// web form next): numbers as spreadsheets write them, units checked against the KPI, and CSV
 /// that is all or nothing, with the line of the first problem.
 public enum KPIInput {
-    public static func parseValue(_ text: String) -> Double? {
+    /// A value as typed: `2.4`, `99.5%`, `$4.20`, `1,200.50`; in a workspace whose locale writes
+    /// a decimal comma, `4,20`, `4,20 €` and `1.234,50` as well.
+    public static func parseValue(_ text: String, presentation: Presentation = .house) -> Double? {
         var t = text.trimmingCharacters(in: .whitespaces)
-        if t.hasSuffix("%") { t.removeLast() }
-        if let first = t.first, KPIDefinition.currencyUnits.contains(String(first)) { t.removeFirst() }
+        if t.hasSuffix("%") { t = String(t.dropLast()).trimmingCharacters(in: spaces) }
+        if let symbol = currencySymbol(in: t) {
+            t = t.hasPrefix(symbol) ? String(t.dropFirst(symbol.count)) : String(t.dropLast(symbol.count))
+            t = t.trimmingCharacters(in: spaces)
+        }
+        if presentation.usesDecimalComma { return presentation.parseNumber(t) }
         // Thousands separators as spreadsheets write them: 1,200.50 (never a decimal comma).
         if t.contains(",") {
             let groups = t.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
@@ -49,6 +55,15 @@ public enum KPIInput {
         return v
     }
 
+    /// Spaces that may stand between a number and its unit (locales write a no-break space).
+    static let spaces = CharacterSet(charactersIn: " \u{00A0}\u{202F}")
+
+    /// The currency symbol written before or after a value (`$4.20`, `4,20 €`), if any.
+    static func currencySymbol(in text: String) -> String? {
+        // Longest first: `R$` before `$`.
+        KPIDefinition.currencyUnits.sorted { $0.count > $1.count }.first { text.hasPrefix($0) || text.hasSuffix($0) }
+    }
+
     /// Why `text` cannot be a value of `kpi`: a `%` on a money KPI, a currency on a
     /// percentage, a currency other than the KPI's. `nil` when it fits.
     public static func unitMismatch(_ text: String, for kpi: KPIDefinition) -> String? {
@@ -57,7 +72,7 @@ public enum KPIInput {
         if t.hasSuffix("%") && kpi.unit != "%" {
             return "\(kpi.title) is measured in \(measured), not %, got \"\(text)\""
         }
-        if let sign = t.first.map(String.init), KPIDefinition.currencyUnits.contains(sign), kpi.unit != sign {
+        if let sign = currencySymbol(in: t), kpi.unit != sign {
             return "\(kpi.title) is measured in \(measured), not \(sign), got \"\(text)\""
         }
         return nil
@@ -65,7 +80,7 @@ public enum KPIInput {
 
     /// The fields of one CSV line (RFC 4180): commas separate, double quotes enclose a field
     /// that holds commas, `""` inside quotes is one quote. `nil` when a quote is not closed.
-    public static func csvFields(_ line: Substring) -> [String]? {
+    public static func csvFields(_ line: Substring, delimiter: Character = ",") -> [String]? {
         var fields: [String] = []
         var field = ""
         var quoted = false
@@ -87,7 +102,7 @@ public enum KPIInput {
             } else if character == "\"" && field.allSatisfy(\.isWhitespace) {
                 field = ""
                 quoted = true
-            } else if character == "," {
+            } else if character == delimiter {
                 fields.append(field.trimmingCharacters(in: .whitespaces))
                 field = ""
             } else {
@@ -102,22 +117,32 @@ public enum KPIInput {
 
     /// `date,name,value` lines as spreadsheets export them (CRLF or LF, quoted fields, a byte
     /// order mark, an optional header line such as `Date,KPI,Value`); any bad line is an
-    /// error with its number.
-    public static func parseCSV(_ text: String, file: String, definitions: [KPIDefinition], today: CivilDate) throws(KPIInputError) -> [KPIReading] {
+    /// error with its number. Spreadsheets in locales with a decimal comma export `;`
+    /// separators: `delimiter` nil detects them from the first line, and with `;` a value may
+    /// have a decimal comma (`2026-12-04;cost_per_order;4,20`).
+    public static func parseCSV(
+        _ text: String, file: String, definitions: [KPIDefinition], today: CivilDate, delimiter: Character? = nil
+    ) throws(KPIInputError) -> [KPIReading] {
         let byKey = Dictionary(definitions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var values: [KPIReading] = []
         let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
         // "\r\n" is one Character in Swift, so split on every kind of line break, not on "\n".
         let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let separator = delimiter ?? detectedDelimiter(lines)
+        let commaDecimals = Presentation(locale: "de-DE")
+        func parse(_ text: String, for kpi: KPIDefinition?) -> Double? {
+            separator == ";" ? parseValue(text, presentation: commaDecimals) : parseValue(text, presentation: kpi?.presentation ?? .house)
+        }
         for (index, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let number = index + 1
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let fields = csvFields(Substring(line)) else {
+            guard let fields = csvFields(Substring(line), delimiter: separator) else {
                 throw KPIInputError(file: file, line: number, "a quoted field is not closed; nothing was imported")
             }
             guard fields.count == 3 else {
-                throw KPIInputError(file: file, line: number, "expected 3 fields date,name,value, got \(fields.count); nothing was imported")
+                throw KPIInputError(
+                    file: file, line: number, "expected 3 fields date\(separator)name\(separator)value, got \(fields.count); nothing was imported")
             }
             for (field, name) in zip(fields, ["date", "name", "value"]) {
                 if let problem = FieldText.oneLineProblem(in: field) {
@@ -125,7 +150,7 @@ public enum KPIInput {
                 }
             }
             // A first line with no date and no number is a header (Date,KPI,Value and the like).
-            if values.isEmpty && CivilDate(iso: fields[0]) == nil && parseValue(fields[2]) == nil
+            if values.isEmpty && CivilDate(iso: fields[0]) == nil && parse(fields[2], for: nil) == nil
                 && lines[..<index].allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.hasPrefix("#") })
             {
                 continue
@@ -139,7 +164,7 @@ public enum KPIInput {
             guard let kpi = byKey[fields[1]] else {
                 throw KPIInputError(file: file, line: number, "unknown KPI '\(fields[1])' (expected one of: \(byKey.keys.sorted().joined(separator: ", "))); nothing was imported")
             }
-            guard let value = parseValue(fields[2]) else {
+            guard let value = parse(fields[2], for: kpi) else {
                 throw KPIInputError(file: file, line: number, "expected a number, got \"\(fields[2])\"; nothing was imported")
             }
             if let mismatch = unitMismatch(fields[2], for: kpi) {
@@ -148,5 +173,14 @@ public enum KPIInput {
             values.append(KPIReading(kpi: fields[1], date: date, value: value))
         }
         return values
+    }
+
+    /// `;` when the first line that is not a comment splits into three fields on it and not on
+    /// commas; else `,`.
+    static func detectedDelimiter(_ lines: [Substring]) -> Character {
+        guard let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }) else { return "," }
+        let semicolons = csvFields(first, delimiter: ";")?.count ?? 0
+        let commas = csvFields(first, delimiter: ",")?.count ?? 0
+        return semicolons == 3 && commas != 3 ? ";" : ","
     }
 }

@@ -174,7 +174,7 @@ private struct Loader {
 
     static let configurationKeys = [
         "timezone", "state", "output", "agenda_url", "holidays", "weekend", "targets", "network", "delivery", "kpis",
-        "web", "people", "kpi_escalation",
+        "web", "people", "kpi_escalation", "locale", "currency",
     ]
     static let targetKeys = ["kind", "url", "secret", "signing_secret", "buttons", "optional", "retry", "rate_limit"]
 
@@ -293,6 +293,22 @@ private struct Loader {
             kpis.append(settings)
         }
 
+        var presentation = Presentation()
+        if let node = fields["locale"], let text = reader.string(node, what: "locale") {
+            if let supported = Presentation.supportedLocales.first(where: { $0.caseInsensitiveCompare(text.replacingOccurrences(of: "_", with: "-")) == .orderedSame }) {
+                presentation.locale = supported
+            } else {
+                reader.report(node, "unsupported locale '\(text)' (expected one of \(Presentation.supportedLocales.joined(separator: ", ")))")
+            }
+        }
+        if let node = fields["currency"], let text = reader.string(node, what: "currency") {
+            if Presentation.currencies[text] != nil {
+                presentation.currency = text
+            } else {
+                reader.report(
+                    node, "unknown currency '\(text)' (expected an ISO 4217 code: \(Presentation.currencies.keys.sorted().joined(separator: ", ")))")
+            }
+        }
         // Buttons post back to the web app: without its address and key there is nothing to
         // click through to, and the reminders go out with neither buttons nor links.
         if web.url == nil || (web.secret == nil && web.secretProblem == nil) {
@@ -308,7 +324,7 @@ private struct Loader {
             calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
-            web: web, people: people, kpiEscalation: escalation)
+            web: web, people: people, kpiEscalation: escalation, presentation: presentation)
     }
 
     /// `web: { url, secret }`. The secret is read like a target's, but an unset one does not
@@ -842,10 +858,21 @@ extension Workspace {
 extension Workspace {
     /// The maturity model's KPIs with the workspace's thresholds and additions applied.
     public var kpiDefinitions: [KPIDefinition] {
-        KPIDefinition.merged(
+        var definitions = KPIDefinition.merged(
             defaults: MaturityModel.standard.kpis,
             overrides: configuration.kpis.map {
                 KPIOverride(key: $0.key, title: $0.title, unit: $0.unit, higherIsBetter: $0.higherIsBetter, green: $0.green, red: $0.red)
             })
+        let presentation = configuration.presentation
+        for index in definitions.indices {
+            definitions[index].presentation = presentation
+            // `currency:` re-denominates the model's money KPIs; a unit the team wrote stays.
+            if let symbol = presentation.currencySymbol, KPIDefinition.currencyUnits.contains(definitions[index].unit),
+                configuration.kpis.first(where: { $0.key == definitions[index].key })?.unit == nil
+            {
+                definitions[index].unit = symbol
+            }
+        }
+        return definitions
     }
 }

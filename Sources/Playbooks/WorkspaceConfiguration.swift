@@ -34,6 +34,8 @@ public struct WorkspaceConfiguration: Sendable {
     /// `kpi_escalation:`: how many red daily checks take a KPI to the weekly review, and how
     /// many red weekly reviews to the monthly one (3 and 3 unless set).
     public var kpiEscalation = KPILadder.Thresholds()
+    /// `locale:` and `currency:`: how dates, numbers and money are written for people.
+    public var presentation = Presentation()
 
     /// The person of this name (compared without regard to case), if listed.
     public func person(named name: String) -> Person? {

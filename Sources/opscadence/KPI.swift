@@ -84,12 +84,16 @@ extension OpsCadence {
                 discussion: """
                     Examples:
                       opscadence kpi import weekly.csv   # date,name,value; a header line is allowed
+                      opscadence kpi import woche.csv    # date;name;value with decimal commas (4,20), detected
                     """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
 
             @Argument(help: "The CSV file.")
             var file: String
+
+            @Option(help: ArgumentHelp("The field separator, , or ; (default: detected from the first line; with ; values may have a decimal comma).", valueName: "CHAR"))
+            var delimiter: String?
 
             @Option(help: "text or json.")
             var format: TextOrJSON = .text
@@ -105,7 +109,14 @@ extension OpsCadence {
                 guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file): not UTF-8 text") }
                 let now = try clock.instant()
                 // Parsed before the state file is opened, so a bad file creates nothing.
-                let readings = try Teamwork.readings(csv: text, file: file, workspace: workspace, now: now)
+                let separator: Character?
+                switch delimiter {
+                case nil: separator = nil
+                case ","?: separator = ","
+                case ";"?: separator = ";"
+                case let other?: throw CLIError("--delimiter: expected , or ;, got \"\(other)\"")
+                }
+                let readings = try Teamwork.readings(csv: text, file: file, workspace: workspace, now: now, delimiter: separator)
                 let store = try workspaceOptions.openStore(workspace)
                 let count = try workspaceOptions.teamwork(workspace, store: store).importKPIs(readings, by: nil, now: now)
                 if format == .json { return try Output.json(Imported(file: file, imported: count)) }

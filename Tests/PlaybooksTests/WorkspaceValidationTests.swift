@@ -271,7 +271,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         ("timezone: Nowhere/City\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
          "opscadence.yaml:1:11: unknown time zone \"Nowhere/City\" (expected an IANA name such as America/New_York)"),
         ("timzone: America/New_York\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
-         "opscadence.yaml:1:1: unknown key 'timzone' in opscadence.yaml (expected one of: timezone, state, output, agenda_url, holidays, weekend, targets, network, delivery, kpis, web, people, kpi_escalation)"),
+         "opscadence.yaml:1:1: unknown key 'timzone' in opscadence.yaml (expected one of: timezone, state, output, agenda_url, holidays, weekend, targets, network, delivery, kpis, web, people, kpi_escalation, locale, currency)"),
         ("timezone: America/New_York\ndelivery: { timeout: 5m }\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
          "opscadence.yaml:2:22: timeout must be 1s to 2m"),
         ("timezone: America/New_York\ndelivery: { timeout: soon }\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
