@@ -80,9 +80,9 @@ import Testing
         while ticks.last! < end {
             let last = ticks.last!
             let roll = Int.random(in: 0..<100, using: &rng)
-            var step: Int64
+            let step: Int64
             switch roll {
-            case 0..<60: step = Int64.random(in: 20...180, using: &rng) * 60
+            case 0..<60: step = Int64.random(in: 30...240, using: &rng) * 60
             case 60..<85: step = Int64.random(in: 180...360, using: &rng) * 60
             case 85..<95: step = Int64.random(in: 420...780, using: &rng) * 60
             default:
@@ -126,7 +126,7 @@ import Testing
             case .tick(let now):
                 logicalTicks.append(now)
                 let arguments = ["tick", "--now", RFC3339.formatUTC(now), "--format", "json"]
-                let mode: TickMode = [.single, .single, .single, .overlapping, .killed, .killed].randomElement(using: &rng)!
+                let mode: TickMode = [.single, .single, .single, .single, .overlapping, .killed, .killed].randomElement(using: &rng)!
                 switch mode {
                 case .single:
                     let result = try runner.run(arguments)
