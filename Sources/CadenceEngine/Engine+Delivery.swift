@@ -194,8 +194,8 @@ extension Engine {
             } catch {
                 let text = workspace.redact("\(error)")
                 prepared.unsent.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
+                // Logged at error level with the other outcomes, once recorded.
                 prepared.unsentLines[id] = line(row, outcome: "dead", status: nil, detail: text)
-                logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "playbook": "\(row.playbookId)", "reason": "\(text)"])
             }
         }
         try store.storePayloads(payloads, owner: owner)
