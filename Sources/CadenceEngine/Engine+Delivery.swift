@@ -26,11 +26,12 @@ extension Engine {
         var id: Int64 { row.id ?? 0 }
     }
 
-    /// Claimed deliveries turned into requests; those that could not even be built are dead.
+    /// Claimed deliveries turned into requests, and the outcomes of those not sent: cancelled (an
+    /// escalation acknowledged meanwhile) or dead (it could not even be built).
     struct Prepared {
         var jobs: [Job] = []
-        var failures: [StateStore.Outcome] = []
-        var failureLines: [TickReport.DeliveryLine] = []
+        var unsent: [StateStore.Outcome] = []
+        var unsentLines: [Int64: TickReport.DeliveryLine] = [:]
     }
 
     /// What one send reuses across its claims.
@@ -66,7 +67,7 @@ extension Engine {
         var sender: WebhookClient?
         var inFlight: [Int64: Job] = [:]
         var unrecorded: [StateStore.Outcome] = []
-        var unrecordedLines: [TickReport.DeliveryLine] = []
+        var unrecordedLines: [Int64: TickReport.DeliveryLine] = [:]
         // A claim that fails stops the claiming; what is on the wire is still recorded.
         var claimError: StateError?
         // The latest turn a destination's pacing gave a request of this send: the send waits for
@@ -78,8 +79,8 @@ extension Engine {
                 if !claimed.isEmpty {
                     let prepared = try prepare(claimed, context: &context)
                     claimed = []
-                    unrecorded += prepared.failures
-                    unrecordedLines += prepared.failureLines
+                    unrecorded += prepared.unsent
+                    unrecordedLines.merge(prepared.unsentLines) { $1 }
                     // libcurl starts only when something is actually due.
                     if !prepared.jobs.isEmpty, sender == nil { sender = makeClient() }
                     if let sender {
@@ -104,7 +105,7 @@ extension Engine {
                 let arrived = inFlight.isEmpty ? [] : await inbox.take()
                 let now = timeline.now
                 var outcomes = unrecorded
-                var lines: [Int64: TickReport.DeliveryLine] = [:]
+                var lines = unrecordedLines
                 for (id, result) in arrived {
                     guard let job = inFlight.removeValue(forKey: id) else { continue }
                     let (outcome, line) = classify(result, for: job.row, target: job.target, kind: job.kind, now: now)
@@ -116,9 +117,9 @@ extension Engine {
                 }
                 let limit = claimError == nil && mayClaim() ? max(0, capacity - inFlight.count) : 0
                 let (written, next) = try store.record(outcomes, owner: owner, now: now, thenClaim: limit, lease: lease)
-                self.report(outcomes: outcomes, lines: lines, failureLines: unrecordedLines, written: Set(written), into: &report)
+                self.report(outcomes: outcomes, lines: lines, written: Set(written), into: &report)
                 unrecorded = []
-                unrecordedLines = []
+                unrecordedLines = [:]
                 switch next {
                 case .success(let rows): claimed = rows
                 case .failure(let error): claimError = error
@@ -155,8 +156,8 @@ extension Engine {
                 let ack = try store.acknowledgement(playbook: row.playbookId, scheduledAt: row.reminderAt + Int64(row.beforeSeconds))
             {
                 let reason = "not sent: acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via))"
-                prepared.failures.append(StateStore.Outcome(id: id, resolution: .cancelled(reason: reason)))
-                prepared.failureLines.append(line(row, outcome: "cancelled", status: nil, detail: reason))
+                prepared.unsent.append(StateStore.Outcome(id: id, resolution: .cancelled(reason: reason)))
+                prepared.unsentLines[id] = line(row, outcome: "cancelled", status: nil, detail: reason)
                 continue
             }
             do {
@@ -192,9 +193,9 @@ extension Engine {
                 throw error
             } catch {
                 let text = workspace.redact("\(error)")
-                prepared.failures.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
-                prepared.failureLines.append(line(row, outcome: "dead", status: nil, detail: text))
-                logger.error("delivery cannot be built", metadata: ["delivery": "\(id)", "playbook": "\(row.playbookId)", "reason": "\(text)"])
+                prepared.unsent.append(StateStore.Outcome(id: id, resolution: .dead(status: nil, error: text)))
+                // Logged at error level with the other outcomes, once recorded.
+                prepared.unsentLines[id] = line(row, outcome: "dead", status: nil, detail: text)
             }
         }
         try store.storePayloads(payloads, owner: owner)
@@ -210,13 +211,12 @@ extension Engine {
         context.rendered.byKey[job.key] = (job.agenda, try writer.write(job))
     }
 
-    /// Adds recorded outcomes to the report and the log; `written` are those the store kept.
+    /// Adds recorded outcomes, of requests sent and of deliveries not sent alike, to the report
+    /// and the log; `written` are those the store kept. Only an outcome that is `dead` and was
+    /// written counts as a death: a cancelled escalation did what it should.
     func report(
-        outcomes: [StateStore.Outcome], lines: [Int64: TickReport.DeliveryLine], failureLines: [TickReport.DeliveryLine], written: Set<Int64>,
-        into report: inout TickReport
+        outcomes: [StateStore.Outcome], lines: [Int64: TickReport.DeliveryLine], written: Set<Int64>, into report: inout TickReport
     ) {
-        report.deliveries += failureLines
-        report.dead += failureLines.count
         for outcome in outcomes {
             guard var line = lines[outcome.id] else { continue }
             if !written.contains(outcome.id) { line.outcome += " (lease lost; another process owns it)" }

@@ -92,6 +92,79 @@ import Testing
         #expect(early.stderr.contains("--at: 2026-12-05T08:30:00-05:00 is more than an hour ahead"))
     }
 
+    /// The tick that finds an escalation acknowledged before it was queued drops it and
+    /// exits 0: a cancelled escalation did not die (it used to count as dead, exit 3).
+    @Test func aCancelledEscalationIsNotADeadDelivery() throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        #expect(try f.runner.run(["ack", "check", "--at", "next", "--now", "2026-12-01T13:29:00Z"]).status == 0)
+        #expect(try f.tick("2026-12-01T13:30:00Z").status == 0)
+        let tick = try f.tick("2026-12-01T14:00:00Z")
+        #expect(tick.status == 0, "\(tick.stdout)\(tick.stderr)")
+        #expect(!tick.stdout.contains("deliveries died"))
+        let report = try #require(try tick.json() as? [String: Any])
+        #expect(report["dead"] as? Int == 0)
+        let lines = try #require(report["deliveries"] as? [[String: Any]])
+        #expect(lines.map { $0["outcome"] as? String } == ["cancelled"])
+        #expect(try f.tick("2026-12-01T15:30:00Z").status == 0)
+        #expect(escalations(f).isEmpty)
+    }
+
+    /// A second after the deadline the escalation has gone out: the acknowledgement cancels only
+    /// the later step, and no tick sends the first one again.
+    @Test func anAcknowledgementASecondAfterTheDeadlineDoesNotDoubleTheEscalation() throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        try f.tick("2026-12-01T13:30:00Z")
+        #expect(try f.tick("2026-12-01T14:00:00Z").status == 0)
+        #expect(escalations(f) == ["check.20261201T133000Z.-30m.hook"])
+        let ack = try f.runner.run(["ack", "check", "--now", "2026-12-01T14:00:01Z", "--format", "json"])
+        #expect(ack.status == 0, "\(ack.stderr)")
+        #expect((try ack.json() as? [String: Any])?["escalations_cancelled"] as? Int == 1)
+        for now in ["2026-12-01T14:00:01Z", "2026-12-01T15:30:00Z", "2026-12-01T16:00:00Z"] {
+            let tick = try f.tick(now)
+            #expect(tick.status == 0, "\(now): \(tick.stderr)")
+        }
+        #expect(escalations(f) == ["check.20261201T133000Z.-30m.hook"])
+        let rows = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(rows.compactMap { $0["state"] as? String }.sorted() == ["delivered", "delivered", "dropped"])
+    }
+
+    /// The receiver holds the escalation while someone acknowledges: it was already on the
+    /// wire, so it is delivered once, the acknowledgement cancels only the later step, and the
+    /// tick ends well (exit 0).
+    @Test func anAcknowledgementWhileTheEscalationIsOnTheWireNeitherDoublesNorFailsIt() async throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        try f.tick("2026-12-01T13:00:00Z")
+        try f.tick("2026-12-01T13:30:00Z")
+        let release = DispatchSemaphore(value: 0)
+        defer { release.signal() }
+        f.server.setDefaultBehavior(
+            .handler { request in
+                // Held on the server's connection thread until the test lets go (bounded, so a
+                // failing test cannot hang the server).
+                if request.headers["webhook-id"]?.contains(".-30m.") == true { _ = release.wait(timeout: .now() + 30) }
+                return .ok()
+            })
+        let running = try f.runner.start(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
+        let server = f.server
+        #expect(await waitUntil(timeout: .seconds(20)) { server.requestCount >= 2 })
+        let ack = try f.runner.run(["ack", "check", "--now", "2026-12-01T14:00:01Z", "--format", "json"])
+        release.signal()
+        let tick = try f.runner.finish(running)
+        #expect(ack.status == 0, "\(ack.stderr)")
+        // The escalation on the wire is `sending`, not waiting: only the 2h step is cancelled.
+        #expect((try ack.json() as? [String: Any])?["escalations_cancelled"] as? Int == 1)
+        #expect(tick.status == 0, "\(tick.stdout)\(tick.stderr)")
+        let report = try #require(try tick.json() as? [String: Any])
+        #expect(report["dead"] as? Int == 0)
+        #expect((report["deliveries"] as? [[String: Any]])?.map { $0["outcome"] as? String } == ["delivered"])
+        for now in ["2026-12-01T14:00:02Z", "2026-12-01T15:30:00Z"] { #expect(try f.tick(now).status == 0) }
+        #expect(escalations(f) == ["check.20261201T133000Z.-30m.hook"])
+        let rows = try #require(try f.runner.run(["outbox", "list", "--format", "json"]).json() as? [[String: Any]])
+        #expect(rows.compactMap { $0["state"] as? String }.sorted() == ["delivered", "delivered", "dropped"])
+    }
+
     @Test(arguments: [
         ("acknowledge:\n  escalate: [{ target: hook, after: 1h }]\n", "acknowledge needs 'within'"),
         ("acknowledge:\n  within: 30m\n  escalate: [{ target: nowhere, after: 1h }]\n", "escalation target 'nowhere' is not defined"),

@@ -145,6 +145,29 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(f.server.requestCount == 3)
     }
 
+    /// A queued reminder that cannot even be built (its optional target lost its URL) dies
+    /// before it is sent, and that still counts: the tick exits 3. (Only the dead count; a
+    /// cancelled escalation does not, see AcknowledgementTests.)
+    @Test func aDeliveryThatCannotBeBuiltDiesAndTheTickExits3() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
+        f.dir.write(
+            "opscadence.yaml",
+            """
+            timezone: America/New_York
+            targets:
+              hook: { kind: generic, url: "${env:HOOK_URL}", optional: true, rate_limit: none }
+            """)
+        try f.tick("2026-12-01T13:00:00Z")
+        #expect(try f.tick("2026-12-01T13:50:00Z").status == 0)
+        #expect(f.receivedIds == ["alpha.20261201T140000Z.10m.hook"])
+        let withoutURL = CommandRunner(directory: f.dir.path)
+        let tick = try withoutURL.run(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
+        #expect(tick.status == 3, "\(tick.stdout)\(tick.stderr)")
+        let report = try #require(try tick.json() as? [String: Any])
+        #expect(report["dead"] as? Int == 1)
+        #expect((report["deliveries"] as? [[String: Any]])?.first?["detail"] as? String == "target 'hook' is not configured (optional target without its URL)")
+    }
+
     /// A retry by hand days later gets a fresh, bounded chance: it is sent by the next tick,
     /// with its attempts and age counted from the retry, not expired unsent.
     @Test func aDeadDeliveryRetriedDaysLaterIsSent() throws {
