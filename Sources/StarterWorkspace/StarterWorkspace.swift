@@ -52,11 +52,33 @@ package enum StarterWorkspace {
         /// The environment variable that will hold the webhook URL.
         package var webhookVariable: String = "OPS_SLACK_WEBHOOK"
         package var cadences: [Cadence] = Cadence.defaults
+        /// ISO 4217 code for the money KPIs, nil for the model's dollars.
+        package var currency: String?
+        /// `locale:` for dates and numbers, nil for the house style.
+        package var locale: String?
 
         package init(timeZone: String, country: String? = nil, region: String? = nil) {
             self.timeZone = timeZone
             self.country = country
             self.region = region
+        }
+
+        /// The currency people in a country count in.
+        package static func currency(of country: String?) -> String? {
+            guard let country else { return nil }
+            let table = [
+                "US": "USD", "CA": "CAD", "MX": "MXN", "BR": "BRL", "GB": "GBP", "CH": "CHF", "PL": "PLN", "SE": "SEK", "DK": "DKK",
+                "NO": "NOK", "AU": "AUD", "NZ": "NZD", "IN": "INR", "JP": "JPY", "SG": "SGD",
+            ]
+            let euro: Set = ["IE", "DE", "AT", "FR", "BE", "NL", "ES", "IT", "PT", "FI"]
+            return table[country] ?? (euro.contains(country) ? "EUR" : nil)
+        }
+
+        /// The supported locale whose formats a country uses, if there is one without doubt
+        /// (Belgium and Switzerland have several).
+        package static func locale(of country: String?) -> String? {
+            let table = ["US": "en-US", "GB": "en-GB", "IE": "en-GB", "DE": "de-DE", "AT": "de-DE", "FR": "fr-FR", "NL": "nl-NL", "ES": "es-ES"]
+            return country.flatMap { table[$0] }
         }
 
         /// The default variable for a chat kind: `OPS_SLACK_WEBHOOK`, `OPS_MSTEAMS_WEBHOOK`, …
@@ -121,6 +143,12 @@ package enum StarterWorkspace {
         } else {
             lines.append("# Public holidays: holidays: { country: US } (see docs/PLAYBOOKS.md), or a list of dates.")
             lines.append("holidays: []")
+        }
+        if answers.locale != nil || answers.currency != nil {
+            lines.append("")
+            lines.append("# How dates, numbers and money are written in agendas and reminders (docs/PLAYBOOKS.md).")
+            if let locale = answers.locale { lines.append("locale: \(locale)") }
+            if let currency = answers.currency { lines.append("currency: \(currency)") }
         }
         lines += [
             "",

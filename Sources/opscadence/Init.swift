@@ -38,6 +38,12 @@ extension OpsCadence {
         @Option(help: ArgumentHelp("Region of the country for its regional holidays (e.g. BY, ENG, NSW).", valueName: "CODE"))
         var region: String?
 
+        @Option(help: ArgumentHelp("Currency of the money KPIs, ISO 4217 (default: the country's), or none.", valueName: "CODE"))
+        var currency: String?
+
+        @Option(help: ArgumentHelp("Locale for dates and numbers: \(Presentation.supportedLocales.joined(separator: ", ")) (default: the country's), or none.", valueName: "LOCALE"))
+        var locale: String?
+
         @Option(help: ArgumentHelp("Chat service for reminders: \(StarterWorkspace.chatKinds.joined(separator: ", ")) (default slack).", valueName: "KIND"))
         var chat: String?
 
@@ -105,6 +111,8 @@ extension OpsCadence {
                 guard answers.country != nil else { throw CLIError("--region: needs --country") }
                 answers.region = try Self.region(region, option: "--region")
             }
+            answers.currency = try Self.currency(currency ?? StarterWorkspace.Answers.currency(of: answers.country) ?? "none", option: "--currency")
+            answers.locale = try Self.locale(locale ?? StarterWorkspace.Answers.locale(of: answers.country) ?? "none", option: "--locale")
             let kind = chat ?? "slack"
             guard StarterWorkspace.chatKinds.contains(kind) else {
                 throw CLIError("--chat: expected one of \(StarterWorkspace.chatKinds.joined(separator: ", ")), got \"\(kind)\"")
@@ -142,6 +150,12 @@ extension OpsCadence {
                     text == "none" ? nil : try Self.region(text, option: "region")
                 }
             }
+            if currency == nil {
+                answers.currency = try prompt("Currency of your money KPIs (ISO code, or none)", default: StarterWorkspace.Answers.currency(of: answers.country) ?? "none") {
+                    try Self.currency($0, option: "currency")
+                }
+            }
+            if locale == nil { answers.locale = StarterWorkspace.Answers.locale(of: answers.country) }
             if chat == nil {
                 answers.chatKind = try prompt("Chat for reminders (\(StarterWorkspace.chatKinds.joined(separator: ", ")))", default: answers.chatKind) { text in
                     guard StarterWorkspace.chatKinds.contains(text) else { throw CLIError("expected one of \(StarterWorkspace.chatKinds.joined(separator: ", "))") }
@@ -208,6 +222,22 @@ extension OpsCadence {
                 throw CLIError("\(option): expected a region code such as BY, ENG or NSW; got \"\(text)\"")
             }
             return code
+        }
+
+        static func currency(_ text: String, option: String) throws -> String? {
+            if text.lowercased() == "none" { return nil }
+            let code = text.uppercased()
+            guard Presentation.currencies[code] != nil else {
+                throw CLIError("\(option): expected one of \(Presentation.currencies.keys.sorted().joined(separator: ", ")) or none, got \"\(text)\"")
+            }
+            return code
+        }
+
+        static func locale(_ text: String, option: String) throws -> String? {
+            if text.lowercased() == "none" { return nil }
+            guard let locale = Presentation.supportedLocales.first(where: { $0.caseInsensitiveCompare(text.replacingOccurrences(of: "_", with: "-")) == .orderedSame })
+            else { throw CLIError("\(option): expected one of \(Presentation.supportedLocales.joined(separator: ", ")) or none, got \"\(text)\"") }
+            return locale
         }
 
         static func variable(_ text: String, option: String) throws -> String {

@@ -92,6 +92,8 @@ import Testing
         (["--cadences", "daily,hourly"], "--cadences: unknown cadence \"hourly\""),
         (["--webhook-env", "OPS-HOOK"], "--webhook-env: expected an environment variable name"),
         (["--country", "none", "--region", "BY"], "--region: needs --country"),
+        (["--currency", "DM"], "--currency: expected one of AUD,"),
+        (["--locale", "de-CH"], "--locale: expected one of en-US, en-GB, de-DE, fr-FR, nl-NL, es-ES or none"),
     ])
     func badFlagsAreRefusedAndNothingIsWritten(flags: [String], message: String) throws {
         let dir = TemporaryDirectory()
@@ -103,14 +105,17 @@ import Testing
 
     @Test func onATerminalItAsksAndAsksAgainAfterAWrongAnswer() throws {
         let dir = TemporaryDirectory()
-        // Zone: a wrong one, then Berlin; country: the zone's (DE, taken); region BY; chat
-        // discord; its variable as offered; cadences: a wrong one, then two.
-        let answers = ["Mars/Olympus", "Europe/Berlin", "", "by", "discord", "", "daily,yearly", "daily,weekly"]
+        // Zone: a wrong one, then Berlin; country: the zone's (DE, taken); region BY; currency:
+        // a wrong one, then the country's (EUR); chat discord; its variable as offered;
+        // cadences: a wrong one, then two.
+        let answers = ["Mars/Olympus", "Europe/Berlin", "", "by", "DM", "", "discord", "", "daily,yearly", "daily,weekly"]
         let (status, output) = try onTerminal(answers, ["init", "team"], in: dir)
         #expect(status == 0, "\(output)")
         #expect(output.contains("Time zone of the team [America/Chicago]: "))
         #expect(output.contains("unknown time zone \"Mars/Olympus\""))
         #expect(output.contains("Country for public holidays (ISO code, or none) [DE]: "))
+        #expect(output.contains("Currency of your money KPIs (ISO code, or none) [EUR]: "))
+        #expect(output.contains("currency: expected one of AUD,"))
         #expect(output.contains("Environment variable for its webhook URL [OPS_DISCORD_WEBHOOK]: "))
         #expect(output.contains("weekly: Weekly KPI review — weekly on monday at 09:00, 30m"))
         #expect(output.contains("unknown cadence \"yearly\""))
@@ -119,6 +124,7 @@ import Testing
         #expect(config.contains("timezone: Europe/Berlin\n"))
         #expect(config.contains("holidays: { country: DE, region: BY }"))
         #expect(config.contains("kind: discord\n    url: ${env:OPS_DISCORD_WEBHOOK}"))
+        #expect(config.contains("locale: de-DE\ncurrency: EUR\n"))
         #expect(!config.contains("audit:"))
         #expect(try CommandRunner(directory: dir.path + "/team").run(["validate"]).status == 0)
     }
