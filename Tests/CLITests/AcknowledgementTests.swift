@@ -134,7 +134,9 @@ import Testing
     /// wire, so it is delivered once, the acknowledgement cancels only the later step, and the
     /// tick ends well (exit 0).
     @Test func anAcknowledgementWhileTheEscalationIsOnTheWireNeitherDoublesNorFailsIt() async throws {
-        let f = try EngineFixture(playbooks: ["check.yaml": Self.check])
+        // The longest time-out, so that a loaded machine cannot time the held request out
+        // before the acknowledgement runs (it would then be a failure to retry, not in flight).
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check], extraConfig: "delivery: { timeout: 2m }")
         try f.tick("2026-12-01T13:00:00Z")
         try f.tick("2026-12-01T13:30:00Z")
         let release = DispatchSemaphore(value: 0)
@@ -143,7 +145,7 @@ import Testing
             .handler { request in
                 // Held on the server's connection thread until the test lets go (bounded, so a
                 // failing test cannot hang the server).
-                if request.headers["webhook-id"]?.contains(".-30m.") == true { _ = release.wait(timeout: .now() + 30) }
+                if request.headers["webhook-id"]?.contains(".-30m.") == true { _ = release.wait(timeout: .now() + 100) }
                 return .ok()
             })
         let running = try f.runner.start(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
