@@ -45,6 +45,8 @@ let package = Package(
         // delivery, so the idle tick does not pay for mapping it and its dependencies at every
         // start; no -lcurl, only -ldl for dlopen on C libraries that keep it apart.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // The one wrapper of pthread_create: threads for blocking work, off the cooperative pool.
+        .target(name: "NativeThreads", swiftSettings: swiftSettings),
         // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
         .target(name: "Timekeeping", swiftSettings: swiftSettings),
         // Errors people read: one protocol for their text and whose move it is (input or machine).
@@ -99,7 +101,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "CCurl", "Timekeeping",
+                "CCurl", "Timekeeping", "NativeThreads",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -142,7 +144,7 @@ let package = Package(
             name: "opscadence",
             dependencies: [
                 "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics", "WebApp",
-                "StarterWorkspace",
+                "StarterWorkspace", "NativeThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +153,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test support: a loopback HTTP server and helpers for temporary workspaces and processes.
-        .target(name: "OpsCadenceTesting", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
+        .target(name: "OpsCadenceTesting", dependencies: ["Timekeeping", "NativeThreads"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "RecurrenceTests",

@@ -1,3 +1,4 @@
+import NativeThreads
 import Dispatch
 import Foundation
 import Glibc
@@ -19,7 +20,7 @@ final class ServerCore: Sendable {
         /// Open connection sockets, so that stop() can shut them down and unblock their threads.
         var openConnections: [Int: Int32] = [:]
         var stopped = false
-        var acceptThread: pthread_t?
+        var acceptThread: NativeThread?
     }
 
     let port: Int
@@ -86,7 +87,7 @@ final class ServerCore: Sendable {
     }
 
     func stop() {
-        let acceptThread: pthread_t? = state.withLock { state in
+        let acceptThread: NativeThread? = state.withLock { state in
             guard !state.stopped else { return nil }
             state.stopped = true
             defer { state.acceptThread = nil }
@@ -94,7 +95,7 @@ final class ServerCore: Sendable {
         }
         guard let acceptThread else { return }
         close(stopTrigger)
-        pthread_join(acceptThread, nil)
+        acceptThread.join()
         state.withLock { state in
             // Unblocks threads stuck in send(2) to a client that stopped reading.
             for descriptor in state.openConnections.values { shutdown(descriptor, Int32(SHUT_RDWR)) }

@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import NativeThreads
 import Playbooks
 import Synchronization
 
@@ -24,37 +24,22 @@ enum WorkspacePrefetch {
         guard let path = folder(in: arguments) else { return }
         pending.withLock { $0 = Pending(path: path) }
         let environment = ProcessInfo.processInfo.environment
-        let work = Work {
-            let result: Result<Workspace, any Error>
-            do {
-                result = .success(try Workspace.load(at: path, environment: environment))
-            } catch {
-                result = .failure(error)
-            }
-            pending.withLock { $0?.result = result }
-            finished.signal()
-        }
         // A thread of its own, created here so a failure is seen: a pool thread could be held up
-        // by the command itself, and Foundation's Thread does not report a thread it could not
-        // create (the command would then wait forever). Without a thread, nothing is prefetched.
-        let context = Unmanaged.passRetained(work).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<Work>.fromOpaque(context).takeRetainedValue().run()
-            return nil
-        }, context)
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Work>.fromOpaque(context).release()
+        // by the command itself. Without a thread, nothing is prefetched.
+        do {
+            _ = try NativeThread(detached: true) {
+                let result: Result<Workspace, any Error>
+                do {
+                    result = .success(try Workspace.load(at: path, environment: environment))
+                } catch {
+                    result = .failure(error)
+                }
+                pending.withLock { $0?.result = result }
+                finished.signal()
+            }
+        } catch {
             pending.withLock { $0 = nil }
         }
-    }
-
-    private final class Work {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
     }
 
     /// The prefetched workspace at `path`, waiting for it if needed; `nil` when none was started

@@ -1,3 +1,4 @@
+import NativeThreads
 import Glibc
 import Synchronization
 import Timekeeping
@@ -141,13 +142,13 @@ final class DeliveryLoop: Sendable {
     private func startThreadIfNeeded() -> DeliveryLoopError? {
         thread.withLock { thread -> DeliveryLoopError? in
             guard thread == nil else { return nil }
-            do throws(DeliveryLoopError) {
+            do throws(NativeThread.StartError) {
                 thread = try NativeThread { [self] in
                     LoopRunner(loop: self).run()
                 }
                 return nil
             } catch {
-                return error
+                return DeliveryLoopError("could not start the delivery thread: \(error)")
             }
         }
     }
@@ -155,4 +156,10 @@ final class DeliveryLoop: Sendable {
     static func internalFailure(_ message: String) -> WebhookResult {
         .failure(TransportFailure(code: .internalError, requestMayHaveBeenSent: false, message: message))
     }
+}
+
+/// The delivery loop could not be set up (no thread, no event descriptor).
+struct DeliveryLoopError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
