@@ -181,14 +181,7 @@ private struct Loader {
     mutating func parseConfiguration(_ text: String, reader: inout YAMLReader) -> WorkspaceConfiguration? {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.configurationKeys, what: "opscadence.yaml")
         else { return nil }
-        var zone = ZoneRules.utc
-        if let zoneNode = fields["timezone"] {
-            if let name = reader.string(zoneNode, what: "timezone") {
-                do { zone = try ZoneRules(identifier: name) } catch { reader.report(zoneNode, error.message) }
-            }
-        } else {
-            reader.report(fields.node, "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
-        }
+        let zone = reader.teamZone(in: fields) ?? ZoneRules.utc
         let state = fields["state"].flatMap { insideWorkspace($0, what: "state", reader: &reader) } ?? ".opscadence/state.sqlite"
         let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?

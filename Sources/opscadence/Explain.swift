@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Playbooks
 import Timekeeping
 import Recurrence
 
@@ -21,8 +22,14 @@ extension OpsCadence {
         @Argument(help: "A cron expression, RRULE or cadence phrase.")
         var expression: String
 
-        @Option(help: ArgumentHelp("IANA time zone (default: the system zone).", valueName: "ZONE"))
+        @Option(help: ArgumentHelp("IANA time zone (default: the workspace's timezone, else the system zone).", valueName: "ZONE"))
         var tz: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A workspace whose timezone: is the default zone (default: the current folder, when it holds opscadence.yaml).",
+                valueName: "DIR"))
+        var workspace: String?
 
         @Option(help: ArgumentHelp("Show occurrences after this RFC 3339 instant (default: now).", valueName: "INSTANT"))
         var after: String?
@@ -40,7 +47,7 @@ extension OpsCadence {
         }
 
         func run() async throws {
-            let zone = try Arguments.zone(tz)
+            let zone = try Arguments.scheduleZone(tz: tz, workspace: workspace)
             let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
             let schedule = try Schedule.parse(expression, zone: zone)
             try schedule.checkCanFire()

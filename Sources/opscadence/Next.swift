@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Playbooks
 import Timekeeping
 import Recurrence
 
@@ -34,8 +35,14 @@ extension OpsCadence {
         @Option(help: ArgumentHelp("A cadence phrase, e.g. \"weekly on monday at 09:00\".", valueName: "PHRASE"))
         var every: String?
 
-        @Option(help: ArgumentHelp("IANA time zone (default: the system zone).", valueName: "ZONE"))
+        @Option(help: ArgumentHelp("IANA time zone (default: the workspace's timezone, else the system zone).", valueName: "ZONE"))
         var tz: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A workspace whose timezone: is the default zone (default: the current folder, when it holds opscadence.yaml).",
+                valueName: "DIR"))
+        var workspace: String?
 
         @Option(help: ArgumentHelp("Occurrences strictly after this RFC 3339 instant (default: now).", valueName: "INSTANT"))
         var after: String?
@@ -54,7 +61,7 @@ extension OpsCadence {
         }
 
         func run() async throws {
-            let zone = try Arguments.zone(tz)
+            let zone = try Arguments.scheduleZone(tz: tz, workspace: workspace)
             let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
             let schedule: Schedule
             if let cron {

@@ -111,6 +111,18 @@ enum Arguments {
         }
     }
 
+    /// The zone of `next` and `explain`: `--tz`, else the `timezone:` of the workspace (given
+    /// with `--workspace`, or the current folder when it holds opscadence.yaml), else the
+    /// system zone. A schedule typed inside a workspace then means what it would in a playbook.
+    static func scheduleZone(tz: String?, workspace: String?) throws -> ZoneRules {
+        if tz != nil { return try zone(tz) }
+        let root = workspace ?? "."
+        if let workspace, !FileManager.default.fileExists(atPath: (workspace as NSString).appendingPathComponent(Workspace.configurationFile)) {
+            throw CLIError("--workspace: \(workspace) has no \(Workspace.configurationFile) (expected a folder with opscadence.yaml and playbooks/)")
+        }
+        return try Workspace.timeZone(at: root) ?? zone(nil)
+    }
+
     static func date(_ text: String, option: String) throws -> CivilDate {
         guard let date = CivilDate(iso: text) else {
             throw CLIError("\(option): expected a date YYYY-MM-DD, got \"\(text)\"")
