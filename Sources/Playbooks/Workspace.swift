@@ -205,24 +205,7 @@ private struct Loader {
         let web = parseWeb(fields["web"], reader: &reader)
         let people = parsePeople(fields["people"], reader: &reader)
 
-        var holidays: [CivilDate] = []
-        for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
-            guard let text = reader.string(item, what: "a holiday") else { continue }
-            if let date = CivilDate(iso: text) { holidays.append(date) } else {
-                reader.report(item, "expected a holiday as a date YYYY-MM-DD, got \"\(text)\"")
-            }
-        }
-        var weekend: Set<Weekday> = [.saturday, .sunday]
-        if let weekendNodes = reader.list(fields["weekend"], what: "weekend") {
-            weekend = []
-            for item in weekendNodes {
-                guard let text = reader.string(item, what: "a weekend day") else { continue }
-                if let day = CadencePhrase.weekday(text.lowercased()) { weekend.insert(day) } else {
-                    reader.report(item, "\"\(text)\" is not a day of the week (expected monday … sunday)")
-                }
-            }
-            if weekend.count == 7 { reader.report(fields["weekend"], "weekend cannot cover all seven days") }
-        }
+        let calendar = reader.businessCalendar(in: fields)
 
         var denyPrivate = false
         if let network = reader.mapping(fields["network"], allowed: ["deny_private"], what: "network") {
@@ -298,7 +281,7 @@ private struct Loader {
         }
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
-            calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
+            calendar: calendar, targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
             web: web, people: people, kpiEscalation: escalation)

@@ -11,7 +11,8 @@ extension OpsCadence {
             abstract: "Print the next occurrences of a cron expression, RRULE or cadence phrase.",
             discussion: """
                 Results are strictly after --after, sorted, without duplicates, in the zone's own offset. \
-                Output streams: --count 1000000 starts printing at once.
+                Output streams: --count 1000000 starts printing at once. Inside a workspace, its timezone: \
+                is the default zone and its holidays: and weekend: are the business days.
 
                 Examples:
                   opscadence next --cron "0 9 * * 1-5" --tz America/New_York --count 5
@@ -21,6 +22,7 @@ extension OpsCadence {
                       --dtstart 2026-12-04T15:00
                   opscadence next --every "monthly on the last business day at 16:00" \\
                       --format json
+                  opscadence next --every "every other friday at 14:00 starting 2026-01-09"
                 """)
 
         @Option(help: ArgumentHelp("A five-field cron expression or macro (@daily).", valueName: "EXPR"))
@@ -61,9 +63,9 @@ extension OpsCadence {
         }
 
         func run() async throws {
-            let zone = try Arguments.scheduleZone(tz: tz, workspace: workspace)
+            let (zone, calendar) = try Arguments.scheduleSettings(tz: tz, workspace: workspace)
             let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
-            let schedule: Schedule
+            var schedule: Schedule
             if let cron {
                 schedule = try Schedule.cron(cron, zone: zone)
             } else if let rrule {
@@ -78,6 +80,8 @@ extension OpsCadence {
             } else {
                 schedule = try Schedule.phrase(every!, zone: zone)
             }
+            // The workspace's holidays and weekend, for the business-day phrases' own policy.
+            if let calendar { schedule.calendar = calendar }
             try schedule.checkCanFire()
             Next.write(schedule.occurrences(after: start), count: count, format: format, zone: zone)
         }

@@ -83,7 +83,7 @@ import Testing
         // Only timezone: is read: an unset webhook variable elsewhere does not stop them.
         _ = workspace.write(
             "opscadence.yaml",
-            "timezone: Asia/Kathmandu\ntargets:\n  chat:\n    kind: slack\n    url: ${env:UNSET_FOR_THIS_TEST}\n")
+            "timezone: Asia/Kathmandu\nholidays: [2026-06-02]\ntargets:\n  chat:\n    kind: slack\n    url: ${env:UNSET_FOR_THIS_TEST}\n")
         let inside = CommandRunner(directory: workspace.path)
         let after = ["--after", "2026-06-01T00:00:00Z"]
         let next = try inside.run(["next", "--every", "every monday at 9", "--count", "1", "--format", "json"] + after)
@@ -93,6 +93,9 @@ import Testing
         #expect(object["time_zone"] as? String == "Asia/Kathmandu")
         #expect((object["next"] as? [String])?.first == "2026-06-05T14:00:00+05:45")
         #expect((object["explanation"] as? [String])?.first == "phrase \"every other friday at 14:00\": every 2 weeks on Friday at 14:00")
+        // Its holidays are not business days: Tuesday the 2nd is skipped.
+        let business = try inside.run(["next", "--every", "every business day at 08:45", "--count", "2", "--format", "json"] + after)
+        #expect(try business.json() as? [String] == ["2026-06-01T08:45:00+05:45", "2026-06-03T08:45:00+05:45"], "\(business.stderr)")
         // --tz still wins; --workspace names the workspace from elsewhere.
         let overridden = try inside.run(["next", "--cron", "0 9 * * *", "--tz", "Europe/Berlin", "--count", "1", "--format", "json"] + after)
         #expect(try overridden.json() as? [String] == ["2026-06-01T09:00:00+02:00"])
