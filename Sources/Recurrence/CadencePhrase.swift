@@ -192,7 +192,10 @@ public struct CadencePhrase: Hashable, Sendable {
                 if interval > 1 { parts.insert("INTERVAL=\(interval)", at: 1) }
             default:
                 guard CadencePhrase.weekday(unit) != nil else {
-                    throw fail("\"\(unit)\" is not a unit (expected day, weekday, business day, week, month, year or a day of the week)")
+                    // Most often a misspelt day or unit ("every mondy"): the closest forms show the spelling.
+                    throw fail(
+                        "\"\(unit)\" is not a unit (expected day, weekday, business day, week, month, year or a day of the week; "
+                            + "closest known forms: " + CadencePhrase.closestExamples(to: phrase).map { "\"\($0)\"" }.joined(separator: ", ") + ")")
                 }
                 // "every monday", "every other friday": the day is the unit.
                 tokens.back()

@@ -160,7 +160,7 @@ import Testing
         ("last friday of the week at 16:00", "cadence phrase \"last friday of the week at 16:00\": \"week\" is not a period (expected month, quarter, year or a month name)"),
         ("every monday at 24", "cadence phrase \"every monday at 24\": \"24\" is not a time (expected HH:MM from 00:00 to 23:59, or e.g. 9, 9am, 3:30pm)"),
         ("biweekly on friday sometimes", "cadence phrase \"biweekly on friday sometimes\": \"sometimes\" is not a day of the week (expected monday … sunday)"),
-        ("every other fortnight at 9", "cadence phrase \"every other fortnight at 9\": \"fortnight\" is not a unit (expected day, weekday, business day, week, month, year or a day of the week)"),
+        ("every mondy at 9", "cadence phrase \"every mondy at 9\": \"mondy\" is not a unit (expected day, weekday, business day, week, month, year or a day of the week; closest known forms: \"every monday at 09:00\", \"every day at 08:30\", \"every 3 days at 08:30\")"),
     ])
     func newFormsSayWhatWasExpected(phrase: String, message: String) {
         #expect(throws: RecurrenceError.self) { try CadencePhrase(parsing: phrase) }
