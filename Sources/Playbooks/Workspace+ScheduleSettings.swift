@@ -30,7 +30,8 @@ extension Workspace {
         }
         guard let zone, reader.issues.isEmpty else {
             if reader.issues.isEmpty {
-                reader.report(SourceLocation(file: file, line: 1, column: 1), "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
+                reader.report(
+                    SourceLocation(file: file, line: 1, column: 1), "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
             }
             throw WorkspaceError(issues: reader.issues)
         }

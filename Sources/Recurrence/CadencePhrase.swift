@@ -368,7 +368,9 @@ public struct CadencePhrase: Hashable, Sendable {
         var dayParts: [String] = []
         let day = try dayOfMonth(&tokens, into: &dayParts, fail: fail)
         try tokens.expect(
-            "of", otherwise: fail("expected \"of the month\", \"of the quarter\", \"of the year\" or \"of\" and a month, e.g. \"last friday of the month\""))
+            "of",
+            otherwise: fail(
+                "expected \"of the month\", \"of the quarter\", \"of the year\" or \"of\" and a month, e.g. \"last friday of the month\""))
         _ = tokens.accept("the") || tokens.accept("every") || tokens.accept("each")
         guard let period = tokens.next() else { throw fail("expected month, quarter, year or a month name after \"of\"") }
         switch period {
