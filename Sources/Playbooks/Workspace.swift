@@ -181,14 +181,7 @@ private struct Loader {
     mutating func parseConfiguration(_ text: String, reader: inout YAMLReader) -> WorkspaceConfiguration? {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.configurationKeys, what: "opscadence.yaml")
         else { return nil }
-        var zone = ZoneRules.utc
-        if let zoneNode = fields["timezone"] {
-            if let name = reader.string(zoneNode, what: "timezone") {
-                do { zone = try ZoneRules(identifier: name) } catch { reader.report(zoneNode, error.message) }
-            }
-        } else {
-            reader.report(fields.node, "missing key 'timezone' (the IANA zone of the team, e.g. America/New_York)")
-        }
+        let zone = reader.teamZone(in: fields) ?? ZoneRules.utc
         let state = fields["state"].flatMap { insideWorkspace($0, what: "state", reader: &reader) } ?? ".opscadence/state.sqlite"
         let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?
@@ -212,24 +205,7 @@ private struct Loader {
         let web = parseWeb(fields["web"], reader: &reader)
         let people = parsePeople(fields["people"], reader: &reader)
 
-        var holidays: [CivilDate] = []
-        for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
-            guard let text = reader.string(item, what: "a holiday") else { continue }
-            if let date = CivilDate(iso: text) { holidays.append(date) } else {
-                reader.report(item, "expected a holiday as a date YYYY-MM-DD, got \"\(text)\"")
-            }
-        }
-        var weekend: Set<Weekday> = [.saturday, .sunday]
-        if let weekendNodes = reader.list(fields["weekend"], what: "weekend") {
-            weekend = []
-            for item in weekendNodes {
-                guard let text = reader.string(item, what: "a weekend day") else { continue }
-                if let day = CadencePhrase.weekday(text.lowercased()) { weekend.insert(day) } else {
-                    reader.report(item, "\"\(text)\" is not a day of the week (expected monday … sunday)")
-                }
-            }
-            if weekend.count == 7 { reader.report(fields["weekend"], "weekend cannot cover all seven days") }
-        }
+        let calendar = reader.businessCalendar(in: fields)
 
         var denyPrivate = false
         if let network = reader.mapping(fields["network"], allowed: ["deny_private"], what: "network") {
@@ -321,7 +297,7 @@ private struct Loader {
         }
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
-            calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
+            calendar: calendar, targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
             web: web, people: people, kpiEscalation: escalation, presentation: presentation)

@@ -17,6 +17,11 @@ extension Schedule {
         case (.rrule(let rrule, let start, let anchored), .phrase(let phrase)):
             lines.append("phrase \"\(phrase)\": \(rrule.reading)")
             lines.append("Compiled to RRULE: \(rrule.rfcText)" + (anchored ? "" : " with DTSTART \(start)"))
+            // Parsed again rather than stored on the schedule: only explain needs to know.
+            if let compiled = try? CadencePhrase(parsing: phrase), !compiled.timeGiven {
+                lines.append(
+                    "No time given: \(pad(CadencePhrase.defaultHour, 2)):00, the default (add \"at HH:MM\" to choose another).")
+            }
             if anchored, rrule.interval > 1 {
                 lines.append("The INTERVAL phase counts from the anchor \(Schedule.anchor) (add \"starting YYYY-MM-DD\" to choose another).")
             }

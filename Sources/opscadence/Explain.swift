@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Playbooks
 import Timekeeping
 import Recurrence
 
@@ -9,20 +10,28 @@ extension OpsCadence {
             commandName: "explain",
             abstract: "Explain a schedule in plain English and show its next 5 occurrences.",
             discussion: """
-                EXPR is a cron expression, an RRULE or a cadence phrase; the form is detected.
+                EXPR is a cron expression, an RRULE or a cadence phrase; the form is detected. Inside a \
+                workspace, its timezone: is the default zone and its holidays: and weekend: are the business days.
 
                 Examples:
                   opscadence explain "30 4 1,15 * 5"
                   opscadence explain "0 9 */2 * 1" --tz America/New_York
                   opscadence explain "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"
                   opscadence explain "quarterly on the first monday at 10:00"
+                  opscadence explain "first business day of the quarter at 10:00"
                 """)
 
         @Argument(help: "A cron expression, RRULE or cadence phrase.")
         var expression: String
 
-        @Option(help: ArgumentHelp("IANA time zone (default: the system zone).", valueName: "ZONE"))
+        @Option(help: ArgumentHelp("IANA time zone (default: the workspace's timezone, else the system zone).", valueName: "ZONE"))
         var tz: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A workspace whose timezone: is the default zone (default: the current folder, when it holds opscadence.yaml).",
+                valueName: "DIR"))
+        var workspace: String?
 
         @Option(help: ArgumentHelp("Show occurrences after this RFC 3339 instant (default: now).", valueName: "INSTANT"))
         var after: String?
@@ -40,9 +49,11 @@ extension OpsCadence {
         }
 
         func run() async throws {
-            let zone = try Arguments.zone(tz)
+            let (zone, calendar) = try Arguments.scheduleSettings(tz: tz, workspace: workspace)
             let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
-            let schedule = try Schedule.parse(expression, zone: zone)
+            var schedule = try Schedule.parse(expression, zone: zone)
+            // The workspace's holidays and weekend, for the business-day phrases' own policy.
+            if let calendar { schedule.calendar = calendar }
             try schedule.checkCanFire()
             let next = schedule.occurrences(after: start).prefix(5).map(\.rfc3339)
             if format == .json {

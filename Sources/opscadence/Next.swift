@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Playbooks
 import Timekeeping
 import Recurrence
 
@@ -10,7 +11,8 @@ extension OpsCadence {
             abstract: "Print the next occurrences of a cron expression, RRULE or cadence phrase.",
             discussion: """
                 Results are strictly after --after, sorted, without duplicates, in the zone's own offset. \
-                Output streams: --count 1000000 starts printing at once.
+                Output streams: --count 1000000 starts printing at once. Inside a workspace, its timezone: \
+                is the default zone and its holidays: and weekend: are the business days.
 
                 Examples:
                   opscadence next --cron "0 9 * * 1-5" --tz America/New_York --count 5
@@ -20,6 +22,7 @@ extension OpsCadence {
                       --dtstart 2026-12-04T15:00
                   opscadence next --every "monthly on the last business day at 16:00" \\
                       --format json
+                  opscadence next --every "every other friday at 14:00 starting 2026-01-09"
                 """)
 
         @Option(help: ArgumentHelp("A five-field cron expression or macro (@daily).", valueName: "EXPR"))
@@ -34,8 +37,14 @@ extension OpsCadence {
         @Option(help: ArgumentHelp("A cadence phrase, e.g. \"weekly on monday at 09:00\".", valueName: "PHRASE"))
         var every: String?
 
-        @Option(help: ArgumentHelp("IANA time zone (default: the system zone).", valueName: "ZONE"))
+        @Option(help: ArgumentHelp("IANA time zone (default: the workspace's timezone, else the system zone).", valueName: "ZONE"))
         var tz: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "A workspace whose timezone: is the default zone (default: the current folder, when it holds opscadence.yaml).",
+                valueName: "DIR"))
+        var workspace: String?
 
         @Option(help: ArgumentHelp("Occurrences strictly after this RFC 3339 instant (default: now).", valueName: "INSTANT"))
         var after: String?
@@ -54,9 +63,9 @@ extension OpsCadence {
         }
 
         func run() async throws {
-            let zone = try Arguments.zone(tz)
+            let (zone, calendar) = try Arguments.scheduleSettings(tz: tz, workspace: workspace)
             let start = try after.map { try Arguments.instant($0, option: "--after") } ?? Timeline.system.now
-            let schedule: Schedule
+            var schedule: Schedule
             if let cron {
                 schedule = try Schedule.cron(cron, zone: zone)
             } else if let rrule {
@@ -71,6 +80,8 @@ extension OpsCadence {
             } else {
                 schedule = try Schedule.phrase(every!, zone: zone)
             }
+            // The workspace's holidays and weekend, for the business-day phrases' own policy.
+            if let calendar { schedule.calendar = calendar }
             try schedule.checkCanFire()
             Next.write(schedule.occurrences(after: start), count: count, format: format, zone: zone)
         }

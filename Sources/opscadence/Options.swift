@@ -111,6 +111,20 @@ enum Arguments {
         }
     }
 
+    /// The zone and business calendar of `next` and `explain`. Inside a workspace (given with
+    /// `--workspace`, or the current folder when it holds opscadence.yaml) they are its
+    /// `timezone:`, `holidays:` and `weekend:`, so a schedule typed there means what it would in
+    /// a playbook; `--tz` overrides the zone; outside one, the system zone and no holidays.
+    static func scheduleSettings(tz: String?, workspace: String?) throws -> (zone: ZoneRules, calendar: BusinessCalendar?) {
+        let root = workspace ?? "."
+        if let workspace, !FileManager.default.fileExists(atPath: (workspace as NSString).appendingPathComponent(Workspace.configurationFile)) {
+            throw CLIError("--workspace: \(workspace) has no \(Workspace.configurationFile) (expected a folder with opscadence.yaml and playbooks/)")
+        }
+        let settings = try Workspace.scheduleSettings(at: root)
+        let zone = tz != nil || settings == nil ? try zone(tz) : settings!.zone
+        return (zone, settings?.calendar)
+    }
+
     static func date(_ text: String, option: String) throws -> CivilDate {
         guard let date = CivilDate(iso: text) else {
             throw CLIError("\(option): expected a date YYYY-MM-DD, got \"\(text)\"")

@@ -76,4 +76,47 @@ import Testing
         let phrase = try runner.run(["explain", "monthly on the last business day at 16:00", "--tz", "America/New_York", "--after", "2026-01-01T00:00:00Z"])
         #expect(phrase.stdout.contains("Compiled to RRULE: FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=16;BYMINUTE=0;BYSETPOS=-1"))
     }
+
+    /// Inside a workspace, `next` and `explain` mean what a playbook there would: its zone.
+    @Test func nextAndExplainUseTheWorkspacesZone() throws {
+        let workspace = TemporaryDirectory()
+        // Only timezone: is read: an unset webhook variable elsewhere does not stop them.
+        _ = workspace.write(
+            "opscadence.yaml",
+            "timezone: Asia/Kathmandu\nholidays: [2026-06-02]\ntargets:\n  chat:\n    kind: slack\n    url: ${env:UNSET_FOR_THIS_TEST}\n")
+        let inside = CommandRunner(directory: workspace.path)
+        let after = ["--after", "2026-06-01T00:00:00Z"]
+        let next = try inside.run(["next", "--every", "every monday at 9", "--count", "1", "--format", "json"] + after)
+        #expect(try next.json() as? [String] == ["2026-06-01T09:00:00+05:45"], "\(next.stderr)")
+        let explain = try inside.run(["explain", "every other friday at 14:00", "--format", "json"] + after)
+        let object = try #require(try explain.json() as? [String: Any], "\(explain.stderr)")
+        #expect(object["time_zone"] as? String == "Asia/Kathmandu")
+        #expect((object["next"] as? [String])?.first == "2026-06-05T14:00:00+05:45")
+        #expect((object["explanation"] as? [String])?.first == "phrase \"every other friday at 14:00\": every 2 weeks on Friday at 14:00")
+        // Its holidays are not business days: Tuesday the 2nd is skipped.
+        let business = try inside.run(["next", "--every", "every business day at 08:45", "--count", "2", "--format", "json"] + after)
+        #expect(try business.json() as? [String] == ["2026-06-01T08:45:00+05:45", "2026-06-03T08:45:00+05:45"], "\(business.stderr)")
+        // --tz still wins; --workspace names the workspace from elsewhere.
+        let overridden = try inside.run(["next", "--cron", "0 9 * * *", "--tz", "Europe/Berlin", "--count", "1", "--format", "json"] + after)
+        #expect(try overridden.json() as? [String] == ["2026-06-01T09:00:00+02:00"])
+        let elsewhere = try runner.run(["next", "--cron", "0 9 * * *", "--workspace", workspace.path, "--count", "1", "--format", "json"] + after)
+        #expect(try elsewhere.json() as? [String] == ["2026-06-01T09:00:00+05:45"], "\(elsewhere.stderr)")
+        let missing = try runner.run(["explain", "daily at 09:00", "--workspace", workspace.file("nowhere")])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("error: --workspace: \(workspace.file("nowhere")) has no opscadence.yaml"), "\(missing.stderr)")
+    }
+
+    @Test func aBadWorkspaceZoneIsAnErrorAtItsPosition() throws {
+        let workspace = TemporaryDirectory()
+        _ = workspace.write("opscadence.yaml", "# team\ntimezone: Mars/Base\n")
+        let r = try CommandRunner(directory: workspace.path).run(["next", "--every", "weekdays at 9am"])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("opscadence.yaml:2:11: error: unknown time zone \"Mars/Base\""), "\(r.stderr)")
+    }
+
+    @Test func anUnknownPhraseListsTheClosestForms() throws {
+        let r = try runner.run(["next", "--every", "evry monday at 9"])
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("error: unknown cadence phrase \"evry monday at 9\" (closest known forms: \"every monday at 09:00\", "), "\(r.stderr)")
+    }
 }

@@ -56,11 +56,12 @@ func dates(_ schedule: Schedule, after: String, count: Int) -> [String] {
     }
 
     @Test(arguments: [
-        ("fortnightly at 9", "unknown cadence phrase \"fortnightly at 9\" (expected e.g. \"daily at 08:30\", \"weekdays at 08:30\", \"weekly on monday at 09:00\", \"every 2 weeks on friday at 15:00\", \"monthly on the 1st at 10:00\", \"monthly on the first tuesday at 10:00\", \"monthly on the last business day at 16:00\", \"quarterly on the first monday at 10:00\", \"annually on january 15 at 09:00\")"),
-        ("daily at 25:00", "cadence phrase \"daily at 25:00\": \"25:00\" is not a time (expected HH:MM from 00:00 to 23:59, or e.g. 9am, 3:30pm)"),
+        ("fortnightly at 9", "unknown cadence phrase \"fortnightly at 9\" (closest known forms: \"daily at 08:30\", \"every monday at 09:00\", \"every day at 08:30\")"),
+        ("daily at 25:00", "cadence phrase \"daily at 25:00\": \"25:00\" is not a time (expected HH:MM from 00:00 to 23:59, or e.g. 9, 9am, 3:30pm)"),
         ("weekly on funday at 09:00", "cadence phrase \"weekly on funday at 09:00\": \"funday\" is not a day of the week (expected monday … sunday)"),
         ("monthly on the 32nd at 09:00", "cadence phrase \"monthly on the 32nd at 09:00\": \"32nd\" is not a day of the month (1st to 31st)"),
-        ("daily", "cadence phrase \"daily\": expected \"at HH:MM\" for the time of day"),
+        // "daily" alone is valid (09:00); something other than a time after it is not.
+        ("daily sometimes", "cadence phrase \"daily sometimes\": expected \"at HH:MM\" for the time of day"),
         ("every 0 weeks on monday at 09:00", "cadence phrase \"every 0 weeks on monday at 09:00\": the interval must be at least 1, got 0"),
         ("daily at 09:00 sometimes", "cadence phrase \"daily at 09:00 sometimes\": unexpected \"sometimes\" after the time (expected \"starting YYYY-MM-DD\" or \"until YYYY-MM-DD\")"),
         ("annually on february 30 at 09:00", "cadence phrase \"annually on february 30 at 09:00\": expected a day of february after its name, e.g. \"february 15\""),
