@@ -86,8 +86,22 @@ extension OpsCadence {
                     try workspaceOptions.teamwork(workspace, store: store).addAction(playbook: owning, text: text, owner: owner, due: due, by: nil, now: now)
                 }
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
-                Output.line("added #\(item.id ?? 0) to \(owning.id): \(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")")
+                Output.line("added #\(item.id ?? 0) to \(owning.id): \(Action.describe(text: text, owner: owner, due: due))")
             }
+        }
+
+        /// The state and the item `id` in it, or the error that there is no such item (without
+        /// creating a state file).
+        static func existingItem(_ id: Int64, in workspace: Workspace, options: WorkspaceOptions) throws -> (StateStore, ActionItem) {
+            guard let store = try options.openExistingStore(workspace), let item = try store.action(id: id) else {
+                throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
+            }
+            return (store, item)
+        }
+
+        /// `text — owner, due DATE`, as `add` and `edit` confirm an item.
+        static func describe(text: String, owner: String?, due: String?) -> String {
+            "\(text)\(owner.map { " — \($0)" } ?? "")\(due.map { ", due \($0)" } ?? "")"
         }
 
         /// The playbooks a new item may belong to: those whose agendas carry action items over
@@ -180,9 +194,7 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace), try store.action(id: id) != nil else {
-                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
-                }
+                let (store, _) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
                 let item = try workspaceOptions.teamwork(workspace, store: store).setDone(action: id, done: true, by: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("done #\(id): \(item.text)")
@@ -207,9 +219,7 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace), try store.action(id: id) != nil else {
-                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
-                }
+                let (store, _) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
                 let item = try workspaceOptions.teamwork(workspace, store: store).setDone(action: id, done: false, by: nil, now: now)
                 if format == .json { return try Output.json(Row(item, today: workspace.configuration.date(at: now).description)) }
                 Output.line("reopened #\(id): \(item.text)")
@@ -249,16 +259,13 @@ extension OpsCadence {
                 guard title != nil || owner != nil || due != nil else { throw CLIError("nothing to change: give --title, --owner or --due") }
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.action(id: id) else {
-                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
-                }
+                let (store, item) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
                 let edited = try workspaceOptions.change(["text": "--title", "owner": "--owner", "due": "--due", "id": "ID"]) {
                     try workspaceOptions.teamwork(workspace, store: store).editAction(
                         id: id, text: title ?? item.text, owner: owner ?? item.owner, due: due ?? item.dueDate, now: now)
                 }
                 if format == .json { return try Output.json(Row(edited, today: workspace.configuration.date(at: now).description)) }
-                Output.line(
-                    "edited #\(id): \(edited.text)\(edited.owner.map { " — \($0)" } ?? "")\(edited.dueDate.map { ", due \($0)" } ?? "")")
+                Output.line("edited #\(id): \(Action.describe(text: edited.text, owner: edited.owner, due: edited.dueDate))")
             }
         }
 
@@ -277,9 +284,7 @@ extension OpsCadence {
             func run() async throws {
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                guard let store = try workspaceOptions.openExistingStore(workspace), let item = try store.action(id: id) else {
-                    throw CLIError("no action item #\(id) (see `opscadence action list --all`)")
-                }
+                let (store, item) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
                 try workspaceOptions.change(["id": "ID"]) { try workspaceOptions.teamwork(workspace, store: store).deleteAction(id: id, now: now) }
                 Output.line("deleted #\(id): \(item.text)")
             }
