@@ -50,9 +50,27 @@ enum ReminderMessages {
                 ReminderMessage.EscalatedKPI(kpi: $0.key, title: $0.title, from: escalation.from, streak: $0.count, values: $0.values, target: $0.target)
             }
         }
+        message.mentions = mentions(owner: playbook.owner, attendees: playbook.attendees, people: source.workspace.configuration)
         message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
         message.buttons = buttons(for: source.workspace.configuration.target(named: row.target), web: source.workspace.configuration.web)
         return message
+    }
+
+    /// The owner and attendees that `people:` gives a handle, owner first, each name once (as
+    /// the playbook writes it, which is how the formats find it).
+    static func mentions(owner: String?, attendees: [String], people: WorkspaceConfiguration) -> [Mention] {
+        var mentions: [Mention] = []
+        for (name, role) in [owner.map { ($0, Mention.Role.owner) }].compactMap({ $0 }) + attendees.map({ ($0, .attendee) })
+        where !mentions.contains(where: { $0.name == name }) {
+            guard let handles = people.person(named: name)?.handles, !handles.isEmpty else { continue }
+            mentions.append(
+                Mention(
+                    name: name, role: role,
+                    handles: Mention.Handles(
+                        slack: handles.slack, discord: handles.discord, msteams: handles.teams, googlechat: handles.googlechat,
+                        mattermost: handles.mattermost, email: handles.email)))
+        }
+        return mentions
     }
 
     /// Buttons for a target that takes them, when the web app can receive the clicks: a Slack

@@ -51,6 +51,10 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var buttons: Buttons? = nil
     /// KPIs red long enough on the cadence's rung below to climb into this meeting.
     public var escalatedKPIs: [EscalatedKPI] = []
+    /// The owner and attendees with their chat handles (from `people:`), owner first. A name
+    /// of ``owner`` or ``attendees`` listed here is written as a mention where the kind has a
+    /// handle for it; every other name stays plain text.
+    public var mentions: [Mention] = []
 
     /// Creates a message.
     public init(
@@ -70,7 +74,8 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         actionItems: [ActionItem] = [],
         alerts: [KPIAlert] = [],
         agendaMarkdown: String = "",
-        agendaLink: String? = nil
+        agendaLink: String? = nil,
+        mentions: [Mention] = []
     ) {
         self.deliveryID = deliveryID
         self.playbookID = playbookID
@@ -89,6 +94,7 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         self.alerts = alerts
         self.agendaMarkdown = agendaMarkdown
         self.agendaLink = agendaLink
+        self.mentions = mentions
     }
 
     /// One agenda segment.
@@ -218,6 +224,17 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         case warning
         /// For information.
         case info
+    }
+
+    /// The mention of a name of ``owner`` or ``attendees``, if it has one.
+    public func mention(named name: String) -> Mention? { mentions.first { $0.name == name } }
+
+    /// The handles to mention on `kind`, each once, in ``mentions`` order (owner first): only
+    /// those of names the message shows as ``owner`` or among ``attendees``.
+    public func mentionHandles(for kind: WebhookKind) -> [String] {
+        let shown = Set([owner].compactMap { $0 } + attendees)
+        var seen = Set<String>()
+        return mentions.filter { shown.contains($0.name) }.compactMap { $0.handle(for: kind) }.filter { seen.insert($0).inserted }
     }
 
     /// The checklist items not yet done.

@@ -114,6 +114,7 @@ private struct Loader {
                 }
             }
             issues += fileIssues.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+            warnings += parsed.warnings
         }
         guard issues.isEmpty, let configuration else { throw WorkspaceError(issues: issues) }
         return Workspace(
@@ -144,6 +145,8 @@ private struct Loader {
         /// The id the file declares, even when the file has other problems.
         var id: (String, SourceLocation)?
         var issues: [ValidationIssue]
+        /// Problems that do not stop it (an owner or attendee missing from `people:`).
+        var warnings: [ValidationIssue] = []
     }
 
     /// Parses the playbook files, in order. Files are independent, so many are parsed on every
@@ -151,6 +154,7 @@ private struct Loader {
     func parsePlaybooks(_ files: [String], configuration: WorkspaceConfiguration?) -> [ParsedFile] {
         let parse = { @Sendable (loader: Loader, path: String) -> ParsedFile in
             var loader = loader
+            loader.warnings = []  // this file's own; the configuration's are already the caller's
             let file = loader.display(Workspace.playbooksFolder + "/" + (path as NSString).lastPathComponent)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 return ParsedFile(
@@ -158,7 +162,7 @@ private struct Loader {
             }
             var reader = YAMLReader(file: file)
             let result = loader.parsePlaybook(text, reader: &reader, configuration: configuration)
-            return ParsedFile(playbook: result.playbook, id: result.id, issues: reader.issues)
+            return ParsedFile(playbook: result.playbook, id: result.id, issues: reader.issues, warnings: loader.warnings)
         }
         guard files.count > 32 else { return files.map { parse(self, $0) } }
         let results = Mutex<[Int: ParsedFile]>([:])
@@ -332,11 +336,12 @@ private struct Loader {
         return settings
     }
 
-    /// `people: [{ name, role }]`, names unique regardless of case.
+    /// `people: [{ name, role, slack, discord, teams, googlechat, mattermost, email }]`, names
+    /// unique regardless of case, each handle of its platform's shape.
     mutating func parsePeople(_ node: Node?, reader: inout YAMLReader) -> [Person] {
         var people: [Person] = []
         for item in reader.list(node, what: "people") ?? [] {
-            guard let fields = reader.mapping(item, allowed: ["name", "role"], what: "a person") else { continue }
+            guard let fields = reader.mapping(item, allowed: ["name", "role"] + Person.Handles.keys, what: "a person") else { continue }
             guard let nameNode = fields["name"] else {
                 reader.report(item, "a person needs a name (people: - { name: Ops Lead, role: admin })")
                 continue
@@ -354,11 +359,21 @@ private struct Loader {
                 }
                 role = parsed
             }
+            var handles = Person.Handles()
+            for key in Person.Handles.keys {
+                guard let node = fields[key], let value = reader.nonEmptyString(node, what: key) else { continue }
+                if let expected = Person.Handles.problem(key: key, value: value) {
+                    // Handles are no secret, but a malformed one may be anything: not echoed.
+                    reader.report(node, "\(key) of '\(name)' is not \(expected)")
+                } else {
+                    handles[key] = value
+                }
+            }
             if people.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
                 reader.report(nameNode, "person '\(name)' is listed twice")
                 continue
             }
-            people.append(Person(name: name, role: role))
+            people.append(Person(name: name, role: role, handles: handles))
         }
         return people
     }
@@ -587,6 +602,7 @@ private struct Loader {
         let grace = fields["grace"].flatMap { reader.duration($0, what: "grace") } ?? 3600
         let owner = fields["owner"].flatMap { reader.nonEmptyString($0, what: "owner") }
         let attendees = fields["attendees"].flatMap { reader.stringList($0, what: "attendees") } ?? []
+        if let configuration { warnAboutStrangers(owner: owner, attendees: attendees, fields: fields, people: configuration, reader: reader) }
         let enabled = fields["enabled"].flatMap { reader.bool($0, what: "enabled") } ?? true
 
         var reminders: [Reminder] = []
@@ -662,6 +678,27 @@ private struct Loader {
             owner: owner, attendees: attendees, holidayPolicy: holiday, catchUp: catchUp, grace: grace, reminders: reminders,
             agenda: sections, checklist: checklist, isEnabled: enabled, acknowledgement: acknowledgement, tags: tags, rung: rung)
         return (playbook, declared)
+    }
+
+    /// A warning at each owner and attendee that `people:` does not list, once `people:` lists
+    /// anyone: reminders can mention only the people it gives handles, and a name that is
+    /// nearly right (`Ops lead ` for `Ops Lead`) would otherwise go unmentioned in silence.
+    mutating func warnAboutStrangers(owner: String?, attendees: [String], fields: Fields, people: WorkspaceConfiguration, reader: YAMLReader) {
+        guard !people.people.isEmpty else { return }
+        let known = people.people.map(\.name).joined(separator: ", ")
+        func check(_ name: String, _ node: Node?, _ role: String) {
+            guard people.person(named: name) == nil else { return }
+            warnings.append(
+                ValidationIssue(
+                    reader.location(node),
+                    "\(role) '\(name)' is not in people: in opscadence.yaml, so reminders cannot mention them (people: \(known))"))
+        }
+        if let owner { check(owner, fields["owner"], "owner") }
+        if case .sequence(let sequence)? = fields["attendees"] {
+            for node in sequence {
+                if case .scalar(let scalar) = node, attendees.contains(scalar.string) { check(scalar.string, node, "attendee") }
+            }
+        }
     }
 
     /// The playbook's rung of the KPI escalation ladder. A tag decides, so that a team can place

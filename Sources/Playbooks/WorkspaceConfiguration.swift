@@ -133,9 +133,108 @@ public struct Person: Sendable, Hashable, Codable {
 
     public var name: String
     public var role: Role
+    /// Their handles on the chat platforms, so reminders can mention them.
+    public var handles = Handles()
 
-    public init(name: String, role: Role) {
+    public init(name: String, role: Role, handles: Handles = Handles()) {
         self.name = name
         self.role = role
+        self.handles = handles
+    }
+
+    /// `slack`, `discord`, `teams`, `googlechat`, `mattermost` and `email` of a person in
+    /// `people:`, each checked against its platform's shape when the workspace is read.
+    public struct Handles: Sendable, Hashable, Codable {
+        /// A Slack member id (`U012AB3CD`).
+        public var slack: String?
+        /// A Discord user id, 17 to 20 digits.
+        public var discord: String?
+        /// A Teams user's email or user principal name.
+        public var teams: String?
+        /// A Google Chat user id, digits.
+        public var googlechat: String?
+        /// A Mattermost username (`opslead`).
+        public var mattermost: String?
+        /// An email address (Teams' handle when `teams` is not set).
+        public var email: String?
+
+        public init(
+            slack: String? = nil, discord: String? = nil, teams: String? = nil, googlechat: String? = nil, mattermost: String? = nil,
+            email: String? = nil
+        ) {
+            self.slack = slack
+            self.discord = discord
+            self.teams = teams
+            self.googlechat = googlechat
+            self.mattermost = mattermost
+            self.email = email
+        }
+
+        /// Whether no handle is set.
+        public var isEmpty: Bool { self == Handles() }
+
+        /// The keys of `people:` entries that hold a handle, in the order the docs list them.
+        static let keys = ["slack", "discord", "teams", "googlechat", "mattermost", "email"]
+
+        /// Checks a handle: nil when `value` fits `key`'s shape, else what was expected.
+        static func problem(key: String, value: String) -> String? {
+            func ascii(_ c: Character, _ test: (Character) -> Bool) -> Bool { c.isASCII && test(c) }
+            switch key {
+            case "slack":
+                let fits =
+                    (value.first == "U" || value.first == "W") && (7...21).contains(value.count)
+                    && value.dropFirst().allSatisfy { ascii($0) { $0.isUppercase || $0.isNumber } }
+                return fits ? nil : "a Slack member id: U or W, then uppercase letters and digits (U012AB3CD; in Slack, the profile's ⋯ menu, Copy member ID)"
+            case "discord":
+                let fits = (17...20).contains(value.count) && value.allSatisfy { ascii($0) { $0.isNumber } }
+                return fits ? nil : "a Discord user id: 17 to 20 digits, quoted (\"123456789012345678\"; Copy User ID with developer mode on)"
+            case "googlechat":
+                let fits = (1...30).contains(value.count) && value.allSatisfy { ascii($0) { $0.isNumber } }
+                return fits ? nil : "a Google Chat user id: digits (the number in users/123456789012345678901)"
+            case "mattermost":
+                let fits =
+                    value.count <= 64 && value.first.map { ascii($0) { $0.isLowercase } } == true
+                    && value.allSatisfy { ascii($0) { $0.isLowercase || $0.isNumber || "._-".contains($0) } }
+                    && !["all", "channel", "here", "everyone"].contains(value)
+                return fits
+                    ? nil : "a Mattermost username: a lowercase letter, then lowercase letters, digits, '.', '_' or '-', without the @ (not all, channel, here or everyone)"
+            default:
+                return isEmail(value) ? nil : "\(key == "teams" ? "a Teams user's email or user principal name" : "an email address"), such as lead@example.com"
+            }
+        }
+
+        /// `local@domain.tld` in printable ASCII, without spaces, quotes or angle brackets.
+        static func isEmail(_ text: String) -> Bool {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            guard text.count <= 254, parts.count == 2, !parts[0].isEmpty,
+                parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._%+-'".contains($0)) }),
+                parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+            else { return false }
+            let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+            return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && $0.first != "-" && $0.last != "-" }
+        }
+
+        subscript(key: String) -> String? {
+            get {
+                switch key {
+                case "slack": slack
+                case "discord": discord
+                case "teams": teams
+                case "googlechat": googlechat
+                case "mattermost": mattermost
+                default: email
+                }
+            }
+            set {
+                switch key {
+                case "slack": slack = newValue
+                case "discord": discord = newValue
+                case "teams": teams = newValue
+                case "googlechat": googlechat = newValue
+                case "mattermost": mattermost = newValue
+                default: email = newValue
+                }
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ extension OpsCadence {
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "show", abstract: "Show the checklist with completion.",
+                commandName: "show", abstract: "Show the checklist with completion: who ticked each item, and when.",
                 discussion: """
                     Examples:
                       opscadence checklist show weekly-kpi-review
@@ -68,6 +68,8 @@ extension OpsCadence {
                     var line = "[\(item.done ? "x" : " ")] \(item.number). \(item.item)"
                     if let owner = item.owner { line += " — \(owner)" }
                     if let due = item.due { line += " (due \(due))" }
+                    // Who ticked it (someone signed in to the web app; a command records no one) and when.
+                    if item.done, let when = item.doneAt { line += " — ticked \(item.doneBy.map { "by \($0), " } ?? "")\(when)" }
                     Output.line(line)
                 }
                 let done = agenda.checklist.filter(\.done).count

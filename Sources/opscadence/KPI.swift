@@ -19,18 +19,21 @@ extension OpsCadence {
                 Examples:
                   opscadence kpi record stockout_rate 2.4
                   opscadence kpi record order_accuracy 99.2 --at 2026-11-30
+                  opscadence kpi record order_accuracy 99.4 --at 2026-11-30 --replace   # a wrong value
+                  opscadence kpi delete order_accuracy --at 2026-11-30
                   opscadence kpi import weekly.csv          # date,name,value; a header line and Excel CSV are fine
                   opscadence kpi show --weeks 8
                 """,
-            subcommands: [Record.self, Import.self, Show.self], defaultSubcommand: Show.self)
+            subcommands: [Record.self, Import.self, Show.self, Delete.self], defaultSubcommand: Show.self)
 
         struct Record: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "record", abstract: "Record one value (replacing the KPI's value for that date).",
+                commandName: "record", abstract: "Record one value (a KPI has one per date: --replace changes a wrong one).",
                 discussion: """
                     Examples:
                       opscadence kpi record stockout_rate 2.4
                       opscadence kpi record cost_per_order '$4.20' --at 2026-11-30
+                      opscadence kpi record cost_per_order '$4.02' --at 2026-11-30 --replace
                     """)
             @OptionGroup var workspaceOptions: WorkspaceOptions
             @OptionGroup var clock: ClockOptions
@@ -44,6 +47,9 @@ extension OpsCadence {
             @Option(help: ArgumentHelp("The date measured, YYYY-MM-DD (default: today).", valueName: "DATE"))
             var at: String?
 
+            @Flag(help: "Replace the value already recorded for that date (without it, one there is an error).")
+            var replace = false
+
             @Option(help: "text or json.")
             var format: TextOrJSON = .text
 
@@ -53,6 +59,8 @@ extension OpsCadence {
                 var value: Double
                 var status: String
                 var stage: Int?
+                /// The value it replaced (with --replace).
+                var replaced: Double?
             }
 
             func run() async throws {
@@ -63,6 +71,12 @@ extension OpsCadence {
                 let (reading, kpi) = try workspaceOptions.change(["kpi": "NAME", "value": "VALUE", "date": "--at"]) {
                     try Teamwork.kpiReading(key: name, value: value, date: at, workspace: workspace, now: now)
                 }
+                let previous = try workspaceOptions.openStoreIfPresent(workspace)?.kpiValues(kpi: name, since: reading.measuredOn)
+                    .first { $0.measuredOn == reading.measuredOn }
+                if let previous, !replace {
+                    throw CLIError(
+                        "\(name) already has \(kpi.format(previous.value)) on \(reading.measuredOn); add --replace to change it (or `opscadence kpi delete \(name) --at \(reading.measuredOn)`)")
+                }
                 let store = try workspaceOptions.openStore(workspace)
                 try workspaceOptions.teamwork(workspace, store: store).record(reading)
                 let number = reading.value
@@ -70,10 +84,13 @@ extension OpsCadence {
                 let status = kpi.status(of: number)
                 if format == .json {
                     return try Output.json(
-                        Recorded(kpi: name, date: date.description, value: number, status: status.rawValue, stage: kpi.evidencedStage(for: number)?.number))
+                        Recorded(
+                            kpi: name, date: date.description, value: number, status: status.rawValue, stage: kpi.evidencedStage(for: number)?.number,
+                            replaced: previous?.value))
                 }
                 let stage = kpi.evidencedStage(for: number).map { ", \($0) evidence" } ?? ""
-                Output.line("recorded \(kpi.title) \(kpi.format(number)) on \(date): \(status.rawValue)\(stage)")
+                let replaced = previous.map { " (was \(kpi.format($0.value)))" } ?? ""
+                Output.line("recorded \(kpi.title) \(kpi.format(number)) on \(date)\(replaced): \(status.rawValue)\(stage)")
             }
         }
 
@@ -194,6 +211,40 @@ extension OpsCadence {
                     ])
                 }
                 Table.print(table)
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "delete", abstract: "Delete the value recorded for a date (a wrong one; --replace on record changes it instead).",
+                discussion: """
+                    Examples:
+                      opscadence kpi delete stockout_rate --at 2026-11-30
+                    """)
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+            @OptionGroup var clock: ClockOptions
+
+            @Argument(help: "The KPI key.")
+            var name: String
+
+            @Option(help: ArgumentHelp("The date of the value, YYYY-MM-DD.", valueName: "DATE"))
+            var at: String
+
+            func run() async throws {
+                try Arguments.requireOneLine((name, "NAME"), (at, "--at"))
+                let workspace = try workspaceOptions.load()
+                let now = try clock.instant()
+                guard let kpi = workspace.kpiDefinitions.first(where: { $0.key == name }) else {
+                    throw CLIError("NAME: unknown KPI '\(name)' (expected one of: \(workspace.kpiDefinitions.map(\.key).joined(separator: ", ")))")
+                }
+                let date = try Arguments.date(at, option: "--at").description
+                guard let store = try workspaceOptions.openExistingStore(workspace),
+                    let value = try store.kpiValues(kpi: name, since: date).first(where: { $0.measuredOn == date })
+                else { throw CLIError("--at: no value of \(name) on \(date)") }
+                try workspaceOptions.change(["date": "--at"]) {
+                    try workspaceOptions.teamwork(workspace, store: store).deleteKPIValue(key: name, date: date, now: now)
+                }
+                Output.line("deleted \(kpi.title) \(kpi.format(value.value)) on \(date)")
             }
         }
     }

@@ -74,8 +74,7 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("item 9 does not exist: weekly-kpi-review has 2 checklist items (1-2)"))
 
-        // Without --playbook, the playbook that met most recently (the weekly review at 09:00) owns it.
-        let added = try runner.run(["action", "add", "Fix the label printer", "--owner", "Ana", "--due", "2026-12-10"] + now)
+        let added = try runner.run(["action", "add", "Fix the label printer", "--owner", "Ana", "--due", "2026-12-10", "--playbook", "weekly-kpi-review"] + now)
         #expect(added.stdout.contains("added #1 to weekly-kpi-review"), "\(added.stdout)\(added.stderr)")
         #expect(try runner.run(["action", "done", "1"] + now).stdout.contains("done #1"))
         #expect(try runner.run(["action", "list"] + now).stdout.contains("no open action items"))

@@ -39,7 +39,15 @@ enum Fixtures {
         ],
         agendaMarkdown:
             "# Weekly KPI review\n\n1. Scorecard: red KPIs first (10 min)\n2. Last week's action items (10 min)\n3. New issues & owners (10 min)\n",
-        agendaLink: "https://ops.example.com/agendas/weekly-kpi-review/2026-12-07")
+        agendaLink: "https://ops.example.com/agendas/weekly-kpi-review/2026-12-07",
+        mentions: [
+            Mention(
+                name: "Dana (ops lead)", role: .owner,
+                handles: .init(
+                    slack: "U012AB3CD", discord: "123456789012345678", msteams: "dana@example.com", googlechat: "112233445566778899001",
+                    mattermost: "dana", email: "dana@example.com")),
+            Mention(name: "Luis", role: .attendee, handles: .init(slack: "U045LUIS9", discord: "234567890123456789", mattermost: "luis.m")),
+        ])
 
     /// Everything far past every platform's limits, plus mention and markup injection attempts.
     static let oversized: ReminderMessage = {

@@ -1,12 +1,18 @@
-/// Discord execute-webhook payloads: a short `content` line plus one embed, with every
-/// mention switched off, within Discord's limits (content 2,000; embed title 256, description
-/// 4,096, 6,000 in all).
+/// Discord execute-webhook payloads: a short `content` line plus one embed, within Discord's
+/// limits (content 2,000; embed title 256, description 4,096, 6,000 in all). Mentions are
+/// switched off (`allowed_mentions.parse` is empty) except for exactly the users the reminder
+/// mentions (`allowed_mentions.users`), whose `<@id>` the content ends with: Discord notifies
+/// only for mentions in `content`, never in embeds.
 enum DiscordFormat {
     static let contentLimit = 2000
     static let titleLimit = 256
     static let descriptionLimit = 4096
     static let embedTotalLimit = 6000
     static let footerLimit = 200
+    /// The most users one reminder pings: Discord takes 100 ids in `allowed_mentions.users`,
+    /// but 60 mentions (at most 24 characters each, with the space) are what fits in `content`
+    /// with room left for the line before them.
+    static let maxMentionedUsers = 60
 
     /// `?wait=true`: Discord then answers 200 with the saved message instead of 204 with
     /// nothing, so an unsaved message shows up as an error.
@@ -17,6 +23,12 @@ enum DiscordFormat {
         if let late = message.lateBy { content += " (sent late by \(late))" }
         if let escalation = message.escalation {
             content = "⚠️ **\(TextBudget.markdownLine(escalation))** — \(message.localTimeLine)"
+        }
+        let users = Array(message.mentionHandles(for: .discord).prefix(maxMentionedUsers))
+        // The mentions go last and are never cut: the line before them gives way.
+        let mentionLine = users.map { "<@\($0)>" }.joined(separator: " ")
+        if !users.isEmpty {
+            content = TextBudget.truncate(content, to: contentLimit - TextBudget.length(mentionLine) - 1) + "\n" + mentionLine
         }
 
         let title = TextBudget.truncate(TextBudget.markdownLine(message.title), to: titleLimit)
@@ -32,14 +44,17 @@ enum DiscordFormat {
         return .object([
             ("content", .string(TextBudget.truncate(content, to: contentLimit))),
             ("embeds", .array([.object(embed)])),
-            ("allowed_mentions", .object([("parse", .array([]))])),
+            ("allowed_mentions", .object([("parse", .array([]))] + (users.isEmpty ? [] : [("users", .array(users.map { .string($0) }))]))),
         ])
     }
 
     private static func description(for message: ReminderMessage) -> String {
         var details = ["**When:** \(TextBudget.markdownLine(message.localTimeLine))", "**Duration:** \(message.durationMinutes) min"]
-        if let owner = message.owner { details.append("**Owner:** \(TextBudget.markdownLine(owner))") }
-        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(TextBudget.markdownLine).joined(separator: ", "))") }
+        func person(_ name: String) -> String {
+            message.mention(named: name)?.handle(for: .discord).map { "<@\($0)>" } ?? TextBudget.markdownLine(name)
+        }
+        if let owner = message.owner { details.append("**Owner:** \(person(owner))") }
+        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(person).joined(separator: ", "))") }
         var parts = [TextBudget.truncate(details.joined(separator: "\n"), to: 700)]
 
         func list(_ heading: String, _ lines: some Collection<String>, noun: String, limit: Int) {

@@ -49,6 +49,16 @@ enum GenericFormat {
             }
             fields.append(("escalated_kpis", .array(escalated)))
         }
+        // Likewise only when `people:` gave someone a handle.
+        if !message.mentions.isEmpty {
+            let mentions: [JSONValue] = message.mentions.prefix(listLimit).map { mention in
+                .object([
+                    ("name", .string(mention.name)), ("role", .string(mention.role.rawValue)),
+                    ("handles", .object(mention.handles.all.map { ($0.key, .string($0.value)) })),
+                ])
+            }
+            fields.append(("mentions", .array(mentions)))
+        }
         return .object(fields)
     }
 }

@@ -57,12 +57,19 @@ enum GoogleChatFormat {
 
     private static func text(for message: ReminderMessage) -> String {
         if let escalation = message.escalation {
-            return "⚠️ *\(TextBudget.truncate(defuse(escalation), to: 300))* — \(defuse(message.localTimeLine))"
+            return "⚠️ *\(TextBudget.truncate(defuse(escalation), to: 300))* — \(defuse(message.localTimeLine))" + mentionLine(for: message)
         }
         var text =
             "Reminder: *\(TextBudget.truncate(defuse(message.title), to: 300))* — \(defuse(message.localTimeLine)) (starts in \(defuse(message.before)))"
         if let late = message.lateBy { text += " — sent late by \(defuse(late))" }
-        return text
+        return text + mentionLine(for: message)
+    }
+
+    /// `<users/ID>` for everyone with a Google Chat user id, on a line of its own after the
+    /// text (cards cannot mention); people without one are named in the card only.
+    private static func mentionLine(for message: ReminderMessage) -> String {
+        let handles = message.mentionHandles(for: .googlechat).prefix(100)
+        return handles.isEmpty ? "" : "\n" + handles.map { "<users/\($0)>" }.joined(separator: " ")
     }
 
     /// Card text is a small HTML subset.

@@ -12,7 +12,7 @@ enum MattermostFormat {
     static func body(for message: ReminderMessage) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("text", .string(text(for: message))),
-            ("blocks", .array(SlackFormat.blocks(for: message))),
+            ("blocks", .array(SlackFormat.blocks(for: message, mentions: false))),
         ]
         let actions = self.actions(for: message)
         if !actions.isEmpty {
@@ -41,7 +41,11 @@ enum MattermostFormat {
     }
 
     static func text(for message: ReminderMessage) -> String {
-        func clean(_ text: String) -> String { TextBudget.defusingBroadcastMentions(TextBudget.markdownLine(text)) }
+        func clean(_ text: String) -> String { TextBudget.defusingMentions(TextBudget.markdownLine(text)) }
+        func person(_ name: String) -> String {
+            if let handle = message.mention(named: name)?.handle(for: .mattermost) { return "@" + handle }
+            return clean(name)
+        }
         var parts: [String] = []
         var details = ["#### Reminder: \(clean(message.title))", "**When:** \(clean(message.localTimeLine))"]
         if let escalation = message.escalation {
@@ -52,8 +56,8 @@ enum MattermostFormat {
             details.append(starts)
         }
         details.append("**Duration:** \(message.durationMinutes) min")
-        if let owner = message.owner { details.append("**Owner:** \(clean(owner))") }
-        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(clean).joined(separator: ", "))") }
+        if let owner = message.owner { details.append("**Owner:** \(person(owner))") }
+        if !message.attendees.isEmpty { details.append("**Attendees:** \(message.attendees.map(person).joined(separator: ", "))") }
         parts.append(TextBudget.truncate(details.joined(separator: "\n"), to: 2000))
 
         func list(_ title: String, _ lines: some Collection<String>, noun: String, limit: Int) {

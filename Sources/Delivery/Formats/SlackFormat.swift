@@ -46,7 +46,9 @@ enum SlackFormat {
         return TextBudget.truncate(text, to: sectionLimit)
     }
 
-    static func blocks(for message: ReminderMessage) -> [JSONValue] {
+    /// - Parameter mentions: Whether the owner and attendees are written as Slack mentions;
+    ///   Mattermost, which sends these blocks along, writes its own in `text` instead.
+    static func blocks(for message: ReminderMessage, mentions: Bool = true) -> [JSONValue] {
         var blocks: [JSONValue] = [
             .object([
                 ("type", .string("header")),
@@ -58,7 +60,7 @@ enum SlackFormat {
                     ])
                 ),
             ]),
-            section(detailsText(for: message)),
+            section(detailsText(for: message, mentions: mentions)),
         ]
         if !message.agenda.isEmpty {
             let lines = message.agenda.lazy.map { section in
@@ -101,7 +103,7 @@ enum SlackFormat {
         return Array(blocks.prefix(maxBlocks))
     }
 
-    private static func detailsText(for message: ReminderMessage) -> String {
+    private static func detailsText(for message: ReminderMessage, mentions: Bool) -> String {
         var lines = ["*When:* \(escape(message.localTimeLine))"]
         if let escalation = message.escalation {
             lines.insert("⚠️ *\(escape(TextBudget.oneLine(escalation)))*", at: 0)
@@ -111,8 +113,12 @@ enum SlackFormat {
             lines.append(starts)
         }
         lines.append("*Duration:* \(message.durationMinutes) min")
-        if let owner = message.owner { lines.append("*Owner:* \(escape(TextBudget.oneLine(owner)))") }
-        if !message.attendees.isEmpty { lines.append("*Attendees:* \(escape(message.attendees.map(TextBudget.oneLine).joined(separator: ", ")))") }
+        func person(_ name: String) -> String {
+            if mentions, let handle = message.mention(named: name)?.handle(for: .slack) { return "<@\(handle)>" }
+            return escape(TextBudget.oneLine(name))
+        }
+        if let owner = message.owner { lines.append("*Owner:* \(person(owner))") }
+        if !message.attendees.isEmpty { lines.append("*Attendees:* \(message.attendees.map(person).joined(separator: ", "))") }
         return TextBudget.truncate(lines.joined(separator: "\n"), to: sectionLimit)
     }
 

@@ -79,11 +79,22 @@ enum TextBudget {
         return line
     }
 
-    /// `@channel`, `@here`, `@all` and `@everyone` with a zero-width space after the `@`, so that
-    /// text from a playbook cannot notify a whole channel on platforms that parse them in text.
-    static func defusingBroadcastMentions(_ text: String) -> String {
-        text.replacingOccurrences(
-            of: "@(channel|here|all|everyone)\\b", with: "@\u{200B}$1", options: [.regularExpression, .caseInsensitive])
+    /// Every `@` that starts a word with a zero-width space after it, so that text from a
+    /// playbook can mention no one on a platform that parses `@name` in text (Mattermost): the
+    /// only mentions are the ones written from `people:` handles. An `@` inside a word (an email
+    /// address) is left alone, as no platform reads a mention there.
+    static func defusingMentions(_ text: String) -> String {
+        guard text.contains("@") else { return text }
+        var out = ""
+        var previous: Character? = nil
+        for character in text {
+            out.append(character)
+            if character == "@", previous.map({ !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }) ?? true {
+                out.append("\u{200B}")
+            }
+            previous = character
+        }
+        return out
     }
 
     /// Tries `build` with shrinking budgets (1, ½, ¼, …) until the encoded document fits in
