@@ -205,6 +205,13 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         /// Its target, e.g. `≤ $4.50`.
         public var target: String
 
+        /// One line for chat: `Cost per order: red at 3 daily checks in a row, latest $6.40 (2026-11-27), target ≤ $4.50`.
+        public var summary: String {
+            let rung = ["daily": "daily checks", "weekly": "weekly reviews", "monthly": "monthly reviews"][from] ?? "\(from) meetings"
+            let latest = values.last.map { ", latest \($0)" } ?? ""
+            return "\(title): red at \(streak) \(rung) in a row\(latest), target \(target)"
+        }
+
         /// Creates an escalated KPI.
         public init(kpi: String, title: String, from: String, streak: Int, values: [String], target: String) {
             self.kpi = kpi

@@ -262,6 +262,24 @@ import Testing
         #expect(many["truncated"] as? Bool == true)
     }
 
+    @Test(arguments: [WebhookKind.slack, .discord, .msteams, .googlechat, .mattermost])
+    func chatFormatsListEscalatedKPIsWithoutLettingTheirTextPing(kind: WebhookKind) throws {
+        var message = Fixtures.weekly
+        message.escalatedKPIs = [
+            ReminderMessage.EscalatedKPI(
+                kpi: "cost_per_order", title: "Cost <!channel> @channel per order", from: "weekly", streak: 3, values: ["$6.40 (2026-12-02)"],
+                target: "≤ $4.50")
+        ]
+        let body = String(decoding: kind.body(for: message), as: UTF8.self)
+        #expect(body.contains("Escalated KPIs"))
+        #expect(body.contains("red at 3 weekly reviews in a row, latest $6.40 (2026-12-02), target ≤ $4.50"), "\(body)")
+        // Each service's own broadcast syntax stays inert (Discord's is off by allowed_mentions).
+        if kind == .slack { #expect(!body.contains("<!channel>")) }
+        // Mattermost renders `text` (the Block Kit copy beside it is for Slack-compatible receivers).
+        if kind == .mattermost { #expect(!(try Self.json(kind.body(for: message))["text"] as? String ?? "").contains(" @channel ")) }
+        #expect(!String(decoding: kind.body(for: Fixtures.weekly), as: UTF8.self).contains("Escalated KPIs"))
+    }
+
     @Test func genericIsSignedPerStandardWebhooks() throws {
         let secret = try SigningSecret(SigningTests.vectorSecret)
         let request = try Self.target(.generic, secret: secret).makeRequest(for: Fixtures.weekly, at: Self.attemptTime)

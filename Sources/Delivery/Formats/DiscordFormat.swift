@@ -77,6 +77,7 @@ enum DiscordFormat {
         list(
             "KPI alerts", message.alerts.lazy.map { "• \(SlackFormat.symbol($0.severity)) \(TextBudget.markdownLine($0.text))" }, noun: "alert", limit: 400
         )
+        list("Escalated KPIs", message.escalatedKPIs.lazy.map { "• 🔺 \(TextBudget.markdownLine($0.summary))" }, noun: "KPI", limit: 400)
         if message.webLink == nil, let path = message.agendaLink { parts.append("Agenda: `\(TextBudget.markdownLine(path))`") }
         if let ack = message.acknowledgeURL { parts.append("[Acknowledge](\(ack))") }
         return parts.joined(separator: "\n\n")

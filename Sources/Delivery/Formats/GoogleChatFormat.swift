@@ -109,6 +109,7 @@ enum GoogleChatFormat {
             "Overdue action items", message.overdueActionItems.lazy.map { "<b>\(html($0.id))</b> \(html($0.text))" + extras($0.owner, $0.due) },
             noun: "item", limit: 5000)
         list("KPI alerts", message.alerts.lazy.map { "\(SlackFormat.symbol($0.severity)) \(html($0.text))" }, noun: "alert", limit: 4000)
+        list("Escalated KPIs", message.escalatedKPIs.lazy.map { "🔺 \(html($0.summary))" }, noun: "KPI", limit: 4000)
         var buttons: [JSONValue] = []
         func button(_ text: String, _ url: String) -> JSONValue {
             .object([("text", .string(text)), ("onClick", .object([("openLink", .object([("url", .string(url))]))]))])

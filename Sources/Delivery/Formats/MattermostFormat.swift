@@ -79,6 +79,7 @@ enum MattermostFormat {
                 "- **\(clean(item.id))** \(clean(item.text))" + extras(owner: item.owner, due: item.due, clean: clean)
             }, noun: "item", limit: 2500)
         list("KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(clean($0.text))" }, noun: "alert", limit: 2000)
+        list("Escalated KPIs", message.escalatedKPIs.lazy.map { "- 🔺 \(clean($0.summary))" }, noun: "KPI", limit: 2000)
         if let link = message.webLink {
             parts.append("[Open the full agenda](\(link))")
         } else if let path = message.agendaLink {

@@ -89,6 +89,12 @@ enum SlackFormat {
                     titled: "KPI alerts", lines: message.alerts.lazy.map { "• \(symbol($0.severity)) \(escape(TextBudget.oneLine($0.text)))" },
                     noun: "alert"))
         }
+        if !message.escalatedKPIs.isEmpty {
+            blocks.append(
+                section(
+                    titled: "Escalated KPIs", lines: message.escalatedKPIs.lazy.map { "• 🔺 \(escape(TextBudget.oneLine($0.summary)))" },
+                    noun: "KPI"))
+        }
         let buttons = actionButtons(for: message)
         if !buttons.isEmpty {
             // Kept within the 50-block limit below: the context block is the one given up.

@@ -113,6 +113,7 @@ enum TeamsFormat {
         list(
             "KPI alerts", message.alerts.lazy.map { "- \(SlackFormat.symbol($0.severity)) \(line($0.text))" }, noun: "alert",
             limit: 3000, color: critical ? "Attention" : nil)
+        list("Escalated KPIs", message.escalatedKPIs.lazy.map { "- 🔺 \(line($0.summary))" }, noun: "KPI", limit: 3000, color: "Attention")
         if message.webLink == nil, let path = message.agendaLink {
             body.append(textBlock("Agenda: \(line(path))", extra: [("isSubtle", .bool(true))]))
         }
