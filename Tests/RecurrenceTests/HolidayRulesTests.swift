@@ -1,0 +1,78 @@
+import Foundation
+import Recurrence
+import Testing
+
+/// The reference: Python's `holidays` package, public category, 2020–2040, written once by
+/// `scripts/holiday-fixtures` (the file records the package version).
+private struct Reference: Decodable {
+    let version: String
+    let years: [Int]
+    let calendars: [String: [String: String]]
+
+    static let shared: Reference = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/holidays-2020-2040.json")
+        // swiftlint-style force: the fixture is part of the repository.
+        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }()
+}
+
+/// Every country and region the issue lists, as the fixture keys them (`DE-BY`).
+private let calendars = Reference.shared.calendars.keys.sorted()
+
+@Suite struct HolidayRulesTests {
+    @Test func everyListedCountryAndRegionIsInTheFixture() {
+        let countries = ["US", "CA", "MX", "BR", "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "ES", "IT", "PT",
+                         "PL", "SE", "DK", "NO", "FI", "AU", "NZ", "IN", "JP", "SG"]
+        for country in countries {
+            #expect(calendars.contains(country))
+            #expect(HolidayRules.builtIn.country(country) != nil, "\(country)")
+        }
+        #expect(calendars.filter { $0.hasPrefix("DE-") }.count == 16)
+        #expect(calendars.filter { $0.hasPrefix("AU-") }.count == 8)
+        #expect(Set(calendars.filter { $0.hasPrefix("GB-") }) == ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"])
+    }
+
+    @Test(arguments: calendars)
+    func matchesThePythonHolidaysPackage(_ key: String) throws {
+        let parts = key.split(separator: "-").map(String.init)
+        let years = Reference.shared.years[0]...Reference.shared.years[1]
+        let holidays = try #require(
+            HolidayRules.builtIn.holidays(country: parts[0], region: parts.count > 1 ? parts[1] : nil, years: years))
+        let got = Set(holidays.map(\.date.description))
+        let want = Set(Reference.shared.calendars[key]!.keys)
+        #expect(got.subtracting(want).sorted() == [], "dates the reference (holidays \(Reference.shared.version)) does not list")
+        #expect(want.subtracting(got).sorted() == [], "dates the reference lists that the rules miss")
+    }
+
+    @Test func namesAreEnglishAndObservedDaysSaySo() throws {
+        let us = try #require(HolidayRules.builtIn.holidays(country: "US", years: 2021...2021))
+        #expect(us.contains(Holiday(date: CivilDate(year: 2021, month: 12, day: 24), name: "Christmas Day (observed)")))
+        #expect(us.contains(Holiday(date: CivilDate(year: 2021, month: 12, day: 31), name: "New Year's Day (observed)")))
+        let jp = try #require(HolidayRules.builtIn.holidays(country: "JP", years: 2026...2026))
+        #expect(jp.contains(Holiday(date: CivilDate(year: 2026, month: 9, day: 22), name: "National Holiday")))
+        #expect(jp.contains(Holiday(date: CivilDate(year: 2026, month: 5, day: 6), name: "Substitute Holiday")))
+    }
+
+    @Test func unknownCountriesAndRegionsGiveNil() {
+        #expect(HolidayRules.builtIn.holidays(country: "XX", years: 2026...2026) == nil)
+        #expect(HolidayRules.builtIn.holidays(country: "DE", region: "ZZ", years: 2026...2026) == nil)
+        #expect(HolidayRules.builtIn.holidays(country: "de", region: "by", years: 2026...2026)?.isEmpty == false)
+    }
+
+    @Test(arguments: [(2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2038, 4, 25), (2019, 4, 21)])
+    func westernEaster(year: Int, month: Int, day: Int) {
+        #expect(HolidayRules.easter(year) == CivilDate(year: year, month: month, day: day))
+    }
+
+    @Test func malformedDataNamesTheLine() {
+        #expect(throws: HolidayRules.FormatError.self) { try HolidayRules(text: "country XX | X\n13-45 | Nope\n") }
+        do {
+            _ = try HolidayRules(text: "country XX | X\n01-01 | A | bogus=1\n")
+        } catch let error as HolidayRules.FormatError {
+            #expect(error.line == 2)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
