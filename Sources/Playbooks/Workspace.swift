@@ -212,13 +212,7 @@ private struct Loader {
         let web = parseWeb(fields["web"], reader: &reader)
         let people = parsePeople(fields["people"], reader: &reader)
 
-        var holidays: [CivilDate] = []
-        for item in reader.list(fields["holidays"], what: "holidays") ?? [] {
-            guard let text = reader.string(item, what: "a holiday") else { continue }
-            if let date = CivilDate(iso: text) { holidays.append(date) } else {
-                reader.report(item, "expected a holiday as a date YYYY-MM-DD, got \"\(text)\"")
-            }
-        }
+        let holidays = parseHolidays(fields["holidays"], reader: &reader)
         var weekend: Set<Weekday> = [.saturday, .sunday]
         if let weekendNodes = reader.list(fields["weekend"], what: "weekend") {
             weekend = []
@@ -305,10 +299,87 @@ private struct Loader {
         }
         return WorkspaceConfiguration(
             timeZone: zone, statePath: absolute(state), outputPath: absolute(output),
-            calendar: BusinessCalendar(holidays: holidays, weekend: weekend), targets: targets,
+            calendar: BusinessCalendar(namedHolidays: holidays, weekend: weekend), targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
             web: web, people: people, kpiEscalation: escalation)
+    }
+
+    /// The years a country's rules and a calendar file's yearly events are expanded for.
+    static let holidayYears = 2000...2099
+
+    /// `holidays:` as a list of dates (`[2026-12-25, …]`), or `{ country, region, ics, extra, except }`.
+    mutating func parseHolidays(_ node: Node?, reader: inout YAMLReader) -> [Holiday] {
+        guard let node else { return [] }
+        if case .sequence = node { return parseHolidayDates(node, what: "holidays", reader: &reader) }
+        guard let fields = reader.mapping(node, allowed: ["country", "region", "ics", "extra", "except"], what: "holidays") else {
+            return []
+        }
+        var holidays: [Holiday] = []
+        let rules = HolidayRules.builtIn
+        if let countryNode = fields["country"], let code = reader.nonEmptyString(countryNode, what: "holidays.country") {
+            if let country = rules.country(code) {
+                var region: String?
+                if let regionNode = fields["region"], let text = reader.nonEmptyString(regionNode, what: "holidays.region") {
+                    if country.regions.contains(where: { $0.code == text.uppercased() }) {
+                        region = text
+                    } else if country.regions.isEmpty {
+                        reader.report(regionNode, "\(country.code) (\(country.name)) has no regions in the holiday rules; remove region")
+                    } else {
+                        reader.report(
+                            regionNode,
+                            "unknown region '\(text)' for \(country.code) (expected one of: \(country.regions.map(\.code).joined(separator: ", ")))")
+                    }
+                }
+                holidays += rules.holidays(country: country.code, region: region, years: Loader.holidayYears) ?? []
+            } else {
+                reader.report(
+                    countryNode,
+                    "unknown holiday country '\(code)' (supported: \(rules.countries.map(\.code).sorted().joined(separator: ", ")))")
+            }
+        } else if let regionNode = fields["region"] {
+            reader.report(regionNode, "holidays.region needs holidays.country")
+        }
+        if let icsNode = fields["ics"], let path = insideWorkspace(icsNode, what: "holidays.ics", reader: &reader) {
+            holidays += readHolidayCalendar(path, node: icsNode, reader: &reader)
+        }
+        if fields["country"] == nil && fields["ics"] == nil {
+            reader.report(node, "holidays needs country (e.g. { country: DE, region: BY }) or ics (a calendar file)")
+        }
+        holidays += parseHolidayDates(fields["extra"], what: "holidays.extra", reader: &reader)
+        let removed = Set(parseHolidayDates(fields["except"], what: "holidays.except", reader: &reader).map(\.date))
+        return holidays.filter { !removed.contains($0.date) }
+    }
+
+    /// A list of `YYYY-MM-DD`, each optionally followed by a name: `2026-12-24 Company closure`.
+    mutating func parseHolidayDates(_ node: Node?, what: String, reader: inout YAMLReader) -> [Holiday] {
+        var holidays: [Holiday] = []
+        for item in reader.list(node, what: what) ?? [] {
+            guard let text = reader.string(item, what: "a holiday") else { continue }
+            let name = text.dropFirst(10).drop { $0 == " " }
+            if let date = CivilDate(iso: text.prefix(10)), text.count == 10 || text.dropFirst(10).first == " " {
+                holidays.append(Holiday(date: date, name: String(name)))
+            } else {
+                reader.report(item, "expected a holiday as a date YYYY-MM-DD (optionally followed by its name), got \"\(text)\"")
+            }
+        }
+        return holidays
+    }
+
+    /// The holidays of an iCalendar file; its problems are reported at the file's own lines.
+    mutating func readHolidayCalendar(_ path: String, node: Node, reader: inout YAMLReader) -> [Holiday] {
+        guard let data = FileManager.default.contents(atPath: absolute(path)), let text = String(data: data, encoding: .utf8) else {
+            reader.report(node, "cannot read the holiday calendar '\(path)' as UTF-8 text")
+            return []
+        }
+        do {
+            let holidays = try ICalendarHolidays.parse(text, years: Loader.holidayYears)
+            if holidays.isEmpty { reader.report(node, "the holiday calendar '\(path)' has no events (VEVENT with DTSTART)") }
+            return holidays
+        } catch {
+            reader.report(SourceLocation(file: path.hasPrefix("/") ? path : display(path), line: error.line, column: 1), error.message)
+            return []
+        }
     }
 
     /// `web: { url, secret }`. The secret is read like a target's, but an unset one does not

@@ -4,6 +4,9 @@ public struct BusinessCalendar: Hashable, Sendable {
     public var weekend: Set<Weekday> { didSet { weekendMask = Self.mask(weekend) } }
     /// Holiday dates, stored as day numbers for cheap lookups.
     public private(set) var holidayDays: Set<Int>
+    /// Holiday names by day number (two holidays on one day: joined with "; "); days given
+    /// without a name have none.
+    public private(set) var holidayNames: [Int: String] = [:]
     /// `weekend` as bits by weekday number: checked for every occurrence of a business-day rule.
     private var weekendMask: UInt8
 
@@ -11,6 +14,32 @@ public struct BusinessCalendar: Hashable, Sendable {
         self.weekend = weekend
         self.weekendMask = Self.mask(weekend)
         self.holidayDays = Set(holidays.map(\.dayNumber))
+    }
+
+    /// A calendar of named holidays (from ``HolidayRules``, a calendar file, or both).
+    public init(namedHolidays holidays: [Holiday], weekend: Set<Weekday> = [.saturday, .sunday]) {
+        self.init(holidays: holidays.map(\.date), weekend: weekend)
+        for holiday in holidays.sorted() where !holiday.name.isEmpty {
+            let day = holiday.date.dayNumber
+            if let name = holidayNames[day] {
+                if !name.split(separator: ";").contains(where: { $0.trimmingPrefix(" ") == holiday.name }) {
+                    holidayNames[day] = name + "; " + holiday.name
+                }
+            } else {
+                holidayNames[day] = holiday.name
+            }
+        }
+    }
+
+    /// The holiday's name on `date`, if it is a named holiday.
+    public func holidayName(on date: CivilDate) -> String? { holidayNames[date.dayNumber] }
+
+    /// Why `date` is not a business day, for people: the holiday's name, "Saturday", or nil on a
+    /// business day ("holiday" for an unnamed holiday date).
+    public func reason(for date: CivilDate) -> String? {
+        if let name = holidayNames[date.dayNumber] { return name }
+        if holidayDays.contains(date.dayNumber) { return "holiday" }
+        return weekend.contains(date.weekday) ? date.weekday.name : nil
     }
 
     private static func mask(_ days: Set<Weekday>) -> UInt8 {
