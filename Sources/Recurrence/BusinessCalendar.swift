@@ -1,7 +1,12 @@
 /// Weekends plus a list of holiday dates: what the holiday policies measure "business day" against.
 public struct BusinessCalendar: Hashable, Sendable {
     /// Non-business days of the week (Saturday and Sunday unless configured otherwise).
-    public var weekend: Set<Weekday> { didSet { weekendMask = Self.mask(weekend) } }
+    public var weekend: Set<Weekday> {
+        didSet {
+            weekendMask = Self.mask(weekend)
+            longestNonBusinessRun = computeLongestRun()
+        }
+    }
     /// Holiday dates, stored as day numbers for cheap lookups.
     public private(set) var holidayDays: Set<Int>
     /// Holiday names by day number (two holidays on one day: joined with "; "); days given
@@ -14,6 +19,8 @@ public struct BusinessCalendar: Hashable, Sendable {
         self.weekend = weekend
         self.weekendMask = Self.mask(weekend)
         self.holidayDays = Set(holidays.map(\.dayNumber))
+        self.longestNonBusinessRun = 0
+        self.longestNonBusinessRun = computeLongestRun()
     }
 
     /// A calendar of named holidays (from ``HolidayRules``, a calendar file, or both).
@@ -55,8 +62,11 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// The longest run of consecutive non-business days; bounds how far a holiday shift can move
-    /// an occurrence, which is what lets shifted occurrences stream in order.
-    public var longestNonBusinessRun: Int {
+    /// an occurrence, which is what lets shifted occurrences stream in order. Computed once:
+    /// every holiday-adjusted stream asks, and a country's rules give a century of holidays.
+    public private(set) var longestNonBusinessRun: Int
+
+    private func computeLongestRun() -> Int {
         guard weekend.count < 7 else { return Int.max }
         var longest = 0
         var run = 0
