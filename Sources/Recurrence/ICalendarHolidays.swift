@@ -11,6 +11,11 @@ public enum ICalendarHolidays {
         public let line: Int
         public let message: String
         public var description: String { message }
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public static func parse(_ text: String, years: ClosedRange<Int>) throws(ParseError) -> [Holiday] {

@@ -76,3 +76,66 @@ private let calendars = Reference.shared.calendars.keys.sorted()
         }
     }
 }
+
+@Suite struct ICalendarHolidaysTests {
+    @Test func foldedLinesYearlyRulesAndAllDayRanges() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            DTSTART;VALUE=DATE:20240229
+            RRULE:FREQ=YEARLY;UNTIL=20320301
+            SUMMARY:Leap
+             day
+            END:VEVENT
+            BEGIN:VEVENT
+            DTSTART;TZID=Europe/Berlin:20261230T090000
+            DTEND;TZID=Europe/Berlin:20261231T170000
+            SUMMARY:Stocktake\\; office closed
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let holidays = try ICalendarHolidays.parse(text, years: 2020...2040)
+        #expect(holidays.filter { $0.name == "Leapday" }.map(\.date.description) == ["2024-02-29", "2028-02-29", "2032-02-29"])
+        #expect(holidays.filter { $0.name == "Stocktake; office closed" }.map(\.date.description) == ["2026-12-30", "2026-12-31"])
+    }
+
+    @Test(arguments: [
+        ("BEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\n", 1, "event without DTSTART (expected DTSTART;VALUE=DATE:YYYYMMDD)"),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261301\nEND:VEVENT\n", 2, "expected DTSTART as a date YYYYMMDD (or YYYYMMDDTHHMMSS), got \"20261301\""),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nRRULE:FREQ=YEARLY;BYMONTH=12\nEND:VEVENT\n", 3,
+         "RRULE part BYMONTH is not supported for holidays (only FREQ=YEARLY with INTERVAL, COUNT, UNTIL)"),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\n", 1, "BEGIN:VEVENT without END:VEVENT"),
+    ])
+    func errorsNameTheLine(text: String, line: Int, message: String) {
+        #expect(throws: ICalendarHolidays.ParseError(line: line, message: message)) {
+            try ICalendarHolidays.parse(text, years: 2020...2040)
+        }
+    }
+}
+
+@Suite struct NamedBusinessCalendarTests {
+    @Test func namesJoinAndReasonsFallBackToTheWeekday() {
+        let christmas = CivilDate(year: 2026, month: 12, day: 25)
+        let calendar = BusinessCalendar(namedHolidays: [
+            Holiday(date: christmas, name: "Christmas Day"), Holiday(date: christmas, name: "Company closure"),
+            Holiday(date: christmas, name: "Christmas Day"), Holiday(date: CivilDate(year: 2026, month: 12, day: 24), name: ""),
+        ])
+        #expect(calendar.holidayName(on: christmas) == "Christmas Day; Company closure")
+        #expect(calendar.reason(for: CivilDate(year: 2026, month: 12, day: 24)) == "holiday")
+        #expect(calendar.reason(for: CivilDate(year: 2026, month: 12, day: 26)) == "Saturday")
+        #expect(calendar.reason(for: CivilDate(year: 2026, month: 12, day: 28)) == nil)
+        #expect(calendar.longestNonBusinessRun == 4)
+    }
+
+    @Test func aMovedOccurrenceSaysFromWhereAndWhy() throws {
+        let zone = ZoneRules.utc
+        let calendar = BusinessCalendar(namedHolidays: [Holiday(date: CivilDate(year: 2026, month: 12, day: 25), name: "Christmas Day")])
+        var schedule = try Schedule.phrase("weekly on friday at 09:00", zone: zone)
+        schedule.calendar = calendar
+        schedule.holidayPolicy = .nextBusinessDay
+        let start = zone.resolve(LocalDateTime(date: CivilDate(year: 2026, month: 12, day: 20))).instant
+        let moved = try #require(schedule.next(after: start))
+        #expect(moved.local.date == CivilDate(year: 2026, month: 12, day: 28))
+        #expect(moved.shift?.text == "moved from Fri 25 Dec: Christmas Day")
+    }
+}
