@@ -39,4 +39,31 @@ import Testing
         #expect(unfolded.contains("Tue 2027-01-19 09:00: moved from Mon 18 Jan: Martin Luther King Jr. Day"))
         #expect(unfolded.contains("Mon 2027-01-18 08:30: skipped: Martin Luther King Jr. Day"))
     }
+
+    @Test(arguments: ["slack", "generic"])
+    func theChatReminderSaysSo(kind: String) throws {
+        let dir = TemporaryDirectory()
+        let server = try LoopbackHTTPServer(defaultBehavior: .ok())
+        dir.write(
+            "opscadence.yaml",
+            "timezone: America/New_York\nholidays: { country: US }\ntargets:\n  chat:\n    kind: \(kind)\n    url: ${env:CHAT_URL}\n")
+        dir.write(
+            "playbooks/weekly.yaml",
+            """
+            id: weekly
+            title: Weekly review
+            schedule: weekly on monday at 09:00
+            duration: 30m
+            holiday: next_business_day
+            remind:
+              - { target: chat, before: 15m }
+
+            """)
+        let runner = CommandRunner(directory: dir.path, environment: ["CHAT_URL": server.url("/hooks/x")])
+        // 08:50 EST on Tuesday 19 January 2027: the reminder for 09:00 is due.
+        let tick = try runner.run(["tick", "--now", "2027-01-19T13:50:00Z"])
+        #expect(tick.status == 0, "\(tick.stderr)")
+        let body = try #require(server.requests.first?.bodyText)
+        #expect(body.contains("moved from Mon 18 Jan: Martin Luther King Jr. Day"), "\(body.prefix(600))")
+    }
 }
