@@ -343,8 +343,8 @@ private struct Loader {
         if let icsNode = fields["ics"], let path = insideWorkspace(icsNode, what: "holidays.ics", reader: &reader) {
             holidays += readHolidayCalendar(path, node: icsNode, reader: &reader)
         }
-        if fields["country"] == nil && fields["ics"] == nil {
-            reader.report(node, "holidays needs country (e.g. { country: DE, region: BY }) or ics (a calendar file)")
+        if fields["country"] == nil && fields["ics"] == nil && fields["extra"] == nil {
+            reader.report(node, "holidays needs country (e.g. { country: DE, region: BY }), ics (a calendar file) or extra (dates)")
         }
         holidays += parseHolidayDates(fields["extra"], what: "holidays.extra", reader: &reader)
         let removed = Set(parseHolidayDates(fields["except"], what: "holidays.except", reader: &reader).map(\.date))

@@ -35,6 +35,12 @@ import Testing
         #expect(calendar.holidayName(on: CivilDate(year: 2027, month: 11, day: 25)) == "Thanksgiving Day")
     }
 
+    @Test func extraAloneNamesItsDates() throws {
+        let calendar = try self.calendar("{ extra: [2026-12-24 Winter closure] }")
+        #expect(calendar.holidayName(on: CivilDate(year: 2026, month: 12, day: 24)) == "Winter closure")
+        #expect(calendar.holidays.count == 1)
+    }
+
     @Test func aPlainListStillWorks() throws {
         let calendar = try self.calendar("[2026-12-25, 2027-01-01]")
         #expect(calendar.holidays == [CivilDate(year: 2026, month: 12, day: 25), CivilDate(year: 2027, month: 1, day: 1)])
@@ -79,6 +85,8 @@ import Testing
          "opscadence.yaml:2:34: expected a holiday as a date YYYY-MM-DD (optionally followed by its name), got \"2026-02-30\""),
         ("{ country: US, calendar: x }",
          "opscadence.yaml:2:26: unknown key 'calendar' in holidays (expected one of: country, region, ics, extra, except)"),
+        ("{ except: [2026-12-25] }",
+         "opscadence.yaml:2:11: holidays needs country (e.g. { country: DE, region: BY }), ics (a calendar file) or extra (dates)"),
         ("{ ics: missing.ics }", "opscadence.yaml:2:18: cannot read the holiday calendar 'missing.ics' as UTF-8 text"),
         ("{ ics: bad.ics }", "bad.ics:3:1: expected DTSTART as a date YYYYMMDD (or YYYYMMDDTHHMMSS), got \"2026-12-24\""),
         ("{ ics: weekly.ics }",
