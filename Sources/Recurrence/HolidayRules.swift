@@ -1,16 +1,3 @@
-/// A public holiday: its date and its English name.
-public struct Holiday: Hashable, Sendable, Comparable {
-    public var date: CivilDate
-    public var name: String
-
-    public init(date: CivilDate, name: String) {
-        self.date = date
-        self.name = name
-    }
-
-    public static func < (lhs: Holiday, rhs: Holiday) -> Bool { (lhs.date, lhs.name) < (rhs.date, rhs.name) }
-}
-
 /// Public holidays computed from rules kept as data (`Resources/holidays.txt`, format described
 /// at its top): fixed dates, nth weekdays, Easter offsets, "weekday on or after", equinoxes,
 /// tables of dates for lunar calendars, and substitute ("observed") days per country.
