@@ -52,7 +52,10 @@ let package = Package(
         // Errors people read: one protocol for their text and whose move it is (input or machine).
         .target(name: "Diagnostics", swiftSettings: swiftSettings),
         // Pure: civil time, zone rules, cron, RRULE, phrases, business calendar. No I/O but reading tzdata.
-        .target(name: "Recurrence", dependencies: ["Diagnostics"], swiftSettings: swiftSettings),
+        // Public holiday rules: one data file embedded in the binary.
+        .target(
+            name: "Recurrence", dependencies: ["Diagnostics"], resources: [.embedInCode("Resources/holidays.txt")],
+            swiftSettings: swiftSettings),
         // Pure: the operations maturity model (data file embedded in the binary) and its rules.
         .target(
             name: "MaturityModel",
@@ -158,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "RecurrenceTests",
             dependencies: ["Recurrence", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping", "OpsCadenceTesting"], swiftSettings: swiftSettings),

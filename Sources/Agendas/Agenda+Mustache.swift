@@ -40,6 +40,7 @@ extension Agenda: MustacheParent {
         case "generatedAt": generatedAt
         case "escalation": escalation
         case "health": health
+        case "holiday": holiday
         case "hasAttendees": hasAttendees
         case "attendeeList": attendeeList
         case "hasChecklist": hasChecklist

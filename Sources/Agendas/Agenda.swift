@@ -36,6 +36,8 @@ public struct Agenda: Codable, Sendable {
     public var escalation: EscalationBlock? = nil
     /// The cadence's own health over the last 13 weeks (the monthly review's agenda).
     public var health: HealthBlock? = nil
+    /// Set when a holiday policy moved this occurrence: "moved from Fri 25 Dec: Christmas Day".
+    public var holiday: String? = nil
 
     // Template helpers: Mustache has no logic, so the conditions are precomputed.
     /// The description as Markdown lines for the agenda's quote block, without trailing blank
@@ -65,7 +67,7 @@ public struct Agenda: Codable, Sendable {
         case playbookId = "playbook", title, description, occurrence, date, startTime = "start_time", endTime = "end_time"
         case timeZone = "time_zone", zoneAbbreviation = "zone_abbreviation", duration, schedule, owner, attendees
         case sections, checklist, actionItems = "action_items", alerts, generatedAt = "generated_at"
-        case escalation, health
+        case escalation, health, holiday
     }
 
     /// A timeboxed section with its clock times and the data it shows.

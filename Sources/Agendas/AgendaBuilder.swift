@@ -82,7 +82,8 @@ public struct AgendaBuilder: Sendable {
             duration: HumanTime.duration(playbook.duration), schedule: playbook.scheduleText, owner: playbook.owner,
             attendees: playbook.attendees, sections: sections, checklist: checklist, actionItems: actions,
             alerts: data.insights.redKPIs.map { "\($0.title) is red: \($0.latest) (target \($0.target))" },
-            generatedAt: RFC3339.format(now, offset: zone.offset(at: now)), escalation: data.insights.escalation, health: data.insights.health)
+            generatedAt: RFC3339.format(now, offset: zone.offset(at: now)), escalation: data.insights.escalation, health: data.insights.health,
+            holiday: playbook.holidayShift(at: start)?.text)
     }
 }
 

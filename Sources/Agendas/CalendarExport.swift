@@ -67,7 +67,16 @@ public struct CalendarExport: Sendable {
         } else {
             lines.append("SEQUENCE:0")
         }
-        lines.append("DESCRIPTION:" + ICalendarText.escape(description(of: playbook)))
+        var text = description(of: playbook)
+        let changes = playbook.holidayChanges(after: start, through: end)
+        if !changes.isEmpty {
+            text += "\nHolidays:"
+            for (occurrence, note) in changes.prefix(50) {
+                let local = occurrence.local
+                text += "\n- \(local.date.weekday.shortName) \(local.date) \(HumanTime.clock(local)): \(note)"
+            }
+        }
+        lines.append("DESCRIPTION:" + ICalendarText.escape(text))
 
         switch playbook.schedule.rule {
         case .cron:

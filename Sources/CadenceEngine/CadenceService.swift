@@ -157,7 +157,8 @@ public struct CadenceService: Service, CustomStringConvertible {
     }
 }
 
-/// Modification times and sizes of the files that define a workspace.
+/// Modification times and sizes of the files that define a workspace (opscadence.yaml, the
+/// playbooks, their templates, and `*.ics` holiday calendars in the workspace folder).
 package struct WorkspaceFingerprint: Equatable, Sendable {
     var entries: [String: String] = [:]
 
@@ -170,6 +171,10 @@ package struct WorkspaceFingerprint: Equatable, Sendable {
         paths += Workspace.playbookFiles(at: root)
         let templates = (root as NSString).appendingPathComponent("playbooks/templates")
         paths += ((try? fm.contentsOfDirectory(atPath: templates)) ?? []).map { templates + "/" + $0 }
+        // Holiday calendar files (`holidays: { ics: … }`) kept in the workspace folder.
+        paths += ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasSuffix(".ics") }.map {
+            (root as NSString).appendingPathComponent($0)
+        }
         for path in paths {
             if let attributes = try? fm.attributesOfItem(atPath: path) {
                 let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

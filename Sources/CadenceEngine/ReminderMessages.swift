@@ -32,7 +32,8 @@ enum ReminderMessages {
         var message = ReminderMessage(
             deliveryID: row.idempotencyKey, playbookID: playbook.id, title: playbook.title,
             occurrence: RFC3339.format(start, offset: zone.offset(at: start)),
-            localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone, source.workspace.configuration.presentation),
+            localTimeLine: HumanTime.span(start: start, duration: playbook.duration, zone: zone, source.workspace.configuration.presentation)
+                + (agenda.holiday.map { " (\($0))" } ?? ""),
             reminderAt: RFC3339.format(row.reminderAt, offset: zone.offset(at: row.reminderAt)),
             before: DurationText.format(row.beforeSeconds), lateBy: late > 60 ? DurationText.format(Int(late) / 60 * 60) : nil,
             durationMinutes: playbook.duration / 60, owner: playbook.owner, attendees: playbook.attendees,
@@ -51,6 +52,7 @@ enum ReminderMessages {
             }
         }
         message.mentions = mentions(owner: playbook.owner, attendees: playbook.attendees, people: source.workspace.configuration)
+        message.holiday = agenda.holiday
         message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
         message.buttons = buttons(for: source.workspace.configuration.target(named: row.target), web: source.workspace.configuration.web)
         return message

@@ -45,6 +45,9 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var escalation: String? = nil
     /// A signed link that acknowledges the occurrence (a confirmation page, then a button).
     public var acknowledgeLink: String? = nil
+    /// Set when a holiday policy moved the meeting ("moved from Fri 25 Dec: Christmas Day");
+    /// ``localTimeLine`` says it too, so every format shows it.
+    public var holiday: String? = nil
     /// Set when the target takes interactive buttons (a Slack target with a `signing_secret`, a
     /// Mattermost target with `buttons: true`): Acknowledge and Done are buttons that post
     /// back to the web app instead of links.

@@ -78,3 +78,33 @@ public struct OccurrenceLookupError: Error, Sendable, CustomStringConvertible {
 extension OccurrenceLookupError: UserFacingError {
     public var failure: FailureKind { .input }
 }
+
+extension Playbook {
+    /// Where the holiday policy moved the occurrence at `instant` from, and why; nil when it
+    /// fires as scheduled.
+    public func holidayShift(at instant: Int64) -> HolidayShift? {
+        guard schedule.holidayPolicy == .nextBusinessDay || schedule.holidayPolicy == .previousBusinessDay else { return nil }
+        var occurrences = schedule.occurrences(after: instant - 1).makeIterator()
+        guard let occurrence = occurrences.next(), occurrence.instant == instant else { return nil }
+        return occurrence.shift
+    }
+
+    /// What the holiday policy did between `after` and `through`: occurrences moved (with where
+    /// from and why) and those skipped (the date and why), in order.
+    public func holidayChanges(after: Int64, through: Int64) -> [(occurrence: Occurrence, note: String)] {
+        guard schedule.holidayPolicy != .ignore else { return [] }
+        var changes: [(Occurrence, String)] = []
+        if schedule.holidayPolicy == .skip {
+            var base = schedule
+            base.holidayPolicy = .ignore
+            for o in base.occurrences(after: after, through: through) {
+                if let reason = schedule.calendar.reason(for: o.nominal.date) { changes.append((o, "skipped: \(reason)")) }
+            }
+        } else {
+            for o in schedule.occurrences(after: after, through: through) {
+                if let shift = o.shift { changes.append((o, shift.text)) }
+            }
+        }
+        return changes
+    }
+}

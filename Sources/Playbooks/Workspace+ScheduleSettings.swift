@@ -26,7 +26,7 @@ extension Workspace {
         var calendar = BusinessCalendar()
         if let node = reader.root(text), let fields = reader.mapping(node, allowed: [], what: configurationFile) {
             zone = reader.teamZone(in: fields)
-            calendar = reader.businessCalendar(in: fields)
+            calendar = Workspace.businessCalendar(root: root, fields: fields, reader: &reader)
         }
         guard let zone, reader.issues.isEmpty else {
             if reader.issues.isEmpty {
@@ -53,28 +53,5 @@ extension YAMLReader {
             report(zoneNode, error.message)
             return nil
         }
-    }
-
-    /// `holidays:` and `weekend:` (Saturday and Sunday unless given); bad entries are reported.
-    mutating func businessCalendar(in fields: Fields) -> BusinessCalendar {
-        var holidays: [CivilDate] = []
-        for item in list(fields["holidays"], what: "holidays") ?? [] {
-            guard let text = string(item, what: "a holiday") else { continue }
-            if let date = CivilDate(iso: text) { holidays.append(date) } else {
-                report(item, "expected a holiday as a date YYYY-MM-DD, got \"\(text)\"")
-            }
-        }
-        var weekend: Set<Weekday> = [.saturday, .sunday]
-        if let weekendNodes = list(fields["weekend"], what: "weekend") {
-            weekend = []
-            for item in weekendNodes {
-                guard let text = string(item, what: "a weekend day") else { continue }
-                if let day = CadencePhrase.weekday(text.lowercased()) { weekend.insert(day) } else {
-                    report(item, "\"\(text)\" is not a day of the week (expected monday … sunday)")
-                }
-            }
-            if weekend.count == 7 { report(fields["weekend"], "weekend cannot cover all seven days") }
-        }
-        return BusinessCalendar(holidays: holidays, weekend: weekend)
     }
 }

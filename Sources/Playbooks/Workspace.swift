@@ -209,7 +209,7 @@ private struct Loader {
         let web = parseWeb(fields["web"], reader: &reader)
         let people = parsePeople(fields["people"], reader: &reader)
 
-        let calendar = reader.businessCalendar(in: fields)
+        let calendar = businessCalendar(in: fields, reader: &reader)
 
         var denyPrivate = false
         if let network = reader.mapping(fields["network"], allowed: ["deny_private"], what: "network") {
@@ -305,6 +305,100 @@ private struct Loader {
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
             web: web, people: people, kpiEscalation: escalation, presentation: presentation)
+    }
+
+    /// `holidays:` and `weekend:` (Saturday and Sunday unless given); bad entries are reported.
+    mutating func businessCalendar(in fields: Fields, reader: inout YAMLReader) -> BusinessCalendar {
+        let holidays = parseHolidays(fields["holidays"], reader: &reader)
+        var weekend: Set<Weekday> = [.saturday, .sunday]
+        if let weekendNodes = reader.list(fields["weekend"], what: "weekend") {
+            weekend = []
+            for item in weekendNodes {
+                guard let text = reader.string(item, what: "a weekend day") else { continue }
+                if let day = CadencePhrase.weekday(text.lowercased()) { weekend.insert(day) } else {
+                    reader.report(item, "\"\(text)\" is not a day of the week (expected monday … sunday)")
+                }
+            }
+            if weekend.count == 7 { reader.report(fields["weekend"], "weekend cannot cover all seven days") }
+        }
+        return BusinessCalendar(namedHolidays: holidays, weekend: weekend)
+    }
+
+    /// The years a country's rules and a calendar file's yearly events are expanded for.
+    static let holidayYears = 2000...2099
+
+    /// `holidays:` as a list of dates (`[2026-12-25, …]`), or `{ country, region, ics, extra, except }`.
+    mutating func parseHolidays(_ node: Node?, reader: inout YAMLReader) -> [Holiday] {
+        guard let node else { return [] }
+        if case .sequence = node { return parseHolidayDates(node, what: "holidays", reader: &reader) }
+        guard let fields = reader.mapping(node, allowed: ["country", "region", "ics", "extra", "except"], what: "holidays") else {
+            return []
+        }
+        var holidays: [Holiday] = []
+        let rules = HolidayRules.builtIn
+        if let countryNode = fields["country"], let code = reader.nonEmptyString(countryNode, what: "holidays.country") {
+            if let country = rules.country(code) {
+                var region: String?
+                if let regionNode = fields["region"], let text = reader.nonEmptyString(regionNode, what: "holidays.region") {
+                    if country.regions.contains(where: { $0.code == text.uppercased() }) {
+                        region = text
+                    } else if country.regions.isEmpty {
+                        reader.report(regionNode, "\(country.code) (\(country.name)) has no regions in the holiday rules; remove region")
+                    } else {
+                        reader.report(
+                            regionNode,
+                            "unknown region '\(text)' for \(country.code) (expected one of: \(country.regions.map(\.code).joined(separator: ", ")))")
+                    }
+                }
+                holidays += rules.holidays(country: country.code, region: region, years: Loader.holidayYears) ?? []
+            } else {
+                reader.report(
+                    countryNode,
+                    "unknown holiday country '\(code)' (supported: \(rules.countries.map(\.code).sorted().joined(separator: ", ")))")
+            }
+        } else if let regionNode = fields["region"] {
+            reader.report(regionNode, "holidays.region needs holidays.country")
+        }
+        if let icsNode = fields["ics"], let path = insideWorkspace(icsNode, what: "holidays.ics", reader: &reader) {
+            holidays += readHolidayCalendar(path, node: icsNode, reader: &reader)
+        }
+        if fields["country"] == nil && fields["ics"] == nil && fields["extra"] == nil {
+            reader.report(node, "holidays needs country (e.g. { country: DE, region: BY }), ics (a calendar file) or extra (dates)")
+        }
+        holidays += parseHolidayDates(fields["extra"], what: "holidays.extra", reader: &reader)
+        let removed = Set(parseHolidayDates(fields["except"], what: "holidays.except", reader: &reader).map(\.date))
+        return holidays.filter { !removed.contains($0.date) }
+    }
+
+    /// A list of `YYYY-MM-DD`, each optionally followed by a name: `2026-12-24 Company closure`.
+    mutating func parseHolidayDates(_ node: Node?, what: String, reader: inout YAMLReader) -> [Holiday] {
+        var holidays: [Holiday] = []
+        for item in reader.list(node, what: what) ?? [] {
+            guard let text = reader.string(item, what: "a holiday") else { continue }
+            let name = text.dropFirst(10).drop { $0 == " " }
+            if let date = CivilDate(iso: text.prefix(10)), text.count == 10 || text.dropFirst(10).first == " " {
+                holidays.append(Holiday(date: date, name: String(name)))
+            } else {
+                reader.report(item, "expected a holiday as a date YYYY-MM-DD (optionally followed by its name), got \"\(text)\"")
+            }
+        }
+        return holidays
+    }
+
+    /// The holidays of an iCalendar file; its problems are reported at the file's own lines.
+    mutating func readHolidayCalendar(_ path: String, node: Node, reader: inout YAMLReader) -> [Holiday] {
+        guard let data = FileManager.default.contents(atPath: absolute(path)), let text = String(data: data, encoding: .utf8) else {
+            reader.report(node, "cannot read the holiday calendar '\(path)' as UTF-8 text")
+            return []
+        }
+        do {
+            let holidays = try ICalendarHolidays.parse(text, years: Loader.holidayYears)
+            if holidays.isEmpty { reader.report(node, "the holiday calendar '\(path)' has no events (VEVENT with DTSTART)") }
+            return holidays
+        } catch {
+            reader.report(SourceLocation(file: path.hasPrefix("/") ? path : display(path), line: error.line, column: 1), error.message)
+            return []
+        }
     }
 
     /// `web: { url, secret }`. The secret is read like a target's, but an unset one does not
@@ -887,5 +981,14 @@ extension Workspace {
             }
         }
         return definitions
+    }
+}
+
+extension Workspace {
+    /// `holidays:` and `weekend:` of the opscadence.yaml at `root`, read as a workspace reads
+    /// them (a country's rules, a calendar file inside the workspace, extra and except dates).
+    static func businessCalendar(root: String, fields: Fields, reader: inout YAMLReader) -> BusinessCalendar {
+        var loader = Loader(root: root, environment: [:], now: 0)
+        return loader.businessCalendar(in: fields, reader: &reader)
     }
 }

@@ -1,9 +1,17 @@
 /// Weekends plus a list of holiday dates: what the holiday policies measure "business day" against.
 public struct BusinessCalendar: Hashable, Sendable {
     /// Non-business days of the week (Saturday and Sunday unless configured otherwise).
-    public var weekend: Set<Weekday> { didSet { weekendMask = Self.mask(weekend) } }
+    public var weekend: Set<Weekday> {
+        didSet {
+            weekendMask = Self.mask(weekend)
+            longestNonBusinessRun = computeLongestRun()
+        }
+    }
     /// Holiday dates, stored as day numbers for cheap lookups.
     public private(set) var holidayDays: Set<Int>
+    /// Holiday names by day number (two holidays on one day: joined with "; "); days given
+    /// without a name have none.
+    public private(set) var holidayNames: [Int: String] = [:]
     /// `weekend` as bits by weekday number: checked for every occurrence of a business-day rule.
     private var weekendMask: UInt8
 
@@ -11,6 +19,34 @@ public struct BusinessCalendar: Hashable, Sendable {
         self.weekend = weekend
         self.weekendMask = Self.mask(weekend)
         self.holidayDays = Set(holidays.map(\.dayNumber))
+        self.longestNonBusinessRun = 0
+        self.longestNonBusinessRun = computeLongestRun()
+    }
+
+    /// A calendar of named holidays (from ``HolidayRules``, a calendar file, or both).
+    public init(namedHolidays holidays: [Holiday], weekend: Set<Weekday> = [.saturday, .sunday]) {
+        self.init(holidays: holidays.map(\.date), weekend: weekend)
+        for holiday in holidays.sorted() where !holiday.name.isEmpty {
+            let day = holiday.date.dayNumber
+            if let name = holidayNames[day] {
+                if !name.split(separator: ";").contains(where: { $0.trimmingPrefix(" ") == holiday.name }) {
+                    holidayNames[day] = name + "; " + holiday.name
+                }
+            } else {
+                holidayNames[day] = holiday.name
+            }
+        }
+    }
+
+    /// The holiday's name on `date`, if it is a named holiday.
+    public func holidayName(on date: CivilDate) -> String? { holidayNames[date.dayNumber] }
+
+    /// Why `date` is not a business day, for people: the holiday's name, "Saturday", or nil on a
+    /// business day ("holiday" for an unnamed holiday date).
+    public func reason(for date: CivilDate) -> String? {
+        if let name = holidayNames[date.dayNumber] { return name }
+        if holidayDays.contains(date.dayNumber) { return "holiday" }
+        return weekend.contains(date.weekday) ? date.weekday.name : nil
     }
 
     private static func mask(_ days: Set<Weekday>) -> UInt8 {
@@ -26,8 +62,11 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// The longest run of consecutive non-business days; bounds how far a holiday shift can move
-    /// an occurrence, which is what lets shifted occurrences stream in order.
-    public var longestNonBusinessRun: Int {
+    /// an occurrence, which is what lets shifted occurrences stream in order. Computed once:
+    /// every holiday-adjusted stream asks, and a country's rules give a century of holidays.
+    public private(set) var longestNonBusinessRun: Int
+
+    private func computeLongestRun() -> Int {
         guard weekend.count < 7 else { return Int.max }
         var longest = 0
         var run = 0

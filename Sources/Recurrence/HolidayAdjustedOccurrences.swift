@@ -73,6 +73,7 @@ struct HolidayAdjustedOccurrences<Base: IteratorProtocol<Occurrence>>: IteratorP
         var nominal = occurrence.nominal
         nominal.date = target
         let instant = zone.resolve(nominal).instant
-        return Occurrence(instant: instant, utcOffset: zone.offset(at: instant), nominal: nominal)
+        let shift = HolidayShift(from: date, reason: calendar.reason(for: date) ?? "holiday")
+        return Occurrence(instant: instant, utcOffset: zone.offset(at: instant), nominal: nominal, shift: shift)
     }
 }

@@ -8,11 +8,25 @@ public struct Occurrence: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// The wall time the rule produced, before DST resolution and holiday shifts. Two occurrences
     /// of a wildcard cron entry in a fall-back hour share it; their instants differ.
     public var nominal: LocalDateTime
+    /// Set when a holiday policy moved the occurrence: the day the schedule meant, and why that
+    /// day was not a business day ("Christmas Day", "Saturday"). Not part of equality.
+    public var shift: HolidayShift?
 
-    public init(instant: Int64, utcOffset: Int32, nominal: LocalDateTime) {
+    public init(instant: Int64, utcOffset: Int32, nominal: LocalDateTime, shift: HolidayShift? = nil) {
         self.instant = instant
         self.utcOffset = utcOffset
         self.nominal = nominal
+        self.shift = shift
+    }
+
+    public static func == (lhs: Occurrence, rhs: Occurrence) -> Bool {
+        lhs.instant == rhs.instant && lhs.utcOffset == rhs.utcOffset && lhs.nominal == rhs.nominal
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(instant)
+        hasher.combine(utcOffset)
+        hasher.combine(nominal)
     }
 
     /// The wall time at which the occurrence actually fires (differs from `nominal` in a DST gap
@@ -25,6 +39,26 @@ public struct Occurrence: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var description: String { rfc3339 }
 
     public static func < (lhs: Occurrence, rhs: Occurrence) -> Bool { lhs.instant < rhs.instant }
+}
+
+/// Where a holiday policy moved an occurrence from, and why.
+public struct HolidayShift: Hashable, Sendable {
+    /// The date the schedule meant.
+    public var from: CivilDate
+    /// The holiday's name, or the weekday's for a weekend.
+    public var reason: String
+
+    public init(from: CivilDate, reason: String) {
+        self.from = from
+        self.reason = reason
+    }
+
+    /// "moved from Fri 25 Dec: Christmas Day".
+    public var text: String {
+        "moved from \(from.weekday.shortName) \(from.day) \(HolidayShift.monthNames[from.month - 1]): \(reason)"
+    }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }
 
 /// Holds occurrences produced slightly out of order (DST gaps, holiday shifts) and releases them

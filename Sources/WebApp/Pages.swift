@@ -294,25 +294,6 @@ extension Pages {
 }
 
 extension Pages {
-    /// Where a holiday policy moved occurrences: the wall time it fires at, and the date the
-    /// rule gave before the move.
-    static func holidayMoves(_ schedule: Schedule, after from: Int64, through to: Int64) -> [LocalDateTime: CivilDate] {
-        guard schedule.holidayPolicy == .nextBusinessDay || schedule.holidayPolicy == .previousBusinessDay else { return [:] }
-        var raw = schedule
-        raw.holidayPolicy = .ignore
-        var moves: [LocalDateTime: CivilDate] = [:]
-        // A week either side: a move can cross the window's edge.
-        for occurrence in raw.occurrences(after: from - 7 * 86_400).lazy.prefix(while: { $0.instant < to + 7 * 86_400 }).prefix(2000) {
-            let date = occurrence.nominal.date
-            guard !schedule.calendar.isBusinessDay(date) else { continue }
-            var target = occurrence.nominal
-            target.date = schedule.holidayPolicy == .nextBusinessDay
-                ? schedule.calendar.businessDay(onOrAfter: date) : schedule.calendar.businessDay(onOrBefore: date)
-            moves[target] = date
-        }
-        return moves
-    }
-
     /// A month grid, Monday first, of every enabled playbook's occurrences (holiday moves shown).
     func calendar(month: YearMonth, feedURL: String?) -> CalendarView {
         let first = CivilDate(year: month.year, month: month.month, day: 1)
@@ -327,12 +308,11 @@ extension Pages {
             let zone = playbook.timeZone
             let from = zone.resolve(LocalDateTime(date: gridStart.adding(days: -1))).instant
             let to = zone.resolve(LocalDateTime(date: gridEnd.adding(days: 1))).instant
-            let moves = Self.holidayMoves(playbook.schedule, after: from, through: to)
             for occurrence in playbook.schedule.occurrences(after: from).lazy.prefix(while: { $0.instant < to }).prefix(500) {
                 // Shown on the team's calendar date, at the playbook's own local time.
                 let date = workspace.configuration.date(at: occurrence.instant)
                 let local = occurrence.local
-                let moved = moves[occurrence.nominal].map { HumanTime.shortDate($0) }
+                let moved = occurrence.shift.map { HumanTime.shortDate($0.from) }
                 byDay[date, default: []].append(
                     (
                         occurrence.instant,

@@ -109,7 +109,7 @@ extension OpsCadence {
             answers.country = try Self.country(country ?? Self.country(ofZone: zone) ?? "none", option: "--country")
             if let region {
                 guard answers.country != nil else { throw CLIError("--region: needs --country") }
-                answers.region = try Self.region(region, option: "--region")
+                answers.region = try Self.region(region, of: answers.country, option: "--region")
             }
             answers.currency = try Self.currency(currency ?? StarterWorkspace.Answers.currency(of: answers.country) ?? "none", option: "--currency")
             answers.locale = try Self.locale(locale ?? StarterWorkspace.Answers.locale(of: answers.country) ?? "none", option: "--locale")
@@ -145,9 +145,9 @@ extension OpsCadence {
                     try Self.country($0, option: "country")
                 }
             }
-            if region == nil, answers.country != nil {
+            if region == nil, let country = answers.country, !(HolidayRules.builtIn.country(country)?.regions.isEmpty ?? true) {
                 answers.region = try prompt("Region for regional holidays (e.g. BY, ENG, NSW), or none", default: "none") { text in
-                    text == "none" ? nil : try Self.region(text, option: "region")
+                    text.lowercased() == "none" ? nil : try Self.region(text, of: answers.country, option: "region")
                 }
             }
             if currency == nil {
@@ -209,17 +209,22 @@ extension OpsCadence {
 
         static func country(_ text: String, option: String) throws -> String? {
             if text.lowercased() == "none" { return nil }
-            let code = text.uppercased()
-            guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-                throw CLIError("\(option): expected a two-letter ISO 3166 country code such as US or DE, or none; got \"\(text)\"")
+            guard let country = HolidayRules.builtIn.country(text) else {
+                throw CLIError(
+                    "\(option): expected a country with holiday rules (\(HolidayRules.builtIn.countries.map(\.code).sorted().joined(separator: ", "))) or none, got \"\(text)\"")
             }
-            return code
+            return country.code
         }
 
-        static func region(_ text: String, option: String) throws -> String {
+        /// A region of `country` its rules know (BY, ENG, NSW).
+        static func region(_ text: String, of country: String?, option: String) throws -> String {
             let code = text.uppercased()
-            guard (1...3).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw CLIError("\(option): expected a region code such as BY, ENG or NSW; got \"\(text)\"")
+            let regions = country.flatMap { HolidayRules.builtIn.country($0) }?.regions.map(\.code) ?? []
+            guard regions.contains(code) else {
+                throw CLIError(
+                    regions.isEmpty
+                        ? "\(option): \(country ?? "this country") has no regions in the holiday rules; answer none"
+                        : "\(option): expected one of \(regions.joined(separator: ", ")) or none, got \"\(text)\"")
             }
             return code
         }

@@ -27,6 +27,8 @@ extension OpsCadence {
             var playbook: String
             var title: String
             var occurrence: String
+            /// "moved from Fri 25 Dec: Christmas Day" when a holiday policy moved it (omitted otherwise).
+            var holiday: String?
         }
 
         func validate() throws {
@@ -46,15 +48,23 @@ extension OpsCadence {
             }
             items.sort { ($0.0.instant, $0.1.id) < ($1.0.instant, $1.1.id) }
             if format == .json {
-                try Output.json(items.map { Row(playbook: $0.1.id, title: $0.1.title, occurrence: $0.0.rfc3339) })
+                try Output.json(items.map { Row(playbook: $0.1.id, title: $0.1.title, occurrence: $0.0.rfc3339, holiday: $0.0.shift?.text) })
                 return
             }
-            if items.isEmpty { Output.line("nothing in the next \(days) days") }
+            // Text also lists what a `skip` policy dropped, at the time it would have had.
+            var rows = items.map { (o, p) in (o, p, o.shift.map { " — \($0.text)" } ?? "") }
+            for playbook in workspace.playbooks where playbook.isEnabled && playbook.holidayPolicy == .skip {
+                for (o, note) in playbook.holidayChanges(after: now, through: end).prefix(10_000) {
+                    rows.append((o, playbook, " — \(note)"))
+                }
+            }
+            rows.sort { ($0.0.instant, $0.1.id) < ($1.0.instant, $1.1.id) }
+            if rows.isEmpty { Output.line("nothing in the next \(days) days") }
             var table = [["WHEN", "ZONE", "PLAYBOOK", "TITLE"]]
-            for (o, p) in items {
+            for (o, p, note) in rows {
                 let local = o.local
                 let when = "\(local.date.weekday.shortName) \(local.date) \(String(local.description.dropFirst(11).prefix(5)))"
-                table.append([when, p.timeZone.abbreviation(at: o.instant), p.id, p.title])
+                table.append([when, p.timeZone.abbreviation(at: o.instant), p.id, p.title + note])
             }
             Table.print(table)
         }

@@ -25,7 +25,7 @@ import Testing
         date: "Monday 7 December 2026", startTime: "09:00", endTime: "09:30", timeZone: "America/New_York", zoneAbbreviation: "EST",
         duration: "30 min", schedule: "weekly on monday at 09:00", owner: "Ops Lead", attendees: ["Founder"], sections: [section],
         checklist: [checklistRow], actionItems: [actionRow], alerts: ["Stockout rate 9 % is red"], generatedAt: "2026-12-07T08:00:00-05:00",
-        escalation: escalation, health: health)
+        escalation: escalation, health: health, holiday: "moved from Fri 25 Dec: Christmas Day")
     static let escalatedRow = EscalatedKPIRow(
         key: "cost_per_order", title: "Cost per order", streak: "red at 3 daily checks in a row", count: 3, values: ["$6.40 (2026-12-03)"],
         target: "≤ $4.50")

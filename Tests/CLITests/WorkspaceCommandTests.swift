@@ -237,7 +237,7 @@ import Testing
         let dir = try shippedWorkspaceCopy()
         let runner = CommandRunner(
             directory: dir.path, environment: ["OPS_AUDIT_URL": "https://example.com/hook", "OPS_AUDIT_SECRET": "whsec_!!!notbase64"])
-        let expected = "opscadence.yaml:29:3: error: target 'audit': signing secret starts with whsec_ but the rest is not base64"
+        let expected = "opscadence.yaml:17:3: error: target 'audit': signing secret starts with whsec_ but the rest is not base64"
         for arguments in [["validate"], ["tick", "--now", "2026-12-01T14:00:00Z"]] {
             let result = try runner.run(arguments)
             #expect(result.status == 2)
@@ -364,7 +364,7 @@ import Testing
         #expect(r.status == 2, "\(r.status) \(r.stderr)")
         #expect(
             r.stderr.contains(
-                "opscadence.yaml:27:17: error: rate_limit \"1e-20/s\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
+                "opscadence.yaml:15:17: error: rate_limit \"1e-20/s\" is too slow: it must allow at least one request an hour (e.g. 1/s, 30/min, 1/min, or none)"),
             "\(r.stderr)")
         #expect(!r.stderr.contains("Fatal error"))
     }

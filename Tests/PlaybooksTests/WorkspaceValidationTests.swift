@@ -265,7 +265,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
 
     @Test(arguments: [
         ("timezone: America/New_York\nholidays: [2026-13-01]\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
-         "opscadence.yaml:2:12: expected a holiday as a date YYYY-MM-DD, got \"2026-13-01\""),
+         "opscadence.yaml:2:12: expected a holiday as a date YYYY-MM-DD (optionally followed by its name), got \"2026-13-01\""),
         ("timezone: America/New_York\ntargets:\n  ops-chat:\n    kind: telegram\n    url: ${env:TEST_SLACK_URL}\n",
          "opscadence.yaml:4:11: unknown target kind 'telegram' (expected slack, discord, msteams, googlechat, mattermost, generic)"),
         ("timezone: Nowhere/City\ntargets:\n  ops-chat:\n    kind: slack\n    url: ${env:TEST_SLACK_URL}\n",
