@@ -12,6 +12,10 @@ extension Engine {
     /// The longest a request may take (`delivery.timeout`); leases are longer so a live sender
     /// never loses one.
     var requestTimeout: Duration { .seconds(workspace.configuration.deliveryTimeout) }
+
+    /// How long a receiver may send nothing before the request is given up: half of
+    /// `delivery.timeout`, at least 10 s (and never more than the time-out itself).
+    static func lowSpeedTime(for timeout: Duration) -> Duration { min(timeout, max(.seconds(10), timeout / 2)) }
     var lease: Int64 { requestTimeout.wholeSecondsRoundedUp * 2 + 60 }
 
     /// The largest body posted to any target: a backstop behind each format's own budget.
@@ -242,6 +246,9 @@ extension Engine {
         WebhookClient(
             configuration: WebhookClient.Configuration(
                 maxConcurrent: workspace.configuration.deliveryConcurrency, totalTimeout: requestTimeout,
+                // A team that allows a slow receiver more time (delivery.timeout) allows it
+                // longer silences too: half the time-out, never under the default 10 s.
+                lowSpeedTime: Self.lowSpeedTime(for: requestTimeout),
                 denyPrivateNetworks: workspace.configuration.denyPrivateNetworks,
                 // A request its destination's pacing cannot start now comes back at once, unsent,
                 // and waits in the queue: a claimed row is one about to go on the wire.

@@ -134,8 +134,9 @@ import Testing
     /// wire, so it is delivered once, the acknowledgement cancels only the later step, and the
     /// tick ends well (exit 0).
     @Test func anAcknowledgementWhileTheEscalationIsOnTheWireNeitherDoublesNorFailsIt() async throws {
-        // The longest time-out, so that a loaded machine cannot time the held request out
-        // before the acknowledgement runs (it would then be a failure to retry, not in flight).
+        // The longest time-out (and so a minute of silence allowed), so that a loaded machine
+        // cannot time the held request out before the acknowledgement runs (it would then be a
+        // failure to retry, not in flight).
         let f = try EngineFixture(playbooks: ["check.yaml": Self.check], extraConfig: "delivery: { timeout: 2m }")
         try f.tick("2026-12-01T13:00:00Z")
         try f.tick("2026-12-01T13:30:00Z")
