@@ -117,10 +117,13 @@ public final class StateStore: Sendable {
     /// Both only grow, so a value once left is never seen again. Read it before reading what
     /// is cached under it: the result is then at least as new as the version it is filed under.
     public func version() throws(StateError) -> StateVersion {
-        try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()")
-            return StateVersion(otherConnections: row?[0] ?? 0, ownChanges: row?[1] ?? 0)
-        }
+        try read { db in try Self.version(db) }
+    }
+
+    static func version(_ db: Database) throws -> StateVersion {
+        // A cached statement: read on every page request, it is not parsed again each time.
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()"))
+        return StateVersion(otherConnections: row?[0] ?? 0, ownChanges: row?[1] ?? 0)
     }
 
     /// `PRAGMA integrity_check`: "ok" or SQLite's findings.

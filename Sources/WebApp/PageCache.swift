@@ -33,20 +33,24 @@ final class PageCache: Sendable {
     struct Page: Sendable {
         var pieces: [ByteBuffer]
         var contentType: String
+        /// The body last joined, and for which token: the same browser asks again and again
+        /// (the meeting page has 106 forms, each with the token).
+        var joined: (csrf: String, body: ByteBuffer)?
 
-        /// The answer for a session: the pieces joined by its token.
-        func response(csrf: String) -> Response {
-            var body: ByteBuffer
-            if pieces.count == 1 {
-                body = pieces[0]
-            } else {
-                let size = pieces.reduce(0) { $0 + $1.readableBytes } + (pieces.count - 1) * csrf.utf8.count
-                body = ByteBufferAllocator().buffer(capacity: size)
-                for (index, piece) in pieces.enumerated() {
-                    if index > 0 { body.writeString(csrf) }
-                    body.writeImmutableBuffer(piece)
-                }
+        /// The body for a session: the pieces joined by its token; `fresh` when joined now.
+        func body(csrf: String) -> (body: ByteBuffer, fresh: Bool) {
+            if pieces.count == 1 { return (pieces[0], false) }
+            if let joined, Token.matches(joined.csrf, csrf) { return (joined.body, false) }
+            let size = pieces.reduce(0) { $0 + $1.readableBytes } + (pieces.count - 1) * csrf.utf8.count
+            var body = ByteBufferAllocator().buffer(capacity: size)
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { body.writeString(csrf) }
+                body.writeImmutableBuffer(piece)
             }
+            return (body, true)
+        }
+
+        func response(body: ByteBuffer) -> Response {
             var headers = HTTPFields()
             headers[.contentType] = contentType
             headers[.contentLength] = String(body.readableBytes)
@@ -62,12 +66,16 @@ final class PageCache: Sendable {
 
     private let pages = Mutex<[Key: Page]>([:])
 
-    func page(for key: Key) -> Page? {
-        pages.withLock { $0[key] }
+    /// The answer for a session from the page filed under the key, if there is one.
+    func response(for key: Key, csrf: String) -> Response? {
+        guard let page = pages.withLock({ $0[key] }) else { return nil }
+        let (body, fresh) = page.body(csrf: csrf)
+        if fresh { pages.withLock { $0[key]?.joined = (csrf, body) } }
+        return page.response(body: body)
     }
 
-    /// Files a rendered page (HTML or JSON) under its key.
-    func store(_ text: String, contentType: String, for key: Key) -> Page {
+    /// Files a rendered page (HTML or JSON) under its key, and answers a session with it.
+    func store(_ text: String, contentType: String, for key: Key, csrf: String) -> Response {
         let page = Page(pieces: Self.cut(Array(text.utf8), at: Array(placeholder.utf8)), contentType: contentType)
         pages.withLock { pages in
             if pages.count >= Self.capacity {
@@ -79,7 +87,7 @@ final class PageCache: Sendable {
             }
             pages[key] = page
         }
-        return page
+        return page.response(body: page.body(csrf: csrf).body)
     }
 
     /// The bytes between the placeholders.

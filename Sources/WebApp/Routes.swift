@@ -363,16 +363,15 @@ extension WebServer {
         // new as the version it is filed under, never older.
         let key = PageCache.Key(
             address: request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path, workspaceVersion: snapshot.version,
-            problem: snapshot.problem, state: try store.version(), minute: now / 60, viewer: viewer.person.name, isAdmin: viewer.isAdmin)
-        if let page = pageCache.page(for: key) { return page.response(csrf: viewer.csrfToken) }
+            problem: snapshot.problem, state: try context.stateVersion ?? store.version(), minute: now / 60, viewer: viewer.person.name, isAdmin: viewer.isAdmin)
+        if let response = pageCache.response(for: key, csrf: viewer.csrfToken) { return response }
         var rendering = context
         rendering.viewer?.csrfToken = pageCache.placeholder
         let view = try build(rendering)
-        let page =
-            format == "json"
-            ? pageCache.store(try JSONPage<View>.text(view), contentType: JSONPage<View>.contentType, for: key)
-            : pageCache.store(templates.render(view, page: template), contentType: HTMLPage.contentType, for: key)
-        return page.response(csrf: viewer.csrfToken)
+        if format == "json" {
+            return pageCache.store(try JSONPage<View>.text(view), contentType: JSONPage<View>.contentType, for: key, csrf: viewer.csrfToken)
+        }
+        return pageCache.store(templates.render(view, page: template), contentType: HTMLPage.contentType, for: key, csrf: viewer.csrfToken)
     }
 
     private func render(_ view: some Encodable & Sendable, _ request: Request, _ context: WebRequestContext, template: String) throws -> Response {
