@@ -1,7 +1,10 @@
 import Foundation
 import OpsCadenceTesting
+import NIOCore
 import StateStore
 import Testing
+
+@testable import WebApp
 
 /// The page cache (``PageCache`` in WebApp) over a real `opscadence serve`: a page is served
 /// again only while nothing it shows changed, whoever changed it, and each browser gets its own
@@ -32,6 +35,21 @@ import Testing
         let after = try web.get(WebFixture.review + "?format=json", cookie: cookie).body
         #expect(before != after)
         #expect(after.contains("\"done\" : true"))
+    }
+
+    /// A tick in another process (here: a second attempt at a reminder whose receiver is
+    /// down) shows on the next load of the deliveries page and its JSON.
+    @Test func aTickInAnotherProcessShowsOnTheNextPageLoad() throws {
+        let web = try WebFixture(environment: ["CHAT_URL": "http://127.0.0.1:9/hook"])
+        let cookie = try web.signIn("Ada Admin")
+        for _ in 0..<2 {
+            #expect(try web.get("/outbox", cookie: cookie).body.contains("<td>retrying</td><td>1</td>"))
+            #expect(try web.get("/outbox?format=json", cookie: cookie).body.contains("\"attempts\" : 1"))
+        }
+        let tick = try web.runner.run(["tick", "--now", "2026-12-04T15:58:00Z"])
+        try #require(tick.status == 0, "\(tick.stderr)")
+        #expect(try web.get("/outbox", cookie: cookie).body.contains("<td>retrying</td><td>2</td>"))
+        #expect(try web.get("/outbox?format=json", cookie: cookie).body.contains("\"attempts\" : 2"))
     }
 
     /// A change made on the page (the app's own connection: `PRAGMA data_version` does not
@@ -120,5 +138,36 @@ import Testing
         let third = try server.version()
         #expect(third != second && third != first)
         #expect(try server.version() == third)
+    }
+
+    /// The token goes where the placeholder was, every time, for whichever session asks.
+    @Test func theTokenIsPutWhereThePlaceholderWas() {
+        let cache = PageCache()
+        let marker = cache.placeholder
+        let text = "\(marker)<form><input name=csrf value=\"\(marker)\">é</form>\(marker)"
+        let page = PageCache.Page(pieces: PageCache.cut(Array(text.utf8), at: Array(marker.utf8)), contentType: "text/html")
+        #expect(page.pieces.count == 4)
+        var joined = page
+        for token in ["first-token", "second", "first-token"] {
+            let (body, _) = joined.body(csrf: token)
+            #expect(String(buffer: body) == "\(token)<form><input name=csrf value=\"\(token)\">é</form>\(token)")
+            joined.joined = (token, body)
+        }
+        let key = PageCache.Key(
+            address: "/", workspaceVersion: 0, problem: nil, state: StateVersion(otherConnections: 1, ownChanges: 0), minute: 7, viewer: "Ada Admin",
+            isAdmin: true)
+        _ = cache.store(text, contentType: "text/html", for: key, csrf: "t")
+        #expect(cache.response(for: key, csrf: "t") != nil)
+        for other in [
+            PageCache.Key(address: "/", workspaceVersion: 0, problem: nil, state: key.state, minute: 8, viewer: "Ada Admin", isAdmin: true),
+            PageCache.Key(address: "/", workspaceVersion: 0, problem: nil, state: key.state, minute: 7, viewer: "Max Member", isAdmin: false),
+            PageCache.Key(
+                address: "/", workspaceVersion: 0, problem: nil, state: StateVersion(otherConnections: 1, ownChanges: 1), minute: 7,
+                viewer: "Ada Admin", isAdmin: true),
+            PageCache.Key(address: "/", workspaceVersion: 1, problem: nil, state: key.state, minute: 7, viewer: "Ada Admin", isAdmin: true),
+            PageCache.Key(address: "/", workspaceVersion: 0, problem: "invalid", state: key.state, minute: 7, viewer: "Ada Admin", isAdmin: true),
+        ] {
+            #expect(cache.response(for: other, csrf: "t") == nil)
+        }
     }
 }
