@@ -70,11 +70,20 @@ extension StateStore {
 
     /// The live session with this token digest, if any.
     package func session(tokenDigest: String, now: Int64) throws(StateError) -> WebSession? {
-        try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT person, csrf_token, expires_at FROM web_session WHERE token_digest = ? AND expires_at > ?",
-                arguments: [tokenDigest, now]
-            ).map { WebSession(person: $0["person"], csrfToken: $0["csrf_token"], expiresAt: $0["expires_at"]) }
+        try read { db in try Self.session(db, tokenDigest: tokenDigest, now: now) }
+    }
+
+    /// The live session and the state's version (``version()``), in one read: every page
+    /// request needs both, and each read is a transaction and a hop to the database's queue.
+    package func sessionAndVersion(tokenDigest: String, now: Int64) throws(StateError) -> (WebSession?, StateVersion) {
+        try read { db in (try Self.session(db, tokenDigest: tokenDigest, now: now), try Self.version(db)) }
+    }
+
+    private static func session(_ db: Database, tokenDigest: String, now: Int64) throws -> WebSession? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT person, csrf_token, expires_at FROM web_session WHERE token_digest = ? AND expires_at > ?")
+        return try Row.fetchOne(statement, arguments: [tokenDigest, now]).map {
+            WebSession(person: $0["person"], csrfToken: $0["csrf_token"], expiresAt: $0["expires_at"])
         }
     }
 

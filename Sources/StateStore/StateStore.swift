@@ -109,9 +109,39 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Where the state file's content stands, for caches of what is derived from it: any
+    /// commit, by this store or by another process (`tick`, the CLI), gives another value.
+    ///
+    /// `PRAGMA data_version` changes when another connection commits, but not for this
+    /// connection's own commits; `total_changes()` counts the rows this connection changed.
+    /// Both only grow, so a value once left is never seen again. Read it before reading what
+    /// is cached under it: the result is then at least as new as the version it is filed under.
+    public func version() throws(StateError) -> StateVersion {
+        try read { db in try Self.version(db) }
+    }
+
+    static func version(_ db: Database) throws -> StateVersion {
+        // A cached statement: read on every page request, it is not parsed again each time.
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()"))
+        return StateVersion(otherConnections: row?[0] ?? 0, ownChanges: row?[1] ?? 0)
+    }
+
     /// `PRAGMA integrity_check`: "ok" or SQLite's findings.
     public func integrityCheck() throws(StateError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}
+
+/// What ``StateStore/version()`` returns: equal values mean no commit in between.
+public struct StateVersion: Hashable, Sendable {
+    /// `PRAGMA data_version`: moves when another connection (process) commits.
+    public var otherConnections: Int64
+    /// `total_changes()`: the rows this store's own connection changed.
+    public var ownChanges: Int64
+
+    public init(otherConnections: Int64, ownChanges: Int64) {
+        self.otherConnections = otherConnections
+        self.ownChanges = ownChanges
     }
 }
 

@@ -28,7 +28,7 @@ struct Gate: RouterMiddleware {
         let isHead = request.method == .head
         do {
             try server.checkPeople(snapshot)
-            context.viewer = try viewer(of: request, workspace: snapshot.workspace)
+            (context.viewer, context.stateVersion) = try viewer(of: request, workspace: snapshot.workspace)
             let path = request.uri.path
             // The router ignores empty segments (`//outbox` reaches /outbox): such a path is
             // refused here, so every check below sees the path the handler serves.
@@ -101,14 +101,14 @@ struct Gate: RouterMiddleware {
     }
 
     /// The signed-in person, from the session cookie; nil when there is none, it is unknown or
-    /// expired, or the person is no longer in `people:`.
-    private func viewer(of request: Request, workspace: Workspace) throws -> Viewer? {
-        guard let token = request.cookies[Self.sessionCookie]?.value, Token.isWellFormed(token) else { return nil }
+    /// expired, or the person is no longer in `people:`. With a cookie, also the state's
+    /// version, read with the session (the page cache's key).
+    private func viewer(of request: Request, workspace: Workspace) throws -> (Viewer?, StateVersion?) {
+        guard let token = request.cookies[Self.sessionCookie]?.value, Token.isWellFormed(token) else { return (nil, nil) }
         let digest = Token.digest(token, key: server.digestKey(workspace))
-        guard let session = try server.store.session(tokenDigest: digest, now: server.now),
-            let person = workspace.configuration.person(named: session.person)
-        else { return nil }
-        return Viewer(person: person, csrfToken: session.csrfToken, sessionDigest: digest)
+        let (session, version) = try server.store.sessionAndVersion(tokenDigest: digest, now: server.now)
+        guard let session, let person = workspace.configuration.person(named: session.person) else { return (nil, version) }
+        return (Viewer(person: person, csrfToken: session.csrfToken, sessionDigest: digest), version)
     }
 
     /// Refuses a POST another site made the browser send: `Sec-Fetch-Site` other than

@@ -7,12 +7,14 @@ struct HTMLPage: ResponseGenerator {
     var html: String
     var status: HTTPResponse.Status = .ok
 
+    static let contentType = "text/html; charset=utf-8"
+
     func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
         let body = ByteBuffer(string: html)
         var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentType] = Self.contentType
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
@@ -22,15 +24,21 @@ struct HTMLPage: ResponseGenerator {
 struct JSONPage<Value: Encodable>: ResponseGenerator {
     var value: Value
 
+    static var contentType: String { "application/json; charset=utf-8" }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ByteBuffer(string: try Self.text(value))
+        var headers = HTTPFields()
+        headers[.contentType] = Self.contentType
+        headers[.contentLength] = String(body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         // The same key style as every command's --format json.
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let body = ByteBuffer(bytes: try encoder.encode(value))
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

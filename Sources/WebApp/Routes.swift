@@ -138,12 +138,12 @@ extension WebServer {
 
     func addPageRoutes(to router: Router<WebRequestContext>) {
         router.get("/") { request, context -> Response in
-            try page(request, context, try pages(context).today(), template: "today")
+            try page(request, context, template: "today") { try pages($0).today() }
         }
         router.get("/meetings/:playbook/:occurrence") { request, context -> Response in
             let (playbook, occurrence, canonical) = try meeting(context)
             if !canonical { return .redirect(to: Pages.meetingPath(playbook: playbook.id, occurrence: occurrence)) }
-            return try page(request, context, try pages(context).meeting(playbook, at: occurrence), template: "meeting")
+            return try page(request, context, template: "meeting") { try pages($0).meeting(playbook, at: occurrence) }
         }
         router.get("/actions") { request, context -> Response in
             let query = request.uri.queryParameters
@@ -154,10 +154,12 @@ extension WebServer {
                 throw PageError(.badRequest, "status: expected open, overdue, done or all, got \"\(statusText)\"")
             }
             let returnTo = request.uri.query.map { "/actions?\($0)" } ?? "/actions"
-            return try page(request, context, try pages(context).actions(owner: owner, playbook: playbook, status: status, returnTo: returnTo), template: "actions")
+            return try page(request, context, template: "actions") {
+                try pages($0).actions(owner: owner, playbook: playbook, status: status, returnTo: returnTo)
+            }
         }
         router.get("/kpis") { request, context -> Response in
-            try page(request, context, try pages(context).kpis(), template: "kpis")
+            try page(request, context, template: "kpis") { try pages($0).kpis() }
         }
         router.get("/calendar") { request, context -> Response in
             let text = request.uri.queryParameters["month"].map(String.init) ?? ""
@@ -172,10 +174,10 @@ extension WebServer {
                 month = parsed
             }
             let feed = feedKey(context.workspace).map { "\(context.workspace.configuration.web.url ?? "http://127.0.0.1:8080")/calendar.ics?key=\($0)" }
-            return try page(request, context, pages(context).calendar(month: month, feedURL: feed), template: "calendar")
+            return try page(request, context, template: "calendar") { pages($0).calendar(month: month, feedURL: feed) }
         }
         router.get("/maturity") { request, context -> Response in
-            try page(request, context, try pages(context).maturity(), template: "maturity")
+            try page(request, context, template: "maturity") { try pages($0).maturity() }
         }
         router.get("/maturity/:chart") { _, context -> Response in
             let name = context.parameters.get("chart") ?? ""
@@ -193,7 +195,7 @@ extension WebServer {
                 }
                 states = [state]
             }
-            return try page(request, context, try pages(context).outbox(states: states), template: "outbox")
+            return try page(request, context, template: "outbox") { try pages($0).outbox(states: states) }
         }
     }
 
@@ -344,13 +346,37 @@ extension WebServer {
         return HTMLPage(html: templates.render(MessageView(chrome: chrome, heading: heading, message: text), page: "message"))
     }
 
-    /// The HTML page, or its data with `?format=json`.
-    func page(_ request: Request, _ context: WebRequestContext, _ view: some Encodable & Sendable, template: String) throws -> Response {
-        switch request.uri.queryParameters["format"].map(String.init) {
-        case nil, "html": return HTMLPage(html: templates.render(view, page: template)).response()
-        case "json": return try JSONPage(value: view).response(from: request, context: context)
-        case let other?: throw PageError(.badRequest, "format: expected html or json, got \"\(other)\"")
+    /// The HTML page, or its data with `?format=json`, from the page cache when nothing it is
+    /// made from changed since it was rendered (``PageCache``).
+    func page<View: Encodable & Sendable>(
+        _ request: Request, _ context: WebRequestContext, template: String, _ build: (WebRequestContext) throws -> View
+    ) throws -> Response {
+        let format = request.uri.queryParameters["format"].map(String.init)
+        guard format == nil || format == "html" || format == "json" else {
+            throw PageError(.badRequest, "format: expected html or json, got \"\(format!)\"")
         }
+        // Every page is behind sign-in; without a viewer there is nothing to key on.
+        guard let viewer = context.viewer, let snapshot = context.snapshot else {
+            return try render(build(context), request, context, template: template)
+        }
+        // The state's version is read before the page is built: the page is then at least as
+        // new as the version it is filed under, never older.
+        let key = PageCache.Key(
+            address: request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path, workspaceVersion: snapshot.version,
+            problem: snapshot.problem, state: try context.stateVersion ?? store.version(), minute: now / 60, viewer: viewer.person.name, isAdmin: viewer.isAdmin)
+        if let response = pageCache.response(for: key, csrf: viewer.csrfToken) { return response }
+        var rendering = context
+        rendering.viewer?.csrfToken = pageCache.placeholder
+        let view = try build(rendering)
+        if format == "json" {
+            return pageCache.store(try JSONPage<View>.text(view), contentType: JSONPage<View>.contentType, for: key, csrf: viewer.csrfToken)
+        }
+        return pageCache.store(templates.render(view, page: template), contentType: HTMLPage.contentType, for: key, csrf: viewer.csrfToken)
+    }
+
+    private func render(_ view: some Encodable & Sendable, _ request: Request, _ context: WebRequestContext, template: String) throws -> Response {
+        if request.uri.queryParameters["format"] == "json" { return try JSONPage(value: view).response(from: request, context: context) }
+        return HTMLPage(html: templates.render(view, page: template)).response()
     }
 
     /// Runs a change as the signed-in person; its errors become the page's 400 or 500.

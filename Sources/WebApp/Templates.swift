@@ -13,7 +13,8 @@ struct Templates: Sendable {
             ("kpis", PackageResources.kpis_mustache), ("outbox", PackageResources.outbox_mustache),
             ("maturity", PackageResources.maturity_mustache), ("calendar", PackageResources.calendar_mustache),
         ]
-        for (name, bytes) in sources { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
+        // Every value is escaped by our byte-wise escaper rather than Mustache's per-Character one.
+        for (name, bytes) in sources { try library.register(HTMLEscaper.pragma + String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
     }
 
@@ -23,7 +24,7 @@ struct Templates: Sendable {
     /// The live-refresh script.
     static let script = String(decoding: PackageResources.app_js, as: UTF8.self)
 
-    /// Renders a page; every `{{value}}` is HTML-escaped by Mustache.
+    /// Renders a page; every `{{value}}` is HTML-escaped (``HTMLEscaper``).
     func render(_ view: Any, page: String) -> String {
         library.render(view, withTemplate: page) ?? "<!doctype html><title>OpsCadence</title><p>The page \(page) has no template.</p>"
     }

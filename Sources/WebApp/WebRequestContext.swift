@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import Playbooks
+import StateStore
 
 /// Who is signed in on a request.
 struct Viewer: Sendable {
@@ -24,6 +25,8 @@ struct WebRequestContext: RequestContext {
     var rawBody: [UInt8] = []
     /// The workspace this request is served from.
     var snapshot: WorkspaceCache.Snapshot?
+    /// The state's version, read by the gate with the session, before any handler runs.
+    var stateVersion: StateVersion?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -58,6 +58,8 @@ package struct WebServer: Sendable {
     let templates: Templates
     let limiter: SignInLimiter
     let feedCache = FeedCache()
+    /// Rendered pages, while nothing they show changed.
+    let pageCache = PageCache()
     /// The workspace version whose `people:` the sessions were last checked against.
     let peopleChecked = PeopleCheck()
 
