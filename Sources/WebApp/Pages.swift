@@ -41,7 +41,7 @@ struct Pages {
                         occurrence.instant,
                         TodayView.Meeting(
                             playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence.instant),
-                            when: HumanTime.span(start: occurrence.instant, duration: playbook.duration, zone: playbook.timeZone),
+                            when: HumanTime.span(start: occurrence.instant, duration: playbook.duration, zone: playbook.timeZone, workspace.configuration.presentation),
                             href: Self.meetingPath(playbook: playbook.id, occurrence: occurrence.instant),
                             isToday: occurrence.instant < tomorrow && occurrence.instant + Int64(playbook.duration) > start,
                             isOver: occurrence.instant + Int64(playbook.duration) <= now,
@@ -71,7 +71,7 @@ struct Pages {
                         occurrence.instant,
                         TodayView.Meeting(
                             playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence.instant),
-                            when: HumanTime.span(start: occurrence.instant, duration: playbook.duration, zone: playbook.timeZone),
+                            when: HumanTime.span(start: occurrence.instant, duration: playbook.duration, zone: playbook.timeZone, workspace.configuration.presentation),
                             href: Self.meetingPath(playbook: playbook.id, occurrence: occurrence.instant), isToday: false,
                             isOver: occurrence.instant + Int64(playbook.acknowledgement!.within) < now, checklist: "")
                     ))
@@ -79,7 +79,7 @@ struct Pages {
         }
         unacknowledged.sort { $0.0 > $1.0 }
         return TodayView(
-            chrome: chrome("Today", "/"), today: HumanTime.longDate(localToday), meetings: meetings.map(\.1), hasMeetings: !meetings.isEmpty,
+            chrome: chrome("Today", "/"), today: HumanTime.longDate(localToday, workspace.configuration.presentation), meetings: meetings.map(\.1), hasMeetings: !meetings.isEmpty,
             redKPIs: red, hasRedKPIs: !red.isEmpty, overdue: overdue, hasOverdue: !overdue.isEmpty, deadDeliveries: dead,
             hasDeadDeliveries: dead > 0, failing: failing, hasFailing: !failing.isEmpty, unacknowledged: unacknowledged.map(\.1),
             hasUnacknowledged: !unacknowledged.isEmpty)
@@ -119,18 +119,18 @@ struct Pages {
         let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: occurrence)
         let deadline = playbook.acknowledgement.map { occurrence + Int64($0.within) }
         let acknowledgement = MeetingView.Acknowledgement(
-            isAcknowledged: ack != nil, by: ack?.by, via: ack?.via, at: ack.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.at)) },
-            due: deadline.map { HumanTime.shortDateTime(playbook.timeZone.localDateTime(at: $0)) },
+            isAcknowledged: ack != nil, by: ack?.by, via: ack?.via, at: ack.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.at), workspace.configuration.presentation) },
+            due: deadline.map { HumanTime.shortDateTime(playbook.timeZone.localDateTime(at: $0), workspace.configuration.presentation) },
             isOverdue: ack == nil && deadline.map { now > $0 } == true, canAcknowledge: ack == nil && occurrence <= now + 3600)
         return MeetingView(
             chrome: chrome(playbook.title, ""), playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence),
-            when: "\(HumanTime.longDate(playbook.timeZone.localDateTime(at: occurrence).date)), \(agenda.startTime)–\(agenda.endTime) \(agenda.zoneAbbreviation)",
+            when: "\(HumanTime.longDate(playbook.timeZone.localDateTime(at: occurrence).date, workspace.configuration.presentation)), \(agenda.startTime)–\(agenda.endTime) \(agenda.zoneAbbreviation)",
             duration: agenda.duration, owner: agenda.owner, attendees: agenda.attendees.isEmpty ? nil : agenda.attendees.joined(separator: ", "),
             descriptionLines: playbook.description.map { $0.split(separator: "\n").map(String.init) } ?? [], sections: sections,
             checklist: checklist, hasChecklist: !checklist.isEmpty, checklistDone: checklist.filter(\.done).count, checklistTotal: checklist.count,
             actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesHTML: note.map { NotesText.html($0.text) },
             notesBy: note?.updatedBy,
-            notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt)) }, path: path, previous: previous, next: next,
+            notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt), workspace.configuration.presentation) }, path: path, previous: previous, next: next,
             agendaFile: nil, rating: rating, acknowledgement: acknowledgement, escalation: agenda.escalation, health: agenda.health)
     }
 
@@ -217,7 +217,7 @@ struct Pages {
                 deleteAction: "/kpis/\(value.kpi)/\(value.measuredOn)/delete")
         }
         return KPIsView(
-            chrome: chrome("KPIs", "/kpis"), weeks: starts.map { HumanTime.shortDate($0) }, rows: rows, recent: Array(recent),
+            chrome: chrome("KPIs", "/kpis"), weeks: starts.map { HumanTime.shortDate($0, workspace.configuration.presentation) }, rows: rows, recent: Array(recent),
             hasRecent: !recent.isEmpty, kpis: definitions.map { KPIsView.Option(value: $0.key, label: "\($0.title)\($0.unit.isEmpty ? "" : " (\($0.unit))")") },
             today: localToday.description)
     }
@@ -312,12 +312,12 @@ extension Pages {
                 // Shown on the team's calendar date, at the playbook's own local time.
                 let date = workspace.configuration.date(at: occurrence.instant)
                 let local = occurrence.local
-                let moved = occurrence.shift.map { HumanTime.shortDate($0.from) }
+                let moved = occurrence.shift.map { HumanTime.shortDate($0.from, workspace.configuration.presentation) }
                 byDay[date, default: []].append(
                     (
                         occurrence.instant,
                         CalendarView.Event(
-                            playbook: playbook.id, title: playbook.title, time: HumanTime.clock(local), occurrence: RFC3339.formatUTC(occurrence.instant),
+                            playbook: playbook.id, title: playbook.title, time: HumanTime.clock(local, workspace.configuration.presentation), occurrence: RFC3339.formatUTC(occurrence.instant),
                             href: Self.meetingPath(playbook: playbook.id, occurrence: occurrence.instant), movedFrom: moved)
                     ))
             }

@@ -107,7 +107,7 @@ extension WebServer {
         for pattern in ["/a/ack/:playbook/:occurrence/:expires/:signature", "/a/done/:playbook/:occurrence/:item/:expires/:signature"] {
             router.get(RouterPath(pattern)) { request, context -> HTMLPage in
                 let (playbook, action) = try signedAction(request.uri.path, context)
-                let outcome = try actionState(playbook, action)
+                let outcome = try actionState(playbook, action, context.workspace.configuration.presentation)
                 if let done = outcome.already { return message(context, outcome.heading, done) }
                 var view = MessageView(
                     chrome: Chrome(title: outcome.heading, viewer: context.viewer, banner: nil, current: "", refresh: false), heading: outcome.heading,
@@ -430,8 +430,8 @@ extension WebServer {
     }
 
     /// What a signed action would do, or what was already done.
-    func actionState(_ playbook: Playbook, _ action: SignedAction) throws -> (heading: String, question: String, button: String, already: String?) {
-        let when = HumanTime.span(start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone)
+    func actionState(_ playbook: Playbook, _ action: SignedAction, _ presentation: Presentation) throws -> (heading: String, question: String, button: String, already: String?) {
+        let when = HumanTime.span(start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone, presentation)
         switch action.verb {
         case .acknowledge:
             let ack = try store.acknowledgement(playbook: playbook.id, scheduledAt: action.occurrence)
@@ -453,7 +453,8 @@ extension WebServer {
 
     /// Carries out a verified action and says what it did; doing it again changes nothing.
     func perform(_ action: SignedAction, playbook: Playbook, teamwork: Teamwork, by person: String?, via: String) throws -> String {
-        let when = HumanTime.span(start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone)
+        let when = HumanTime.span(
+            start: action.occurrence, duration: playbook.duration, zone: playbook.timeZone, teamwork.workspace.configuration.presentation)
         switch action.verb {
         case .acknowledge:
             let ack = try teamwork.acknowledge(playbook: playbook, occurrence: action.occurrence, by: person, via: via, now: now).acknowledgement

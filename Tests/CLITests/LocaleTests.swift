@@ -79,6 +79,14 @@ import Testing
         #expect(forced.stderr.contains("--delimiter: expected , or ;"))
     }
 
+    @Test func theWebAppWritesTheLocalesDatesToo() throws {
+        let web = try WebFixture(configuration: WebFixture.configuration + "\nlocale: de-DE\ncurrency: EUR\n")
+        let cookie = try web.signIn("Ada Admin")
+        #expect(try web.get("/", cookie: cookie).body.contains("Freitag, 4. Dezember 2026"))
+        let meeting = try web.get(WebFixture.review, cookie: cookie).body
+        #expect(meeting.contains("Freitag, 4. Dezember 2026, 11:00–11:30"), "\(meeting.prefix(3000))")
+    }
+
     @Test(arguments: [
         ("locale: de_AT", "opscadence.yaml:3:9: error: unsupported locale 'de_AT' (expected one of en-US, en-GB, de-DE, fr-FR, nl-NL, es-ES)"),
         ("currency: euro", "opscadence.yaml:3:11: error: unknown currency 'euro' (expected an ISO 4217 code:"),
