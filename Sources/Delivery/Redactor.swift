@@ -89,11 +89,6 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
         addNeedle(secret, replacement: Self.marker)
     }
 
-    /// Teaches the redactor a ``Secret``.
-    public mutating func add(_ secret: Secret) {
-        add(secret: secret.revealed)
-    }
-
     /// This redactor plus everything `other` knows.
     public func merging(_ other: Redactor) -> Redactor {
         var merged = self

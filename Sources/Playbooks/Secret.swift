@@ -1,10 +1,12 @@
 import Foundation
 
-/// A secret value (a webhook URL or a signing secret) that never prints itself.
+/// A secret value (a webhook URL, a signing secret, a key) that never prints itself: the one
+/// secret type of the package.
 ///
-/// `description` shows only the URL's scheme, host and port (`https://hooks.slack.com/…`) or `[REDACTED]`;
-/// the value is read through ``value`` at the one place that sends it.
-public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
+/// `description`, `debugDescription`, `dump` and the `Encodable` form show only the URL's scheme,
+/// host and port (`https://hooks.slack.com/…`) or `[REDACTED]`; the value is read through
+/// ``value`` at the one place that sends it.
+public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
     /// The secret text itself. Do not log it.
     public let value: String
     /// Where it came from, e.g. `${env:OPS_SLACK_WEBHOOK}`: safe to print.
@@ -17,6 +19,7 @@ public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugSt
 
     public var description: String { Secret.redactedURL(value) ?? "[REDACTED]" }
     public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["value": description, "reference": reference]) }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

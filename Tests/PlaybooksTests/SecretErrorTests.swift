@@ -7,6 +7,19 @@ import Testing
 /// Errors about a target's url or secret name the field and its position, never the value;
 /// `agenda_url`, which every reminder carries, holds no credentials.
 @Suite struct SecretErrorTests {
+    @Test(arguments: ["hunter2-very-secret", "https://hooks.slack.com/services/T0/B0/hunter2"])
+    func aSecretNeverPrintsItsValue(value: String) throws {
+        let secret = Secret(value: value, reference: "${env:HOOK}")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        let encoded = String(decoding: try JSONEncoder().encode([secret]), as: UTF8.self)
+        for text in [secret.description, String(reflecting: secret), String(describing: [secret]), dumped, encoded] {
+            #expect(!text.contains("hunter2"), "\(text)")
+        }
+        #expect(dumped.contains("${env:HOOK}"))
+        #expect(secret.value == value)
+    }
+
     @Test func aControlCharacterInALiteralURLIsReportedAtItsPositionWithoutTheURL() {
         let config = validConfig.replacingOccurrences(of: "${env:TEST_SLACK_URL}", with: "https://hooks.slack.com/services/T0/B0/super-secret\u{01}")
         let found = issues(config: config, playbooks: ["p.yaml": validPlaybook])
