@@ -160,7 +160,7 @@ let package = Package(
 
         .testTarget(
             name: "RecurrenceTests",
-            dependencies: ["Recurrence", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Recurrence", "OpsCadenceTesting", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

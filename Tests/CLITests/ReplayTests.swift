@@ -34,7 +34,7 @@ import Testing
         }
 
         // Random but reproducible tick instants.
-        var rng = SplitMix(seed: 20_261_126)
+        var rng = SeededGenerator(seed: 20_261_126)
         let start = RFC3339.parseInstant("2026-10-01T00:00:00Z")!
         var ticks = [start]
         while ticks.last! < start + 90 * 86_400 {
@@ -95,16 +95,5 @@ import Testing
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
-}
 
 func DurationText(_ seconds: Int64) -> String { seconds % 86_400 == 0 ? "\(seconds / 86_400)d" : "\(seconds / 3600)h" }

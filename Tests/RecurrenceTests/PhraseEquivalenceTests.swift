@@ -1,3 +1,4 @@
+import OpsCadenceTesting
 import PropertyBased
 import Testing
 
@@ -183,7 +184,7 @@ struct GeneratedPhrase: CustomStringConvertible {
     static let ordinalWords = [(1, "first"), (2, "second"), (3, "third"), (4, "fourth"), (-1, "last")]
 
     init(seed: Int) {
-        var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: seed))
         func pick<T>(_ items: [T]) -> T { items[rng.next(items.count)] }
         func suffix(_ n: Int) -> String { n == 1 || n == 21 || n == 31 ? "st" : n == 2 || n == 22 ? "nd" : n == 3 || n == 23 ? "rd" : "th" }
         func days(max: Int) -> (String, String) {
