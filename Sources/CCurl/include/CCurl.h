@@ -7,7 +7,7 @@
 /*
  * libcurl, loaded with dlopen when the first delivery is made, not linked: linking it makes the
  * dynamic loader map and relocate libcurl and its thirty-odd dependencies (TLS, Kerberos, LDAP,
- * IDN...) at every start, about 8 ms, and the idle `tick` that cron runs every minute needs none
+ * IDN...) at every start (docs/PERFORMANCE.md has the cost), and the idle `tick` that cron runs every minute needs none
  * of it. The headers come from libcurl4-openssl-dev; at run time the library is libcurl.so.4
  * (the libcurl4 package), whatever version is installed there.
  *
