@@ -50,6 +50,10 @@ import Testing
         let upcoming = try runner.run(["upcoming", "--workspace", "ops", "--now", "2026-12-04T12:00:00Z", "--format", "json"])
         #expect(upcoming.status == 0, "\(upcoming.stderr)")
         #expect(upcoming.stdout.contains("daily-red-alert-check"))
+        // Every playbook follows the team's zone: 09:00 in Berlin, not in New York.
+        let rows = try #require(try upcoming.json() as? [[String: Any]])
+        let weekly = try #require(rows.first { $0["playbook"] as? String == "weekly-kpi-review" })
+        #expect((weekly["occurrence"] as? String)?.hasSuffix("T09:00:00+01:00") == true, "\(weekly)")
         #expect(!upcoming.stdout.contains("monthly-process-improvement"))
     }
 
