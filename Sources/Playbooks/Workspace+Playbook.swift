@@ -117,18 +117,30 @@ extension Loader {
                 continue
             }
             guard case .mapping = item else {
-                reader.report(item, "expected a checklist item as a string or a mapping of keys (item, owner, due)")
+                reader.report(item, "expected a checklist item as a string or a mapping of keys (item, owner, due, remind)")
                 continue
             }
-            guard let entry = reader.mapping(item, allowed: ["item", "owner", "due"], what: "a checklist item") else { continue }
+            guard let entry = reader.mapping(item, allowed: ["item", "owner", "due", "remind"], what: "a checklist item") else { continue }
             guard let text = entry["item"].flatMap({ reader.nonEmptyString($0, what: "item") }) else {
                 if entry["item"] == nil { reader.report(item, "a checklist entry needs 'item'") }
                 continue
             }
+            let due = entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }
+            let remind = entry["remind"].flatMap { reader.bool($0, what: "remind") } ?? false
+            if remind, let remindNode = entry.keys["remind"] {
+                // The item's reminder goes out at its due time, before the meeting; the late-item
+                // one at the start. Without a time before the start there is nothing to remind of.
+                if entry["due"] == nil {
+                    reader.report(remindNode, "remind: true needs 'due', a time before the start (such as due: -1h)")
+                } else if let due, due >= 0 {
+                    reader.report(remindNode, "remind: true needs 'due' before the start (such as -1h), not \(DurationText.format(due)) after it")
+                }
+                if fields["remind"] == nil || reminders.isEmpty {
+                    reader.report(remindNode, "remind: true needs the playbook's 'remind:' targets to send the item's reminders to; this playbook has none")
+                }
+            }
             checklist.append(
-                ChecklistItem(
-                    item: text, owner: entry["owner"].flatMap { reader.nonEmptyString($0, what: "owner") },
-                    due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
+                ChecklistItem(item: text, owner: entry["owner"].flatMap { reader.nonEmptyString($0, what: "owner") }, due: due, remind: remind))
         }
 
         let acknowledgement = parseAcknowledgement(fields["acknowledge"], configuration: configuration, reader: &reader)
