@@ -282,7 +282,9 @@ enum Schema {
             // A UNIQUE constraint cannot be altered: the table is rebuilt (SQLite's documented
             // procedure, as in v2; GRDB runs a migration with foreign keys off and checks them
             // after, so delivery_payload's rows stay), rows keep their ids and get 0. The partial
-            // indexes are recreated exactly as v2 made them.
+            // indexes are recreated exactly as v2 made them. The table is written out in full
+            // rather than shared with v2: a migration is a record of what a file looked like,
+            // and must not change when a later one does.
             try db.execute(
                 sql: """
                     CREATE TABLE delivery_v6 (

@@ -48,7 +48,7 @@ import Testing
         let body = try #require(f.server.requests.last).bodyText
         #expect(body.contains("\"type\":\"checklist_item\""), "\(body)")
         #expect(body.contains("\"checklist_item\":{\"number\":2,\"text\":\"Update the scorecard\",\"owner\":\"Ops Lead\",\"late\":false}"), "\(body)")
-        #expect(body.contains("Checklist item due: Update the scorecard"), "\(body)")
+        #expect(body.contains("\"message\":\"Checklist item due: Update the scorecard — Ops Lead (Daily check, Tue 1 Dec 08:30)\""), "\(body)")
         // Only the item's owner is mentioned, not the meeting's owner.
         #expect(body.contains("U012AB3CD") && !body.contains("W0FOUNDER1"), "\(body)")
         // The Done link of the item stays in the checklist (no web: here, so none is signed).
@@ -104,6 +104,19 @@ import Testing
         let dropped = try outbox(f).filter { $0["state"] as? String == "dropped" }
         #expect(dropped.count == 2)
         #expect(dropped.allSatisfy { $0["last_error"] as? String == "not sent: ticked" && $0["checklist_item"] as? Int == 2 })
+    }
+
+    /// The late-item reminder is not an escalation: acknowledging the occurrence leaves it.
+    @Test func anAcknowledgementDoesNotCancelTheLateItemReminder() throws {
+        let f = try EngineFixture(playbooks: ["check.yaml": Self.check + "\nacknowledge:\n  within: 30m\n  escalate: [{ target: hook, after: 30m }]\n"])
+        try f.tick("2026-12-01T12:00:00Z")
+        try f.tick("2026-12-01T12:30:00Z")
+        let ack = try f.runner.run(["ack", "check", "--at", "next", "--now", "2026-12-01T13:00:00Z", "--format", "json"])
+        #expect(ack.status == 0, "\(ack.stderr)")
+        #expect((try ack.json() as? [String: Any])?["escalations_cancelled"] as? Int == 1)
+        try f.tick("2026-12-01T13:30:00Z")
+        try f.tick("2026-12-01T14:00:00Z")
+        #expect(Set(f.receivedIds) == ["check.20261201T133000Z.item2.1h.hook", "check.20261201T133000Z.0m.hook", "check.20261201T133000Z.item2.late.hook"])
     }
 
     @Test func overlappingTicksSendEachItemReminderOnce() async throws {
