@@ -391,4 +391,19 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         let (_, result) = workspace(playbooks: ["p.yaml": Self.playbook(schedule: schedule, before: before)], now: Self.now)
         #expect(try result.get().playbooks.count == 1)
     }
+
+    /// A checklist item's own reminder opens the occurrence at its due time: the same limit, at
+    /// the item's `due`. Without `remind: true` an early `due` is only a label.
+    @Test func anItemReminderLongerThanAGapIsRefused() throws {
+        let item = "checklist:\n  - { item: Update the scorecard, due: -2d, remind: true }"
+        #expect(
+            issues(playbooks: ["p.yaml": Self.playbook(schedule: "schedule: daily at 09:00", before: "0m", extra: item)], now: Self.now) == [
+                "playbooks/p.yaml:9:40: checklist item due: -2d with remind: true is longer than the gap of 1d between two occurrences "
+                    + "(2026-12-01T09:00:00-05:00 and 2026-12-02T09:00:00-05:00): its reminder would be due before the occurrence ahead "
+                    + "of it, and meetings would be skipped; a lead may be at most the shortest gap between occurrences"
+            ])
+        let plain = item.replacingOccurrences(of: ", remind: true", with: "")
+        let (_, result) = workspace(playbooks: ["p.yaml": Self.playbook(schedule: "schedule: daily at 09:00", before: "0m", extra: plain)], now: Self.now)
+        #expect(try result.get().playbooks.first?.leadTime == 900)
+    }
 }
