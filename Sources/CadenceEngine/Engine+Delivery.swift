@@ -156,10 +156,20 @@ extension Engine {
             let row = claim.record
             guard let id = row.id else { continue }
             // An escalation whose occurrence was acknowledged since it was queued is not sent.
-            if row.beforeSeconds < 0,
+            if row.isEscalation,
                 let ack = try store.acknowledgement(playbook: row.playbookId, scheduledAt: row.reminderAt + Int64(row.beforeSeconds))
             {
                 let reason = "not sent: acknowledged\(ack.by.map { " by \($0)" } ?? "") (\(ack.via))"
+                prepared.unsent.append(StateStore.Outcome(id: id, resolution: .cancelled(reason: reason)))
+                prepared.unsentLines[id] = line(row, outcome: "cancelled", status: nil, detail: reason)
+                continue
+            }
+            // Nor is a checklist item's reminder whose item was ticked since: ticking drops the
+            // waiting ones, and this look right before sending covers one claimed meanwhile.
+            if row.isChecklistReminder,
+                let mark = try store.checklistMarks(playbook: row.playbookId, scheduledAt: row.reminderAt + Int64(row.beforeSeconds))[row.checklistItem]
+            {
+                let reason = ChecklistMark.notSentReason(by: mark.doneBy)
                 prepared.unsent.append(StateStore.Outcome(id: id, resolution: .cancelled(reason: reason)))
                 prepared.unsentLines[id] = line(row, outcome: "cancelled", status: nil, detail: reason)
                 continue

@@ -285,9 +285,10 @@ public final class Engine: Sendable {
         let deliveries = planned.deliveries.map { d in
             DeliveryRecord(
                 occurrenceId: 0, playbookId: playbook.id, target: d.target, beforeSeconds: d.before, reminderAt: d.reminderAt,
-                idempotencyKey: TickPlanner.idempotencyKey(playbook: playbook.id, instant: o.instant, before: d.before, target: d.target),
+                idempotencyKey: TickPlanner.idempotencyKey(
+                    playbook: playbook.id, instant: o.instant, before: d.before, target: d.target, checklistItem: d.checklistItem),
                 state: d.state, nextAttemptAt: d.reminderAt, expiresAt: d.reminderAt + Int64(playbook.grace), createdAt: now,
-                lastError: d.note)
+                lastError: d.note, checklistItem: d.checklistItem)
         }
         return OccurrenceBatchItem(occurrence: record, deliveries: deliveries)
     }
@@ -300,7 +301,7 @@ public final class Engine: Sendable {
                 TickReport.ReminderLine(
                     target: d.target, before: DurationText.format(d.before),
                     at: RFC3339.format(d.reminderAt, offset: playbook.timeZone.offset(at: d.reminderAt)), state: d.state.rawValue,
-                    note: d.note)
+                    note: d.note, checklistItem: d.checklistItem > 0 ? d.checklistItem : nil)
             })
     }
 

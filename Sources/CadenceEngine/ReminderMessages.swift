@@ -45,13 +45,25 @@ enum ReminderMessages {
             },
             actionItems: agenda.actionItems.map { ReminderMessage.ActionItem(id: "#\($0.id)", text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) },
             alerts: alerts, agendaMarkdown: markdown, agendaLink: agendaLink(for: playbook, at: start, in: source.workspace))
-        if row.beforeSeconds < 0 { message.escalation = escalationText(for: row, playbook: playbook) }
+        if row.isEscalation { message.escalation = escalationText(for: row, playbook: playbook) }
         if let escalation = agenda.escalation {
             message.escalatedKPIs = escalation.kpis.map {
                 ReminderMessage.EscalatedKPI(kpi: $0.key, title: $0.title, from: escalation.from, streak: $0.count, values: $0.values, target: $0.target)
             }
         }
         message.mentions = mentions(owner: playbook.owner, attendees: playbook.attendees, people: source.workspace.configuration)
+        if row.isChecklistReminder, playbook.checklist.indices.contains(row.checklistItem - 1) {
+            let item = playbook.checklist[row.checklistItem - 1]
+            let reminder = ReminderMessage.ChecklistReminder(number: row.checklistItem, text: item.item, owner: item.owner, late: row.beforeSeconds == 0)
+            message.checklistReminder = reminder
+            // Led by the item, the formats' escalation line; about the item's owner alone, so
+            // only they are named and mentioned, not the meeting's owner and attendees.
+            let when = HumanTime.shortDateTime(zone.localDateTime(at: start), source.workspace.configuration.presentation)
+            message.escalation = checklistText(for: reminder, playbook: playbook, when: when)
+            message.owner = item.owner
+            message.attendees = []
+            message.mentions = mentions(owner: item.owner, attendees: [], people: source.workspace.configuration)
+        }
         message.holiday = agenda.holiday
         message.acknowledgeLink = ActionLinks.acknowledge(playbook: playbook, occurrence: start, workspace: source.workspace)
         message.buttons = buttons(for: source.workspace.configuration.target(named: row.target), web: source.workspace.configuration.web)
@@ -95,6 +107,13 @@ enum ReminderMessages {
         }
         let within = acknowledgement.map { " within \(DurationText.format($0.within))" } ?? ""
         return "Not acknowledged: \(playbook.title) — nobody acknowledged it\(within) (opscadence ack \(playbook.id))"
+    }
+
+    /// "Checklist item due: Update the scorecard — Ops Lead (Weekly KPI review, Mon 7 Dec 09:00)",
+    /// or for the late-item reminder at the start "Still not done at the start: …".
+    static func checklistText(for item: ReminderMessage.ChecklistReminder, playbook: Playbook, when: String) -> String {
+        let lead = item.late ? "Still not done at the start" : "Checklist item due"
+        return "\(lead): \(item.text)\(item.owner.map { " — \($0)" } ?? "") (\(playbook.title), \(when))"
     }
 
     /// The live meeting page when `web.url` is set; else the published HTML agenda when

@@ -20,6 +20,9 @@ public struct TickPlanner: Sendable {
         public var reminderAt: Int64
         public var state: DeliveryState
         public var note: String?
+        /// The 1-based checklist item this delivery reminds of (`remind: true`), 0 for a meeting
+        /// reminder or an escalation.
+        public var checklistItem: Int = 0
     }
 
     public struct PlannedOccurrence: Sendable, Hashable {
@@ -145,10 +148,10 @@ public struct TickPlanner: Sendable {
         // Escalations are deliveries too, queued with the reminders (a negative lead: after the
         // start), so the outbox's promises hold for them; one is cancelled when the occurrence
         // is acknowledged before it is sent.
-        let escalations = (playbook.acknowledgement?.escalations ?? []).map { (target: $0.target, before: -$0.after) }
-        for reminder in playbook.reminders.map({ (target: $0.target, before: $0.before) }) + escalations {
+        let escalations = (playbook.acknowledgement?.escalations ?? []).map { (target: $0.target, before: -$0.after, item: 0) }
+        for reminder in playbook.reminders.map({ (target: $0.target, before: $0.before, item: 0) }) + escalations + checklistReminders(of: playbook) {
             let at = occurrence.instant - Int64(reminder.before)
-            var delivery = PlannedDelivery(target: reminder.target, before: reminder.before, reminderAt: at, state: .pending)
+            var delivery = PlannedDelivery(target: reminder.target, before: reminder.before, reminderAt: at, state: .pending, checklistItem: reminder.item)
             if status != .handled {
                 delivery.state = status == .coalesced ? .coalesced : .missed
             } else if !enabledTargets.contains(reminder.target) {
@@ -167,10 +170,13 @@ public struct TickPlanner: Sendable {
         // "starts in 15 minutes" after the meeting began helps nobody, so unless catch_up is all,
         // a late reminder is dropped whenever a later reminder to the same target is due by now,
         // even one due only seconds ago (the machine came back just now).
+        // A checklist item's reminders are a series of their own: the late-item one supersedes
+        // its due-time one, never a meeting reminder (nor the other way round).
         if playbook.catchUp != .all {
-            for target in Set(result.map(\.target)) {
+            for series in Set(result.map { Series(target: $0.target, item: $0.checklistItem) }) {
                 let due = result.indices.filter {
-                    result[$0].target == target && result[$0].before >= 0 && result[$0].state == .pending && result[$0].reminderAt <= now
+                    Series(target: result[$0].target, item: result[$0].checklistItem) == series && result[$0].before >= 0
+                        && result[$0].state == .pending && result[$0].reminderAt <= now
                 }
                 guard let latest = due.map({ result[$0].reminderAt }).max() else { continue }
                 for index in due where result[index].reminderAt < latest && now - result[index].reminderAt > TickPlanner.lateness {
@@ -182,10 +188,36 @@ public struct TickPlanner: Sendable {
         return result
     }
 
-    /// The delivery id sent as `webhook-id`: stable across retries and readable in logs.
-    public static func idempotencyKey(playbook: String, instant: Int64, before: Int, target: String) -> String {
+    /// The deliveries of one target and one kind (the meeting's, or one checklist item's).
+    private struct Series: Hashable {
+        var target: String
+        var item: Int
+    }
+
+    /// A checklist item with `remind: true` reminds each distinct target of the playbook's
+    /// `remind:` at its due time and, for the late-item reminder, at the start (a lead of 0);
+    /// each is sent only if the item is still unticked then.
+    private func checklistReminders(of playbook: Playbook) -> [(target: String, before: Int, item: Int)] {
+        var targets: [String] = []
+        for reminder in playbook.reminders where !targets.contains(reminder.target) { targets.append(reminder.target) }
+        var result: [(target: String, before: Int, item: Int)] = []
+        for (index, item) in playbook.checklist.enumerated() {
+            guard let lead = item.reminderLead else { continue }
+            for target in targets {
+                result.append((target, lead, index + 1))
+                result.append((target, 0, index + 1))
+            }
+        }
+        return result
+    }
+
+    /// The delivery id sent as `webhook-id`: stable across retries and readable in logs. A
+    /// checklist item's reminders name the item (`….item2.1h.ops-chat`, `….item2.late.ops-chat`),
+    /// so they never collide with the meeting's reminders.
+    public static func idempotencyKey(playbook: String, instant: Int64, before: Int, target: String, checklistItem: Int = 0) -> String {
         let stamp = RFC3339.formatUTC(instant).filter { $0 != "-" && $0 != ":" }
-        return "\(playbook).\(stamp).\(DurationText.format(before)).\(target)"
+        guard checklistItem > 0 else { return "\(playbook).\(stamp).\(DurationText.format(before)).\(target)" }
+        return "\(playbook).\(stamp).item\(checklistItem).\(before == 0 ? "late" : DurationText.format(before)).\(target)"
     }
 
     /// When the playbook next needs attention after `watermark`: its next opening instant.

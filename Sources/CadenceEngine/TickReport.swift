@@ -18,6 +18,12 @@ public struct TickReport: Sendable, Codable {
         public var at: String
         public var state: String
         public var note: String?
+        /// The checklist item's number for an item's own reminder; absent for the meeting's.
+        public var checklistItem: Int? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case target, before, at, state, note, checklistItem = "checklist_item"
+        }
     }
 
     public struct DeliveryLine: Sendable, Codable {

@@ -45,6 +45,11 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     public var escalation: String? = nil
     /// A signed link that acknowledges the occurrence (a confirmation page, then a button).
     public var acknowledgeLink: String? = nil
+    /// Set on a checklist item's own reminder (`remind: true`): which item, and whether it is
+    /// the late-item one at the start. ``escalation`` then holds its lead line ("Checklist item
+    /// due: …"), so every format leads with it as with an escalation; the generic JSON has
+    /// `"type": "checklist_item"` and this as `checklist_item`.
+    public var checklistReminder: ChecklistReminder? = nil
     /// Set when a holiday policy moved the meeting ("moved from Fri 25 Dec: Christmas Day");
     /// ``localTimeLine`` says it too, so every format shows it.
     public var holiday: String? = nil
@@ -98,6 +103,26 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
         self.agendaMarkdown = agendaMarkdown
         self.agendaLink = agendaLink
         self.mentions = mentions
+    }
+
+    /// The checklist item a reminder is about.
+    public struct ChecklistReminder: Hashable, Sendable, Codable {
+        /// The item's 1-based number in the playbook's checklist.
+        public var number: Int
+        /// What to do.
+        public var text: String
+        /// Who does it (the only person the reminder mentions).
+        public var owner: String?
+        /// True for the reminder at the start: the item is still not done.
+        public var late: Bool
+
+        /// Creates a checklist reminder.
+        public init(number: Int, text: String, owner: String? = nil, late: Bool) {
+            self.number = number
+            self.text = text
+            self.owner = owner
+            self.late = late
+        }
     }
 
     /// One agenda segment.

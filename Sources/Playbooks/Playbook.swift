@@ -39,8 +39,8 @@ public struct Playbook: Sendable, Identifiable {
     public var rung: CadenceRung? = nil
 
     /// Seconds before the occurrence at which its agenda is rendered and reminders are queued:
-    /// the earliest reminder, or the start itself.
-    public var leadTime: Int { max(0, reminders.map(\.before).max() ?? 0) }
+    /// the earliest reminder (a checklist item's own reminder included), or the start itself.
+    public var leadTime: Int { max(0, (reminders.map(\.before) + checklist.compactMap(\.reminderLead)).max() ?? 0) }
 
     /// What the stored watermark depends on: the schedule, its zone, the holiday policy and the
     /// lead time. When it changes, the planner looks again at the occurrences still ahead, since
@@ -118,4 +118,21 @@ public struct ChecklistItem: Sendable, Hashable {
     public var owner: String?
     /// Seconds relative to the start (`-1h` = an hour before).
     public var due: Int?
+    /// `remind: true`: the item gets its own reminder at `due`, to its owner, and a late-item
+    /// reminder at the start if it is still unticked then (validation requires `due` before the
+    /// start and a playbook with `remind:` targets).
+    public var remind: Bool = false
+
+    public init(item: String, owner: String? = nil, due: Int? = nil, remind: Bool = false) {
+        self.item = item
+        self.owner = owner
+        self.due = due
+        self.remind = remind
+    }
+
+    /// Seconds before the start at which the item's own reminder goes out, when it has one.
+    public var reminderLead: Int? {
+        guard remind, let due, due < 0 else { return nil }
+        return -due
+    }
 }

@@ -73,7 +73,7 @@ extension Loader {
         let enabled = fields["enabled"].flatMap { reader.bool($0, what: "enabled") } ?? true
 
         var reminders: [Reminder] = []
-        var leadNodes: [(seconds: Int, node: Node)] = []
+        var leadNodes: [(seconds: Int, node: Node, what: String)] = []
         for item in reader.list(fields["remind"], what: "remind") ?? [] {
             guard let entry = reader.mapping(item, allowed: ["target", "before"], what: "a reminder") else { continue }
             guard let targetNode = entry["target"], let target = reader.nonEmptyString(targetNode, what: "target") else {
@@ -88,10 +88,7 @@ extension Loader {
             }
             let before = entry["before"].flatMap { reader.duration($0, what: "before") } ?? 0
             reminders.append(Reminder(target: target, before: before, location: reader.location(targetNode)))
-            if before > 0, let node = entry["before"] { leadNodes.append((before, node)) }
-        }
-        if let schedule, let longest = leadNodes.map(\.seconds).max() {
-            checkLeads(leadNodes, longest: longest, schedule: schedule.schedule, reader: &reader)
+            if before > 0, let node = entry["before"] { leadNodes.append((before, node, "reminder before: \(DurationText.format(before))")) }
         }
 
         var sections: [AgendaSection] = []
@@ -117,18 +114,37 @@ extension Loader {
                 continue
             }
             guard case .mapping = item else {
-                reader.report(item, "expected a checklist item as a string or a mapping of keys (item, owner, due)")
+                reader.report(item, "expected a checklist item as a string or a mapping of keys (item, owner, due, remind)")
                 continue
             }
-            guard let entry = reader.mapping(item, allowed: ["item", "owner", "due"], what: "a checklist item") else { continue }
+            guard let entry = reader.mapping(item, allowed: ["item", "owner", "due", "remind"], what: "a checklist item") else { continue }
             guard let text = entry["item"].flatMap({ reader.nonEmptyString($0, what: "item") }) else {
                 if entry["item"] == nil { reader.report(item, "a checklist entry needs 'item'") }
                 continue
             }
-            checklist.append(
-                ChecklistItem(
-                    item: text, owner: entry["owner"].flatMap { reader.nonEmptyString($0, what: "owner") },
-                    due: entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }))
+            let due = entry["due"].flatMap { reader.duration($0, what: "due", allowNegative: true) }
+            let remind = entry["remind"].flatMap { reader.bool($0, what: "remind") } ?? false
+            if remind, let remindNode = entry.keys["remind"] {
+                // The item's reminder goes out at its due time, before the meeting; the late-item
+                // one at the start. Without a time before the start there is nothing to remind of.
+                if entry["due"] == nil {
+                    reader.report(remindNode, "remind: true needs 'due', a time before the start (such as due: -1h)")
+                } else if let due, due >= 0 {
+                    reader.report(remindNode, "remind: true needs 'due' before the start (such as -1h), not \(DurationText.format(due)) after it")
+                }
+                if fields["remind"] == nil || reminders.isEmpty {
+                    reader.report(remindNode, "remind: true needs the playbook's 'remind:' targets to send the item's reminders to; this playbook has none")
+                }
+            }
+            let parsed = ChecklistItem(item: text, owner: entry["owner"].flatMap { reader.nonEmptyString($0, what: "owner") }, due: due, remind: remind)
+            // The item's reminder opens the occurrence as early as a reminder lead does.
+            if let lead = parsed.reminderLead, let node = entry["due"] {
+                leadNodes.append((lead, node, "checklist item due: \(DurationText.format(-lead)) with remind: true"))
+            }
+            checklist.append(parsed)
+        }
+        if let schedule, let longest = leadNodes.map(\.seconds).max() {
+            checkLeads(leadNodes, longest: longest, schedule: schedule.schedule, reader: &reader)
         }
 
         let acknowledgement = parseAcknowledgement(fields["acknowledge"], configuration: configuration, reader: &reader)
@@ -245,12 +261,12 @@ extension Loader {
     /// before a daily meeting passes across DST changes): its reminder would be due before the
     /// occurrence ahead of it, and the planner would skip meetings. Stops at the first gap
     /// shorter than the longest lead, so a dense schedule costs little.
-    func checkLeads(_ leads: [(seconds: Int, node: Node)], longest: Int, schedule: Schedule, reader: inout YAMLReader) {
+    func checkLeads(_ leads: [(seconds: Int, node: Node, what: String)], longest: Int, schedule: Schedule, reader: inout YAMLReader) {
         guard let gap = schedule.shortestGap(after: now, through: now + Loader.leadCheckWindow, below: Int64(longest)) else { return }
-        for (seconds, node) in leads where Int64(seconds) > gap.seconds {
+        for (seconds, node, what) in leads where Int64(seconds) > gap.seconds {
             reader.report(
                 node,
-                "reminder before: \(DurationText.format(seconds)) is longer than the gap of \(DurationText.format(Int(gap.seconds))) "
+                "\(what) is longer than the gap of \(DurationText.format(Int(gap.seconds))) "
                     + "between two occurrences (\(gap.earlier.rfc3339) and \(gap.later.rfc3339)): its reminder would be due before the "
                     + "occurrence ahead of it, and meetings would be skipped; a lead may be at most the shortest gap between occurrences")
         }

@@ -130,11 +130,20 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     public var lastError: String?
     public var deliveredAt: Int64?
     public var createdAt: Int64
+    /// The 1-based number of the checklist item this row reminds of (`remind: true`); 0 for a
+    /// meeting reminder or an escalation. Part of the row's identity with the occurrence,
+    /// target and lead.
+    public var checklistItem: Int
+
+    /// True for a reminder of one checklist item (its due time, or the late one at the start).
+    public var isChecklistReminder: Bool { checklistItem > 0 }
+    /// True for an escalation: after the start, and not a checklist item's.
+    public var isEscalation: Bool { beforeSeconds < 0 && checklistItem == 0 }
 
     public init(
         occurrenceId: Int64, playbookId: String, target: String, beforeSeconds: Int, reminderAt: Int64,
         idempotencyKey: String, state: DeliveryState, nextAttemptAt: Int64, expiresAt: Int64, createdAt: Int64,
-        lastError: String? = nil
+        lastError: String? = nil, checklistItem: Int = 0
     ) {
         self.occurrenceId = occurrenceId
         self.playbookId = playbookId
@@ -148,6 +157,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.expiresAt = expiresAt
         self.createdAt = createdAt
         self.lastError = lastError
+        self.checklistItem = checklistItem
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -160,7 +170,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
     static let columnList = """
         id, occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state, attempts,
         next_attempt_at, expires_at, lease_owner, lease_expires_at, first_attempt_at, last_attempt_at, last_status,
-        last_error, delivered_at, created_at
+        last_error, delivered_at, created_at, checklist_item
         """
 
     /// Reads a row selected with ``columnList``, by position: the claim of a thousand rows
@@ -185,6 +195,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         lastError = row[16]
         deliveredAt = row[17]
         createdAt = row[18]
+        checklistItem = row[19]
     }
 
     public init(row: Row) throws {
@@ -207,6 +218,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         lastError = row["last_error"]
         deliveredAt = row["delivered_at"]
         createdAt = row["created_at"]
+        checklistItem = row["checklist_item"]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -229,6 +241,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         container["last_error"] = lastError
         container["delivered_at"] = deliveredAt
         container["created_at"] = createdAt
+        container["checklist_item"] = checklistItem
     }
 }
 
@@ -315,6 +328,11 @@ public struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, Persi
         self.item = item
         self.doneAt = doneAt
         self.doneBy = doneBy
+    }
+
+    /// Why an item's own reminder was not sent: the outbox's `last_error` of the dropped row.
+    public static func notSentReason(by person: String?) -> String {
+        "not sent: ticked" + (person.map { " by \($0)" } ?? "")
     }
 }
 

@@ -274,6 +274,54 @@ enum Schema {
                     CREATE INDEX chat_reply_queue ON chat_reply (next_attempt_at) WHERE state IN ('pending', 'sending');
                     """)
         }
+        migrator.registerMigration("v6") { db in
+            // A checklist item with `remind: true` has reminders of its own (at its due time,
+            // and a late one at the start) to the same targets as the meeting's: the item's
+            // 1-based number joins the row's identity, 0 for a meeting reminder or escalation,
+            // so an item reminder at the same lead as a meeting reminder is a row of its own.
+            // A UNIQUE constraint cannot be altered: the table is rebuilt (SQLite's documented
+            // procedure, as in v2; GRDB runs a migration with foreign keys off and checks them
+            // after, so delivery_payload's rows stay), rows keep their ids and get 0. The partial
+            // indexes are recreated exactly as v2 made them. The table is written out in full
+            // rather than shared with v2: a migration is a record of what a file looked like,
+            // and must not change when a later one does.
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery_v6 (
+                        id INTEGER PRIMARY KEY,
+                        occurrence_id INTEGER NOT NULL REFERENCES occurrence(id),
+                        playbook_id TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        before_seconds INTEGER NOT NULL,
+                        reminder_at INTEGER NOT NULL,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'retrying', 'delivered', 'dead',
+                            'missed', 'expired', 'coalesced', 'skipped', 'dropped')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        lease_owner TEXT,
+                        lease_expires_at INTEGER,
+                        first_attempt_at INTEGER,
+                        last_attempt_at INTEGER,
+                        last_status INTEGER,
+                        last_error TEXT,
+                        delivered_at INTEGER,
+                        created_at INTEGER NOT NULL,
+                        checklist_item INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (occurrence_id, target, before_seconds, checklist_item)
+                    );
+                    INSERT INTO delivery_v6
+                        SELECT id, occurrence_id, playbook_id, target, before_seconds, reminder_at, idempotency_key, state,
+                            attempts, next_attempt_at, expires_at, lease_owner, lease_expires_at, first_attempt_at,
+                            last_attempt_at, last_status, last_error, delivered_at, created_at, 0
+                        FROM delivery;
+                    DROP TABLE delivery;
+                    ALTER TABLE delivery_v6 RENAME TO delivery;
+                    CREATE INDEX delivery_queue ON delivery (next_attempt_at, id) WHERE state IN ('pending', 'retrying');
+                    CREATE INDEX delivery_in_flight ON delivery (lease_expires_at) WHERE state = 'sending';
+                    """)
+        }
         return migrator
     }()
 }

@@ -44,8 +44,23 @@ extension StateStore {
         }
     }
 
-    public func check(_ mark: ChecklistMark) throws(StateError) {
-        try write { db in try mark.save(db) }
+    /// Ticks an item and, in the same transaction, drops that item's own reminders still waiting
+    /// (`remind: true`): a ticked item needs no reminder. The engine looks again right before
+    /// sending, so a reminder claimed meanwhile is not sent either.
+    ///
+    /// - Returns: How many of the item's reminders were dropped.
+    @discardableResult
+    public func check(_ mark: ChecklistMark) throws(StateError) -> Int {
+        try write { db in
+            try mark.save(db)
+            try db.execute(
+                sql: """
+                    UPDATE delivery SET state = 'dropped', last_error = ?
+                    WHERE checklist_item = ? AND state IN ('pending', 'retrying')
+                      AND occurrence_id IN (SELECT id FROM occurrence WHERE playbook_id = ? AND scheduled_at = ?)
+                    """, arguments: [ChecklistMark.notSentReason(by: mark.doneBy), mark.itemIndex, mark.playbookId, mark.scheduledAt])
+            return db.changesCount
+        }
     }
 
     public func uncheck(playbook: String, scheduledAt: Int64, itemIndex: Int) throws(StateError) {

@@ -192,7 +192,7 @@ extension StateStore {
             try db.execute(
                 sql: """
                     UPDATE delivery SET state = 'dropped', last_error = ?
-                    WHERE before_seconds < 0 AND state IN ('pending', 'retrying')
+                    WHERE before_seconds < 0 AND checklist_item = 0 AND state IN ('pending', 'retrying')
                       AND occurrence_id IN (SELECT id FROM occurrence WHERE playbook_id = ? AND scheduled_at = ?)
                     """, arguments: ["not sent: acknowledged\(who) (\(record.via))", playbook, scheduledAt])
             return (record, db.changesCount)

@@ -52,10 +52,13 @@ extension OpsCadence {
                 var lastError: String?
                 var deliveredAt: String?
                 var webhookId: String
+                /// A checklist item's own reminder: the item's number (absent for the meeting's).
+                var checklistItem: Int?
 
                 enum CodingKeys: String, CodingKey {
                     case id, playbook, target, reminderAt = "reminder_at", state, attempts, nextAttemptAt = "next_attempt_at"
                     case lastStatus = "last_status", lastError = "last_error", deliveredAt = "delivered_at", webhookId = "webhook_id"
+                    case checklistItem = "checklist_item"
                 }
             }
 
@@ -79,7 +82,8 @@ extension OpsCadence {
                         attempts: r.attempts,
                         nextAttemptAt: DeliveryState.open.contains(r.state) ? RFC3339.format(r.nextAttemptAt, offset: zone.offset(at: r.nextAttemptAt)) : nil,
                         lastStatus: r.lastStatus, lastError: r.lastError.map(workspace.redact),
-                        deliveredAt: r.deliveredAt.map { RFC3339.format($0, offset: zone.offset(at: $0)) }, webhookId: r.idempotencyKey)
+                        deliveredAt: r.deliveredAt.map { RFC3339.format($0, offset: zone.offset(at: $0)) }, webhookId: r.idempotencyKey,
+                        checklistItem: r.isChecklistReminder ? r.checklistItem : nil)
                 }
                 if format == .json {
                     try Output.json(out)
@@ -101,7 +105,8 @@ extension OpsCadence {
                     } else {
                         when = "—"
                     }
-                    table.append(["\(r.id)", r.playbook, r.target, r.reminderAt, r.state, when, "\(r.attempts)", String(last.prefix(80))])
+                    let target = r.checklistItem.map { "\(r.target) (item \($0))" } ?? r.target
+                    table.append(["\(r.id)", r.playbook, target, r.reminderAt, r.state, when, "\(r.attempts)", String(last.prefix(80))])
                 }
                 Table.print(table)
             }

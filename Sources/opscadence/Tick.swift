@@ -92,7 +92,8 @@ enum TickOutput {
             if let reason = line.reason { text += " (\(reason))" }
             if let agenda = line.agenda { text += "\n    agenda: \(relative(agenda, workspace: workspace))" }
             for reminder in line.reminders {
-                text += "\n    reminder \(reminder.before) before → \(reminder.target) at \(reminder.at): \(reminder.state)"
+                let what = reminder.checklistItem.map { "item \($0) reminder" } ?? "reminder"
+                text += "\n    \(what) \(reminder.before) before → \(reminder.target) at \(reminder.at): \(reminder.state)"
                 if let note = reminder.note { text += " (\(note))" }
             }
             Output.line(text)

@@ -142,7 +142,7 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         add("never fires", validPlaybook.replacingOccurrences(of: "schedule: weekly on monday at 09:00", with: "cron: \"0 9 * * 6,0\"") + "\nholiday: skip\n",
          "playbooks/p.yaml:3:7: cron \"0 9 * * 6,0\" in America/New_York can never fire: every occurrence falls on a weekend or holiday and the holiday policy is skip")
         add("nested list as checklist item", validPlaybook.replacingOccurrences(of: "  - { item: Update the scorecard, owner: Ops Lead, due: -1h }", with: "  - [Update the scorecard]"),
-         "playbooks/p.yaml:11:5: expected a checklist item as a string or a mapping of keys (item, owner, due)")
+         "playbooks/p.yaml:11:5: expected a checklist item as a string or a mapping of keys (item, owner, due, remind)")
         add("yaml syntax", "id: x\ntitle: [unclosed\n",
          "playbooks/p.yaml:3:1: YAML syntax error: while parsing a flow sequence: did not find expected ',' or ']'")
         add("title with a line break", validPlaybook.replacingOccurrences(of: "title: Weekly KPI review", with: "title: \"Weekly\\n# Injected\""),
@@ -154,6 +154,16 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
          "playbooks/p.yaml:12:1: duplicate key 'title' (a key may appear once in a mapping)")
         add("duplicate nested key", validPlaybook.replacingOccurrences(of: "  - { item: Update the scorecard, owner: Ops Lead, due: -1h }", with: "  - item: Update the scorecard\n    owner: Ops Lead\n    owner: Founder"),
          "playbooks/p.yaml:13:5: duplicate key 'owner' (a key may appear once in a mapping)")
+        add("remind without due", validPlaybook.replacingOccurrences(of: "due: -1h }", with: "remind: true }"),
+         "playbooks/p.yaml:11:52: remind: true needs 'due', a time before the start (such as due: -1h)")
+        add("remind due after the start", validPlaybook.replacingOccurrences(of: "due: -1h }", with: "due: 1h, remind: true }"),
+         "playbooks/p.yaml:11:61: remind: true needs 'due' before the start (such as -1h), not 1h after it")
+        add("remind without targets",
+            validPlaybook.replacingOccurrences(of: "remind:\n  - { target: ops-chat, before: 15m }\n", with: "")
+                .replacingOccurrences(of: "due: -1h }", with: "due: -1h, remind: true }"),
+         "playbooks/p.yaml:9:62: remind: true needs the playbook's 'remind:' targets to send the item's reminders to; this playbook has none")
+        add("remind not a bool", validPlaybook.replacingOccurrences(of: "due: -1h }", with: "due: -1h, remind: often }"),
+         "playbooks/p.yaml:11:70: expected remind as true or false")
         return cases
     }()
 
@@ -380,5 +390,20 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
     func aLeadWithinEveryGapLoads(schedule: String, before: String) throws {
         let (_, result) = workspace(playbooks: ["p.yaml": Self.playbook(schedule: schedule, before: before)], now: Self.now)
         #expect(try result.get().playbooks.count == 1)
+    }
+
+    /// A checklist item's own reminder opens the occurrence at its due time: the same limit, at
+    /// the item's `due`. Without `remind: true` an early `due` is only a label.
+    @Test func anItemReminderLongerThanAGapIsRefused() throws {
+        let item = "checklist:\n  - { item: Update the scorecard, due: -2d, remind: true }"
+        #expect(
+            issues(playbooks: ["p.yaml": Self.playbook(schedule: "schedule: daily at 09:00", before: "0m", extra: item)], now: Self.now) == [
+                "playbooks/p.yaml:9:40: checklist item due: -2d with remind: true is longer than the gap of 1d between two occurrences "
+                    + "(2026-12-01T09:00:00-05:00 and 2026-12-02T09:00:00-05:00): its reminder would be due before the occurrence ahead "
+                    + "of it, and meetings would be skipped; a lead may be at most the shortest gap between occurrences"
+            ])
+        let plain = item.replacingOccurrences(of: ", remind: true", with: "")
+        let (_, result) = workspace(playbooks: ["p.yaml": Self.playbook(schedule: "schedule: daily at 09:00", before: "0m", extra: plain)], now: Self.now)
+        #expect(try result.get().playbooks.first?.leadTime == 900)
     }
 }

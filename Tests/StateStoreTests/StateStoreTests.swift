@@ -65,7 +65,7 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
@@ -78,6 +78,62 @@ import Testing
         #expect(kept.state == .dead && kept.leaseOwner == "host:9" && kept.lastError == "HTTP 503")
         let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name") }
         #expect(indexes == ["delivery_in_flight", "delivery_queue"])
+    }
+
+    @Test func upgradingFromV5KeepsRowsAsMeetingRemindersAndLetsItemRemindersShareALead() throws {
+        // v6 adds the checklist item to a delivery's identity: old rows become meeting
+        // reminders (0), keep their ids, columns and payloads, and an item reminder with the
+        // same occurrence, target and lead is a row of its own.
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        let t: Int64 = 1_796_652_000
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v5")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO occurrence (id, playbook_id, scheduled_at, utc_offset, nominal_local, status, recorded_at)
+                        VALUES (1, 'weekly', ?, 0, '2026-12-07T09:00:00', 'handled', ?);
+                        INSERT INTO delivery VALUES (3, 1, 'weekly', 'ops-chat', 3600, ?, 'k3', 'pending', 0, ?, ?, NULL, NULL, NULL,
+                            NULL, NULL, NULL, NULL, ?);
+                        INSERT INTO delivery VALUES (7, 1, 'weekly', 'ops-mail', 900, 11, 'k7', 'dead', 3, 12, 13, 'host:9', 14, 15, 16,
+                            503, 'HTTP 503', 17, 18);
+                        INSERT INTO delivery_payload (delivery_id, kind, query, body) VALUES (7, 'generic', '', x'7B7D');
+                        """, arguments: [t, t, t - 3600, t - 3600, t, t])
+            }
+        }
+        let store = try StateStore(path: path)
+        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) }.contains("v6"))
+        #expect(try store.integrityCheck() == "ok")
+        let kept = try #require(try store.delivery(id: 7))
+        #expect(kept.checklistItem == 0 && !kept.isChecklistReminder)
+        #expect([kept.occurrenceId, Int64(kept.beforeSeconds), kept.reminderAt, Int64(kept.attempts), kept.nextAttemptAt, kept.expiresAt] == [1, 900, 11, 3, 12, 13])
+        #expect([kept.leaseExpiresAt, kept.firstAttemptAt, kept.lastAttemptAt, kept.lastStatus.map(Int64.init), kept.deliveredAt] == [14, 15, 16, 503, 17])
+        #expect(kept.createdAt == 18 && kept.state == .dead && kept.leaseOwner == "host:9" && kept.lastError == "HTTP 503" && kept.idempotencyKey == "k7")
+        #expect(try store.payload(ofDelivery: 7) == DeliveryPayload(body: Data("{}".utf8), kind: "generic", query: ""))
+        let indexes = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name")
+        }
+        #expect(indexes == [
+            "CREATE INDEX delivery_in_flight ON delivery (lease_expires_at) WHERE state = 'sending'",
+            "CREATE INDEX delivery_queue ON delivery (next_attempt_at, id) WHERE state IN ('pending', 'retrying')",
+        ])
+        // An item's reminder at the meeting reminder's lead is a row of its own; the same item
+        // twice is refused by the identity.
+        var item = delivery("weekly", at: t, before: 3600)
+        item.occurrenceId = 1
+        item.checklistItem = 2
+        item.idempotencyKey = "weekly.item2.1h.ops-chat"
+        try store.write { db in try item.insert(db) }
+        var twice = item
+        twice.id = nil
+        twice.idempotencyKey = "other"
+        #expect(throws: (any Error).self) { try store.write { db in try twice.insert(db) } }
+        let claimed = try store.claimDueDeliveries(now: t - 3600, owner: "host:1", lease: 100, limit: 10).map(\.record)
+        #expect(claimed.map(\.idempotencyKey).sorted() == ["k3", "weekly.item2.1h.ops-chat"])
+        #expect(claimed.first { $0.idempotencyKey == "k3" }?.checklistItem == 0)
+        #expect(claimed.first { $0.idempotencyKey != "k3" }?.checklistItem == 2)
     }
 
     @Test func aStoredPayloadIsReplacedOnlyForAnotherKind() throws {
@@ -127,6 +183,7 @@ import Testing
         row.lastStatus = 503
         row.lastError = "HTTP 503: try later"
         row.deliveredAt = t + 5
+        row.checklistItem = 4
         let inserted = try store.write { db in
             var copy = row
             try copy.insert(db)

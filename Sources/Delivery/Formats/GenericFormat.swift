@@ -24,7 +24,7 @@ enum GenericFormat {
             .object([("text", .string(alert.text)), ("severity", .string(alert.severity.rawValue))])
         }
         var fields: [(String, JSONValue)] = [
-            ("type", .string(message.escalation == nil ? "reminder" : "escalation")),
+            ("type", .string(message.checklistReminder != nil ? "checklist_item" : message.escalation == nil ? "reminder" : "escalation")),
             ("id", .string(message.deliveryID)),
             ("playbook", .string(message.playbookID)),
             ("title", .string(message.title)),
@@ -37,7 +37,17 @@ enum GenericFormat {
             ("alerts", .array(alerts)),
             ("truncated", .bool(truncated)),
         ]
-        if let escalation = message.escalation { fields.append(("escalation", .string(escalation))) }
+        if let item = message.checklistReminder {
+            fields.append((
+                "checklist_item",
+                .object([("number", .int(item.number)), ("text", .string(item.text)), ("owner", .optional(item.owner)), ("late", .bool(item.late))])
+            ))
+            // The lead line, under its own name: receivers that know escalations do not take an
+            // item reminder for one.
+            if let text = message.escalation { fields.append(("message", .string(text))) }
+        } else if let escalation = message.escalation {
+            fields.append(("escalation", .string(escalation)))
+        }
         if let ack = message.acknowledgeURL { fields.append(("acknowledge_url", .string(ack))) }
         // Only when there are some: receivers written before the ladder see the same document.
         if !message.escalatedKPIs.isEmpty {
