@@ -24,6 +24,14 @@ import Testing
 
     static let playbook = WebFixture.weeklyReview + "\nacknowledge:\n  within: 1h\n"
 
+    /// `serve` over the weekly review with web.url and web.secret, one target `chat` given as
+    /// YAML, and its URL in CHAT_URL.
+    static func web(target: String, url: String) throws -> WebFixture {
+        try WebFixture(
+            playbooks: ["playbooks/weekly-review.yaml": playbook], configuration: configuration(target: target),
+            environment: ["WEB_SECRET": webSecret, "CHAT_URL": url], origin: "https://ops.example.com")
+    }
+
     /// Seconds since 1970 of the fixture's clock (serve's clock starts there).
     static var fixtureNow: Int64 { Int64(ISO8601DateFormatter().date(from: WebFixture.now)!.timeIntervalSince1970) }
 
@@ -150,10 +158,7 @@ import Testing
     }
 
     @Test func doneLinksShowAConfirmationAndOnlyThePostTicks() throws {
-        let web = try WebFixture(
-            playbooks: ["playbooks/weekly-review.yaml": Self.playbook],
-            configuration: Self.configuration(target: "  chat: { kind: slack, url: \"${env:CHAT_URL}\" }"),
-            environment: ["WEB_SECRET": Self.webSecret, "CHAT_URL": "https://hooks.slack.com/services/T0/B0/x"], origin: "https://ops.example.com")
+        let web = try Self.web(target: "  chat: { kind: slack, url: \"${env:CHAT_URL}\" }", url: "https://hooks.slack.com/services/T0/B0/x")
         let preview = try web.command(["notify", "preview", "weekly-review", "--target", "chat", "--at", "2026-12-04"])
         #expect(preview.status == 0, "\(preview.stderr)")
         let marker = "https://ops.example.com/a/done/weekly-review/2026-12-04T16:00:00Z/1/"
@@ -181,10 +186,7 @@ import Testing
     }
 
     @Test func mattermostButtonsCarryASignedActionTheAppVerifies() throws {
-        let web = try WebFixture(
-            playbooks: ["playbooks/weekly-review.yaml": Self.playbook],
-            configuration: Self.configuration(target: "  chat: { kind: mattermost, url: \"${env:CHAT_URL}\", buttons: true }"),
-            environment: ["WEB_SECRET": Self.webSecret, "CHAT_URL": "https://chat.example.com/hooks/xyz"], origin: "https://ops.example.com")
+        let web = try Self.web(target: "  chat: { kind: mattermost, url: \"${env:CHAT_URL}\", buttons: true }", url: "https://chat.example.com/hooks/xyz")
         let preview = try web.command(["notify", "preview", "weekly-review", "--target", "chat", "--at", "2026-12-04"])
         #expect(preview.status == 0, "\(preview.stderr)")
         let body = try #require(try preview.json() as? [String: Any])

@@ -5,20 +5,6 @@ import Testing
 
 /// `opscadence init`: with flags, on a terminal, and never over an existing workspace.
 @Suite struct InitCommandTests {
-    func onTerminal(_ answers: [String], _ arguments: [String], in dir: TemporaryDirectory) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot + "/Tests/CLITests/Scripts/answer_prompts.py"] + answers + ["--", CommandRunner.binary] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TZ": "America/Chicago", "HOME": dir.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func theStarterPlaybooksAreTheShippedOnes() throws {
         for cadence in StarterWorkspace.Cadence.allCases {
             for file in cadence.files {
@@ -114,7 +100,7 @@ import Testing
         // a wrong one, then the country's (EUR); chat discord; its variable as offered;
         // cadences: a wrong one, then two.
         let answers = ["Mars/Olympus", "Europe/Berlin", "", "by", "DM", "", "discord", "", "daily,yearly", "daily,weekly"]
-        let (status, output) = try onTerminal(answers, ["init", "team"], in: dir)
+        let (status, output) = try runOnTerminal(answers, ["init", "team"], in: dir, timeZone: "America/Chicago")
         #expect(status == 0, "\(output)")
         #expect(output.contains("Time zone of the team [America/Chicago]: "))
         #expect(output.contains("unknown time zone \"Mars/Olympus\""))

@@ -4,25 +4,11 @@ import Testing
 
 /// `assess` on a terminal asks each dimension in turn, showing its five stage descriptions.
 @Suite struct InteractiveAssessTests {
-    func onTerminal(_ answers: [String], _ arguments: [String], in dir: TemporaryDirectory) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot + "/Tests/CLITests/Scripts/answer_prompts.py"] + answers + ["--", CommandRunner.binary] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TZ": "UTC", "HOME": dir.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test func asksEachDimensionWithItsStageDescriptions() throws {
         let dir = try shippedWorkspaceCopy()
         // Inventory: an invalid answer first, asked again; then scores and one note.
         let answers = ["7", "2", "", "3", "", "1", "moving averages only", "2", "", "3", ""]
-        let (status, output) = try onTerminal(answers, ["assess", "--quarter", "2026-Q4"], in: dir)
+        let (status, output) = try runOnTerminal(answers, ["assess", "--quarter", "2026-Q4"], in: dir)
         #expect(status == 0, "\(output)")
         #expect(output.contains("Inventory Management — How do you decide what and when to buy?"))
         #expect(output.contains("1 Reactive: Manual tracking in spreadsheets. No real-time visibility. Reorder by gut feel."))
@@ -33,7 +19,7 @@ import Testing
         #expect(saved.stdout.contains("| 2026-Q4 | 2 | 3 | 1 | 2 | 3 | 1 |"))
 
         // Re-assessing asks for confirmation; "no" keeps the old one.
-        let (again, text) = try onTerminal(["n"], ["assess", "--quarter", "2026-Q4", "--inventory", "5", "--fulfillment", "5", "--planning", "5", "--reporting", "5", "--governance", "5"], in: dir)
+        let (again, text) = try runOnTerminal(["n"], ["assess", "--quarter", "2026-Q4", "--inventory", "5", "--fulfillment", "5", "--planning", "5", "--reporting", "5", "--governance", "5"], in: dir)
         #expect(again == 0)
         #expect(text.contains("2026-Q4 already has an assessment (2,3,1,2,3). Replace it?"))
         #expect(try CommandRunner(directory: dir.path).run(["report"]).stdout.contains("| 2026-Q4 | 2 | 3 | 1 | 2 | 3 | 1 |"))

@@ -19,3 +19,19 @@ extension CommandRunner.Result {
 
     func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
 }
+
+/// Runs the binary in a pseudo-terminal (Scripts/answer_prompts.py), typing `answers` at its
+/// prompts; returns its exit status and everything it wrote.
+func runOnTerminal(_ answers: [String], _ arguments: [String], in dir: TemporaryDirectory, timeZone: String = "UTC") throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", repositoryRoot + "/Tests/CLITests/Scripts/answer_prompts.py"] + answers + ["--", CommandRunner.binary] + arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+    process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TZ": timeZone, "HOME": dir.path]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}

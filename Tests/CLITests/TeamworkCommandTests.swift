@@ -79,7 +79,7 @@ import Testing
 
     @Test func addWithoutAPlaybookAsksOnATerminal() throws {
         let dir = try shippedWorkspaceCopy()
-        let (status, output) = try InteractiveAssessTests().onTerminal(
+        let (status, output) = try runOnTerminal(
             ["nope", "weekly-kpi-review"], ["action", "add", "Call the 3PL", "--owner", "Ana"] + Self.now, in: dir)
         #expect(status == 0, "\(output)")
         #expect(output.contains("Which playbook's agendas should carry the item?"))
