@@ -16,8 +16,52 @@ extension OpsCadence {
                   opscadence outbox retry 42
                   opscadence outbox retry --dead
                   opscadence outbox drop 42
+                  opscadence outbox replies
                 """,
-            subcommands: [List.self, Retry.self, Drop.self], defaultSubcommand: List.self)
+            subcommands: [List.self, Retry.self, Drop.self, Replies.self], defaultSubcommand: List.self)
+
+        struct Replies: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "replies",
+                abstract: "List the answers to chat button clicks (Slack's response_url), newest first.",
+                discussion: """
+                    A click on a Slack button queues an answer that replaces the message in Slack; the web app
+                    sends it at once, the next tick retries it (five attempts within Slack's 30 minutes). The
+                    address is never shown: it lets anyone post into the channel while it is valid.
+
+                    Examples:
+                      opscadence outbox replies --format json
+                    """)
+
+            @OptionGroup var workspaceOptions: WorkspaceOptions
+
+            @Option(parsing: .unconditional, help: "How many.")
+            var limit: Int = 50
+
+            @Option(help: "text or json.")
+            var format: TextOrJSON = .text
+
+            struct Row: Encodable {
+                var id: String
+                var target: String
+                var state: String
+                var attempts: Int
+                var lastError: String?
+                enum CodingKeys: String, CodingKey { case id, target, state, attempts, lastError = "last_error" }
+            }
+
+            func run() async throws {
+                guard limit > 0 else { throw CLIError("--limit: expected a positive number, got \(limit)") }
+                let workspace = try workspaceOptions.load()
+                let rows = try workspaceOptions.openStoreIfPresent(workspace)?.replies(limit: limit) ?? []
+                let out = rows.map { Row(id: $0.key, target: $0.target, state: $0.state, attempts: $0.attempts, lastError: $0.lastError.map(workspace.redact)) }
+                if format == .json { return try Output.json(out) }
+                if out.isEmpty { return Output.line("no chat replies") }
+                for row in out {
+                    Output.line("\(row.id)  \(row.target)  \(row.state)  attempts \(row.attempts)\(row.lastError.map { "  \($0)" } ?? "")")
+                }
+            }
+        }
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
