@@ -43,11 +43,14 @@ package struct ChatReplies: Sendable {
         }
     }
 
-    /// Sends the replies that are due (only `id` when given); returns how many were delivered.
+    /// Sends the replies that are due; returns how many were delivered.
     @discardableResult
-    package func send(only id: Int64? = nil) async throws -> Int {
+    package func send() async throws -> Int {
+        // A read first: the tick calls this every minute, and there is almost never a reply
+        // waiting; a claim is a write transaction.
+        guard let due = try store.nextReplyDue(), due <= timeline.now else { return 0 }
         let lease = Int64(workspace.configuration.deliveryTimeout) + 30
-        let claimed = try store.claimReplies(owner: owner, now: timeline.now, lease: lease, only: id)
+        let claimed = try store.claimReplies(owner: owner, now: timeline.now, lease: lease)
         guard !claimed.isEmpty else { return 0 }
         let client = WebhookClient(
             configuration: WebhookClient.Configuration(

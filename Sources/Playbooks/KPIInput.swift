@@ -60,9 +60,11 @@ public enum KPIInput {
 
     /// The currency symbol written before or after a value (`$4.20`, `4,20 €`), if any.
     static func currencySymbol(in text: String) -> String? {
-        // Longest first: `R$` before `$`.
-        KPIDefinition.currencyUnits.sorted { $0.count > $1.count }.first { text.hasPrefix($0) || text.hasSuffix($0) }
+        symbolsLongestFirst.first { text.hasPrefix($0) || text.hasSuffix($0) }
     }
+
+    /// Longest first, so that `R$` is found before `$`.
+    private static let symbolsLongestFirst = KPIDefinition.currencyUnits.sorted { ($0.count, $0) > ($1.count, $1) }
 
     /// Why `text` cannot be a value of `kpi`: a `%` on a money KPI, a currency on a
     /// percentage, a currency other than the KPI's. `nil` when it fits.

@@ -164,9 +164,8 @@ extension Loader {
             return []
         }
         var holidays: [Holiday] = []
-        let rules = HolidayRules.builtIn
         if let countryNode = fields["country"], let code = reader.nonEmptyString(countryNode, what: "holidays.country") {
-            if let country = rules.country(code) {
+            if let rules = HolidayRules.builtIn(country: code), let country = rules.country(code) {
                 var region: String?
                 if let regionNode = fields["region"], let text = reader.nonEmptyString(regionNode, what: "holidays.region") {
                     if country.regions.contains(where: { $0.code == text.uppercased() }) {
@@ -183,7 +182,7 @@ extension Loader {
             } else {
                 reader.report(
                     countryNode,
-                    "unknown holiday country '\(code)' (supported: \(rules.countries.map(\.code).sorted().joined(separator: ", ")))")
+                    "unknown holiday country '\(code)' (supported: \(HolidayRules.builtIn.countries.map(\.code).sorted().joined(separator: ", ")))")
             }
         } else if let regionNode = fields["region"] {
             reader.report(regionNode, "holidays.region needs holidays.country")

@@ -318,14 +318,16 @@ extension HolidayRules {
         }
         if text == "equinox-march" { return .marchEquinox }
         if text == "equinox-september" { return .septemberEquinox }
-        if text.count == 10, let wd = weekday(Substring(text.prefix(3))), let date = monthDay(text.suffix(5)) {
+        // The file is ASCII: lengths in UTF-8 bytes are O(1), where Character counts walk the
+        // long date-table lines grapheme by grapheme at every start.
+        if text.utf8.count == 10, let wd = weekday(Substring(text.prefix(3))), let date = monthDay(text.suffix(5)) {
             let op = text.dropFirst(3).prefix(2)
             if op == ">=" { return .onOrAfter(weekday: wd, month: date.0, day: date.1) }
             if op == "<=" { return .onOrBefore(weekday: wd, month: date.0, day: date.1) }
             return nil
         }
         let words = text.split(separator: " ")
-        if words.allSatisfy({ $0.count == 10 }) {
+        if words.allSatisfy({ $0.utf8.count == 10 }) {
             let dates = words.compactMap { CivilDate(iso: $0) }
             return dates.count == words.count ? .table(dates) : nil
         }

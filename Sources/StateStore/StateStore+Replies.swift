@@ -40,7 +40,7 @@ extension StateStore {
 
     /// Claims replies that are due (or whose claimer's lease ran out: it may have died
     /// mid-send), counting an attempt for each, and gives up those past their expiry.
-    package func claimReplies(owner: String, now: Int64, lease: Int64, limit: Int = 16, only id: Int64? = nil) throws(StateError) -> [ChatReply] {
+    package func claimReplies(owner: String, now: Int64, lease: Int64, limit: Int = 16) throws(StateError) -> [ChatReply] {
         try write { db in
             try db.execute(
                 sql: """
@@ -48,18 +48,13 @@ extension StateStore {
                         lease_owner = NULL, lease_expires_at = NULL
                     WHERE state IN ('pending', 'sending') AND expires_at <= ?
                     """, arguments: [now, now])
-            var sql = """
-                SELECT id, idempotency_key, target, url, body, attempts, created_at FROM chat_reply
-                WHERE ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?))
-                """
-            var arguments: StatementArguments = [now, now]
-            if let id {
-                sql += " AND id = ?"
-                arguments += [id]
-            }
-            sql += " ORDER BY next_attempt_at, id LIMIT ?"
-            arguments += [limit]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, idempotency_key, target, url, body, attempts, created_at FROM chat_reply
+                    WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?)
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """, arguments: [now, now, limit])
             var claimed: [ChatReply] = []
             for row in rows {
                 let id: Int64 = row["id"]

@@ -162,6 +162,20 @@ import Testing
         #expect(!outbox.contains { ($0["url"] as? String)?.contains("attacker") == true })
     }
 
+    @Test func buttonsWithoutTheWebAppAreAWarning() throws {
+        let dir = TemporaryDirectory()
+        dir.write(
+            "opscadence.yaml",
+            "timezone: UTC\ntargets:\n  chat: { kind: slack, url: \"${env:CHAT_URL}\", signing_secret: \"${env:SLACK_SIGNING_SECRET}\" }\n")
+        dir.write("playbooks/weekly-review.yaml", Self.playbook.replacingOccurrences(of: "owner: Ada Admin\n", with: ""))
+        let result = try CommandRunner(
+            directory: dir.path, environment: ["CHAT_URL": "https://hooks.slack.com/services/T0/B0/x", "SLACK_SIGNING_SECRET": Self.slackSecret]
+        ).run(["validate"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("opscadence.yaml:3:3: target 'chat' asks for buttons, but reminders get them only when web: { url, secret } is set"))
+        #expect(!result.stderr.contains(Self.slackSecret))
+    }
+
     @Test func doneLinksShowAConfirmationAndOnlyThePostTicks() throws {
         let web = try Self.web(target: "  chat: { kind: slack, url: \"${env:CHAT_URL}\" }", url: "https://hooks.slack.com/services/T0/B0/x")
         let preview = try web.command(["notify", "preview", "weekly-review", "--target", "chat", "--at", "2026-12-04"])

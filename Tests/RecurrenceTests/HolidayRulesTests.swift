@@ -54,6 +54,20 @@ private let calendars = Reference.shared.calendars.keys.sorted()
         #expect(jp.contains(Holiday(date: CivilDate(year: 2026, month: 5, day: 6), name: "Substitute Holiday")))
     }
 
+    @Test func oneCountryReadAloneHasTheSameHolidaysAsFromTheWholeFile() throws {
+        for country in HolidayRules.builtIn.countries {
+            let alone = try #require(HolidayRules.builtIn(country: country.code.lowercased()), "\(country.code)")
+            #expect(alone.countries.map(\.code) == [country.code])
+            for region in [nil] + country.regions.map(\.code) {
+                #expect(
+                    alone.holidays(country: country.code, region: region, years: 2020...2040)
+                        == HolidayRules.builtIn.holidays(country: country.code, region: region, years: 2020...2040), "\(country.code) \(region ?? "")")
+            }
+        }
+        #expect(HolidayRules.builtIn(country: "XX") == nil)
+        #expect(HolidayRules.builtIn(country: "U") == nil)
+    }
+
     @Test func unknownCountriesAndRegionsGiveNil() {
         #expect(HolidayRules.builtIn.holidays(country: "XX", years: 2026...2026) == nil)
         #expect(HolidayRules.builtIn.holidays(country: "DE", region: "ZZ", years: 2026...2026) == nil)

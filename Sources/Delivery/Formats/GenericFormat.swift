@@ -12,7 +12,7 @@ enum GenericFormat {
             TextBudget.length(message.agendaMarkdown) > agendaLimit || message.checklist.count > listLimit
             || message.actionItems.count > listLimit || message.alerts.count > listLimit || message.escalatedKPIs.count > listLimit
         let checklist: [JSONValue] = message.checklist.prefix(listLimit).map { item in
-            .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done)), ("done_url", .optional(item.done ? nil : item.doneURL))])
+            .object([("text", .string(item.text)), ("owner", .optional(item.owner)), ("due", .optional(item.due)), ("done", .bool(item.done)), ("done_url", .optional(item.doneURL))])
         }
         let actionItems: [JSONValue] = message.actionItems.prefix(listLimit).map { item in
             .object([
