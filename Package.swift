@@ -11,19 +11,10 @@ let package = Package(
     // Linux only (glibc, /proc, libcurl.so.4 loaded at run time): no Apple platform is declared,
     // so none is promised.
     name: "opscadence",
+    // The command is the product. The modules are its parts, not a library API: what one
+    // module offers the others is `package`, so nothing is promised outside this repository.
     products: [
         .executable(name: "opscadence", targets: ["opscadence"]),
-        .library(name: "Recurrence", targets: ["Recurrence"]),
-        .library(name: "MaturityModel", targets: ["MaturityModel"]),
-        .library(name: "Playbooks", targets: ["Playbooks"]),
-        .library(name: "Agendas", targets: ["Agendas"]),
-        .library(name: "StateStore", targets: ["StateStore"]),
-        .library(name: "Delivery", targets: ["Delivery"]),
-        .library(name: "CadenceEngine", targets: ["CadenceEngine"]),
-        .library(name: "Timekeeping", targets: ["Timekeeping"]),
-        .library(name: "Diagnostics", targets: ["Diagnostics"]),
-        .library(name: "WebApp", targets: ["WebApp"]),
-        .library(name: "OpsCadenceTesting", targets: ["OpsCadenceTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

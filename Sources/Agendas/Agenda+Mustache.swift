@@ -17,7 +17,7 @@ package struct Absent: MustacheCustomRenderable {
 }
 
 extension Agenda: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "playbookId": playbookId
         case "title": title
@@ -54,7 +54,7 @@ extension Agenda: MustacheParent {
 }
 
 extension Agenda.Section: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "number": number
         case "title": title
@@ -80,7 +80,7 @@ extension Agenda.Section: MustacheParent {
 }
 
 extension Agenda.ChecklistRow: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "number": number
         case "item": item
@@ -95,7 +95,7 @@ extension Agenda.ChecklistRow: MustacheParent {
 }
 
 extension Agenda.ActionRow: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "id": id
         case "text": text
@@ -108,7 +108,7 @@ extension Agenda.ActionRow: MustacheParent {
 }
 
 extension ScorecardRow: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "key": key
         case "title": title
@@ -124,7 +124,7 @@ extension ScorecardRow: MustacheParent {
 }
 
 extension AssessmentBlock: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "lastQuarter": lastQuarter
         case "rows": rows
@@ -136,7 +136,7 @@ extension AssessmentBlock: MustacheParent {
 }
 
 extension AssessmentBlock.Row: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "dimension": dimension
         case "key": key
@@ -148,7 +148,7 @@ extension AssessmentBlock.Row: MustacheParent {
 }
 
 extension RoadmapBlock: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "heading": heading
         case "items": items
@@ -159,7 +159,7 @@ extension RoadmapBlock: MustacheParent {
 }
 
 extension PlanBlock: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "phases": phases
         case "hasPhases": !phases.isEmpty
@@ -172,7 +172,7 @@ extension PlanBlock: MustacheParent {
 }
 
 extension PlanBlock.Phase: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "name": self.name
         case "months": months
@@ -185,7 +185,7 @@ extension PlanBlock.Phase: MustacheParent {
 }
 
 extension EscalationBlock: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "heading": heading
         case "from": from
@@ -198,7 +198,7 @@ extension EscalationBlock: MustacheParent {
 }
 
 extension EscalatedKPIRow: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "key": key
         case "title": title
@@ -213,7 +213,7 @@ extension EscalatedKPIRow: MustacheParent {
 }
 
 extension HealthBlock: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "period": period
         case "rows": rows
@@ -224,7 +224,7 @@ extension HealthBlock: MustacheParent {
 }
 
 extension HealthBlock.Row: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "title": title
         case "occurrences": occurrences
@@ -235,7 +235,7 @@ extension HealthBlock.Row: MustacheParent {
 }
 
 extension HealthBlock.Cell: MustacheParent {
-    public func child(named name: String) -> Any? {
+    package func child(named name: String) -> Any? {
         switch name {
         case "text": text
         case "isRed": isRed

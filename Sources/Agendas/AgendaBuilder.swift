@@ -3,15 +3,15 @@ import Recurrence
 import StateStore
 
 /// The state an agenda draws on, read from the store by the caller.
-public struct AgendaData: Sendable {
+package struct AgendaData: Sendable {
     /// Open action items of the playbook (carried over).
-    public var openActions: [ActionItem]
+    package var openActions: [ActionItem]
     /// Checked checklist items of this occurrence, by 1-based index.
-    public var checklistMarks: [Int: ChecklistMark]
+    package var checklistMarks: [Int: ChecklistMark]
     /// KPI, assessment, roadmap and plan content for data sections.
-    public var insights: AgendaInsights
+    package var insights: AgendaInsights
 
-    public init(openActions: [ActionItem] = [], checklistMarks: [Int: ChecklistMark] = [:], insights: AgendaInsights = AgendaInsights()) {
+    package init(openActions: [ActionItem] = [], checklistMarks: [Int: ChecklistMark] = [:], insights: AgendaInsights = AgendaInsights()) {
         self.openActions = openActions
         self.checklistMarks = checklistMarks
         self.insights = insights
@@ -19,12 +19,12 @@ public struct AgendaData: Sendable {
 }
 
 /// Builds the agenda of one occurrence.
-public struct AgendaBuilder: Sendable {
-    public let playbook: Playbook
+package struct AgendaBuilder: Sendable {
+    package let playbook: Playbook
     /// How dates and times are written (the workspace's `locale:`).
-    public let presentation: Presentation
+    package let presentation: Presentation
 
-    public init(playbook: Playbook, presentation: Presentation = .house) {
+    package init(playbook: Playbook, presentation: Presentation = .house) {
         self.playbook = playbook
         self.presentation = presentation
     }
@@ -33,7 +33,7 @@ public struct AgendaBuilder: Sendable {
     ///   - start: The occurrence's instant.
     ///   - data: Action items, checklist marks and maturity data.
     ///   - now: For overdue flags and the generation time.
-    public func build(start: Int64, data: AgendaData, now: Int64) -> Agenda {
+    package func build(start: Int64, data: AgendaData, now: Int64) -> Agenda {
         let zone = playbook.timeZone
         let local = zone.localDateTime(at: start)
         let today = zone.localDateTime(at: now).date.description
@@ -88,14 +88,14 @@ public struct AgendaBuilder: Sendable {
 }
 
 /// Maturity-model content for agenda sections, computed by ``AgendaInsights/compute`` from state.
-public struct AgendaInsights: Sendable {
-    public var scorecard: [String: ScorecardRow] = [:]
-    public var redKPIs: [ScorecardRow] = []
-    public var assessment: AssessmentBlock?
-    public var roadmap: RoadmapBlock?
-    public var plan: PlanBlock?
-    public var escalation: EscalationBlock?
-    public var health: HealthBlock?
+package struct AgendaInsights: Sendable {
+    package var scorecard: [String: ScorecardRow] = [:]
+    package var redKPIs: [ScorecardRow] = []
+    package var assessment: AssessmentBlock?
+    package var roadmap: RoadmapBlock?
+    package var plan: PlanBlock?
+    package var escalation: EscalationBlock?
+    package var health: HealthBlock?
 
-    public init() {}
+    package init() {}
 }

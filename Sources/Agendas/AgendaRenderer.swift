@@ -6,12 +6,12 @@ import Playbooks
 /// Renders agendas through Mustache templates: the workspace's own
 /// (`playbooks/templates/agenda.md.mustache`, `agenda.html.mustache`) when present, else the
 /// built-in copies of the shipped ones.
-public struct AgendaRenderer: Sendable {
+package struct AgendaRenderer: Sendable {
     /// Output formats of `opscadence agenda`.
-    public enum Format: String, CaseIterable, Sendable {
+    package enum Format: String, CaseIterable, Sendable {
         case markdown, html, json
 
-        public var fileExtension: String {
+        package var fileExtension: String {
             switch self {
             case .markdown: return "md"
             case .html: return "html"
@@ -24,12 +24,12 @@ public struct AgendaRenderer: Sendable {
     private let html: MustacheTemplate
 
     /// The template folder inside a workspace.
-    public static let templatesFolder = "playbooks/templates"
+    package static let templatesFolder = "playbooks/templates"
 
     /// Loads templates, preferring the workspace's.
     ///
     /// - Throws: ``WorkspaceError`` naming the template file when a workspace template does not parse.
-    public init(workspaceRoot: String?) throws(WorkspaceError) {
+    package init(workspaceRoot: String?) throws(WorkspaceError) {
         MarkdownContentType.registerOnce
         markdown = try AgendaRenderer.template(
             named: "agenda.md.mustache", builtIn: PackageResources.agenda_md_mustache, root: workspaceRoot)
@@ -96,7 +96,7 @@ public struct AgendaRenderer: Sendable {
     static func endingWithNewline(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
 
     /// The agenda as Markdown, HTML or JSON.
-    public func render(_ agenda: Agenda, as format: Format) -> String {
+    package func render(_ agenda: Agenda, as format: Format) -> String {
         switch format {
         case .markdown: return AgendaRenderer.endingWithNewline(markdown.render(agenda))
         case .html: return AgendaRenderer.endingWithNewline(html.render(agenda))

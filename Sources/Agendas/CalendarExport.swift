@@ -8,21 +8,21 @@ import Recurrence
 /// from the export on, or the rule's own first instance); occurrences a holiday policy removed or moved
 /// within the horizon become EXDATEs and RDATEs. Cron schedules, which RRULE cannot always
 /// express (the day-of-month OR day-of-week rule), are listed as RDATEs over the horizon.
-public struct CalendarExport: Sendable {
-    public let workspace: Workspace
+package struct CalendarExport: Sendable {
+    package let workspace: Workspace
     /// How far ahead holiday adjustments and cron dates are expanded.
-    public var horizonDays: Int
+    package var horizonDays: Int
     /// The calendar name clients show.
-    public var name: String
+    package var name: String
 
-    public init(workspace: Workspace, horizonDays: Int = 400, name: String = "Operations leadership cadence") {
+    package init(workspace: Workspace, horizonDays: Int = 400, name: String = "Operations leadership cadence") {
         self.workspace = workspace
         self.horizonDays = horizonDays
         self.name = name
     }
 
     /// The calendar text, with CRLF line endings and folded lines.
-    public func render(now: Int64) -> String {
+    package func render(now: Int64) -> String {
         let start = now - 86_400
         let end = now + Int64(horizonDays) * 86_400
         let playbooks = workspace.playbooks.filter(\.isEnabled)
@@ -44,7 +44,7 @@ public struct CalendarExport: Sendable {
     }
 
     /// A UID that stays the same every time the calendar is exported.
-    public func uid(for playbook: Playbook) -> String {
+    package func uid(for playbook: Playbook) -> String {
         let root = workspace.root.hasPrefix("/") ? workspace.root : FileManager.default.currentDirectoryPath + "/" + workspace.root
         let folder = ((root as NSString).standardizingPath as NSString).lastPathComponent
         let host = folder.isEmpty || folder == "." ? "workspace" : folder.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" }

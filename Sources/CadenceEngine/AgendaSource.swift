@@ -6,17 +6,17 @@ import Recurrence
 import StateStore
 
 /// Builds agendas from a playbook and the workspace state.
-public struct AgendaSource: Sendable {
-    public let workspace: Workspace
-    public let store: StateStore?
+package struct AgendaSource: Sendable {
+    package let workspace: Workspace
+    package let store: StateStore?
 
-    public init(workspace: Workspace, store: StateStore?) {
+    package init(workspace: Workspace, store: StateStore?) {
         self.workspace = workspace
         self.store = store
     }
 
     /// The data an occurrence's agenda shows, read from the state (empty when there is none yet).
-    public func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
+    package func data(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> AgendaData {
         // Before any state exists the agenda still shows its KPIs (nothing recorded) and hints.
         guard let store else { return AgendaData(insights: try insights(for: playbook, at: instant, now: now)) }
         let needsActions = playbook.agenda.contains(where: \.carryOver)
@@ -27,7 +27,7 @@ public struct AgendaSource: Sendable {
     }
 
     /// The agenda of one occurrence.
-    public func agenda(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> Agenda {
+    package func agenda(for playbook: Playbook, at instant: Int64, now: Int64) throws(StateError) -> Agenda {
         AgendaBuilder(playbook: playbook, presentation: workspace.configuration.presentation).build(start: instant, data: try data(for: playbook, at: instant, now: now), now: now)
     }
 

@@ -63,7 +63,7 @@ final class AgendaWriter: Sendable {
 /// Renders agendas again from the state as it is now: when a reminder of the occurrence is
 /// sent, when it starts, and when a command or a page changes what the agenda shows. Only
 /// meetings not yet over are rendered; after the end the last rendering stands as the minutes.
-public struct AgendaRefresher: Sendable {
+package struct AgendaRefresher: Sendable {
     let workspace: Workspace
     let store: StateStore
     let renderers: RendererCache
@@ -74,7 +74,7 @@ public struct AgendaRefresher: Sendable {
         renderers = engine.renderers
     }
 
-    public init(workspace: Workspace, store: StateStore, renderer: AgendaRenderer? = nil) {
+    package init(workspace: Workspace, store: StateStore, renderer: AgendaRenderer? = nil) {
         self.workspace = workspace
         self.store = store
         renderers = RendererCache(root: workspace.root, renderer: renderer)
@@ -84,7 +84,7 @@ public struct AgendaRefresher: Sendable {
     ///
     /// - Returns: The paths of the Markdown files written.
     @discardableResult
-    public func refresh(_ occurrences: [(playbook: String, start: Int64)], now: Int64) throws -> [String] {
+    package func refresh(_ occurrences: [(playbook: String, start: Int64)], now: Int64) throws -> [String] {
         let source = AgendaSource(workspace: workspace, store: store)
         var written: [String] = []
         var writer: AgendaWriter?
@@ -106,7 +106,7 @@ public struct AgendaRefresher: Sendable {
     /// Renders every recorded occurrence of `playbook` (or of every playbook) that has opened
     /// and is not over: what a change to checklists, action items or KPIs can show in.
     @discardableResult
-    public func refreshLive(playbook: String? = nil, now: Int64) throws -> [String] {
+    package func refreshLive(playbook: String? = nil, now: Int64) throws -> [String] {
         let longest = Int64(workspace.playbooks.map(\.duration).max() ?? 0)
         let live = try store.handledOccurrences(startingIn: (now - longest)...Int64.max, playbook: playbook)
         return try refresh(live.map { ($0.playbookId, $0.scheduledAt) }, now: now)

@@ -6,8 +6,8 @@ import Recurrence
 import StateStore
 
 /// Assessments as the model sees them.
-public enum Assessments {
-    public static func load(from store: StateStore) throws(StateError) -> [Assessment] {
+package enum Assessments {
+    package static func load(from store: StateStore) throws(StateError) -> [Assessment] {
         try store.assessments().compactMap { record in
             guard let quarter = try? Quarter(parsing: record.quarter) else { return nil }
             let scores = Scores(

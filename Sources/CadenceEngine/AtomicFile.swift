@@ -6,7 +6,7 @@ import Glibc
 ///
 /// Foundation's `atomically: true` is not used: on Linux it stages the file in a folder under
 /// `/tmp` that it leaves behind, one per write.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `text` to `path` atomically (temp file in the same folder, then rename), creating
     /// the folder. No fsync: the state file is the durable record, and every file written here
     /// (agendas, reports) can be rendered again.
@@ -16,7 +16,7 @@ public enum AtomicFile {
     ///   file elsewhere (`root` itself may be one: the team chose it).
     /// Creates the output folder `root` if needed: a problem here (a file in its place, no
     /// permission) is a problem of the whole workspace, not of one playbook.
-    public static func prepareFolder(_ root: String) throws(EngineError) {
+    package static func prepareFolder(_ root: String) throws(EngineError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder) {
             guard isFolder.boolValue else { throw EngineError("cannot use \(root) as the output folder: it is a file") }
@@ -30,7 +30,7 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ text: String, to path: String, within root: String? = nil) throws(EngineError) {
+    package static func write(_ text: String, to path: String, within root: String? = nil) throws(EngineError) {
         let parent = (path as NSString).deletingLastPathComponent
         let folder = parent.isEmpty ? "." : parent
         if let root { try checkNoLinks(from: root, to: folder, file: path) }

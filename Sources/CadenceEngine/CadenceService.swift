@@ -14,22 +14,22 @@ import UnixSignals
 /// the workspace on SIGHUP or when its files change (an invalid edit is logged and the last
 /// good workspace stays active); and on graceful shutdown (SIGTERM, SIGINT) finishes the
 /// deliveries in flight, starts no new ones, and returns.
-public struct CadenceService: Service, CustomStringConvertible {
-    public struct Configuration: Sendable {
+package struct CadenceService: Service, CustomStringConvertible {
+    package struct Configuration: Sendable {
         /// The workspace folder.
-        public var root: String
+        package var root: String
         /// Where `${env:NAME}` references are looked up.
-        public var environment: [String: String]
+        package var environment: [String: String]
         /// Where the service reads the time and sleeps: the system's, one started at `--now`, or a test's clock.
-        public var timeline: Timeline
+        package var timeline: Timeline
         /// Given the workspace after each reload, so that logs scrub a secret the edit added.
-        public var redactor: LiveRedactor?
+        package var redactor: LiveRedactor?
         /// The longest single sleep; after it the wall clock is read again.
-        public var maximumSleep: Duration
+        package var maximumSleep: Duration
         /// How often the workspace files are checked for changes.
-        public var watchInterval: Duration
+        package var watchInterval: Duration
 
-        public init(
+        package init(
             root: String, environment: [String: String], timeline: Timeline = .system, maximumSleep: Duration = .seconds(30),
             watchInterval: Duration = .seconds(2), redactor: LiveRedactor? = nil
         ) {
@@ -42,23 +42,23 @@ public struct CadenceService: Service, CustomStringConvertible {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let logger: Logger
     /// The workspace as the caller already loaded it, used for the first cycle.
     let initialWorkspace: Workspace?
 
     /// Creates the service; pass `workspace` when it is already loaded from `configuration.root`,
     /// so the start does not read every file twice.
-    public init(configuration: Configuration, workspace: Workspace? = nil, logger: Logger) {
+    package init(configuration: Configuration, workspace: Workspace? = nil, logger: Logger) {
         self.configuration = configuration
         self.initialWorkspace = workspace
         self.logger = logger
     }
 
     /// What service-lifecycle logs: the workspace only, never the environment (it holds secrets).
-    public var description: String { "CadenceService(workspace: \(configuration.root))" }
+    package var description: String { "CadenceService(workspace: \(configuration.root))" }
 
-    public func run() async throws {
+    package func run() async throws {
         var workspace = try initialWorkspace ?? Workspace.load(at: configuration.root, environment: configuration.environment)
         try workspace.checkTargets()
         var renderer = try AgendaRenderer(workspaceRoot: workspace.root)

@@ -11,10 +11,10 @@ import Timekeeping
 ///
 /// Time comes from one ``Timeline``: the system's, or one started at `--now` for a replay, or a
 /// test's manual clock. Schedules, outcomes, leases and pacing all read it.
-public final class Engine: Sendable {
-    public let workspace: Workspace
-    public let store: StateStore
-    public let timeline: Timeline
+package final class Engine: Sendable {
+    package let workspace: Workspace
+    package let store: StateStore
+    package let timeline: Timeline
     let logger: Logger
     /// Identifies this process in delivery leases.
     let owner: String
@@ -24,7 +24,7 @@ public final class Engine: Sendable {
     ///   - renderer: The workspace's templates, already parsed and checked (the CLI and `run`
     ///     do that when they load the workspace); nil loads them when first needed.
     ///   - timeline: Where the engine reads the time.
-    public init(
+    package init(
         workspace: Workspace, store: StateStore, logger: Logger, renderer: AgendaRenderer? = nil, timeline: Timeline = .system
     ) {
         self.workspace = workspace
@@ -36,15 +36,15 @@ public final class Engine: Sendable {
     }
 
     /// Options of one tick.
-    public struct TickOptions: Sendable {
+    package struct TickOptions: Sendable {
         /// Where a playbook's first tick starts instead of now.
-        public var since: Int64?
+        package var since: Int64?
         /// How long the tick may spend sending before it leaves the rest for the next tick.
-        public var sendBudget: Duration
+        package var sendBudget: Duration
         /// Asked between claims: false stops claiming new deliveries (graceful shutdown).
-        public var keepSending: @Sendable () -> Bool
+        package var keepSending: @Sendable () -> Bool
 
-        public init(since: Int64? = nil, sendBudget: Duration = .seconds(40), keepSending: @escaping @Sendable () -> Bool = { true }) {
+        package init(since: Int64? = nil, sendBudget: Duration = .seconds(40), keepSending: @escaping @Sendable () -> Bool = { true }) {
             self.since = since
             self.sendBudget = sendBudget
             self.keepSending = keepSending
@@ -60,7 +60,7 @@ public final class Engine: Sendable {
     ///
     /// - Throws: ``StateError`` or ``EngineError`` for problems of the whole workspace (the state
     ///   file, the output folder); delivery failures are recorded for retry, never thrown.
-    public func tick(_ options: TickOptions = TickOptions()) async throws -> TickReport {
+    package func tick(_ options: TickOptions = TickOptions()) async throws -> TickReport {
         let now = timeline.now
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: false)
         report.warnings = workspace.warnings.map(\.description)
@@ -96,7 +96,7 @@ public final class Engine: Sendable {
     }
 
     /// What a tick would do, without writing, rendering or sending anything.
-    public static func dryRun(workspace: Workspace, store: StateStore?, now: Int64, since: Int64?) throws -> TickReport {
+    package static func dryRun(workspace: Workspace, store: StateStore?, now: Int64, since: Int64?) throws -> TickReport {
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: true)
         report.warnings = workspace.warnings.map(\.description)
         let progress = try store?.progress() ?? [:]
@@ -306,7 +306,7 @@ public final class Engine: Sendable {
     }
 
     /// The next instant anything needs attention: an occurrence opening or a delivery coming due.
-    public func nextDue(after now: Int64) throws -> Int64? {
+    package func nextDue(after now: Int64) throws -> Int64? {
         let watermarks = try store.watermarks()
         var candidates: [Int64] = []
         for playbook in workspace.playbooks {

@@ -7,34 +7,34 @@ import StateStore
 import Timekeeping
 
 /// Messages outside the schedule: a test post to a target, and previews of reminders.
-public struct Notifications: Sendable {
-    public let workspace: Workspace
-    public let store: StateStore?
+package struct Notifications: Sendable {
+    package let workspace: Workspace
+    package let store: StateStore?
     /// Where time is read: the message's timestamps and how long a test post took.
-    public let timeline: Timeline
+    package let timeline: Timeline
 
-    public init(workspace: Workspace, store: StateStore?, timeline: Timeline = .system) {
+    package init(workspace: Workspace, store: StateStore?, timeline: Timeline = .system) {
         self.workspace = workspace
         self.store = store
         self.timeline = timeline
     }
 
     /// What a test post returned, without the URL.
-    public struct TestResult: Sendable, Codable {
-        public var target: String
-        public var kind: String
-        public var delivered: Bool
-        public var status: Int?
-        public var milliseconds: Int
+    package struct TestResult: Sendable, Codable {
+        package var target: String
+        package var kind: String
+        package var delivered: Bool
+        package var status: Int?
+        package var milliseconds: Int
         /// What the outcome adds to `delivered`: the receiver's note on a delivered post
         /// (Teams' "accepted, processed asynchronously"), the reason one was not delivered; nil
         /// when there is nothing to add.
-        public var detail: String?
+        package var detail: String?
         /// The post's `webhook-id`: a new one for every test, so that receivers that drop
         /// repeated ids do not drop the second test of a minute.
-        public var deliveryID: String
+        package var deliveryID: String
         /// The version of the libcurl the post went through (`7.88.1`); nil when it could not be loaded.
-        public var libcurl: String?
+        package var libcurl: String?
 
         enum CodingKeys: String, CodingKey {
             case target, kind, delivered, status, milliseconds, detail, deliveryID = "delivery_id", libcurl
@@ -50,7 +50,7 @@ public struct Notifications: Sendable {
     }
 
     /// The reminder a target would get for an occurrence, built as the engine builds it.
-    public func message(playbook: Playbook, occurrence: Int64, before: Int, target: String, now: Int64) throws -> ReminderMessage {
+    package func message(playbook: Playbook, occurrence: Int64, before: Int, target: String, now: Int64) throws -> ReminderMessage {
         let row = DeliveryRecord(
             occurrenceId: 0, playbookId: playbook.id, target: target, beforeSeconds: before, reminderAt: occurrence - Int64(before),
             idempotencyKey: TickPlanner.idempotencyKey(playbook: playbook.id, instant: occurrence, before: before, target: target),
@@ -62,12 +62,12 @@ public struct Notifications: Sendable {
     }
 
     /// The exact body a target of `kind` receives for `message`.
-    public static func payload(for message: ReminderMessage, kind: Target.Kind) -> String {
+    package static func payload(for message: ReminderMessage, kind: Target.Kind) -> String {
         String(decoding: (WebhookKind(rawValue: kind.rawValue) ?? .generic).body(for: message), as: UTF8.self)
     }
 
     /// Posts a short test message to a target now and reports the outcome.
-    public func sendTest(to target: Target) async throws -> TestResult {
+    package func sendTest(to target: Target) async throws -> TestResult {
         let now = timeline.now
         guard let webhook = try target.webhookTarget() else {
             throw EngineError("target '\(target.name)' is not configured: set the variables its url references")
@@ -113,7 +113,7 @@ public struct Notifications: Sendable {
 extension Notifications {
     /// The libcurl reminders would be sent with: its version, or why it cannot be used (not
     /// installed, too old). Loads it.
-    public static func libcurl() -> Result<String, CurlError> {
+    package static func libcurl() -> Result<String, CurlError> {
         do {
             return .success(try Libcurl.load().text)
         } catch {

@@ -6,8 +6,8 @@ import Recurrence
 import StateStore
 
 /// The stored transformation plan, rebuilt from its start month and assessment.
-public enum PlanState {
-    public static func load(from store: StateStore) throws(StateError) -> TransformationPlan? {
+package enum PlanState {
+    package static func load(from store: StateStore) throws(StateError) -> TransformationPlan? {
         guard let stored = try store.plan(), let start = try? YearMonth(parsing: stored.startMonth) else { return nil }
         var result: AssessmentResult?
         if let quarterText = stored.assessmentQuarter, let quarter = try? Quarter(parsing: quarterText) {

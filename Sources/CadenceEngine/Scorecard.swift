@@ -6,8 +6,8 @@ import Recurrence
 import StateStore
 
 /// Scorecard rows from KPI definitions and recorded values.
-public enum Scorecard {
-    public static func rows(definitions: [KPIDefinition], values: [KPIValue]) -> [ScorecardRow] {
+package enum Scorecard {
+    package static func rows(definitions: [KPIDefinition], values: [KPIValue]) -> [ScorecardRow] {
         let byKPI = Dictionary(grouping: values, by: \.kpi)
         return definitions.map { kpi in
             let points = (byKPI[kpi.key] ?? []).sorted { $0.measuredOn < $1.measuredOn }.map { (date: $0.measuredOn, value: $0.value) }

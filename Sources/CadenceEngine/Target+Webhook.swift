@@ -7,7 +7,7 @@ extension Target {
     ///
     /// - Throws: ``DeliveryError`` when the URL or the secret is malformed; the message never
     ///   contains the value.
-    public func webhookTarget() throws(DeliveryError) -> WebhookTarget? {
+    package func webhookTarget() throws(DeliveryError) -> WebhookTarget? {
         guard let url else { return nil }
         return WebhookTarget(
             name: name, kind: WebhookKind(rawValue: kind.rawValue) ?? .generic, url: try SecretURL(url.value),
@@ -27,7 +27,7 @@ extension Workspace {
     /// Checks every configured target the way the sender will read it, so that a malformed URL
     /// or secret stops a command (or a reload of `run`) at once, with its place in
     /// opscadence.yaml, instead of killing deliveries later.
-    public func checkTargets() throws(WorkspaceError) {
+    package func checkTargets() throws(WorkspaceError) {
         var issues: [ValidationIssue] = []
         for target in configuration.targets {
             do {

@@ -7,56 +7,56 @@ import StateStore
 ///
 /// An occurrence *opens* at its earliest reminder (or its start when it has none): that is when
 /// its agenda is rendered and all its reminders are queued, each to be sent at its own time.
-public struct TickPlanner: Sendable {
+package struct TickPlanner: Sendable {
     /// A tick this many seconds after an occurrence opened counts as late (cron ticks every 60 s).
-    public static let lateness: Int64 = 60
+    package static let lateness: Int64 = 60
     /// At most this many occurrences per playbook per tick. With `catch_up: all` a longer backlog
     /// continues next tick; with `latest` or `none` only the most recent are recorded.
-    public static let maximumOccurrences = 10_000
+    package static let maximumOccurrences = 10_000
 
-    public struct PlannedDelivery: Sendable, Hashable {
-        public var target: String
-        public var before: Int
-        public var reminderAt: Int64
-        public var state: DeliveryState
-        public var note: String?
+    package struct PlannedDelivery: Sendable, Hashable {
+        package var target: String
+        package var before: Int
+        package var reminderAt: Int64
+        package var state: DeliveryState
+        package var note: String?
         /// The 1-based checklist item this delivery reminds of (`remind: true`), 0 for a meeting
         /// reminder or an escalation.
-        public var checklistItem: Int = 0
+        package var checklistItem: Int = 0
     }
 
-    public struct PlannedOccurrence: Sendable, Hashable {
-        public var occurrence: Occurrence
-        public var status: OccurrenceStatus
-        public var deliveries: [PlannedDelivery]
+    package struct PlannedOccurrence: Sendable, Hashable {
+        package var occurrence: Occurrence
+        package var status: OccurrenceStatus
+        package var deliveries: [PlannedDelivery]
         /// Why it was coalesced or missed.
-        public var reason: String?
+        package var reason: String?
     }
 
-    public struct Plan: Sendable {
-        public var playbookId: String
-        public var occurrences: [PlannedOccurrence]
+    package struct Plan: Sendable {
+        package var playbookId: String
+        package var occurrences: [PlannedOccurrence]
         /// The watermark to store: everything opening at or before it has been decided.
-        public var watermark: Int64
+        package var watermark: Int64
         /// True on a playbook's first tick (nothing is backfilled unless `--since` is given).
-        public var isFirstTick: Bool
+        package var isFirstTick: Bool
         /// The playbook's plan key, stored with the watermark.
-        public var planKey: String
+        package var planKey: String
         /// True when the playbook was planned afresh (first tick, or its schedule, zone, holiday
         /// policy or lead time changed): occurrences still ahead were looked at again.
-        public var isReplanned: Bool
+        package var isReplanned: Bool
         /// Older occurrences of a backlog too long to record one by one (`catch_up: latest` or
         /// `none` after long downtime): decided as coalesced or missed, but not stored.
-        public var unrecorded: Int
+        package var unrecorded: Int
     }
 
-    public init() {}
+    package init() {}
 
     /// - Parameters:
     ///   - watermark: The stored watermark, nil on the playbook's first tick.
     ///   - since: Where a first tick starts instead of `now` (`tick --since`).
     ///   - enabledTargets: Targets that can be delivered to (optional targets without a URL are not).
-    public func plan(
+    package func plan(
         _ playbook: Playbook, watermark: Int64?, now: Int64, since: Int64?, enabledTargets: Set<String>
     ) -> Plan {
         plan(
@@ -76,7 +76,7 @@ public struct TickPlanner: Sendable {
     ///   - progress: The stored watermark and plan key, nil on the playbook's first tick.
     ///   - since: Where a first tick starts instead of `now` (`tick --since`).
     ///   - enabledTargets: Targets that can be delivered to (optional targets without a URL are not).
-    public func plan(
+    package func plan(
         _ playbook: Playbook, progress: PlaybookProgress?, now: Int64, since: Int64?, enabledTargets: Set<String>
     ) -> Plan {
         let isFirst = progress == nil
@@ -214,14 +214,14 @@ public struct TickPlanner: Sendable {
     /// The delivery id sent as `webhook-id`: stable across retries and readable in logs. A
     /// checklist item's reminders name the item (`….item2.1h.ops-chat`, `….item2.late.ops-chat`),
     /// so they never collide with the meeting's reminders.
-    public static func idempotencyKey(playbook: String, instant: Int64, before: Int, target: String, checklistItem: Int = 0) -> String {
+    package static func idempotencyKey(playbook: String, instant: Int64, before: Int, target: String, checklistItem: Int = 0) -> String {
         let stamp = RFC3339.formatUTC(instant).filter { $0 != "-" && $0 != ":" }
         guard checklistItem > 0 else { return "\(playbook).\(stamp).\(DurationText.format(before)).\(target)" }
         return "\(playbook).\(stamp).item\(checklistItem).\(before == 0 ? "late" : DurationText.format(before)).\(target)"
     }
 
     /// When the playbook next needs attention after `watermark`: its next opening instant.
-    public static func nextOpening(of playbook: Playbook, after watermark: Int64) -> Int64? {
+    package static func nextOpening(of playbook: Playbook, after watermark: Int64) -> Int64? {
         guard playbook.isEnabled else { return nil }
         let lead = Int64(playbook.leadTime)
         return playbook.schedule.next(after: watermark + lead).map { $0.instant - lead }

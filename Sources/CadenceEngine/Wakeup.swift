@@ -2,7 +2,7 @@ import Synchronization
 import Timekeeping
 
 /// Why the service woke up before its deadline.
-public enum WakeReason: Hashable, Sendable {
+package enum WakeReason: Hashable, Sendable {
     case reload
     case shutdown
 }

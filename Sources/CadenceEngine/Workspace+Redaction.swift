@@ -6,7 +6,7 @@ extension Workspace {
     /// The one redactor of this workspace: every target's URL (whole, and each part that could
     /// carry the credential on its own) and every signing secret, in each encoding. Logs,
     /// errors, `status`, `outbox`, `doctor` and messages all scrub through it.
-    public var redactor: Redactor {
+    package var redactor: Redactor {
         var redactor = Redactor()
         for target in configuration.targets {
             if let url = target.url {
@@ -19,19 +19,19 @@ extension Workspace {
     }
 
     /// `text` with every secret of this workspace replaced by ``Redactor/marker``.
-    public func redact(_ text: String) -> String { redactor.redact(text) }
+    package func redact(_ text: String) -> String { redactor.redact(text) }
 }
 
 /// The redactor of the workspace as it is now, for the log handler: `run` replaces it when it
 /// reloads the workspace, so a secret added by an edit is scrubbed from the next line on.
-public final class LiveRedactor: Sendable {
+package final class LiveRedactor: Sendable {
     private let current: Mutex<Redactor>
 
-    public init(_ workspace: Workspace) { current = Mutex(workspace.redactor) }
+    package init(_ workspace: Workspace) { current = Mutex(workspace.redactor) }
 
     /// Scrubs with the redactor of the last workspace given.
-    public func redact(_ text: String) -> String { current.withLock { $0 }.redact(text) }
+    package func redact(_ text: String) -> String { current.withLock { $0 }.redact(text) }
 
     /// Starts scrubbing the secrets of `workspace` (and stops scrubbing those it no longer has).
-    public func update(_ workspace: Workspace) { current.withLock { $0 = workspace.redactor } }
+    package func update(_ workspace: Workspace) { current.withLock { $0 = workspace.redactor } }
 }

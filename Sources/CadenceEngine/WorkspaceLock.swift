@@ -12,14 +12,14 @@ import Timekeeping
 ///
 /// The kernel releases it when the process dies, so once it is held every delivery left in
 /// `sending` belongs to a dead process and can be recovered without trusting wall-clock leases.
-public final class WorkspaceLock: Sendable {
-    public let path: String
+package final class WorkspaceLock: Sendable {
+    package let path: String
     private let descriptor: Int32
 
     /// Takes the lock, or returns nil when another process holds it.
     ///
     /// - Throws: ``EngineError`` when the lock file cannot be created.
-    public init?(statePath: String) throws(EngineError) {
+    package init?(statePath: String) throws(EngineError) {
         path = statePath + ".lock"
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -44,7 +44,7 @@ public final class WorkspaceLock: Sendable {
     ///
     /// It takes the lock for an instant to find out, so a tick starting at that very moment
     /// skips once, as it would behind any other tick.
-    public static func holder(statePath: String) -> String? {
+    package static func holder(statePath: String) -> String? {
         let path = statePath + ".lock"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -67,10 +67,10 @@ public final class WorkspaceLock: Sendable {
 }
 
 /// A failure of the engine that the user must look at (one line).
-public struct EngineError: UserFacingError, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct EngineError: UserFacingError, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
     /// The lock, the output folder, a file that cannot be written: the machine's side.
-    public var failure: FailureKind { .environment }
+    package var failure: FailureKind { .environment }
 }

@@ -1,6 +1,6 @@
 /// What kind of network an IP address belongs to, as far as the connect-time address policy
 /// is concerned.
-public enum AddressCategory: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+package enum AddressCategory: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// Anything not listed below: an ordinary internet address.
     case publicInternet = "public"
     /// 127.0.0.0/8 and ::1.
@@ -23,7 +23,7 @@ public enum AddressCategory: String, Hashable, Sendable, CaseIterable, CustomStr
 
     /// Refused whatever the configuration says: no webhook lives there, and an attacker who
     /// controls a URL or its DNS would aim for these first.
-    public var isAlwaysRefused: Bool {
+    package var isAlwaysRefused: Bool {
         switch self {
         case .linkLocal, .cloudMetadata, .unspecified, .multicast, .reserved: true
         case .publicInternet, .loopback, .privateNetwork, .sharedAddressSpace: false
@@ -31,12 +31,12 @@ public enum AddressCategory: String, Hashable, Sendable, CaseIterable, CustomStr
     }
 
     /// Refused only when ``AddressPolicy/denyPrivateNetworks`` is on.
-    public var isPrivate: Bool {
+    package var isPrivate: Bool {
         switch self {
         case .loopback, .privateNetwork, .sharedAddressSpace: true
         default: false
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

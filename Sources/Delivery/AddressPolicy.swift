@@ -5,18 +5,18 @@
 /// Link-local, cloud-metadata, unspecified, multicast and reserved addresses are always
 /// refused. Loopback, private and shared (CGNAT) networks are refused only when
 /// ``denyPrivateNetworks`` is on.
-public struct AddressPolicy: Hashable, Sendable {
+package struct AddressPolicy: Hashable, Sendable {
     /// Also refuse loopback, RFC 1918, unique-local and shared-address-space networks.
-    public var denyPrivateNetworks: Bool
+    package var denyPrivateNetworks: Bool
 
     /// Creates a policy; by default private networks are allowed (self-hosted Mattermost,
     /// loopback test receivers).
-    public init(denyPrivateNetworks: Bool = false) {
+    package init(denyPrivateNetworks: Bool = false) {
         self.denyPrivateNetworks = denyPrivateNetworks
     }
 
     /// The category that makes `address` refused, or `nil` when a connection is allowed.
-    public func refusal(for address: IPAddress) -> AddressCategory? {
+    package func refusal(for address: IPAddress) -> AddressCategory? {
         let category = address.category
         if category.isAlwaysRefused { return category }
         if denyPrivateNetworks && category.isPrivate { return category }
@@ -24,7 +24,7 @@ public struct AddressPolicy: Hashable, Sendable {
     }
 
     /// True when the client may connect to `address`.
-    public func permits(_ address: IPAddress) -> Bool {
+    package func permits(_ address: IPAddress) -> Bool {
         refusal(for: address) == nil
     }
 }

@@ -9,31 +9,31 @@ internal import CCurl
 /// ```swift
 /// do { … } catch CurlError.couldNotConnect { … }
 /// ```
-public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A `CURLcode` value. Compare with the static members of ``CurlError``.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: Int32
-        public init(rawValue: Int32) { self.rawValue = rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: Int32
+        package init(rawValue: Int32) { self.rawValue = rawValue }
         init(_ code: CURLcode) { self.rawValue = Int32(code.rawValue) }
 
         /// libcurl's own one-line explanation of the code (`curl_easy_strerror`).
-        public var description: String { String(cString: ccurl_easy_strerror(CURLcode(UInt32(bitPattern: rawValue)))) }
+        package var description: String { String(cString: ccurl_easy_strerror(CURLcode(UInt32(bitPattern: rawValue)))) }
 
         /// Lets `catch CurlError.couldNotConnect` match a thrown ``CurlError`` by code.
-        public static func ~= (pattern: Code, error: any Error) -> Bool {
+        package static func ~= (pattern: Code, error: any Error) -> Bool {
             (error as? CurlError)?.code == pattern
         }
     }
 
     /// Which libcurl error this is.
-    public let code: Code
+    package let code: Code
     /// libcurl's text for ``code`` (`curl_easy_strerror`).
-    public let message: String
+    package let message: String
     /// The more specific text libcurl wrote into the error buffer, redacted; `nil` when empty.
-    public let detail: String?
+    package let detail: String?
 
     /// Creates an error for a libcurl code, with an optional (already redacted) detail text.
-    public init(code: Code, detail: String? = nil) {
+    package init(code: Code, detail: String? = nil) {
         self.code = code
         self.message = code.description
         let trimmed = detail?.trimmingWhitespace()
@@ -45,73 +45,73 @@ public struct CurlError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// One line: `curl error 7 (Couldn't connect to server): <detail>`.
-    public var description: String {
+    package var description: String {
         var text = "curl error \(code.rawValue) (\(message))"
         if let detail, detail != message { text += ": \(detail)" }
         return text
     }
 
-    public static func == (lhs: CurlError, rhs: CurlError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    package static func == (lhs: CurlError, rhs: CurlError) -> Bool { lhs.code == rhs.code }
+    package func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     /// `CURLE_UNSUPPORTED_PROTOCOL`: the scheme is not allowed (`CURLOPT_PROTOCOLS_STR` or `CURLOPT_PROTOCOLS`).
-    public static let unsupportedProtocol = Code(CURLE_UNSUPPORTED_PROTOCOL)
+    package static let unsupportedProtocol = Code(CURLE_UNSUPPORTED_PROTOCOL)
     /// `CURLE_FAILED_INIT`.
-    public static let failedInit = Code(CURLE_FAILED_INIT)
+    package static let failedInit = Code(CURLE_FAILED_INIT)
     /// `CURLE_URL_MALFORMAT`.
-    public static let malformedURL = Code(CURLE_URL_MALFORMAT)
+    package static let malformedURL = Code(CURLE_URL_MALFORMAT)
     /// `CURLE_COULDNT_RESOLVE_PROXY`.
-    public static let couldNotResolveProxy = Code(CURLE_COULDNT_RESOLVE_PROXY)
+    package static let couldNotResolveProxy = Code(CURLE_COULDNT_RESOLVE_PROXY)
     /// `CURLE_COULDNT_RESOLVE_HOST`.
-    public static let couldNotResolveHost = Code(CURLE_COULDNT_RESOLVE_HOST)
+    package static let couldNotResolveHost = Code(CURLE_COULDNT_RESOLVE_HOST)
     /// `CURLE_COULDNT_CONNECT`; also what libcurl reports when the open-socket callback refuses.
-    public static let couldNotConnect = Code(CURLE_COULDNT_CONNECT)
+    package static let couldNotConnect = Code(CURLE_COULDNT_CONNECT)
     /// `CURLE_WEIRD_SERVER_REPLY`.
-    public static let weirdServerReply = Code(CURLE_WEIRD_SERVER_REPLY)
+    package static let weirdServerReply = Code(CURLE_WEIRD_SERVER_REPLY)
     /// `CURLE_HTTP2`.
-    public static let http2 = Code(CURLE_HTTP2)
+    package static let http2 = Code(CURLE_HTTP2)
     /// `CURLE_PARTIAL_FILE`.
-    public static let partialFile = Code(CURLE_PARTIAL_FILE)
+    package static let partialFile = Code(CURLE_PARTIAL_FILE)
     /// `CURLE_WRITE_ERROR`: the write callback refused bytes (the response size cap).
-    public static let writeError = Code(CURLE_WRITE_ERROR)
+    package static let writeError = Code(CURLE_WRITE_ERROR)
     /// `CURLE_OUT_OF_MEMORY`.
-    public static let outOfMemory = Code(CURLE_OUT_OF_MEMORY)
+    package static let outOfMemory = Code(CURLE_OUT_OF_MEMORY)
     /// `CURLE_OPERATION_TIMEDOUT`: a connect, total or low-speed limit was hit.
-    public static let operationTimedOut = Code(CURLE_OPERATION_TIMEDOUT)
+    package static let operationTimedOut = Code(CURLE_OPERATION_TIMEDOUT)
     /// `CURLE_ABORTED_BY_CALLBACK`.
-    public static let abortedByCallback = Code(CURLE_ABORTED_BY_CALLBACK)
+    package static let abortedByCallback = Code(CURLE_ABORTED_BY_CALLBACK)
     /// `CURLE_BAD_FUNCTION_ARGUMENT`.
-    public static let badFunctionArgument = Code(CURLE_BAD_FUNCTION_ARGUMENT)
+    package static let badFunctionArgument = Code(CURLE_BAD_FUNCTION_ARGUMENT)
     /// `CURLE_UNKNOWN_OPTION`: this libcurl does not know an option we set.
-    public static let unknownOption = Code(CURLE_UNKNOWN_OPTION)
+    package static let unknownOption = Code(CURLE_UNKNOWN_OPTION)
     /// `CURLE_GOT_NOTHING`: the server closed the connection without a response.
-    public static let gotNothing = Code(CURLE_GOT_NOTHING)
+    package static let gotNothing = Code(CURLE_GOT_NOTHING)
     /// `CURLE_SEND_ERROR`.
-    public static let sendError = Code(CURLE_SEND_ERROR)
+    package static let sendError = Code(CURLE_SEND_ERROR)
     /// `CURLE_RECV_ERROR` (a reset connection lands here).
-    public static let receiveError = Code(CURLE_RECV_ERROR)
+    package static let receiveError = Code(CURLE_RECV_ERROR)
     /// `CURLE_SSL_CONNECT_ERROR`.
-    public static let sslConnectError = Code(CURLE_SSL_CONNECT_ERROR)
+    package static let sslConnectError = Code(CURLE_SSL_CONNECT_ERROR)
     /// `CURLE_PEER_FAILED_VERIFICATION`: the server's certificate or name did not verify.
-    public static let peerFailedVerification = Code(CURLE_PEER_FAILED_VERIFICATION)
+    package static let peerFailedVerification = Code(CURLE_PEER_FAILED_VERIFICATION)
     /// `CURLE_FILESIZE_EXCEEDED`: the declared response size is over `CURLOPT_MAXFILESIZE_LARGE`.
-    public static let fileSizeExceeded = Code(CURLE_FILESIZE_EXCEEDED)
+    package static let fileSizeExceeded = Code(CURLE_FILESIZE_EXCEEDED)
     /// `CURLE_SSL_CERTPROBLEM`.
-    public static let sslCertificateProblem = Code(CURLE_SSL_CERTPROBLEM)
+    package static let sslCertificateProblem = Code(CURLE_SSL_CERTPROBLEM)
     /// `CURLE_SSL_CIPHER`.
-    public static let sslCipher = Code(CURLE_SSL_CIPHER)
+    package static let sslCipher = Code(CURLE_SSL_CIPHER)
     /// `CURLE_SSL_CACERT_BADFILE`.
-    public static let sslCACertBadFile = Code(CURLE_SSL_CACERT_BADFILE)
+    package static let sslCACertBadFile = Code(CURLE_SSL_CACERT_BADFILE)
     /// `CURLE_SSL_SHUTDOWN_FAILED`.
-    public static let sslShutdownFailed = Code(CURLE_SSL_SHUTDOWN_FAILED)
+    package static let sslShutdownFailed = Code(CURLE_SSL_SHUTDOWN_FAILED)
     /// `CURLE_SSL_ISSUER_ERROR`.
-    public static let sslIssuerError = Code(CURLE_SSL_ISSUER_ERROR)
+    package static let sslIssuerError = Code(CURLE_SSL_ISSUER_ERROR)
     /// `CURLE_SSL_PINNEDPUBKEYNOTMATCH`.
-    public static let sslPinnedKeyMismatch = Code(CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+    package static let sslPinnedKeyMismatch = Code(CURLE_SSL_PINNEDPUBKEYNOTMATCH)
     /// `CURLE_SSL_INVALIDCERTSTATUS`.
-    public static let sslInvalidCertificateStatus = Code(CURLE_SSL_INVALIDCERTSTATUS)
+    package static let sslInvalidCertificateStatus = Code(CURLE_SSL_INVALIDCERTSTATUS)
     /// `CURLE_HTTP2_STREAM`.
-    public static let http2Stream = Code(CURLE_HTTP2_STREAM)
+    package static let http2Stream = Code(CURLE_HTTP2_STREAM)
 }
 
 extension CURLcode {

@@ -3,9 +3,9 @@
 ///
 /// ``description`` is one line and never contains the secret itself, so it is safe to print
 /// after `error: `.
-public struct DeliveryError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct DeliveryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of input was wrong. Compare with the static members; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case invalidURL, invalidHeader, invalidSigningSecret, invalidPayload
         }
@@ -13,32 +13,32 @@ public struct DeliveryError: Error, Hashable, Sendable, CustomStringConvertible 
         private init(_ value: Value) { self.value = value }
 
         /// The webhook URL cannot be parsed or contains characters no URL may contain.
-        public static let invalidURL = Code(.invalidURL)
+        package static let invalidURL = Code(.invalidURL)
         /// A header name is not an HTTP token, or a value contains CR, LF or NUL.
-        public static let invalidHeader = Code(.invalidHeader)
+        package static let invalidHeader = Code(.invalidHeader)
         /// A `whsec_` signing secret is not valid base64, or the secret is empty.
-        public static let invalidSigningSecret = Code(.invalidSigningSecret)
+        package static let invalidSigningSecret = Code(.invalidSigningSecret)
         /// A stored payload does not fit the target (formatted for another kind).
-        public static let invalidPayload = Code(.invalidPayload)
+        package static let invalidPayload = Code(.invalidPayload)
 
-        public var description: String { "\(value)" }
+        package var description: String { "\(value)" }
 
         /// Lets `catch DeliveryError.Code.invalidHeader` match a thrown ``DeliveryError`` by code.
-        public static func ~= (pattern: Code, error: any Error) -> Bool {
+        package static func ~= (pattern: Code, error: any Error) -> Bool {
             (error as? DeliveryError)?.code == pattern
         }
     }
 
     /// What was wrong.
-    public let code: Code
+    package let code: Code
     /// One line naming the bad part; never the secret value.
-    public let message: String
+    package let message: String
 
     /// Creates an error; `message` must already be free of secrets.
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -5,7 +5,7 @@ extension DeliveryOutcome {
     /// Decides what one attempt's result means, with the system random source for jitter.
     ///
     /// See ``classify(result:kind:attempt:firstAttemptAt:now:policy:using:)``.
-    public static func classify(
+    package static func classify(
         result: WebhookResult,
         kind: WebhookKind,
         attempt: Int,
@@ -40,7 +40,7 @@ extension DeliveryOutcome {
     ///   - firstAttemptAt: when the first attempt of this delivery was made.
     ///   - now: when this attempt finished.
     ///   - generator: the source of jitter.
-    public static func classify(
+    package static func classify(
         result: WebhookResult,
         kind: WebhookKind,
         attempt: Int,

@@ -5,7 +5,7 @@ import Timekeeping
 ///
 /// Decide it with ``classify(result:kind:attempt:firstAttemptAt:now:policy:)``; every text in
 /// it is redacted and fit for logs and the state store.
-public enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
+package enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
     /// The destination has the message (or, for Teams Workflows, accepted it).
     case delivered(Delivered)
     /// Not delivered yet; try again at ``Retry/at``.
@@ -14,73 +14,73 @@ public enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
     case dead(Dead)
 
     /// Details of a successful delivery.
-    public struct Delivered: Hashable, Sendable {
+    package struct Delivered: Hashable, Sendable {
         /// The HTTP status that confirmed it.
-        public let statusCode: Int
+        package let statusCode: Int
         /// A remark worth recording, e.g. "accepted, processed asynchronously".
-        public let note: String?
+        package let note: String?
     }
 
     /// When and why to try again.
-    public struct Retry: Hashable, Sendable {
+    package struct Retry: Hashable, Sendable {
         /// The earliest time for the next attempt.
-        public let at: Date
+        package let at: Date
         /// ``at`` minus the classification time.
-        public let delay: Duration
+        package let delay: Duration
         /// Whether this attempt counts against ``RetryPolicy/maxAttempts`` (429s and local
         /// pacing do not).
-        public let consumesAttempt: Bool
+        package let consumesAttempt: Bool
         /// The attempt may have taken effect although no success was seen: a transport failure
         /// after the request went out (a time-out, a reset, an empty reply). For destinations
         /// that do not deduplicate (``WebhookKind/deduplicatesDeliveries``), retrying may then
         /// post twice. False when the destination answered with an error status.
-        public let mayHaveBeenDelivered: Bool
+        package let mayHaveBeenDelivered: Bool
         /// One redacted line saying what happened.
-        public let reason: String
+        package let reason: String
         /// The HTTP status, when there was a response.
-        public let statusCode: Int?
+        package let statusCode: Int?
     }
 
     /// Why the delivery was given up.
-    public struct Dead: Hashable, Sendable {
+    package struct Dead: Hashable, Sendable {
         /// One redacted line saying why.
-        public let reason: String
+        package let reason: String
         /// The HTTP status, when there was a response.
-        public let statusCode: Int?
+        package let statusCode: Int?
         /// The response body's first 500 bytes, redacted, control characters stripped.
-        public let responseExcerpt: String?
+        package let responseExcerpt: String?
         /// The destination itself looks gone or misconfigured (401, 403, 404, 410, a 3xx, a
         /// refused address or protocol): other deliveries to it will fail the same way.
-        public let destinationUnusable: Bool
+        package let destinationUnusable: Bool
 
         /// The reason, followed by the response excerpt unless the reason already quotes it:
         /// the line to record and show.
-        public var summary: String {
+        package var summary: String {
             guard let excerpt = responseExcerpt, !excerpt.isEmpty, !reason.contains(excerpt) else { return reason }
             return "\(reason): \(excerpt)"
         }
     }
 
     /// True for ``delivered(_:)``.
-    public var isDelivered: Bool {
+    package var isDelivered: Bool {
         if case .delivered = self { return true }
         return false
     }
 
     /// The retry details, for ``retry(_:)``.
-    public var retryDetails: Retry? {
+    package var retryDetails: Retry? {
         if case .retry(let retry) = self { return retry }
         return nil
     }
 
     /// The reason, for ``dead(_:)``.
-    public var deadDetails: Dead? {
+    package var deadDetails: Dead? {
         if case .dead(let dead) = self { return dead }
         return nil
     }
 
     /// One redacted line.
-    public var description: String {
+    package var description: String {
         switch self {
         case .delivered(let delivered):
             "delivered (HTTP \(delivered.statusCode))" + (delivered.note.map { ": \($0)" } ?? "")

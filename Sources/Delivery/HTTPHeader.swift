@@ -1,18 +1,18 @@
 /// One request header.
-public struct HTTPHeader: Hashable, Sendable, CustomStringConvertible {
+package struct HTTPHeader: Hashable, Sendable, CustomStringConvertible {
     /// The field name, as sent.
-    public let name: String
+    package let name: String
     /// The field value, as sent.
-    public let value: String
+    package let value: String
 
     /// Creates a header; ``WebhookRequest`` validates it.
-    public init(_ name: String, _ value: String) {
+    package init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
     }
 
     /// `name: value`.
-    public var description: String { "\(name): \(value)" }
+    package var description: String { "\(name): \(value)" }
 
     /// Header names the client sets itself; a request may not override them, because a second,
     /// disagreeing framing header is how request smuggling starts.

@@ -6,18 +6,18 @@ import Glibc
 /// IPv4 text is read with `inet_aton`, so the forms that slip past naive URL filters parse to
 /// the address they really mean: `2130706433`, `0x7f.1`, `127.1` and `0177.0.0.1` are all
 /// 127.0.0.1. IPv6 text may be bracketed and may carry a zone (`fe80::1%eth0`).
-public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
+package struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Wraps 4 (IPv4) or 16 (IPv6) bytes in network order; `nil` for any other count.
-    public init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard bytes.count == 4 || bytes.count == 16 else { return nil }
         self.bytes = bytes
     }
 
     /// Parses an address; `nil` when `text` is not one.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var text = Substring(text)
         if text.hasPrefix("[") && text.hasSuffix("]") { text = text.dropFirst().dropLast() }
         if let percent = text.firstIndex(of: "%") { text = text[..<percent] }
@@ -36,10 +36,10 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True for an IPv4 address.
-    public var isIPv4: Bool { bytes.count == 4 }
+    package var isIPv4: Bool { bytes.count == 4 }
 
     /// The canonical text form (`inet_ntop`).
-    public var description: String {
+    package var description: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = isIPv4 ? AF_INET : AF_INET6
         let ok = bytes.withUnsafeBytes { raw in inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil }
@@ -50,7 +50,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// Which network the address belongs to. IPv6 forms that embed an IPv4 address
     /// (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96` and
     /// 6to4 `2002::/16`) are classified by the embedded address.
-    public var category: AddressCategory {
+    package var category: AddressCategory {
         isIPv4 ? Self.classifyIPv4(bytes[0], bytes[1], bytes[2], bytes[3]) : classifyIPv6()
     }
 

@@ -3,49 +3,49 @@
 /// The delivery code picks the options it sets from the version of the libcurl it loaded, not
 /// the one it was built against: a binary built with the headers of libcurl 7.88 may run with
 /// the libcurl 7.81 of an older system, which rejects the newer options at every request.
-public struct LibcurlVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct LibcurlVersion: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `0xXXYYZZ`: major, minor and patch in one byte each (`LIBCURL_VERSION_NUM`).
-    public let number: UInt32
+    package let number: UInt32
     /// The text libcurl reports, such as `7.88.1` (it may carry a suffix such as `-DEV`).
-    public let text: String
+    package let text: String
 
-    public init(number: UInt32, text: String? = nil) {
+    package init(number: UInt32, text: String? = nil) {
         self.number = number
         self.text = text ?? "\(number >> 16).\((number >> 8) & 0xFF).\(number & 0xFF)"
     }
 
-    public init(major: Int, minor: Int, patch: Int) {
+    package init(major: Int, minor: Int, patch: Int) {
         self.init(number: UInt32(clamping: major & 0xFF) << 16 | UInt32(clamping: minor & 0xFF) << 8 | UInt32(clamping: patch & 0xFF))
     }
 
-    public var major: Int { Int(number >> 16) }
-    public var minor: Int { Int((number >> 8) & 0xFF) }
-    public var patch: Int { Int(number & 0xFF) }
+    package var major: Int { Int(number >> 16) }
+    package var minor: Int { Int((number >> 8) & 0xFF) }
+    package var patch: Int { Int(number & 0xFF) }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public static func < (lhs: LibcurlVersion, rhs: LibcurlVersion) -> Bool { lhs.number < rhs.number }
-    public static func == (lhs: LibcurlVersion, rhs: LibcurlVersion) -> Bool { lhs.number == rhs.number }
-    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
+    package static func < (lhs: LibcurlVersion, rhs: LibcurlVersion) -> Bool { lhs.number < rhs.number }
+    package static func == (lhs: LibcurlVersion, rhs: LibcurlVersion) -> Bool { lhs.number == rhs.number }
+    package func hash(into hasher: inout Hasher) { hasher.combine(number) }
 
     /// The oldest libcurl the client works with: 7.66.0, for `curl_multi_poll`.
-    public static let minimum = LibcurlVersion(major: 7, minor: 66, patch: 0)
+    package static let minimum = LibcurlVersion(major: 7, minor: 66, patch: 0)
 
     /// Whether this version knows `CURLOPT_PROTOCOLS_STR` (7.85.0). Before it, the client
     /// restricts protocols with the `CURLOPT_PROTOCOLS` bitmask, which does the same.
-    public var hasProtocolsString: Bool { number >= 0x07_55_00 }
+    package var hasProtocolsString: Bool { number >= 0x07_55_00 }
 
     /// Whether this version knows `CURLOPT_PREREQFUNCTION` (7.80.0), with which the client stops
     /// libcurl from sending a request again on its own when a kept-alive connection died after
     /// the request went out. Before it, the client opens a connection per request
     /// (`CURLOPT_FORBID_REUSE`): libcurl only resends on a reused connection.
-    public var hasPrereqFunction: Bool { number >= 0x07_50_00 }
+    package var hasPrereqFunction: Bool { number >= 0x07_50_00 }
 
     /// Refuses a libcurl older than ``minimum`` with one message naming both versions
     /// (``CurlError/failedInit``, the error every transfer then reports).
     ///
     /// A function of the version alone, so that the refusal can be tested without an old libcurl.
-    public static func check(_ found: LibcurlVersion) throws(CurlError) {
+    package static func check(_ found: LibcurlVersion) throws(CurlError) {
         guard found >= minimum else {
             throw CurlError(
                 code: CurlError.failedInit,

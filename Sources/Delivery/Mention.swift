@@ -5,23 +5,23 @@
 /// Handles come from the workspace's `people:` list, which validates them; the formats still
 /// only ever write a handle that fits its platform's pattern (``handle(for:)``), so that no
 /// text can widen a mention into a broadcast or a link.
-public struct Mention: Hashable, Sendable, Codable {
+package struct Mention: Hashable, Sendable, Codable {
     /// Who it is: the name as the playbook writes it (`Ops Lead`).
-    public var name: String
+    package var name: String
     /// Whether they run the meeting or attend it.
-    public var role: Role
+    package var role: Role
     /// Their handles, per platform.
-    public var handles: Handles
+    package var handles: Handles
 
     /// Creates a mention.
-    public init(name: String, role: Role, handles: Handles) {
+    package init(name: String, role: Role, handles: Handles) {
         self.name = name
         self.role = role
         self.handles = handles
     }
 
     /// Whether the person runs the meeting or attends it.
-    public enum Role: String, Hashable, Sendable, Codable {
+    package enum Role: String, Hashable, Sendable, Codable {
         /// The playbook's `owner`.
         case owner
         /// One of the playbook's `attendees`.
@@ -29,22 +29,22 @@ public struct Mention: Hashable, Sendable, Codable {
     }
 
     /// A person's handle on each platform; nil where they have none.
-    public struct Handles: Hashable, Sendable, Codable {
+    package struct Handles: Hashable, Sendable, Codable {
         /// A Slack member id, `U012AB3CD` (written `<@U012AB3CD>`).
-        public var slack: String?
+        package var slack: String?
         /// A Discord user id, a snowflake of 17 to 20 digits (written `<@123…>`).
-        public var discord: String?
+        package var discord: String?
         /// A Teams user's email or user principal name (an `msteams.entities` mention).
-        public var msteams: String?
+        package var msteams: String?
         /// A Google Chat user id, digits (written `<users/123…>`).
-        public var googlechat: String?
+        package var googlechat: String?
         /// A Mattermost username, `opslead` (written `@opslead`).
-        public var mattermost: String?
+        package var mattermost: String?
         /// An email address; Teams uses it when `msteams` is not set.
-        public var email: String?
+        package var email: String?
 
         /// Creates a set of handles.
-        public init(
+        package init(
             slack: String? = nil, discord: String? = nil, msteams: String? = nil, googlechat: String? = nil, mattermost: String? = nil,
             email: String? = nil
         ) {
@@ -57,17 +57,17 @@ public struct Mention: Hashable, Sendable, Codable {
         }
 
         /// Whether no handle is set.
-        public var isEmpty: Bool { self == Handles() }
+        package var isEmpty: Bool { self == Handles() }
 
         /// The handles that are set, in a fixed order, keyed as in `opscadence.yaml`.
-        public var all: [(key: String, value: String)] {
+        package var all: [(key: String, value: String)] {
             [("slack", slack), ("discord", discord), ("msteams", msteams), ("googlechat", googlechat), ("mattermost", mattermost), ("email", email)]
                 .compactMap { key, value in value.map { (key, $0) } }
         }
     }
 
     /// The handle to mention on `kind`, when there is one that fits the platform's pattern.
-    public func handle(for kind: WebhookKind) -> String? {
+    package func handle(for kind: WebhookKind) -> String? {
         switch kind {
         case .slack: return handles.slack.flatMap { MentionHandle.isSlackMemberID($0) ? $0 : nil }
         case .discord: return handles.discord.flatMap { MentionHandle.isDiscordID($0) ? $0 : nil }
@@ -80,20 +80,20 @@ public struct Mention: Hashable, Sendable, Codable {
 }
 
 /// The shapes of chat handles: what `people:` accepts, and all the formats ever write.
-public enum MentionHandle {
+package enum MentionHandle {
     /// A Slack member id: `U` or `W`, then uppercase letters and digits (`U012AB3CD`).
-    public static func isSlackMemberID(_ text: String) -> Bool {
+    package static func isSlackMemberID(_ text: String) -> Bool {
         guard let first = text.first, first == "U" || first == "W", (7...21).contains(text.count) else { return false }
         return text.dropFirst().allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
     }
 
     /// A Discord user id: a snowflake of 17 to 20 digits.
-    public static func isDiscordID(_ text: String) -> Bool {
+    package static func isDiscordID(_ text: String) -> Bool {
         (17...20).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// A Google Chat user id: 1 to 30 digits.
-    public static func isGoogleChatID(_ text: String) -> Bool {
+    package static func isGoogleChatID(_ text: String) -> Bool {
         (1...30).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
@@ -102,14 +102,14 @@ public enum MentionHandle {
 
     /// A Mattermost username: a lowercase letter, then lowercase letters, digits, `.`, `_` and
     /// `-`, at most 64 characters; never `all`, `channel`, `here` or `everyone`.
-    public static func isMattermostUsername(_ text: String) -> Bool {
+    package static func isMattermostUsername(_ text: String) -> Bool {
         guard let first = text.first, first.isASCII, first.isLowercase, text.count <= 64, !broadcastNames.contains(text) else { return false }
         return text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
     }
 
     /// An email address or user principal name: `local@domain.tld`, printable ASCII without
     /// spaces, quotes or angle brackets, at most 254 characters.
-    public static func isEmail(_ text: String) -> Bool {
+    package static func isEmail(_ text: String) -> Bool {
         guard text.count <= 254 else { return false }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last, !local.isEmpty, !domain.isEmpty else { return false }

@@ -2,27 +2,27 @@
 ///
 /// Requests with the same ``WebhookRequest/rateKey`` start in submission order and no closer
 /// together than ``minimumInterval``.
-public struct RateLimit: Hashable, Sendable, CustomStringConvertible {
+package struct RateLimit: Hashable, Sendable, CustomStringConvertible {
     /// The shortest gap between the starts of two requests with the same key.
-    public let minimumInterval: Duration
+    package let minimumInterval: Duration
 
     /// A limit with an explicit minimum gap; negative gaps count as zero.
-    public init(minimumInterval: Duration) {
+    package init(minimumInterval: Duration) {
         self.minimumInterval = max(minimumInterval, .zero)
     }
 
     /// No pacing.
-    public static let none = RateLimit(minimumInterval: .zero)
+    package static let none = RateLimit(minimumInterval: .zero)
 
     /// At most `count` request starts per second (`.perSecond(1)` is Slack's documented rate).
     /// Zero, negative, infinite or NaN counts mean no pacing; tiny ones are capped at one start
     /// per 100 years.
-    public static func perSecond(_ count: Double) -> RateLimit {
+    package static func perSecond(_ count: Double) -> RateLimit {
         gap(nanoseconds: 1e9 / count, valid: count > 0 && count.isFinite)
     }
 
     /// At most `count` request starts per minute; see ``perSecond(_:)`` for odd counts.
-    public static func perMinute(_ count: Double) -> RateLimit {
+    package static func perMinute(_ count: Double) -> RateLimit {
         gap(nanoseconds: 60e9 / count, valid: count > 0 && count.isFinite)
     }
 
@@ -33,7 +33,7 @@ public struct RateLimit: Hashable, Sendable, CustomStringConvertible {
         return RateLimit(minimumInterval: .nanoseconds(Int64(capped)))
     }
 
-    public var description: String {
+    package var description: String {
         minimumInterval == .zero ? "none" : "one start per \(minimumInterval)"
     }
 }

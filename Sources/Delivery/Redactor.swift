@@ -12,9 +12,9 @@ import Foundation
 /// let redactor = Redactor(urls: [target.url], secrets: ["s3cr3t-token"])
 /// logger.error("\(redactor.redact(message))")
 /// ```
-public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
+package struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
     /// What a removed secret is replaced with.
-    public static let marker = "[REDACTED]"
+    package static let marker = "[REDACTED]"
 
     /// Replacements, longest needle first so that a URL goes before its parts.
     private var rules: [Rule] = []
@@ -29,16 +29,16 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
     private static let minimumFragmentLength = 8
 
     /// A redactor that knows no secrets yet.
-    public init() {}
+    package init() {}
 
     /// A redactor for these webhook URLs and secret strings.
-    public init(urls: [SecretURL] = [], secrets: [String] = []) {
+    package init(urls: [SecretURL] = [], secrets: [String] = []) {
         for url in urls { add(url) }
         for secret in secrets { add(secret: secret) }
     }
 
     /// Teaches the redactor a webhook URL and its parts.
-    public mutating func add(_ url: SecretURL) {
+    package mutating func add(_ url: SecretURL) {
         let redacted = url.description
         addNeedle(url.revealedString, replacement: redacted)
         var withoutUserInfo = "\(url.scheme)://"
@@ -84,13 +84,13 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
     }
 
     /// Teaches the redactor a secret string (a token, a signing secret).
-    public mutating func add(secret: String) {
+    package mutating func add(secret: String) {
         guard !secret.isEmpty else { return }
         addNeedle(secret, replacement: Self.marker)
     }
 
     /// This redactor plus everything `other` knows.
-    public func merging(_ other: Redactor) -> Redactor {
+    package func merging(_ other: Redactor) -> Redactor {
         var merged = self
         for rule in other.rules where !merged.rules.contains(rule) { merged.rules.append(rule) }
         merged.rules.sort(by: Self.ordered)
@@ -98,13 +98,13 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
     }
 
     /// `Redactor(4 rules)`: never the secrets it knows.
-    public var description: String { "Redactor(\(rules.count) rules)" }
+    package var description: String { "Redactor(\(rules.count) rules)" }
 
     /// Hides the secrets from `dump` and `Mirror`, for every value that holds a redactor.
-    public var customMirror: Mirror { Mirror(self, children: ["rules": rules.count]) }
+    package var customMirror: Mirror { Mirror(self, children: ["rules": rules.count]) }
 
     /// `text` with every known secret replaced.
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var result = text
         for rule in rules where result.contains(rule.needle) {
             result = result.replacingOccurrences(of: rule.needle, with: rule.replacement)
@@ -116,7 +116,7 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
     /// redacted, control characters stripped, then cut to at most `maxBytes` UTF-8 bytes on a
     /// character boundary. Redaction runs before the cut so that no prefix of a secret that
     /// straddles the limit survives.
-    public func excerpt(of body: [UInt8], maxBytes: Int = 500) -> String {
+    package func excerpt(of body: [UInt8], maxBytes: Int = 500) -> String {
         let text = Self.strippingControlCharacters(redact(String(decoding: body, as: UTF8.self)))
         var out = ""
         var used = 0
@@ -131,7 +131,7 @@ public struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefle
 
     /// `text` with tabs and line breaks turned into spaces and every other control character
     /// (C0, DEL, C1, and the bidirectional overrides used to forge log lines) removed.
-    public static func strippingControlCharacters(_ text: String) -> String {
+    package static func strippingControlCharacters(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {

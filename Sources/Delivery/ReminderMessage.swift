@@ -4,68 +4,68 @@
 /// Times arrive already formatted: the scheduler knows the zone rules, the formats only lay
 /// text out. Keep the same message (same ``deliveryID``) for every attempt of a delivery, so
 /// that retries send identical bytes.
-public struct ReminderMessage: Hashable, Sendable, Codable {
+package struct ReminderMessage: Hashable, Sendable, Codable {
     /// The delivery's idempotency key: stable across retries, sent as `webhook-id` (and as
     /// Google Chat's `requestId`).
-    public var deliveryID: String
+    package var deliveryID: String
     /// The playbook's identifier, e.g. `weekly-kpi-review`.
-    public var playbookID: String
+    package var playbookID: String
     /// The meeting's title, e.g. `Weekly KPI review`.
-    public var title: String
+    package var title: String
     /// The occurrence's start as RFC 3339 with its offset, e.g. `2026-12-07T09:00:00-05:00`.
-    public var occurrence: String
+    package var occurrence: String
     /// The occurrence as people read it, e.g. `Mon 7 Dec 2026, 09:00–09:30 EST (America/New_York)`.
-    public var localTimeLine: String
+    package var localTimeLine: String
     /// When this reminder is due, RFC 3339, e.g. `2026-12-07T08:45:00-05:00`.
-    public var reminderAt: String
+    package var reminderAt: String
     /// How long before the start the reminder fires, e.g. `15m`.
-    public var before: String
+    package var before: String
     /// How late the reminder is being sent, e.g. `3h12m`; `nil` when on time.
-    public var lateBy: String?
+    package var lateBy: String?
     /// The meeting's length in minutes.
-    public var durationMinutes: Int
+    package var durationMinutes: Int
     /// Who runs the meeting.
-    public var owner: String?
+    package var owner: String?
     /// Who attends.
-    public var attendees: [String]
+    package var attendees: [String]
     /// The agenda, in order.
-    public var agenda: [AgendaSection]
+    package var agenda: [AgendaSection]
     /// Checklist items; the chat formats show the open ones.
-    public var checklist: [ChecklistItem]
+    package var checklist: [ChecklistItem]
     /// Action items; the chat formats show the overdue ones.
-    public var actionItems: [ActionItem]
+    package var actionItems: [ActionItem]
     /// KPI alerts to raise.
-    public var alerts: [KPIAlert]
+    package var alerts: [KPIAlert]
     /// The full rendered agenda in Markdown (sent whole by the generic format).
-    public var agendaMarkdown: String
+    package var agendaMarkdown: String
     /// A link (`https://…`) or path to the rendered agenda, if published.
-    public var agendaLink: String?
+    package var agendaLink: String?
     /// Set on an escalation (nobody acknowledged the occurrence in time): what the message
     /// says instead of "starts in". Formats lead with it.
-    public var escalation: String? = nil
+    package var escalation: String? = nil
     /// A signed link that acknowledges the occurrence (a confirmation page, then a button).
-    public var acknowledgeLink: String? = nil
+    package var acknowledgeLink: String? = nil
     /// Set on a checklist item's own reminder (`remind: true`): which item, and whether it is
     /// the late-item one at the start. ``escalation`` then holds its lead line ("Checklist item
     /// due: …"), so every format leads with it as with an escalation; the generic JSON has
     /// `"type": "checklist_item"` and this as `checklist_item`.
-    public var checklistReminder: ChecklistReminder? = nil
+    package var checklistReminder: ChecklistReminder? = nil
     /// Set when a holiday policy moved the meeting ("moved from Fri 25 Dec: Christmas Day");
     /// ``localTimeLine`` says it too, so every format shows it.
-    public var holiday: String? = nil
+    package var holiday: String? = nil
     /// Set when the target takes interactive buttons (a Slack target with a `signing_secret`, a
     /// Mattermost target with `buttons: true`): Acknowledge and Done are buttons that post
     /// back to the web app instead of links.
-    public var buttons: Buttons? = nil
+    package var buttons: Buttons? = nil
     /// KPIs red long enough on the cadence's rung below to climb into this meeting.
-    public var escalatedKPIs: [EscalatedKPI] = []
+    package var escalatedKPIs: [EscalatedKPI] = []
     /// The owner and attendees with their chat handles (from `people:`), owner first. A name
     /// of ``owner`` or ``attendees`` listed here is written as a mention where the kind has a
     /// handle for it; every other name stays plain text.
-    public var mentions: [Mention] = []
+    package var mentions: [Mention] = []
 
     /// Creates a message.
-    public init(
+    package init(
         deliveryID: String,
         playbookID: String,
         title: String,
@@ -106,18 +106,18 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// The checklist item a reminder is about.
-    public struct ChecklistReminder: Hashable, Sendable, Codable {
+    package struct ChecklistReminder: Hashable, Sendable, Codable {
         /// The item's 1-based number in the playbook's checklist.
-        public var number: Int
+        package var number: Int
         /// What to do.
-        public var text: String
+        package var text: String
         /// Who does it (the only person the reminder mentions).
-        public var owner: String?
+        package var owner: String?
         /// True for the reminder at the start: the item is still not done.
-        public var late: Bool
+        package var late: Bool
 
         /// Creates a checklist reminder.
-        public init(number: Int, text: String, owner: String? = nil, late: Bool) {
+        package init(number: Int, text: String, owner: String? = nil, late: Bool) {
             self.number = number
             self.text = text
             self.owner = owner
@@ -126,16 +126,16 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// One agenda segment.
-    public struct AgendaSection: Hashable, Sendable, Codable {
+    package struct AgendaSection: Hashable, Sendable, Codable {
         /// The segment's name, e.g. `Scorecard`.
-        public var title: String
+        package var title: String
         /// Its time box in minutes.
-        public var minutes: Int
+        package var minutes: Int
         /// Its slot on the clock, e.g. `09:05–09:10`.
-        public var clock: String
+        package var clock: String
 
         /// Creates an agenda section.
-        public init(title: String, minutes: Int, clock: String) {
+        package init(title: String, minutes: Int, clock: String) {
             self.title = title
             self.minutes = minutes
             self.clock = clock
@@ -143,20 +143,20 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// One checklist item.
-    public struct ChecklistItem: Hashable, Sendable, Codable {
+    package struct ChecklistItem: Hashable, Sendable, Codable {
         /// What to do.
-        public var text: String
+        package var text: String
         /// Who does it.
-        public var owner: String?
+        package var owner: String?
         /// When it is due, as text (e.g. `before the meeting`, `2026-12-07`).
-        public var due: String?
+        package var due: String?
         /// Whether it is done.
-        public var done: Bool
+        package var done: Bool
         /// A signed link that ticks it (a confirmation page, then a button).
-        public var doneLink: String?
+        package var doneLink: String?
 
         /// Creates a checklist item.
-        public init(text: String, owner: String? = nil, due: String? = nil, done: Bool = false, doneLink: String? = nil) {
+        package init(text: String, owner: String? = nil, due: String? = nil, done: Bool = false, doneLink: String? = nil) {
             self.text = text
             self.owner = owner
             self.due = due
@@ -169,32 +169,32 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// How a target that takes buttons gets the clicks back.
-    public struct Buttons: Hashable, Sendable, Codable {
+    package struct Buttons: Hashable, Sendable, Codable {
         /// Where Mattermost posts a click (the web app's `/integrations/mattermost/actions`).
         /// Slack posts to the Request URL set in the Slack app, so a Slack message needs none.
-        public var integrationURL: String?
+        package var integrationURL: String?
 
         /// Creates the button settings of a message.
-        public init(integrationURL: String? = nil) {
+        package init(integrationURL: String? = nil) {
             self.integrationURL = integrationURL
         }
     }
 
     /// One action item carried between meetings.
-    public struct ActionItem: Hashable, Sendable, Codable {
+    package struct ActionItem: Hashable, Sendable, Codable {
         /// Its identifier, e.g. `A-12`.
-        public var id: String
+        package var id: String
         /// What was committed to.
-        public var text: String
+        package var text: String
         /// Who owns it.
-        public var owner: String?
+        package var owner: String?
         /// Its due date, as text.
-        public var due: String?
+        package var due: String?
         /// Whether it is past due.
-        public var overdue: Bool
+        package var overdue: Bool
 
         /// Creates an action item.
-        public init(id: String, text: String, owner: String? = nil, due: String? = nil, overdue: Bool = false) {
+        package init(id: String, text: String, owner: String? = nil, due: String? = nil, overdue: Bool = false) {
             self.id = id
             self.text = text
             self.owner = owner
@@ -204,14 +204,14 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// A KPI alert.
-    public struct KPIAlert: Hashable, Sendable, Codable {
+    package struct KPIAlert: Hashable, Sendable, Codable {
         /// The alert, e.g. `Conversion 1.8% (goal ≥2.2%)`.
-        public var text: String
+        package var text: String
         /// How bad it is.
-        public var severity: Severity
+        package var severity: Severity
 
         /// Creates an alert.
-        public init(text: String, severity: Severity) {
+        package init(text: String, severity: Severity) {
             self.text = text
             self.severity = severity
         }
@@ -219,29 +219,29 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
 
     /// A KPI escalated up the cadence: red at several daily checks in a row (into the weekly
     /// review), at several weekly reviews (into the monthly one), or still red at quarter end.
-    public struct EscalatedKPI: Hashable, Sendable, Codable {
+    package struct EscalatedKPI: Hashable, Sendable, Codable {
         /// Its key, e.g. `cost_per_order`.
-        public var kpi: String
+        package var kpi: String
         /// Its title, e.g. `Cost per order`.
-        public var title: String
+        package var title: String
         /// The rung it came from: `daily`, `weekly` or `monthly`.
-        public var from: String
+        package var from: String
         /// How many occurrences of that rung in a row.
-        public var streak: Int
+        package var streak: Int
         /// The values that kept it red, oldest first, e.g. `$6.40 (2026-11-27)`.
-        public var values: [String]
+        package var values: [String]
         /// Its target, e.g. `≤ $4.50`.
-        public var target: String
+        package var target: String
 
         /// One line for chat: `Cost per order: red at 3 daily checks in a row, latest $6.40 (2026-11-27), target ≤ $4.50`.
-        public var summary: String {
+        package var summary: String {
             let rung = ["daily": "daily checks", "weekly": "weekly reviews", "monthly": "monthly reviews"][from] ?? "\(from) meetings"
             let latest = values.last.map { ", latest \($0)" } ?? ""
             return "\(title): red at \(streak) \(rung) in a row\(latest), target \(target)"
         }
 
         /// Creates an escalated KPI.
-        public init(kpi: String, title: String, from: String, streak: Int, values: [String], target: String) {
+        package init(kpi: String, title: String, from: String, streak: Int, values: [String], target: String) {
             self.kpi = kpi
             self.title = title
             self.from = from
@@ -252,7 +252,7 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// How bad a KPI alert is.
-    public enum Severity: String, Hashable, Sendable, Codable, CaseIterable {
+    package enum Severity: String, Hashable, Sendable, Codable, CaseIterable {
         /// Off track (red).
         case critical
         /// At risk (yellow).
@@ -262,21 +262,21 @@ public struct ReminderMessage: Hashable, Sendable, Codable {
     }
 
     /// The mention of a name of ``owner`` or ``attendees``, if it has one.
-    public func mention(named name: String) -> Mention? { mentions.first { $0.name == name } }
+    package func mention(named name: String) -> Mention? { mentions.first { $0.name == name } }
 
     /// The handles to mention on `kind`, each once, in ``mentions`` order (owner first): only
     /// those of names the message shows as ``owner`` or among ``attendees``.
-    public func mentionHandles(for kind: WebhookKind) -> [String] {
+    package func mentionHandles(for kind: WebhookKind) -> [String] {
         let shown = Set([owner].compactMap { $0 } + attendees)
         var seen = Set<String>()
         return mentions.filter { shown.contains($0.name) }.compactMap { $0.handle(for: kind) }.filter { seen.insert($0).inserted }
     }
 
     /// The checklist items not yet done.
-    public var openChecklistItems: [ChecklistItem] { checklist.filter { !$0.done } }
+    package var openChecklistItems: [ChecklistItem] { checklist.filter { !$0.done } }
 
     /// The action items past due.
-    public var overdueActionItems: [ActionItem] { actionItems.filter(\.overdue) }
+    package var overdueActionItems: [ActionItem] { actionItems.filter(\.overdue) }
 
     /// ``acknowledgeLink`` when it is an `http` or `https` URL chat formats can show as a link.
     var acknowledgeURL: String? { Self.linkable(acknowledgeLink) }

@@ -6,21 +6,21 @@ import Timekeeping
 /// value in `[0, min(cap, base · 2^(n-1))]`. A delivery is dead after ``maxAttempts`` attempts
 /// that count (429 answers do not) or once its next attempt would fall past ``maxAge`` after
 /// the first attempt.
-public struct RetryPolicy: Hashable, Sendable {
+package struct RetryPolicy: Hashable, Sendable {
     /// Attempts that count against the budget before giving up. Default 12.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// Give up when the next attempt would be later than this after the first. Default 24 h.
-    public var maxAge: Duration
+    package var maxAge: Duration
     /// The backoff ceiling for the first retry. Default 30 s.
-    public var base: Duration
+    package var base: Duration
     /// The largest backoff ceiling. Default 1 h.
-    public var cap: Duration
+    package var cap: Duration
     /// The longest `Retry-After` (or Discord `retry_after`) honoured; longer values are clamped.
     /// Default 1 h.
-    public var retryAfterCap: Duration
+    package var retryAfterCap: Duration
 
     /// Creates a policy; every parameter has the documented default.
-    public init(
+    package init(
         maxAttempts: Int = 12,
         maxAge: Duration = .seconds(24 * 3600),
         base: Duration = .seconds(30),
@@ -36,7 +36,7 @@ public struct RetryPolicy: Hashable, Sendable {
 
     /// The upper end of the jitter range after failed attempt `attempt` (1-based):
     /// `min(cap, base · 2^(attempt-1))`.
-    public func backoffCeiling(afterAttempt attempt: Int) -> Duration {
+    package func backoffCeiling(afterAttempt attempt: Int) -> Duration {
         let exponent = max(0, attempt - 1)
         // Past 2^62 the product only matters as "more than cap".
         guard exponent < 62 else { return cap }
@@ -45,7 +45,7 @@ public struct RetryPolicy: Hashable, Sendable {
     }
 
     /// A full-jitter delay after failed attempt `attempt`: uniform in `[0, backoffCeiling]`.
-    public func backoffDelay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+    package func backoffDelay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = backoffCeiling(afterAttempt: attempt).seconds
         guard ceiling > 0 else { return .zero }
         return .seconds(double: Double.random(in: 0...ceiling, using: &generator))

@@ -7,15 +7,15 @@ import Foundation
 /// scheme and host (and port), e.g. `https://hooks.slack.com/…`; user info, path and query never
 /// appear. Use ``revealedString`` only to hand the URL to libcurl. ``Redactor`` scrubs the full
 /// URL and its parts from any other text.
-public struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
+package struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
     /// The complete URL, credentials included. Never log it.
-    public let revealedString: String
+    package let revealedString: String
     /// The scheme, lowercased (`https`).
-    public let scheme: String
+    package let scheme: String
     /// The host without brackets, lowercased; empty for URLs such as `file:///etc/passwd`.
-    public let host: String
+    package let host: String
     /// The explicit port, if the URL has one.
-    public let port: Int?
+    package let port: Int?
 
     let percentEncodedUser: String?
     let percentEncodedPassword: String?
@@ -28,7 +28,7 @@ public struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebu
     /// Any scheme is accepted here; the client refuses everything but `http` and `https` when it
     /// sends (`CURLOPT_PROTOCOLS_STR`, or `CURLOPT_PROTOCOLS` before libcurl 7.85), so the policy lives in one place.
     /// - Throws: ``DeliveryError/Code/invalidURL`` with a message that does not contain the URL.
-    public init(_ string: String) throws(DeliveryError) {
+    package init(_ string: String) throws(DeliveryError) {
         if string.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
             throw DeliveryError(.invalidURL, "webhook URL contains whitespace or control characters")
         }
@@ -49,17 +49,17 @@ public struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDebu
     }
 
     /// `scheme://host[:port]/…`: what may be shown in logs and errors.
-    public var description: String {
+    package var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let shownPort = port.map { ":\($0)" } ?? ""
         return "\(scheme)://\(shownHost)\(shownPort)/…"
     }
 
-    public var debugDescription: String { "SecretURL(\(description))" }
-    public var customMirror: Mirror { Mirror(self, children: ["url": description]) }
+    package var debugDescription: String { "SecretURL(\(description))" }
+    package var customMirror: Mirror { Mirror(self, children: ["url": description]) }
 
     /// Encodes the redacted ``description``, never the URL.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

@@ -6,7 +6,7 @@ import Foundation
 /// Accepts `whsec_<base64>` as Standard Webhooks shows it, the same base64 without the prefix,
 /// and, as a last resort, a raw secret that is not base64, whose UTF-8 bytes are then the key.
 /// Never prints its value.
-public struct SigningSecret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct SigningSecret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let key: [UInt8]
     /// The secret as configured, for the ``Redactor``.
     let original: String
@@ -14,7 +14,7 @@ public struct SigningSecret: Hashable, Sendable, CustomStringConvertible, Custom
     /// Reads a secret.
     /// - Throws: ``DeliveryError/Code/invalidSigningSecret`` when it is empty or has the
     ///   `whsec_` prefix but is not valid base64.
-    public init(_ text: String) throws(DeliveryError) {
+    package init(_ text: String) throws(DeliveryError) {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw DeliveryError(.invalidSigningSecret, "signing secret is empty") }
         original = trimmed
@@ -31,16 +31,16 @@ public struct SigningSecret: Hashable, Sendable, CustomStringConvertible, Custom
     }
 
     /// The `webhook-signature` value for one attempt: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.
-    public func signature(messageID: String, timestamp: Int64, body: [UInt8]) -> String {
+    package func signature(messageID: String, timestamp: Int64, body: [UInt8]) -> String {
         var signed = Array("\(messageID).\(timestamp).".utf8)
         signed.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
         return "v1," + Data(mac).base64EncodedString()
     }
 
-    public var description: String { "whsec_\(Redactor.marker)" }
-    public var debugDescription: String { "SigningSecret(\(Redactor.marker))" }
-    public var customMirror: Mirror { Mirror(self, children: ["key": Redactor.marker]) }
+    package var description: String { "whsec_\(Redactor.marker)" }
+    package var debugDescription: String { "SigningSecret(\(Redactor.marker))" }
+    package var customMirror: Mirror { Mirror(self, children: ["key": Redactor.marker]) }
 
     private static func decodeBase64(_ text: String) -> [UInt8]? {
         var padded = text

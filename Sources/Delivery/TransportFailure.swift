@@ -5,9 +5,9 @@
 /// protocol, or a time-out before libcurl began sending), so a retry cannot duplicate it.
 /// `true` means the server may have acted on it (send/receive errors, an empty reply, a time-out
 /// after the request went out).
-public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertible {
+package struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong. Compare with the static members; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case resolve = "could not resolve host"
             case connect = "could not connect"
@@ -28,55 +28,55 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
         private init(_ value: Value) { self.value = value }
 
         /// DNS resolution failed.
-        public static let resolve = Code(.resolve)
+        package static let resolve = Code(.resolve)
         /// The TCP connection failed (refused, unreachable).
-        public static let connect = Code(.connect)
+        package static let connect = Code(.connect)
         /// Every resolved address was refused by the ``AddressPolicy``; see
         /// ``TransportFailure/refusedAddress``.
-        public static let addressRefused = Code(.addressRefused)
+        package static let addressRefused = Code(.addressRefused)
         /// The URL's scheme is not `http` or `https`.
-        public static let protocolNotAllowed = Code(.protocolNotAllowed)
+        package static let protocolNotAllowed = Code(.protocolNotAllowed)
         /// libcurl could not parse the URL.
-        public static let invalidURL = Code(.invalidURL)
+        package static let invalidURL = Code(.invalidURL)
         /// The TLS handshake or certificate verification failed.
-        public static let tls = Code(.tls)
+        package static let tls = Code(.tls)
         /// The connect or total time-out, or the low-speed limit, ran out.
-        public static let timeout = Code(.timeout)
+        package static let timeout = Code(.timeout)
         /// Sending the request failed part-way.
-        public static let send = Code(.send)
+        package static let send = Code(.send)
         /// Receiving the response failed (for example, the connection was reset).
-        public static let receive = Code(.receive)
+        package static let receive = Code(.receive)
         /// The server closed the connection without a response.
-        public static let emptyResponse = Code(.emptyResponse)
+        package static let emptyResponse = Code(.emptyResponse)
         /// The server's response was not valid HTTP.
-        public static let protocolError = Code(.protocolError)
+        package static let protocolError = Code(.protocolError)
         /// The send was cancelled (the calling task was cancelled).
-        public static let cancelled = Code(.cancelled)
+        package static let cancelled = Code(.cancelled)
         /// Not sent: earlier requests to the same rate key timed out
         /// ``WebhookClient/Configuration/timeoutsBeforeSkipping`` times in a row, so that key's
         /// requests are given back unsent for ``WebhookClient/Configuration/skipDuration``.
-        public static let notAttempted = Code(.notAttempted)
+        package static let notAttempted = Code(.notAttempted)
         /// libcurl itself failed (out of memory, an option it does not know).
-        public static let internalError = Code(.internalError)
+        package static let internalError = Code(.internalError)
 
-        public var description: String { value.rawValue }
+        package var description: String { value.rawValue }
     }
 
     /// What went wrong.
-    public let code: Code
+    package let code: Code
     /// Whether the server may have received (and acted on) the request.
-    public let requestMayHaveBeenSent: Bool
+    package let requestMayHaveBeenSent: Bool
     /// For ``Code/addressRefused``: the category of the refused address (never the URL).
-    public let refusedAddress: AddressCategory?
+    package let refusedAddress: AddressCategory?
     /// The libcurl error behind the failure, if any (its detail text is redacted).
-    public let curlError: CurlError?
+    package let curlError: CurlError?
     /// One redacted line explaining the failure.
-    public let message: String
+    package let message: String
     /// How long the attempt ran, on the client's timeline.
-    public let elapsed: Duration
+    package let elapsed: Duration
 
     /// Creates a failure; `message` must already be redacted.
-    public init(
+    package init(
         code: Code,
         requestMayHaveBeenSent: Bool,
         message: String,
@@ -93,13 +93,13 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     /// `timed out: … (request may have been sent)`.
-    public var description: String {
+    package var description: String {
         let sent = requestMayHaveBeenSent ? "request may have been sent" : "request not sent"
         return "\(code): \(message) (\(sent))"
     }
 
     /// Lets `case TransportFailure.Code.timeout` match a failure by code.
-    public static func ~= (pattern: Code, failure: TransportFailure) -> Bool {
+    package static func ~= (pattern: Code, failure: TransportFailure) -> Bool {
         failure.code == pattern
     }
 }

@@ -22,58 +22,58 @@ import Timekeeping
 /// ```
 ///
 /// Releasing the client cancels whatever it still has in flight and stops its thread.
-public final class WebhookClient: Sendable {
+package final class WebhookClient: Sendable {
     /// Limits and pacing for a ``WebhookClient``. Every field has a default.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// How many transfers may be in flight at once. Default 8.
-        public var maxConcurrent: Int
+        package var maxConcurrent: Int
         /// Limit for DNS, TCP and TLS together (`CURLOPT_CONNECTTIMEOUT_MS`). Default 10 s.
-        public var connectTimeout: Duration
+        package var connectTimeout: Duration
         /// Limit for the whole request (`CURLOPT_TIMEOUT_MS`). Default 20 s.
-        public var totalTimeout: Duration
+        package var totalTimeout: Duration
         /// The most response-body bytes kept; reading stops there and the response is marked
         /// truncated. Default 64 KiB.
-        public var maxResponseBytes: Int
+        package var maxResponseBytes: Int
         /// Abort when fewer than this many bytes per second arrive for ``lowSpeedTime``
         /// (`CURLOPT_LOW_SPEED_LIMIT`); 0 turns the check off. Default 1.
-        public var lowSpeedLimit: Int
+        package var lowSpeedLimit: Int
         /// See ``lowSpeedLimit``; whole seconds, at least 1 (`CURLOPT_LOW_SPEED_TIME`). Default 10 s.
-        public var lowSpeedTime: Duration
+        package var lowSpeedTime: Duration
         /// Also refuse loopback, private and shared networks at connect time. Default false.
         /// Link-local and cloud-metadata addresses are refused either way.
-        public var denyPrivateNetworks: Bool
+        package var denyPrivateNetworks: Bool
         /// Pacing per rate key, for requests that carry no ``WebhookRequest/rateLimit``.
-        public var rateLimits: [String: RateLimit]
+        package var rateLimits: [String: RateLimit]
         /// Pacing for rate keys in neither the request nor ``rateLimits``. Default ``RateLimit/none``.
-        public var defaultRateLimit: RateLimit
+        package var defaultRateLimit: RateLimit
         /// The longest one ``WebhookClient/send(_:)`` call waits on rate limits. A request its
         /// rate key could not start within the budget comes back as
         /// ``WebhookResult/deferred(until:)``, unsent. Default 30 s.
-        public var pacingBudget: Duration
+        package var pacingBudget: Duration
         /// The `User-Agent` header.
-        public var userAgent: String
+        package var userAgent: String
         /// Reuse a kept-alive connection only while it has been idle for less than this
         /// (`CURLOPT_MAXAGE_CONN`, whole seconds, rounded up); zero opens a connection per
         /// request. Servers close idle connections after 2 s (gunicorn) to 75 s (nginx); staying
         /// short keeps requests from meeting a connection the server is closing. Default 2 s.
-        public var maxIdleConnectionAge: Duration
+        package var maxIdleConnectionAge: Duration
         /// After this many requests to one rate key in a row time out (no response between
         /// them), the key's waiting and later requests come back unsent as
         /// ``TransportFailure/Code/notAttempted`` for ``skipDuration``, so one hung destination
         /// holds a send for at most three time-outs (overlapping when its requests run side by
         /// side), not one per request. After a key's first time-out, it runs one request at a
         /// time until a response or the skip. Zero turns it off. Default 3.
-        public var timeoutsBeforeSkipping: Int
+        package var timeoutsBeforeSkipping: Int
         /// How long a rate key is skipped once ``timeoutsBeforeSkipping`` is reached; the first
         /// request after that tries the destination again. Default 60 s.
-        public var skipDuration: Duration
+        package var skipDuration: Duration
         /// Tests only: choose options as if the loaded libcurl were at most this version, to
         /// run the fallbacks for older libcurl (`CURLOPT_PROTOCOLS`, no connection reuse
         /// without `CURLOPT_PREREQFUNCTION`) against the libcurl at hand.
         var libcurlVersionLimit: LibcurlVersion?
 
         /// Creates a configuration; every parameter has the documented default.
-        public init(
+        package init(
             maxConcurrent: Int = 8,
             connectTimeout: Duration = .seconds(10),
             totalTimeout: Duration = .seconds(20),
@@ -106,15 +106,15 @@ public final class WebhookClient: Sendable {
         }
 
         /// The address policy these settings describe.
-        public var addressPolicy: AddressPolicy { AddressPolicy(denyPrivateNetworks: denyPrivateNetworks) }
+        package var addressPolicy: AddressPolicy { AddressPolicy(denyPrivateNetworks: denyPrivateNetworks) }
     }
 
     /// The settings this client was created with.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let loop: DeliveryLoop
 
     /// Creates a client that reads time from `timeline`; its thread starts with the first send.
-    public init(configuration: Configuration = Configuration(), timeline: Timeline = .system) {
+    package init(configuration: Configuration = Configuration(), timeline: Timeline = .system) {
         self.configuration = configuration
         self.loop = DeliveryLoop(configuration: configuration, timeline: timeline)
     }
@@ -128,7 +128,7 @@ public final class WebhookClient: Sendable {
     /// Never throws: each request's fate is in its ``WebhookResult``. Cancelling the calling
     /// task cancels the unfinished requests, which come back as
     /// ``TransportFailure/Code/cancelled``.
-    public func send(_ requests: [WebhookRequest]) async -> [WebhookResult] {
+    package func send(_ requests: [WebhookRequest]) async -> [WebhookResult] {
         guard !requests.isEmpty else { return [] }
         let id = loop.makeID()
         return await withTaskCancellationHandler {
@@ -145,7 +145,7 @@ public final class WebhookClient: Sendable {
     ///
     /// For synchronous callers only; from async code use ``send(_:)``.
     @available(*, noasync, message: "Use send(_:) from async code.")
-    public func sendBlocking(_ requests: [WebhookRequest]) -> [WebhookResult] {
+    package func sendBlocking(_ requests: [WebhookRequest]) -> [WebhookResult] {
         guard !requests.isEmpty else { return [] }
         let done = DispatchSemaphore(value: 0)
         let collected = Mutex<[WebhookResult]>([])

@@ -1,12 +1,12 @@
 extension WebhookKind {
     /// The exact body bytes this kind posts for `message`: compact JSON with a fixed member
     /// order, identical for every attempt.
-    public func body(for message: ReminderMessage) -> [UInt8] {
+    package func body(for message: ReminderMessage) -> [UInt8] {
         document(for: message).bytes
     }
 
     /// The same JSON as ``body(for:)``, indented, for documentation and debugging.
-    public func prettyBody(for message: ReminderMessage) -> String {
+    package func prettyBody(for message: ReminderMessage) -> String {
         document(for: message).prettyText
     }
 

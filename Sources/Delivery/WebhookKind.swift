@@ -1,6 +1,6 @@
 /// The kind of chat or webhook destination, which decides the payload format and how a
 /// response is judged.
-public enum WebhookKind: String, Hashable, Sendable, CaseIterable, Codable, CustomStringConvertible {
+package enum WebhookKind: String, Hashable, Sendable, CaseIterable, Codable, CustomStringConvertible {
     /// Slack incoming webhook: Block Kit, success is `200` with body `ok`.
     case slack
     /// Discord execute-webhook, posted with `?wait=true`.
@@ -17,7 +17,7 @@ public enum WebhookKind: String, Hashable, Sendable, CaseIterable, Codable, Cust
     /// True when the destination itself drops a repeated delivery id, so a retry after an
     /// in-doubt send cannot post twice: Google Chat (`requestId`) and generic receivers
     /// (`webhook-id`, which Standard Webhooks consumers are told to deduplicate on).
-    public var deduplicatesDeliveries: Bool {
+    package var deduplicatesDeliveries: Bool {
         switch self {
         case .googlechat, .generic: true
         case .slack, .discord, .msteams, .mattermost: false
@@ -27,7 +27,7 @@ public enum WebhookKind: String, Hashable, Sendable, CaseIterable, Codable, Cust
     /// The pacing used when a target sets none: Slack's documented 1 message/s per webhook,
     /// Google Chat's ~1 write/s per space, and about 2/s for Discord (whose per-webhook
     /// limit is roughly 5 per 2 s); none for the rest.
-    public var defaultRateLimit: RateLimit {
+    package var defaultRateLimit: RateLimit {
         switch self {
         case .slack, .googlechat: .perSecond(1)
         case .discord: .perSecond(2)
@@ -35,5 +35,5 @@ public enum WebhookKind: String, Hashable, Sendable, CaseIterable, Codable, Cust
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

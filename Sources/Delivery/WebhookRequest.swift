@@ -3,20 +3,20 @@
 /// Build one per attempt with ``WebhookTarget/makeRequest(for:at:)``; the body bytes are the
 /// same on every attempt, only time-dependent headers (the Standard Webhooks timestamp and
 /// signature) change.
-public struct WebhookRequest: Sendable, CustomStringConvertible {
+package struct WebhookRequest: Sendable, CustomStringConvertible {
     /// Where to post. Redacted whenever printed.
-    public let url: SecretURL
+    package let url: SecretURL
     /// Extra request headers, in order. `Content-Length` and friends are set by the client.
-    public let headers: [HTTPHeader]
+    package let headers: [HTTPHeader]
     /// The exact body bytes.
-    public let body: [UInt8]
+    package let body: [UInt8]
     /// Requests with the same key are paced by ``rateLimit`` and start in order (e.g. the
     /// destination's name).
-    public let rateKey: String
+    package let rateKey: String
     /// The pacing for ``rateKey``; `nil` defers to ``WebhookClient/Configuration/rateLimits``.
-    public let rateLimit: RateLimit?
+    package let rateLimit: RateLimit?
     /// Scrubs this request's URL and secrets from any text about it.
-    public let redactor: Redactor
+    package let redactor: Redactor
 
     /// Creates a request after checking every header.
     ///
@@ -25,7 +25,7 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
     ///     as a signing secret.
     /// - Throws: ``DeliveryError/Code/invalidHeader`` when a name is not an HTTP token, names a
     ///   header the client sets itself, or a value contains CR, LF or NUL.
-    public init(
+    package init(
         url: SecretURL,
         headers: [HTTPHeader] = [],
         body: [UInt8],
@@ -57,12 +57,12 @@ public struct WebhookRequest: Sendable, CustomStringConvertible {
     }
 
     /// `POST https://host/… (123 bytes, key "ops-slack")`.
-    public var description: String {
+    package var description: String {
         "POST \(url) (\(body.count) bytes, key \(String(reflecting: rateKey)))"
     }
 
     /// The value of the first header called `name` (case-insensitive).
-    public func headerValue(_ name: String) -> String? {
+    package func headerValue(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }

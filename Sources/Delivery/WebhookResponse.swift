@@ -1,24 +1,24 @@
 import Timekeeping
 
 /// The HTTP response to one webhook request.
-public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
+package struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
     /// The final status code (interim 1xx responses are skipped).
-    public let statusCode: Int
+    package let statusCode: Int
     /// Response headers with lowercased names; repeated headers are joined with `", "`.
-    public let headers: [String: String]
+    package let headers: [String: String]
     /// The body, at most ``WebhookClient/Configuration/maxResponseBytes`` long.
-    public let body: [UInt8]
+    package let body: [UInt8]
     /// True when the body was longer than the cap and reading stopped there.
-    public let bodyWasTruncated: Bool
+    package let bodyWasTruncated: Bool
     /// From handing the request to libcurl to the end of the response, on the client's timeline.
-    public let elapsed: Duration
+    package let elapsed: Duration
     /// The body's first 500 bytes as text, redacted, control characters stripped: safe to print.
     /// Made when asked for: most responses are a delivered `ok` nobody prints.
-    public var bodyExcerpt: String { redactor.excerpt(of: body) }
+    package var bodyExcerpt: String { redactor.excerpt(of: body) }
     private let redactor: Redactor
 
     /// Creates a response; `redactor` prepares ``bodyExcerpt``.
-    public init(
+    package init(
         statusCode: Int,
         headers: [String: String] = [:],
         body: [UInt8] = [],
@@ -39,12 +39,12 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
         self.redactor = redactor
     }
 
-    public static func == (lhs: WebhookResponse, rhs: WebhookResponse) -> Bool {
+    package static func == (lhs: WebhookResponse, rhs: WebhookResponse) -> Bool {
         (lhs.statusCode, lhs.headers, lhs.body, lhs.bodyWasTruncated, lhs.elapsed)
             == (rhs.statusCode, rhs.headers, rhs.body, rhs.bodyWasTruncated, rhs.elapsed)
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(statusCode)
         hasher.combine(headers)
         hasher.combine(body)
@@ -53,10 +53,10 @@ public struct WebhookResponse: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The body decoded as UTF-8, invalid bytes replaced. Not redacted: do not log it.
-    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    package var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     /// `HTTP 404 after 12 ms (27 bytes)`; never the body.
-    public var description: String {
+    package var description: String {
         let size = bodyWasTruncated ? "more than \(body.count) bytes, truncated" : "\(body.count) bytes"
         return "HTTP \(statusCode) after \(elapsed.millisecondsText) (\(size))"
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What became of one request handed to ``WebhookClient/send(_:)``.
-public enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
+package enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
     /// The server answered; the answer may still be a failure (see ``DeliveryOutcome``).
     case response(WebhookResponse)
     /// No HTTP response: the request failed in transport.
@@ -12,25 +12,25 @@ public enum WebhookResult: Hashable, Sendable, CustomStringConvertible {
     case deferred(for: Duration)
 
     /// The response, if there was one.
-    public var response: WebhookResponse? {
+    package var response: WebhookResponse? {
         if case .response(let response) = self { return response }
         return nil
     }
 
     /// The transport failure, if there was one.
-    public var failure: TransportFailure? {
+    package var failure: TransportFailure? {
         if case .failure(let failure) = self { return failure }
         return nil
     }
 
     /// For a deferred request: how long from the result until it can start.
-    public var deferredFor: Duration? {
+    package var deferredFor: Duration? {
         if case .deferred(let wait) = self { return wait }
         return nil
     }
 
     /// One redacted line.
-    public var description: String {
+    package var description: String {
         switch self {
         case .response(let response): response.description
         case .failure(let failure): "transport failure: \(failure)"

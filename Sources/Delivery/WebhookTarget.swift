@@ -1,20 +1,20 @@
 import Foundation
 
 /// A configured destination: where to post, in which format, how fast.
-public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
+package struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
     /// The destination's name; also its rate key, so posts to one destination are paced together.
-    public var name: String
+    package var name: String
     /// The payload format and response rules.
-    public var kind: WebhookKind
+    package var kind: WebhookKind
     /// The webhook URL (a secret).
-    public var url: SecretURL { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
+    package var url: SecretURL { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
     /// Signs ``WebhookKind/generic`` posts per Standard Webhooks; ignored by the other kinds.
-    public var signingSecret: SigningSecret? { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
+    package var signingSecret: SigningSecret? { didSet { redactor = Self.redactor(url: url, signingSecret: signingSecret) } }
     /// Pacing for this destination; `nil` uses ``WebhookKind/defaultRateLimit``.
-    public var rateLimit: RateLimit?
+    package var rateLimit: RateLimit?
 
     /// Creates a target.
-    public init(name: String, kind: WebhookKind, url: SecretURL, signingSecret: SigningSecret? = nil, rateLimit: RateLimit? = nil) {
+    package init(name: String, kind: WebhookKind, url: SecretURL, signingSecret: SigningSecret? = nil, rateLimit: RateLimit? = nil) {
         self.name = name
         self.kind = kind
         self.url = url
@@ -24,11 +24,11 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `slack "ops" https://hooks.slack.com/…`.
-    public var description: String { "\(kind) \(String(reflecting: name)) \(url)" }
+    package var description: String { "\(kind) \(String(reflecting: name)) \(url)" }
 
     /// Scrubs this target's URL and signing secret from text. Built once: it percent-encodes
     /// every needle several ways, too slow to repeat for each of a thousand messages.
-    public private(set) var redactor: Redactor
+    package private(set) var redactor: Redactor
 
     private static func redactor(url: SecretURL, signingSecret: SigningSecret?) -> Redactor {
         Redactor(urls: [url], secrets: signingSecret.map { [$0.original] } ?? [])
@@ -36,7 +36,7 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// The request for one attempt to deliver `message`: ``makeRequest(for:at:)-(WebhookPayload,_)``
     /// with the payload this target's kind makes of it.
-    public func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+    package func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
         try makeRequest(for: kind.payload(for: message), at: attemptTime)
     }
 
@@ -49,7 +49,7 @@ public struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
     /// - Parameter attemptTime: when this attempt is made (the signed timestamp).
     /// - Throws: ``DeliveryError/Code/invalidPayload`` when the payload is in another kind's
     ///   format; ``DeliveryError/Code/invalidHeader`` when the delivery id contains CR, LF or NUL.
-    public func makeRequest(for payload: WebhookPayload, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+    package func makeRequest(for payload: WebhookPayload, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
         guard payload.kind == kind else {
             throw DeliveryError(.invalidPayload, "payload formatted for \(payload.kind), but target '\(name)' is \(kind)")
         }

@@ -1,12 +1,12 @@
 /// Scores for the five dimensions, whole numbers 1 to 5.
-public struct Scores: Hashable, Codable, Sendable {
-    public var inventory: Int
-    public var fulfillment: Int
-    public var planning: Int
-    public var reporting: Int
-    public var governance: Int
+package struct Scores: Hashable, Codable, Sendable {
+    package var inventory: Int
+    package var fulfillment: Int
+    package var planning: Int
+    package var reporting: Int
+    package var governance: Int
 
-    public init(inventory: Int, fulfillment: Int, planning: Int, reporting: Int, governance: Int) {
+    package init(inventory: Int, fulfillment: Int, planning: Int, reporting: Int, governance: Int) {
         self.inventory = inventory
         self.fulfillment = fulfillment
         self.planning = planning
@@ -14,7 +14,7 @@ public struct Scores: Hashable, Codable, Sendable {
         self.governance = governance
     }
 
-    public subscript(_ dimension: MaturityDimension) -> Int {
+    package subscript(_ dimension: MaturityDimension) -> Int {
         get {
             switch dimension {
             case .inventory: return inventory
@@ -35,20 +35,20 @@ public struct Scores: Hashable, Codable, Sendable {
         }
     }
 
-    public var sum: Int { MaturityDimension.allCases.reduce(0) { $0 + self[$1] } }
+    package var sum: Int { MaturityDimension.allCases.reduce(0) { $0 + self[$1] } }
 }
 
 /// One quarter's self-assessment.
-public struct Assessment: Hashable, Sendable {
-    public var quarter: Quarter
-    public var scores: Scores
-    public var notes: [MaturityDimension: String]
+package struct Assessment: Hashable, Sendable {
+    package var quarter: Quarter
+    package var scores: Scores
+    package var notes: [MaturityDimension: String]
 
     /// Validates the scores: whole numbers 1 to 5.
     ///
     /// - Throws: ``MaturityError`` naming the dimension, e.g.
     ///   `score for fulfillment: 6 is out of range 1-5 (whole numbers)`.
-    public init(quarter: Quarter, scores: Scores, notes: [MaturityDimension: String] = [:]) throws(MaturityError) {
+    package init(quarter: Quarter, scores: Scores, notes: [MaturityDimension: String] = [:]) throws(MaturityError) {
         for dimension in MaturityDimension.allCases where !(1...5).contains(scores[dimension]) {
             throw MaturityError("score for \(dimension.rawValue): \(scores[dimension]) is out of range 1-5 (whole numbers)")
         }
@@ -60,29 +60,29 @@ public struct Assessment: Hashable, Sendable {
 
 /// What an assessment means: averages, the bottleneck, the overall stage, the change since last
 /// quarter, the flat-scores warning and the roadmap to the next stage.
-public struct AssessmentResult: Codable, Sendable {
-    public var quarter: Quarter
-    public var scores: Scores
-    public var average: Double
+package struct AssessmentResult: Codable, Sendable {
+    package var quarter: Quarter
+    package var scores: Scores
+    package var average: Double
     /// The band of the average: 1.0–1.9 Stage 1 … 5.0 Stage 5.
-    public var averageStage: Int
-    public var lowest: Int
+    package var averageStage: Int
+    package var lowest: Int
     /// Every dimension at the lowest score, in model order.
-    public var bottlenecks: [MaturityDimension]
+    package var bottlenecks: [MaturityDimension]
     /// The overall stage: the lowest dimension's, not the average's.
-    public var stage: Int
-    public var stageName: String
+    package var stage: Int
+    package var stageName: String
     /// Per dimension against the latest earlier quarter; nil in the first quarter.
-    public var changes: [String: Int]?
+    package var changes: [String: Int]?
     /// The quarter compared against.
-    public var previousQuarter: Quarter?
+    package var previousQuarter: Quarter?
     /// Scores flat for two consecutive quarters.
-    public var flatWarning: Bool
-    public var flatWarningText: String?
+    package var flatWarning: Bool
+    package var flatWarningText: String?
     /// Priorities for the move to the next stage, the bottleneck's first; empty at Stage 5.
-    public var roadmap: [RoadmapItem]
-    public var advice: String
-    public var notes: [String: String]
+    package var roadmap: [RoadmapItem]
+    package var advice: String
+    package var notes: [String: String]
 
     enum CodingKeys: String, CodingKey {
         case quarter, scores, average, averageStage = "average_stage", lowest, bottlenecks, stage, stageName = "stage_name"
@@ -92,7 +92,7 @@ public struct AssessmentResult: Codable, Sendable {
 
     /// - Parameters:
     ///   - history: Other assessments in any order; only quarters before this one count.
-    public init(assessment: Assessment, history: [Assessment], model: MaturityModel = .standard) {
+    package init(assessment: Assessment, history: [Assessment], model: MaturityModel = .standard) {
         quarter = assessment.quarter
         scores = assessment.scores
         let sum = scores.sum
@@ -132,5 +132,5 @@ public struct AssessmentResult: Codable, Sendable {
     }
 
     /// The 2 to 3 priorities for the next 90 days: the bottleneck's roadmap items first.
-    public var priorities: [RoadmapItem] { Array(roadmap.prefix(3)) }
+    package var priorities: [RoadmapItem] { Array(roadmap.prefix(3)) }
 }

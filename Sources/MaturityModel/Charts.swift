@@ -25,11 +25,11 @@ enum SVG {
 }
 
 /// The five dimensions on five axes: this quarter's polygon over last quarter's.
-public enum RadarChart {
-    public static let width = 600
-    public static let height = 480
+package enum RadarChart {
+    package static let width = 600
+    package static let height = 480
 
-    public static func svg(current: Scores, previous: Scores?, currentLabel: String, previousLabel: String?) -> String {
+    package static func svg(current: Scores, previous: Scores?, currentLabel: String, previousLabel: String?) -> String {
         let cx = 300.0
         let cy = 225.0
         let radius = 150.0
@@ -82,11 +82,11 @@ public enum RadarChart {
 }
 
 /// Each dimension's score across quarters, one line per dimension.
-public enum LineChart {
-    public static let width = 720
-    public static let height = 380
+package enum LineChart {
+    package static let width = 720
+    package static let height = 380
 
-    public static func svg(history: [(Quarter, Scores)]) -> String {
+    package static func svg(history: [(Quarter, Scores)]) -> String {
         let left = 50.0
         let right = 200.0
         let top = 30.0

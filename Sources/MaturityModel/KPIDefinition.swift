@@ -1,21 +1,21 @@
 import Recurrence
 
 /// A KPI with its targets: green at or better than `green`, red worse than `red`, amber between.
-public struct KPIDefinition: Hashable, Codable, Sendable {
-    public var key: String
-    public var title: String
-    public var unit: String
-    public var higherIsBetter: Bool
-    public var green: Double?
-    public var red: Double?
+package struct KPIDefinition: Hashable, Codable, Sendable {
+    package var key: String
+    package var title: String
+    package var unit: String
+    package var higherIsBetter: Bool
+    package var green: Double?
+    package var red: Double?
     /// What a value says about the maturity stage, highest stage first.
-    public var evidence: [StageThreshold]
+    package var evidence: [StageThreshold]
     /// Where the numbers come from in the model.
-    public var source: String?
+    package var source: String?
     /// How values are written for people: the workspace's `locale:` and `currency:`.
-    public var presentation: Presentation = .house
+    package var presentation: Presentation = .house
 
-    public init(
+    package init(
         key: String, title: String, unit: String, higherIsBetter: Bool, green: Double?, red: Double?,
         evidence: [StageThreshold] = [], source: String? = nil
     ) {
@@ -34,12 +34,12 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     /// A bound on a KPI value that evidences a stage.
-    public struct StageThreshold: Hashable, Codable, Sendable {
-        public var stage: Int
-        public var above: Double?
-        public var below: Double?
-        public var atLeast: Double?
-        public var atMost: Double?
+    package struct StageThreshold: Hashable, Codable, Sendable {
+        package var stage: Int
+        package var above: Double?
+        package var below: Double?
+        package var atLeast: Double?
+        package var atMost: Double?
 
         enum CodingKeys: String, CodingKey { case stage, above, below, atLeast = "at_least", atMost = "at_most" }
 
@@ -53,7 +53,7 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     /// Green, amber or red against the team's targets.
-    public func status(of value: Double) -> KPIStatus {
+    package func status(of value: Double) -> KPIStatus {
         guard let green, let red else { return .noTarget }
         if higherIsBetter {
             if value >= green { return .green }
@@ -66,16 +66,16 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     /// The maturity stage a value is evidence of (stockout 2.4% is Stage 3: below 3%).
-    public func evidencedStage(for value: Double) -> Stage? {
+    package func evidencedStage(for value: Double) -> Stage? {
         evidence.first { $0.contains(value) }.flatMap { Stage($0.stage) }
     }
 
     /// Units that are currencies: shown before the number, with cents.
-    public static let currencyUnits: Set<String> = Set(Presentation.currencies.values).union(["$", "€", "£"])
+    package static let currencyUnits: Set<String> = Set(Presentation.currencies.values).union(["$", "€", "£"])
 
     /// `99.5 %`, `2.4 %`, `$4.20`, `12 h`; in the workspace's locale when it has one
     /// (`4,20 €`, `2,4 %`).
-    public func format(_ value: Double) -> String {
+    package func format(_ value: Double) -> String {
         if presentation.locale != nil, let text = localized(value) { return text }
         let number = KPIDefinition.trim(value)
         switch unit {
@@ -115,7 +115,7 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     static let currencyCodes: [String: String] = ["$": "USD", "€": "EUR", "£": "GBP", "zł": "PLN", "₹": "INR", "R$": "BRL", "CHF": "CHF"]
 
     /// The target as text: `≥ 99.5%`, `≤ 3%`, or `no target`.
-    public var targetText: String {
+    package var targetText: String {
         guard let green else { return "no target" }
         return (higherIsBetter ? "≥ " : "≤ ") + format(green)
     }
@@ -131,7 +131,7 @@ public struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     /// Applies a workspace's overrides to the defaults and adds the team's own KPIs.
-    public static func merged(defaults: [KPIDefinition], overrides: [KPIOverride]) -> [KPIDefinition] {
+    package static func merged(defaults: [KPIDefinition], overrides: [KPIOverride]) -> [KPIDefinition] {
         var result = defaults
         for o in overrides {
             if let index = result.firstIndex(where: { $0.key == o.key }) {
@@ -179,15 +179,15 @@ extension String {
 }
 
 /// A workspace's change to a KPI: new thresholds for a default, or a whole new KPI.
-public struct KPIOverride: Hashable, Sendable {
-    public var key: String
-    public var title: String?
-    public var unit: String?
-    public var higherIsBetter: Bool?
-    public var green: Double?
-    public var red: Double?
+package struct KPIOverride: Hashable, Sendable {
+    package var key: String
+    package var title: String?
+    package var unit: String?
+    package var higherIsBetter: Bool?
+    package var green: Double?
+    package var red: Double?
 
-    public init(key: String, title: String? = nil, unit: String? = nil, higherIsBetter: Bool? = nil, green: Double? = nil, red: Double? = nil) {
+    package init(key: String, title: String? = nil, unit: String? = nil, higherIsBetter: Bool? = nil, green: Double? = nil, red: Double? = nil) {
         self.key = key
         self.title = title
         self.unit = unit
@@ -198,25 +198,25 @@ public struct KPIOverride: Hashable, Sendable {
 }
 
 /// A KPI value's status.
-public enum KPIStatus: String, Codable, Sendable {
+package enum KPIStatus: String, Codable, Sendable {
     case green, amber, red
     case noTarget = "no target"
 }
 
 /// The recent history of one KPI.
-public struct KPITrend: Sendable {
-    public enum Direction: String, Codable, Sendable {
+package struct KPITrend: Sendable {
+    package enum Direction: String, Codable, Sendable {
         case improving, worsening, flat, unknown
     }
 
-    public var latest: (date: String, value: Double)?
-    public var direction: Direction
+    package var latest: (date: String, value: Double)?
+    package var direction: Direction
     /// The latest value is red and the one before it was not: worth an alert of its own.
-    public var crossedIntoRed: Bool
+    package var crossedIntoRed: Bool
 
     /// - Parameters:
     ///   - points: `(YYYY-MM-DD, value)` sorted by date.
-    public init(points: [(date: String, value: Double)], definition: KPIDefinition) {
+    package init(points: [(date: String, value: Double)], definition: KPIDefinition) {
         latest = points.last
         guard let last = points.last else {
             direction = .unknown

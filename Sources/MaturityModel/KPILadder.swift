@@ -1,10 +1,10 @@
 /// A step of the operating cadence a playbook can stand on: the daily check, the weekly review,
 /// the monthly review and the quarterly assessment. A KPI that stays red climbs them.
-public enum CadenceRung: String, CaseIterable, Sendable, Codable, Hashable {
+package enum CadenceRung: String, CaseIterable, Sendable, Codable, Hashable {
     case daily, weekly, monthly, quarterly
 
     /// The rung whose occurrences escalate into this one (nil for the daily check).
-    public var below: CadenceRung? {
+    package var below: CadenceRung? {
         switch self {
         case .daily: return nil
         case .weekly: return .daily
@@ -14,7 +14,7 @@ public enum CadenceRung: String, CaseIterable, Sendable, Codable, Hashable {
     }
 
     /// How the agenda names the rung a KPI came from: `daily check`, `weekly review`, …
-    public var meetingName: String {
+    package var meetingName: String {
         switch self {
         case .daily: return "daily check"
         case .weekly: return "weekly review"
@@ -24,7 +24,7 @@ public enum CadenceRung: String, CaseIterable, Sendable, Codable, Hashable {
     }
 
     /// The agenda section of a meeting on this rung that lists what climbed into it.
-    public var escalationHeading: String? {
+    package var escalationHeading: String? {
         switch self {
         case .daily: return nil
         case .weekly: return "Escalated from the daily check"
@@ -50,56 +50,56 @@ public enum CadenceRung: String, CaseIterable, Sendable, Codable, Hashable {
 ///
 /// The streak is counted back from the latest earlier occurrence for as long as the condition
 /// holds, among the occurrences given.
-public struct KPILadder: Sendable {
+package struct KPILadder: Sendable {
     /// `kpi_escalation:` in `opscadence.yaml`.
-    public struct Thresholds: Sendable, Hashable {
+    package struct Thresholds: Sendable, Hashable {
         /// Daily checks in a row at which a KPI must be red to reach the weekly review.
-        public var dailyToWeekly: Int
+        package var dailyToWeekly: Int
         /// Weekly reviews in a row at which a KPI must be red to reach the monthly review.
-        public var weeklyToMonthly: Int
+        package var weeklyToMonthly: Int
 
-        public init(dailyToWeekly: Int = 3, weeklyToMonthly: Int = 3) {
+        package init(dailyToWeekly: Int = 3, weeklyToMonthly: Int = 3) {
             self.dailyToWeekly = dailyToWeekly
             self.weeklyToMonthly = weeklyToMonthly
         }
     }
 
     /// One occurrence of a rung's playbook: its start and its local date (`YYYY-MM-DD`).
-    public struct Occurrence: Sendable, Hashable {
-        public var start: Int64
-        public var date: String
+    package struct Occurrence: Sendable, Hashable {
+        package var start: Int64
+        package var date: String
 
-        public init(start: Int64, date: String) {
+        package init(start: Int64, date: String) {
             self.start = start
             self.date = date
         }
     }
 
     /// A recorded KPI value.
-    public struct Value: Sendable, Hashable {
+    package struct Value: Sendable, Hashable {
         /// `YYYY-MM-DD`.
-        public var measuredOn: String
-        public var value: Double
+        package var measuredOn: String
+        package var value: Double
 
-        public init(measuredOn: String, value: Double) {
+        package init(measuredOn: String, value: Double) {
             self.measuredOn = measuredOn
             self.value = value
         }
     }
 
     /// A KPI a meeting takes over from the rung below.
-    public struct Escalation: Sendable, Hashable {
-        public var kpi: KPIDefinition
+    package struct Escalation: Sendable, Hashable {
+        package var kpi: KPIDefinition
         /// The rung it came from.
-        public var from: CadenceRung
+        package var from: CadenceRung
         /// Occurrences in a row of that rung at which it was red (quarterly: escalated).
-        public var streak: Int
+        package var streak: Int
         /// The values that made the streak, oldest first, each once.
-        public var values: [Value]
+        package var values: [Value]
     }
 
-    public var definitions: [KPIDefinition]
-    public var thresholds: Thresholds
+    package var definitions: [KPIDefinition]
+    package var thresholds: Thresholds
     /// Each KPI's values sorted by date.
     var values: [String: [Value]]
     /// Each rung's occurrences sorted by start.
@@ -109,7 +109,7 @@ public struct KPILadder: Sendable {
     ///   - values: Every recorded value, by KPI key, in any order.
     ///   - occurrences: The occurrences of each rung's playbooks, in any order (several
     ///     playbooks on one rung are merged).
-    public init(
+    package init(
         definitions: [KPIDefinition], values: [String: [Value]], occurrences: [CadenceRung: [Occurrence]], thresholds: Thresholds = Thresholds()
     ) {
         self.definitions = definitions
@@ -122,7 +122,7 @@ public struct KPILadder: Sendable {
     }
 
     /// The KPIs a meeting on `rung` starting at `meeting` takes over, in the definitions' order.
-    public func escalations(for rung: CadenceRung, at meeting: Occurrence) -> [Escalation] {
+    package func escalations(for rung: CadenceRung, at meeting: Occurrence) -> [Escalation] {
         definitions.compactMap { escalation(of: $0, for: rung, at: meeting) }
     }
 

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The maturity report: the latest assessment, its history by quarter, and the two charts.
-public struct MaturityReport: Sendable {
-    public var latest: AssessmentResult
+package struct MaturityReport: Sendable {
+    package var latest: AssessmentResult
     /// Every assessment, oldest first.
-    public var history: [Assessment]
-    public var model: MaturityModel
+    package var history: [Assessment]
+    package var model: MaturityModel
 
-    public init(assessments: [Assessment], model: MaturityModel = .standard) throws(MaturityError) {
+    package init(assessments: [Assessment], model: MaturityModel = .standard) throws(MaturityError) {
         let sorted = assessments.sorted { $0.quarter < $1.quarter }
         guard let last = sorted.last else {
             throw MaturityError("no assessment recorded yet (run `opscadence assess` first)")
@@ -17,17 +17,17 @@ public struct MaturityReport: Sendable {
         self.model = model
     }
 
-    public var radarSVG: String {
+    package var radarSVG: String {
         let previous = history.count >= 2 ? history[history.count - 2] : nil
         return RadarChart.svg(
             current: latest.scores, previous: previous?.scores, currentLabel: latest.quarter.description,
             previousLabel: previous?.quarter.description)
     }
 
-    public var lineSVG: String { LineChart.svg(history: history.map { ($0.quarter, $0.scores) }) }
+    package var lineSVG: String { LineChart.svg(history: history.map { ($0.quarter, $0.scores) }) }
 
     /// Markdown; charts are linked as files named `radarFile` and `lineFile` when given.
-    public func markdown(radarFile: String? = nil, lineFile: String? = nil) -> String {
+    package func markdown(radarFile: String? = nil, lineFile: String? = nil) -> String {
         var lines = ["# Operations maturity report", "", "## \(latest.quarter): Stage \(latest.stage) (\(latest.stageName))", ""]
         lines.append("Average \(String(format2: latest.average).prefix(4)) (Stage \(latest.averageStage) band); lowest \(latest.lowest). \(model.bottleneckRule)")
         lines.append("")
@@ -53,7 +53,7 @@ public struct MaturityReport: Sendable {
     }
 
     /// A standalone HTML page with both charts inline.
-    public func html() -> String {
+    package func html() -> String {
         let esc = SVG.escape
         var rows = ""
         for d in MaturityDimension.allCases {

@@ -5,7 +5,7 @@ extension TransformationPlan {
     /// The ids of the items the state already proves done: with an assessment recorded for the
     /// quarter the plan starts in, or the one before it, the team has completed the
     /// self-assessment and (its result names it) identified the bottleneck.
-    public func itemsProvenDone(assessedQuarters: [Quarter]) -> Set<String> {
+    package func itemsProvenDone(assessedQuarters: [Quarter]) -> Set<String> {
         guard let first = Quarter.containing(year: start.year, month: start.month) else { return [] }
         let recent = assessedQuarters.contains { $0 == first || $0.next == first }
         guard recent else { return [] }

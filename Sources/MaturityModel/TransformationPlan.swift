@@ -3,54 +3,54 @@ import Recurrence
 /// The model's 12-month transformation plan: Foundations (months 1–3), Systems (4–6),
 /// Optimization (7–9) and Advancement (10–12), each with its checklist, plus the 2 to 3 roadmap
 /// priorities for the bottleneck in the first phase.
-public struct TransformationPlan: Codable, Sendable {
-    public struct Item: Codable, Sendable, Hashable {
+package struct TransformationPlan: Codable, Sendable {
+    package struct Item: Codable, Sendable, Hashable {
         /// Stable id: `foundations-1` … `advancement-5`, `priority-1` ….
-        public var id: String
-        public var phase: String
-        public var text: String
-        public var owner: String
+        package var id: String
+        package var phase: String
+        package var text: String
+        package var owner: String
         /// The month it is due: the last month of its phase.
-        public var dueMonth: YearMonth
+        package var dueMonth: YearMonth
 
         enum CodingKeys: String, CodingKey { case id, phase, text, owner, dueMonth = "due_month" }
     }
 
-    public struct Phase: Codable, Sendable {
-        public var key: String
-        public var name: String
+    package struct Phase: Codable, Sendable {
+        package var key: String
+        package var name: String
         /// `Months 1-3`.
-        public var months: String
-        public var firstMonth: YearMonth
-        public var lastMonth: YearMonth
-        public var items: [Item]
+        package var months: String
+        package var firstMonth: YearMonth
+        package var lastMonth: YearMonth
+        package var items: [Item]
 
         enum CodingKeys: String, CodingKey { case key, name, months, firstMonth = "first_month", lastMonth = "last_month", items }
     }
 
-    public struct PhaseProgress: Codable, Sendable {
-        public var name: String
-        public var months: String
-        public var done: Int
-        public var total: Int
-        public var open: [String]
+    package struct PhaseProgress: Codable, Sendable {
+        package var name: String
+        package var months: String
+        package var done: Int
+        package var total: Int
+        package var open: [String]
     }
 
-    public var start: YearMonth
-    public var assessmentQuarter: Quarter?
-    public var phases: [Phase]
+    package var start: YearMonth
+    package var assessmentQuarter: Quarter?
+    package var phases: [Phase]
 
     enum CodingKeys: String, CodingKey { case start, assessmentQuarter = "assessment_quarter", phases }
 
-    public var items: [Item] { phases.flatMap(\.items) }
+    package var items: [Item] { phases.flatMap(\.items) }
 
     /// The last month a plan may start: its twelve months must end by 9999-12.
-    public static let latestStart = YearMonth(year: 9999, month: 1)!
+    package static let latestStart = YearMonth(year: 9999, month: 1)!
 
     /// Builds the plan from `start`; with an assessment, its 2 to 3 bottleneck priorities join Foundations.
     ///
     /// - Throws: ``MaturityError`` when the plan would run past 9999-12 (`start` after ``latestStart``).
-    public static func build(start: YearMonth, assessment: AssessmentResult?, model: MaturityModel = .standard) throws(MaturityError)
+    package static func build(start: YearMonth, assessment: AssessmentResult?, model: MaturityModel = .standard) throws(MaturityError)
         -> TransformationPlan
     {
         var phases: [Phase] = []
@@ -78,7 +78,7 @@ public struct TransformationPlan: Codable, Sendable {
     }
 
     /// Done and open items per phase.
-    public func progress(done: Set<String>) -> [PhaseProgress] {
+    package func progress(done: Set<String>) -> [PhaseProgress] {
         phases.map { phase in
             PhaseProgress(
                 name: phase.name, months: phase.months, done: phase.items.filter { done.contains($0.id) }.count,
@@ -87,7 +87,7 @@ public struct TransformationPlan: Codable, Sendable {
     }
 
     /// The plan as a Markdown checklist.
-    public func markdown(done: Set<String> = []) -> String {
+    package func markdown(done: Set<String> = []) -> String {
         var lines = ["# 12-month transformation plan", "", "Starts \(start)\(assessmentQuarter.map { "; priorities from the \($0) assessment" } ?? "").", ""]
         for phase in phases {
             lines.append("## \(phase.name) — \(phase.months) (\(phase.firstMonth) to \(phase.lastMonth))")
@@ -101,7 +101,7 @@ public struct TransformationPlan: Codable, Sendable {
     }
 
     /// The plan as an RFC 5545 calendar of VTODO items (due the last day of their month).
-    public func icalendar(dtstamp: String, uidDomain: String, done: Set<String> = []) -> String {
+    package func icalendar(dtstamp: String, uidDomain: String, done: Set<String> = []) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//OpsCadence//transformation plan//EN", "CALSCALE:GREGORIAN"]
         for item in items {
             lines += [

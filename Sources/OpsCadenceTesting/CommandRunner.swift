@@ -1,18 +1,18 @@
 import Foundation
 
 /// Runs the `opscadence` binary built next to the test bundle, as a real child process.
-public struct CommandRunner: Sendable {
+package struct CommandRunner: Sendable {
     /// What a run printed and how it ended.
-    public struct Result: Sendable {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
+    package struct Result: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
         /// Terminated by a signal rather than exiting.
-        public var signaled: Bool
+        package var signaled: Bool
     }
 
     /// The `opscadence` executable: SwiftPM builds it into the same folder as the test runner.
-    public static var binary: String {
+    package static var binary: String {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = runner.deletingLastPathComponent()
         // On Linux the runner is `<products>/<Package>PackageTests.xctest`; elsewhere it may sit deeper.
@@ -24,13 +24,13 @@ public struct CommandRunner: Sendable {
         return runner.deletingLastPathComponent().appendingPathComponent("opscadence").path
     }
 
-    public var directory: String
-    public var environment: [String: String]
+    package var directory: String
+    package var environment: [String: String]
 
     /// - Parameters:
     ///   - directory: The working directory of the child.
     ///   - environment: Added to a minimal environment (PATH, HOME, TZ=UTC unless given).
-    public init(directory: String, environment: [String: String] = [:]) {
+    package init(directory: String, environment: [String: String] = [:]) {
         self.directory = directory
         var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory, "TZ": "UTC"]
         if let tzdir = ProcessInfo.processInfo.environment["TZDIR"] { base["TZDIR"] = tzdir }
@@ -39,14 +39,14 @@ public struct CommandRunner: Sendable {
 
     /// Runs `opscadence arguments…` to completion (killed after `timeout` seconds).
     @discardableResult
-    public func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+    package func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
         let process = try start(arguments)
         return try finish(process, timeout: timeout)
     }
 
     /// A started child whose output is collected in the background.
-    public final class Running: @unchecked Sendable {
-        public let process: Process
+    package final class Running: @unchecked Sendable {
+        package let process: Process
         let stdout: Pipe
         let stderr: Pipe
         let lock = NSLock()
@@ -80,17 +80,17 @@ public struct CommandRunner: Sendable {
         }
 
         /// Output so far.
-        public var currentStdout: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
-        public var currentStderr: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
+        package var currentStdout: String { lock.withLock { String(decoding: outData, as: UTF8.self) } }
+        package var currentStderr: String { lock.withLock { String(decoding: errData, as: UTF8.self) } }
 
-        public var pid: Int32 { process.processIdentifier }
+        package var pid: Int32 { process.processIdentifier }
 
         /// Sends a signal (SIGTERM, SIGKILL, SIGHUP …).
-        public func signal(_ value: Int32) { kill(process.processIdentifier, value) }
+        package func signal(_ value: Int32) { kill(process.processIdentifier, value) }
     }
 
     /// Starts `opscadence arguments…` without waiting.
-    public func start(_ arguments: [String]) throws -> Running {
+    package func start(_ arguments: [String]) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.binary)
         process.arguments = arguments
@@ -107,7 +107,7 @@ public struct CommandRunner: Sendable {
     }
 
     /// Waits for a started child (killing it after `timeout`) and collects its output.
-    public func finish(_ running: Running, timeout: TimeInterval = 60) throws -> Result {
+    package func finish(_ running: Running, timeout: TimeInterval = 60) throws -> Result {
         let deadline = Date().addingTimeInterval(timeout)
         while running.process.isRunning {
             if Date() > deadline {

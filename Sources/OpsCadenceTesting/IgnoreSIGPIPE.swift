@@ -6,7 +6,7 @@ import Glibc
 /// through libcurl (with `CURLOPT_NOSIGNAL`) to a server that resets connections would
 /// otherwise be killed by the signal. ``LoopbackHTTPServer`` calls it when it starts; call it
 /// yourself before sending anywhere else. Idempotent and thread-safe.
-public func ignoreSIGPIPE() {
+package func ignoreSIGPIPE() {
     _ = sigpipeIgnored
 }
 

@@ -7,28 +7,28 @@ import Glibc
 /// A blocking HTTP/1.1 client for loopback servers in tests (the web app, chromedriver): one
 /// request per connection (`Connection: close`), redirects not followed, so a test sees each
 /// status and `Set-Cookie` as the server sent it.
-public enum LoopbackHTTPClient {
-    public struct Reply: Sendable {
-        public var status: Int
-        public var headers: [(name: String, value: String)]
-        public var body: String
+package enum LoopbackHTTPClient {
+    package struct Reply: Sendable {
+        package var status: Int
+        package var headers: [(name: String, value: String)]
+        package var body: String
 
         /// The first header of that name, compared without regard to case.
-        public func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
         }
 
         /// The body as JSON.
-        public func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(body.utf8)) }
+        package func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(body.utf8)) }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
     /// Sends one request to `http://127.0.0.1:PORT/...` (or `localhost`) and reads the whole reply.
-    public static func send(
+    package static func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: String? = nil, timeout: Duration = .seconds(60)
     ) throws -> Reply {
         guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {

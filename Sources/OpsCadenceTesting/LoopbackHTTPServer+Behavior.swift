@@ -1,33 +1,33 @@
 extension LoopbackHTTPServer {
     /// A complete HTTP response.
-    public struct Response: Sendable {
+    package struct Response: Sendable {
         /// The status code.
-        public var status: Int
+        package var status: Int
         /// Extra header lines, in order. `Content-Length` and `Connection` are added unless given.
-        public var headers: [(name: String, value: String)]
+        package var headers: [(name: String, value: String)]
         /// The body bytes.
-        public var body: [UInt8]
+        package var body: [UInt8]
 
         /// Creates a response.
-        public init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        package init(status: Int = 200, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
             self.status = status
             self.headers = headers
             self.body = body
         }
 
         /// A `text/plain` response.
-        public static func text(_ body: String, status: Int = 200, headers: [(name: String, value: String)] = []) -> Response {
+        package static func text(_ body: String, status: Int = 200, headers: [(name: String, value: String)] = []) -> Response {
             Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")] + headers, body: Array(body.utf8))
         }
 
         /// An `application/json` response with `json` as the body, as given.
-        public static func json(_ json: String, status: Int = 200, headers: [(name: String, value: String)] = []) -> Response {
+        package static func json(_ json: String, status: Int = 200, headers: [(name: String, value: String)] = []) -> Response {
             Response(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
         }
     }
 
     /// What the server does with a request once it has read it.
-    public enum Behavior: Sendable {
+    package enum Behavior: Sendable {
         /// Answer at once.
         case respond(Response)
         /// Answer after `delay` (or close the connection if the server stops first).
@@ -47,12 +47,12 @@ extension LoopbackHTTPServer {
         case handler(@Sendable (Request) -> Behavior)
 
         /// `200` with a plain-text body (`ok` by default, what Slack answers).
-        public static func ok(_ body: String = "ok") -> Behavior {
+        package static func ok(_ body: String = "ok") -> Behavior {
             .respond(.text(body))
         }
 
         /// `status` with a plain-text body and extra headers.
-        public static func status(_ status: Int, body: String = "", headers: [(name: String, value: String)] = []) -> Behavior {
+        package static func status(_ status: Int, body: String = "", headers: [(name: String, value: String)] = []) -> Behavior {
             .respond(.text(body, status: status, headers: headers))
         }
     }

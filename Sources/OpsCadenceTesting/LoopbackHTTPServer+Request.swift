@@ -2,43 +2,43 @@ import Foundation
 
 extension LoopbackHTTPServer {
     /// One request exactly as the server read it.
-    public struct Request: Sendable, CustomStringConvertible {
+    package struct Request: Sendable, CustomStringConvertible {
         /// One header line, name as sent.
-        public struct Field: Hashable, Sendable {
+        package struct Field: Hashable, Sendable {
             /// The field name, as sent.
-            public let name: String
+            package let name: String
             /// The field value, without surrounding whitespace.
-            public let value: String
+            package let value: String
         }
 
         /// `POST`, `GET`, ….
-        public let method: String
+        package let method: String
         /// The request target as sent (`/hook?x=1`).
-        public let target: String
+        package let target: String
         /// The target's path (`/hook`).
-        public let path: String
+        package let path: String
         /// The target's query without `?`, percent-encoded as sent; `nil` when there is none.
-        public let query: String?
+        package let query: String?
         /// `HTTP/1.1` or `HTTP/1.0`.
-        public let version: String
+        package let version: String
         /// Headers with lowercased names; repeated headers joined with `", "`.
-        public let headers: [String: String]
+        package let headers: [String: String]
         /// Every header line in order, names as sent.
-        public let fields: [Field]
+        package let fields: [Field]
         /// The body (de-chunked when it came chunked).
-        public let body: [UInt8]
+        package let body: [UInt8]
         /// Wall-clock time when the whole request had arrived.
-        public let receivedAt: Date
+        package let receivedAt: Date
         /// Monotonic time when the whole request had arrived; use it to measure gaps.
-        public let arrival: ContinuousClock.Instant
+        package let arrival: ContinuousClock.Instant
         /// Which accepted connection carried it, counting from 1.
-        public let connectionNumber: Int
+        package let connectionNumber: Int
 
         /// The body decoded as UTF-8.
-        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+        package var bodyText: String { String(decoding: body, as: UTF8.self) }
 
         /// The query as decoded name–value pairs, in order.
-        public var queryItems: [(name: String, value: String)] {
+        package var queryItems: [(name: String, value: String)] {
             guard let query else { return [] }
             return query.split(separator: "&").map { item in
                 let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -51,11 +51,11 @@ extension LoopbackHTTPServer {
         }
 
         /// The first decoded query value called `name`.
-        public func queryValue(_ name: String) -> String? {
+        package func queryValue(_ name: String) -> String? {
             queryItems.first { $0.name == name }?.value
         }
 
         /// `POST /hook (27 bytes)`.
-        public var description: String { "\(method) \(target) (\(body.count) bytes)" }
+        package var description: String { "\(method) \(target) (\(body.count) bytes)" }
     }
 }

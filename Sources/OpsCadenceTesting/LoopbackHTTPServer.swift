@@ -22,15 +22,15 @@ import Synchronization
 /// 100-continue` is honoured. ``stop()`` (or releasing the server) closes the listener and every
 /// connection and waits for the server's threads to end. Starting one makes the process ignore
 /// `SIGPIPE` (``ignoreSIGPIPE()``), as the `opscadence` executable does.
-public final class LoopbackHTTPServer: Sendable {
+package final class LoopbackHTTPServer: Sendable {
     /// The server could not start.
-    public struct StartError: Error, CustomStringConvertible {
+    package struct StartError: Error, CustomStringConvertible {
         /// Which call failed and why.
-        public let description: String
+        package let description: String
     }
 
     /// The TCP port the server listens on.
-    public let port: Int
+    package let port: Int
     private let core: ServerCore
 
     /// Starts listening on 127.0.0.1 on an ephemeral port.
@@ -39,7 +39,7 @@ public final class LoopbackHTTPServer: Sendable {
     ///   - defaultBehavior: how to answer requests nothing more specific applies to.
     ///   - recordsRequests: keep every request for ``requests``; turn it off for long
     ///     benchmark runs (the counters still count).
-    public init(defaultBehavior: Behavior = .ok(), recordsRequests: Bool = true) throws(StartError) {
+    package init(defaultBehavior: Behavior = .ok(), recordsRequests: Bool = true) throws(StartError) {
         // Clients in this process send to it through libcurl, which leaves SIGPIPE to the program.
         ignoreSIGPIPE()
         core = try ServerCore(defaultBehavior: defaultBehavior, recordsRequests: recordsRequests)
@@ -51,53 +51,53 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// ``baseURL`` followed by `path` (which should start with `/`).
-    public func url(_ path: String = "/") -> String { baseURL + path }
+    package func url(_ path: String = "/") -> String { baseURL + path }
 
     /// Replaces the default behaviour.
-    public func setDefaultBehavior(_ behavior: Behavior) {
+    package func setDefaultBehavior(_ behavior: Behavior) {
         core.state.withLock { $0.defaultBehavior = behavior }
     }
 
     /// Sets how requests for exactly `path` (query ignored) are answered; `nil` removes it.
-    public func setBehavior(_ behavior: Behavior?, forPath path: String) {
+    package func setBehavior(_ behavior: Behavior?, forPath path: String) {
         core.state.withLock { $0.routes[path] = behavior }
     }
 
     /// Queues behaviours used once each, in order: for requests to `path`, or to any path when
     /// `path` is `nil`.
-    public func enqueue(_ behaviors: Behavior..., forPath path: String? = nil) {
+    package func enqueue(_ behaviors: Behavior..., forPath path: String? = nil) {
         core.state.withLock { state in
             if let path { state.pathQueues[path, default: []].append(contentsOf: behaviors) } else { state.queue.append(contentsOf: behaviors) }
         }
     }
 
     /// Every request read so far, in arrival order (empty when recording is off).
-    public var requests: [Request] { core.state.withLock { $0.requests } }
+    package var requests: [Request] { core.state.withLock { $0.requests } }
 
     /// The requests read so far for exactly `path`.
-    public func requests(forPath path: String) -> [Request] {
+    package func requests(forPath path: String) -> [Request] {
         requests.filter { $0.path == path }
     }
 
     /// How many requests have been read, recorded or not.
-    public var requestCount: Int { core.state.withLock { $0.requestCount } }
+    package var requestCount: Int { core.state.withLock { $0.requestCount } }
 
     /// How many TCP connections have been accepted.
-    public var connectionCount: Int { core.state.withLock { $0.connectionCount } }
+    package var connectionCount: Int { core.state.withLock { $0.connectionCount } }
 
     /// The most requests in flight at one moment: read, and not yet answered. A request stops
     /// counting just before the last byte of its answer is sent, so a client that starts its
     /// next request on receiving an answer is never counted twice.
-    public var peakConcurrentRequests: Int { core.state.withLock { $0.peakInFlight } }
+    package var peakConcurrentRequests: Int { core.state.withLock { $0.peakInFlight } }
 
     /// Requests in flight right now (see ``peakConcurrentRequests``).
-    public var concurrentRequests: Int { core.state.withLock { $0.inFlight } }
+    package var concurrentRequests: Int { core.state.withLock { $0.inFlight } }
 
     /// Forgets recorded requests and resets the counters.
-    public func reset() {
+    package func reset() {
         core.state.withLock { state in
             state.requests.removeAll()
             state.requestCount = 0
@@ -107,13 +107,13 @@ public final class LoopbackHTTPServer: Sendable {
     }
 
     /// Waits until at least `count` requests have been read, or `timeout` passes.
-    public func waitForRequests(count: Int, timeout: Duration = .seconds(5)) async -> Bool {
+    package func waitForRequests(count: Int, timeout: Duration = .seconds(5)) async -> Bool {
         await waitUntil(timeout: timeout) { requestCount >= count }
     }
 
     /// Stops listening, closes every connection (hanging ones included) and waits for the
     /// server's threads to finish. Safe to call more than once.
-    public func stop() {
+    package func stop() {
         core.stop()
     }
 }

@@ -1,11 +1,11 @@
 /// A random number generator with a fixed seed (SplitMix64): a failing random test can be
 /// replayed exactly from its seed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+package struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,5 +14,5 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A number in `0..<bound`.
-    public mutating func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
+    package mutating func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
 }

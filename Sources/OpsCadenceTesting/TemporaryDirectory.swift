@@ -3,10 +3,10 @@ import Foundation
 /// A fresh folder under the system's temporary directory, removed when the value is deinitialized.
 ///
 /// Tests run in parallel; each gets its own folder, so nothing is shared.
-public final class TemporaryDirectory: Sendable {
-    public let path: String
+package final class TemporaryDirectory: Sendable {
+    package let path: String
 
-    public init(prefix: String = "opscadence-test") {
+    package init(prefix: String = "opscadence-test") {
         let base = FileManager.default.temporaryDirectory.path
         let name = "\(prefix)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         path = (base as NSString).appendingPathComponent(name)
@@ -14,11 +14,11 @@ public final class TemporaryDirectory: Sendable {
     }
 
     /// A path inside the folder.
-    public func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
+    package func file(_ relative: String) -> String { (path as NSString).appendingPathComponent(relative) }
 
     /// Writes text to a file inside the folder, creating intermediate folders.
     @discardableResult
-    public func write(_ relative: String, _ text: String) -> String {
+    package func write(_ relative: String, _ text: String) -> String {
         let target = file(relative)
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -29,7 +29,7 @@ public final class TemporaryDirectory: Sendable {
     }
 
     /// The text of a file inside the folder, or nil.
-    public func read(_ relative: String) -> String? {
+    package func read(_ relative: String) -> String? {
         FileManager.default.contents(atPath: file(relative)).map { String(decoding: $0, as: UTF8.self) }
     }
 

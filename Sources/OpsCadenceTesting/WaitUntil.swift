@@ -8,7 +8,7 @@ import Foundation
 /// ```swift
 /// #expect(await waitUntil(timeout: .seconds(5)) { server.requestCount == 3 })
 /// ```
-public func waitUntil(
+package func waitUntil(
     timeout: Duration = .seconds(5),
     pollingEvery interval: Duration = .milliseconds(5),
     isolation: isolated (any Actor)? = #isolation,
@@ -46,7 +46,7 @@ public func waitUntil(
 ///     process.signal(SIGKILL)
 /// }
 /// ```
-public func waitOnThread(
+package func waitOnThread(
     timeout: Duration, until condition: @escaping @Sendable () -> Bool, then action: @escaping @Sendable (Bool) -> Void
 ) async -> Bool {
     await withCheckedContinuation { continuation in

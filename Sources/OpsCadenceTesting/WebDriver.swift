@@ -7,14 +7,14 @@ import Glibc
 /// A real headless Chromium, driven through chromedriver's W3C WebDriver protocol over
 /// loopback: enough of the protocol to open pages, fill and submit forms, read what is shown,
 /// and take screenshots. Debian's `chromium` and `chromium-driver` (scripts/bootstrap).
-public final class WebDriver: @unchecked Sendable {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+package final class WebDriver: @unchecked Sendable {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
     /// An element found on the current page (invalid after navigation: find it again).
-    public struct Element: Sendable {
+    package struct Element: Sendable {
         let id: String
     }
 
@@ -26,7 +26,7 @@ public final class WebDriver: @unchecked Sendable {
     private let profile: TemporaryDirectory
 
     /// Whether chromium and chromedriver are installed (scripts/bootstrap installs them).
-    public static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         FileManager.default.isExecutableFile(atPath: chromedriverPath) && FileManager.default.isExecutableFile(atPath: chromiumPath)
     }
 
@@ -34,7 +34,7 @@ public final class WebDriver: @unchecked Sendable {
     static let chromiumPath = "/usr/bin/chromium"
 
     /// Starts chromedriver on a free loopback port and opens a headless browser session.
-    public init(windowWidth: Int = 1280, windowHeight: Int = 900) throws {
+    package init(windowWidth: Int = 1280, windowHeight: Int = 900) throws {
         guard Self.isAvailable else {
             throw Failure(description: "chromium and chromedriver are not installed (\(Self.chromiumPath), \(Self.chromedriverPath)); run scripts/bootstrap")
         }
@@ -100,7 +100,7 @@ public final class WebDriver: @unchecked Sendable {
     deinit { quit() }
 
     /// Ends the browser session and chromedriver.
-    public func quit() {
+    package func quit() {
         guard driver.isRunning else { return }
         _ = try? LoopbackHTTPClient.send("DELETE", "\(base)/session/\(session)", timeout: .seconds(20))
         Self.stop(driver)
@@ -115,38 +115,38 @@ public final class WebDriver: @unchecked Sendable {
     // MARK: Navigation and reading
 
     /// Opens a URL and waits for the page to load.
-    public func open(_ url: String) throws { _ = try command("POST", "url", ["url": url]) }
+    package func open(_ url: String) throws { _ = try command("POST", "url", ["url": url]) }
 
-    public var currentURL: String { get throws { try command("GET", "url") as? String ?? "" } }
-    public var title: String { get throws { try command("GET", "title") as? String ?? "" } }
+    package var currentURL: String { get throws { try command("GET", "url") as? String ?? "" } }
+    package var title: String { get throws { try command("GET", "title") as? String ?? "" } }
     /// The page's HTML as the browser holds it now.
-    public var source: String { get throws { try command("GET", "source") as? String ?? "" } }
+    package var source: String { get throws { try command("GET", "source") as? String ?? "" } }
 
     /// The first element matching a CSS selector.
-    public func find(_ selector: String) throws -> Element {
+    package func find(_ selector: String) throws -> Element {
         let value = try command("POST", "element", ["using": "css selector", "value": selector])
         guard let id = (value as? [String: Any])?[Self.elementKey] as? String else { throw Failure(description: "no element \(selector)") }
         return Element(id: id)
     }
 
     /// Every element matching a CSS selector (none is not an error).
-    public func findAll(_ selector: String) throws -> [Element] {
+    package func findAll(_ selector: String) throws -> [Element] {
         let value = try command("POST", "elements", ["using": "css selector", "value": selector])
         return ((value as? [[String: Any]]) ?? []).compactMap { ($0[Self.elementKey] as? String).map(Element.init) }
     }
 
     /// The rendered text of an element, as a person reads it.
-    public func text(_ element: Element) throws -> String { try command("GET", "element/\(element.id)/text") as? String ?? "" }
+    package func text(_ element: Element) throws -> String { try command("GET", "element/\(element.id)/text") as? String ?? "" }
 
-    public func text(of selector: String) throws -> String { try text(try find(selector)) }
+    package func text(of selector: String) throws -> String { try text(try find(selector)) }
 
-    public func attribute(_ element: Element, _ name: String) throws -> String? {
+    package func attribute(_ element: Element, _ name: String) throws -> String? {
         try command("GET", "element/\(element.id)/attribute/\(name)") as? String
     }
 
     /// Polls until `condition` holds (a page a form submission leads to has loaded, say):
     /// a click returns when the event is dispatched, not when the navigation it starts ends.
-    public func wait(
+    package func wait(
         _ what: String, timeout: Duration = .seconds(15), until condition: () throws -> Bool
     ) throws {
         let deadline = ContinuousClock.now + timeout
@@ -158,7 +158,7 @@ public final class WebDriver: @unchecked Sendable {
     }
 
     /// Waits until the browser is at `url` and the page has finished loading.
-    public func wait(forURL url: String) throws {
+    package func wait(forURL url: String) throws {
         try wait("\(url)") {
             try currentURL == url && (try execute("return document.readyState") as? String) == "complete"
         }
@@ -166,19 +166,19 @@ public final class WebDriver: @unchecked Sendable {
 
     // MARK: Acting
 
-    public func click(_ element: Element) throws { _ = try command("POST", "element/\(element.id)/click", [String: Any]()) }
+    package func click(_ element: Element) throws { _ = try command("POST", "element/\(element.id)/click", [String: Any]()) }
 
-    public func click(_ selector: String) throws { try click(try find(selector)) }
+    package func click(_ selector: String) throws { try click(try find(selector)) }
 
     /// Types into a field (after what it holds).
-    public func type(_ text: String, into element: Element) throws {
+    package func type(_ text: String, into element: Element) throws {
         _ = try command("POST", "element/\(element.id)/value", ["text": text])
     }
 
-    public func clear(_ element: Element) throws { _ = try command("POST", "element/\(element.id)/clear", [String: Any]()) }
+    package func clear(_ element: Element) throws { _ = try command("POST", "element/\(element.id)/clear", [String: Any]()) }
 
     /// Presses keys on whatever has focus (`"\u{E004}"` is Tab, `"\u{E007}"` Enter).
-    public func pressKeys(_ keys: String) throws {
+    package func pressKeys(_ keys: String) throws {
         let down = keys.map { ["type": "keyDown", "value": String($0)] }
         let up = keys.map { ["type": "keyUp", "value": String($0)] }
         let actions: [[String: Any]] = [["type": "key", "id": "keyboard", "actions": zip(down, up).flatMap { [$0, $1] }]]
@@ -187,13 +187,13 @@ public final class WebDriver: @unchecked Sendable {
 
     /// Runs a script in the page and returns its result (for reading state, never to act in
     /// place of a person).
-    public func execute(_ script: String) throws -> Any? { try command("POST", "execute/sync", ["script": script, "args": [Any]()]) }
+    package func execute(_ script: String) throws -> Any? { try command("POST", "execute/sync", ["script": script, "args": [Any]()]) }
 
     /// The cookies the browser holds for the current page.
-    public func cookies() throws -> [[String: Any]] { try command("GET", "cookie") as? [[String: Any]] ?? [] }
+    package func cookies() throws -> [[String: Any]] { try command("GET", "cookie") as? [[String: Any]] ?? [] }
 
     /// Saves a PNG of the viewport.
-    public func screenshot(to path: String) throws {
+    package func screenshot(to path: String) throws {
         guard let base64 = try command("GET", "screenshot") as? String, let data = Data(base64Encoded: base64) else {
             throw Failure(description: "no screenshot")
         }

@@ -10,17 +10,17 @@
 ///
 /// The playbook loader, the command line and anything else that takes such text (a web form)
 /// call the same check, so a field is refused the same way whichever path it comes in by.
-public enum FieldText {
+package enum FieldText {
     /// Why a text cannot be used as a field. Never quotes the text itself (it may be a secret,
     /// or an escape sequence for the terminal that shows the message).
-    public enum Problem: Hashable, Sendable, CustomStringConvertible {
+    package enum Problem: Hashable, Sendable, CustomStringConvertible {
         /// A line break: LF, CR, vertical tab, form feed, NEL, U+2028 or U+2029.
         case lineBreak
         /// Another control character (C0, DEL, C1) or a bidirectional override or isolate.
         case controlCharacter(Unicode.Scalar)
 
         /// `must be one line`, `must not contain control characters (found U+001B escape)`.
-        public var description: String {
+        package var description: String {
             switch self {
             case .lineBreak: return "must be one line"
             case .controlCharacter(let scalar): return "must not contain control characters (found \(FieldText.name(of: scalar)))"
@@ -29,7 +29,7 @@ public enum FieldText {
     }
 
     /// The first reason `text` cannot be a one-line field, or nil when it can.
-    public static func oneLineProblem(in text: String) -> Problem? {
+    package static func oneLineProblem(in text: String) -> Problem? {
         for scalar in text.unicodeScalars {
             if isLineBreak(scalar) { return .lineBreak }
             if isControl(scalar) { return .controlCharacter(scalar) }
@@ -39,7 +39,7 @@ public enum FieldText {
 
     /// The first reason `text` cannot be a multi-line field, or nil when it can: line breaks
     /// (LF, or CR LF) and tabs are allowed, other control characters are not.
-    public static func multiLineProblem(in text: String) -> Problem? {
+    package static func multiLineProblem(in text: String) -> Problem? {
         var scalars = text.unicodeScalars.makeIterator()
         var pending = scalars.next()
         while let scalar = pending {
@@ -59,12 +59,12 @@ public enum FieldText {
     ///   - text: The value.
     ///   - field: What the message calls it: `title`, `TEXT`, `--owner`.
     /// - Throws: ``FieldTextError`` naming the field and the problem, never the value.
-    public static func checkOneLine(_ text: String, field: String) throws(FieldTextError) {
+    package static func checkOneLine(_ text: String, field: String) throws(FieldTextError) {
         if let problem = oneLineProblem(in: text) { throw FieldTextError(field: field, problem: problem) }
     }
 
     /// Checks a multi-line field; see ``checkOneLine(_:field:)``.
-    public static func checkMultiLine(_ text: String, field: String) throws(FieldTextError) {
+    package static func checkMultiLine(_ text: String, field: String) throws(FieldTextError) {
         if let problem = multiLineProblem(in: text) { throw FieldTextError(field: field, problem: problem) }
     }
 
@@ -78,7 +78,7 @@ public enum FieldText {
     /// Whether `scalar` is a control character in this rule's sense: C0 (tab and line feed
     /// included), DEL, C1, or a bidirectional override or isolate. What terminal output
     /// replaces, too.
-    public static func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) }
+    package static func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
@@ -102,16 +102,16 @@ public enum FieldText {
 }
 
 /// A field that breaks ``FieldText``'s rule: `TEXT must be one line`.
-public struct FieldTextError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct FieldTextError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What the field is called where it was given: `title`, `TEXT`, `--owner`.
-    public var field: String
-    public var problem: FieldText.Problem
+    package var field: String
+    package var problem: FieldText.Problem
 
-    public init(field: String, problem: FieldText.Problem) {
+    package init(field: String, problem: FieldText.Problem) {
         self.field = field
         self.problem = problem
     }
 
     /// `--owner must be one line`, `title must not contain control characters (found U+001B escape)`.
-    public var description: String { "\(field) \(problem)" }
+    package var description: String { "\(field) \(problem)" }
 }

@@ -4,17 +4,17 @@ import MaturityModel
 import Recurrence
 
 /// One KPI value as a person typed it or a spreadsheet exported it, checked.
-public struct KPIReading: Sendable, Hashable {
-    public var kpi: String
-    public var date: CivilDate
-    public var value: Double
+package struct KPIReading: Sendable, Hashable {
+    package var kpi: String
+    package var date: CivilDate
+    package var value: Double
 }
 
 /// A KPI value or CSV file that cannot be recorded, at its line; nothing was recorded.
-public struct KPIInputError: UserFacingError, Sendable {
-    public var file: String
-    public var line: Int
-    public var message: String
+package struct KPIInputError: UserFacingError, Sendable {
+    package var file: String
+    package var line: Int
+    package var message: String
 
     init(file: String, line: Int, _ message: String) {
         self.file = file
@@ -22,19 +22,19 @@ public struct KPIInputError: UserFacingError, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(file):\(line): \(message)" }
+    package var description: String { "\(file):\(line): \(message)" }
     /// `error: week.csv:3: …`, as `kpi import` has always printed it.
-    public var diagnostics: [Diagnostic] { [Diagnostic(description)] }
-    public var failure: FailureKind { .input }
+    package var diagnostics: [Diagnostic] { [Diagnostic(description)] }
+    package var failure: FailureKind { .input }
 }
 
 /// Reading KPI values people type (`kpi record`) and files they import (`kpi import`, and the
 /// web form next): numbers as spreadsheets write them, units checked against the KPI, and CSV
 /// that is all or nothing, with the line of the first problem.
-public enum KPIInput {
+package enum KPIInput {
     /// A value as typed: `2.4`, `99.5%`, `$4.20`, `1,200.50`; in a workspace whose locale writes
     /// a decimal comma, `4,20`, `4,20 €` and `1.234,50` as well.
-    public static func parseValue(_ text: String, presentation: Presentation = .house) -> Double? {
+    package static func parseValue(_ text: String, presentation: Presentation = .house) -> Double? {
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("%") { t = String(t.dropLast()).trimmingCharacters(in: spaces) }
         if let symbol = currencySymbol(in: t) {
@@ -68,7 +68,7 @@ public enum KPIInput {
 
     /// Why `text` cannot be a value of `kpi`: a `%` on a money KPI, a currency on a
     /// percentage, a currency other than the KPI's. `nil` when it fits.
-    public static func unitMismatch(_ text: String, for kpi: KPIDefinition) -> String? {
+    package static func unitMismatch(_ text: String, for kpi: KPIDefinition) -> String? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let measured = kpi.unit.isEmpty ? "a plain number" : "\(kpi.unit)"
         if t.hasSuffix("%") && kpi.unit != "%" {
@@ -82,7 +82,7 @@ public enum KPIInput {
 
     /// The fields of one CSV line (RFC 4180): commas separate, double quotes enclose a field
     /// that holds commas, `""` inside quotes is one quote. `nil` when a quote is not closed.
-    public static func csvFields(_ line: Substring, delimiter: Character = ",") -> [String]? {
+    package static func csvFields(_ line: Substring, delimiter: Character = ",") -> [String]? {
         var fields: [String] = []
         var field = ""
         var quoted = false
@@ -122,7 +122,7 @@ public enum KPIInput {
     /// error with its number. Spreadsheets in locales with a decimal comma export `;`
     /// separators: `delimiter` nil detects them from the first line, and with `;` a value may
     /// have a decimal comma (`2026-12-04;cost_per_order;4,20`).
-    public static func parseCSV(
+    package static func parseCSV(
         _ text: String, file: String, definitions: [KPIDefinition], today: CivilDate, delimiter: Character? = nil
     ) throws(KPIInputError) -> [KPIReading] {
         let byKey = Dictionary(definitions.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })

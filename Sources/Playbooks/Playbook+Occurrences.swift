@@ -3,7 +3,7 @@ import Recurrence
 
 extension Playbook {
     /// Which occurrence a command means by `--at`.
-    public enum OccurrenceSelection: Sendable, Equatable {
+    package enum OccurrenceSelection: Sendable, Equatable {
         /// The next one after now.
         case next
         /// The latest one at or before now.
@@ -16,7 +16,7 @@ extension Playbook {
         case date(CivilDate)
 
         /// Parses `next`, `last`, `nearest`, an RFC 3339 instant, or a date `YYYY-MM-DD`.
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             switch text {
             case "next": self = .next
             case "last", "previous": self = .last
@@ -34,7 +34,7 @@ extension Playbook {
     }
 
     /// The selected occurrence, or a one-line explanation of why there is none.
-    public func occurrence(_ selection: OccurrenceSelection, now: Int64) -> Result<Occurrence, OccurrenceLookupError> {
+    package func occurrence(_ selection: OccurrenceSelection, now: Int64) -> Result<Occurrence, OccurrenceLookupError> {
         switch selection {
         case .next:
             guard let o = schedule.next(after: now) else { return .failure(.init("\(id) has no occurrence after now")) }
@@ -69,20 +69,20 @@ extension Playbook {
 }
 
 /// Why `--at` found no occurrence.
-public struct OccurrenceLookupError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct OccurrenceLookupError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 extension OccurrenceLookupError: UserFacingError {
-    public var failure: FailureKind { .input }
+    package var failure: FailureKind { .input }
 }
 
 extension Playbook {
     /// Where the holiday policy moved the occurrence at `instant` from, and why; nil when it
     /// fires as scheduled.
-    public func holidayShift(at instant: Int64) -> HolidayShift? {
+    package func holidayShift(at instant: Int64) -> HolidayShift? {
         guard schedule.holidayPolicy == .nextBusinessDay || schedule.holidayPolicy == .previousBusinessDay else { return nil }
         var occurrences = schedule.occurrences(after: instant - 1).makeIterator()
         guard let occurrence = occurrences.next(), occurrence.instant == instant else { return nil }
@@ -91,7 +91,7 @@ extension Playbook {
 
     /// What the holiday policy did between `after` and `through`: occurrences moved (with where
     /// from and why) and those skipped (the date and why), in order.
-    public func holidayChanges(after: Int64, through: Int64) -> [(occurrence: Occurrence, note: String)] {
+    package func holidayChanges(after: Int64, through: Int64) -> [(occurrence: Occurrence, note: String)] {
         guard schedule.holidayPolicy != .ignore else { return [] }
         var changes: [(Occurrence, String)] = []
         if schedule.holidayPolicy == .skip {

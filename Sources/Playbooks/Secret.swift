@@ -6,29 +6,29 @@ import Foundation
 /// `description`, `debugDescription`, `dump` and the `Encodable` form show only the URL's scheme,
 /// host and port (`https://hooks.slack.com/…`) or `[REDACTED]`; the value is read through
 /// ``value`` at the one place that sends it.
-public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
+package struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, Encodable {
     /// The secret text itself. Do not log it.
-    public let value: String
+    package let value: String
     /// Where it came from, e.g. `${env:OPS_SLACK_WEBHOOK}`: safe to print.
-    public let reference: String
+    package let reference: String
 
-    public init(value: String, reference: String) {
+    package init(value: String, reference: String) {
         self.value = value
         self.reference = reference
     }
 
-    public var description: String { Secret.redactedURL(value) ?? "[REDACTED]" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["value": description, "reference": reference]) }
+    package var description: String { Secret.redactedURL(value) ?? "[REDACTED]" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["value": description, "reference": reference]) }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
 
     /// `https://hooks.slack.com/…` (or `http://127.0.0.1:8065/…`) for a URL, nil for anything
     /// else: scheme, host and port, as the sender's logs show them.
-    public static func redactedURL(_ text: String) -> String? {
+    package static func redactedURL(_ text: String) -> String? {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
             let host = components.host, !host.isEmpty
         else { return nil }

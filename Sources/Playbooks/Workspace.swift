@@ -5,26 +5,26 @@ import Recurrence
 import Yams
 
 /// A workspace: `opscadence.yaml` plus `playbooks/*.yaml`, validated as a whole.
-public struct Workspace: Sendable {
+package struct Workspace: Sendable {
     /// The workspace folder as given (relative or absolute).
-    public var root: String
-    public var configuration: WorkspaceConfiguration
+    package var root: String
+    package var configuration: WorkspaceConfiguration
     /// Enabled and disabled playbooks, sorted by id.
-    public var playbooks: [Playbook]
+    package var playbooks: [Playbook]
     /// Problems that do not stop the workspace from running (an optional target without its URL).
-    public var warnings: [ValidationIssue]
+    package var warnings: [ValidationIssue]
 
-    public func playbook(id: String) -> Playbook? { playbooks.first { $0.id == id } }
+    package func playbook(id: String) -> Playbook? { playbooks.first { $0.id == id } }
 
     /// The configuration file name.
-    public static let configurationFile = "opscadence.yaml"
+    package static let configurationFile = "opscadence.yaml"
     /// The folder of playbooks inside a workspace.
-    public static let playbooksFolder = "playbooks"
+    package static let playbooksFolder = "playbooks"
 
     /// The KPI keys every workspace knows without declaring them (the maturity model's defaults).
     /// Spelled out rather than read from `MaturityModel.standard`, whose JSON decoding would
     /// cost every idle tick a millisecond and a half; a test keeps the two equal.
-    public static let defaultKPIKeys: Set<String> = [
+    package static let defaultKPIKeys: Set<String> = [
         "order_accuracy", "forecast_mape", "stockout_rate", "fulfillment_error_rate", "manual_hours_per_week",
         "time_to_decision_hours", "cost_per_order",
     ]
@@ -35,7 +35,7 @@ public struct Workspace: Sendable {
     ///   - root: The workspace folder.
     ///   - environment: Where `${env:NAME}` references are looked up.
     /// - Throws: ``WorkspaceError`` with every problem found, each with `file:line:column`.
-    public static func load(at root: String, environment: [String: String]) throws(WorkspaceError) -> Workspace {
+    package static func load(at root: String, environment: [String: String]) throws(WorkspaceError) -> Workspace {
         try load(at: root, environment: environment, now: Int64(Date().timeIntervalSince1970))
     }
 
@@ -47,7 +47,7 @@ public struct Workspace: Sendable {
     }
 
     /// The playbook files of a workspace, sorted (without reading them).
-    public static func playbookFiles(at root: String) -> [String] {
+    package static func playbookFiles(at root: String) -> [String] {
         let folder = (root as NSString).appendingPathComponent(playbooksFolder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map {
@@ -179,14 +179,14 @@ struct Loader {
 
 extension Workspace {
     /// Every resolved secret (webhook URLs, signing secrets), for scrubbing logs.
-    public var secretValues: [String] {
+    package var secretValues: [String] {
         configuration.targets.flatMap { [$0.url?.value, $0.signingSecret?.value, $0.interactionSecret?.value].compactMap { $0 } }
     }
 }
 
 extension Workspace {
     /// The maturity model's KPIs with the workspace's thresholds and additions applied.
-    public var kpiDefinitions: [KPIDefinition] {
+    package var kpiDefinitions: [KPIDefinition] {
         var definitions = KPIDefinition.merged(
             defaults: MaturityModel.standard.kpis,
             overrides: configuration.kpis.map {

@@ -368,8 +368,8 @@ struct Fields {
 }
 
 /// Durations as written in playbooks: `30m`, `1h`, `1h30m`, `90s`, `1d`, `-1h`.
-public enum DurationText {
-    public static func parse(_ text: String) -> Int? {
+package enum DurationText {
+    package static func parse(_ text: String) -> Int? {
         var s = Substring(text.lowercased())
         while s.first?.isWhitespace == true { s.removeFirst() }
         while s.last?.isWhitespace == true { s.removeLast() }
@@ -407,7 +407,7 @@ public enum DurationText {
     }
 
     /// The shortest text for a number of seconds: `15m`, `1h30m`, `0m`, `-1h`.
-    public static func format(_ seconds: Int) -> String {
+    package static func format(_ seconds: Int) -> String {
         if seconds == 0 { return "0m" }
         var rest = abs(seconds)
         var text = seconds < 0 ? "-" : ""

@@ -1,21 +1,21 @@
 /// Weekends plus a list of holiday dates: what the holiday policies measure "business day" against.
-public struct BusinessCalendar: Hashable, Sendable {
+package struct BusinessCalendar: Hashable, Sendable {
     /// Non-business days of the week (Saturday and Sunday unless configured otherwise).
-    public var weekend: Set<Weekday> {
+    package var weekend: Set<Weekday> {
         didSet {
             weekendMask = Self.mask(weekend)
             longestNonBusinessRun = computeLongestRun()
         }
     }
     /// Holiday dates, stored as day numbers for cheap lookups.
-    public private(set) var holidayDays: Set<Int>
+    package private(set) var holidayDays: Set<Int>
     /// Holiday names by day number (two holidays on one day: joined with "; "); days given
     /// without a name have none.
-    public private(set) var holidayNames: [Int: String] = [:]
+    package private(set) var holidayNames: [Int: String] = [:]
     /// `weekend` as bits by weekday number: checked for every occurrence of a business-day rule.
     private var weekendMask: UInt8
 
-    public init(holidays: [CivilDate] = [], weekend: Set<Weekday> = [.saturday, .sunday]) {
+    package init(holidays: [CivilDate] = [], weekend: Set<Weekday> = [.saturday, .sunday]) {
         self.weekend = weekend
         self.weekendMask = Self.mask(weekend)
         self.holidayDays = Set(holidays.map(\.dayNumber))
@@ -24,7 +24,7 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// A calendar of named holidays (from ``HolidayRules``, a calendar file, or both).
-    public init(namedHolidays holidays: [Holiday], weekend: Set<Weekday> = [.saturday, .sunday]) {
+    package init(namedHolidays holidays: [Holiday], weekend: Set<Weekday> = [.saturday, .sunday]) {
         self.init(holidays: holidays.map(\.date), weekend: weekend)
         for holiday in holidays.sorted() where !holiday.name.isEmpty {
             let day = holiday.date.dayNumber
@@ -39,11 +39,11 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// The holiday's name on `date`, if it is a named holiday.
-    public func holidayName(on date: CivilDate) -> String? { holidayNames[date.dayNumber] }
+    package func holidayName(on date: CivilDate) -> String? { holidayNames[date.dayNumber] }
 
     /// Why `date` is not a business day, for people: the holiday's name, "Saturday", or nil on a
     /// business day ("holiday" for an unnamed holiday date).
-    public func reason(for date: CivilDate) -> String? {
+    package func reason(for date: CivilDate) -> String? {
         if let name = holidayNames[date.dayNumber] { return name }
         if holidayDays.contains(date.dayNumber) { return "holiday" }
         return weekend.contains(date.weekday) ? date.weekday.name : nil
@@ -54,9 +54,9 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// The holiday dates, sorted.
-    public var holidays: [CivilDate] { holidayDays.sorted().map { CivilDate(dayNumber: $0) } }
+    package var holidays: [CivilDate] { holidayDays.sorted().map { CivilDate(dayNumber: $0) } }
 
-    public func isBusinessDay(_ date: CivilDate) -> Bool {
+    package func isBusinessDay(_ date: CivilDate) -> Bool {
         let day = date.dayNumber
         return weekendMask & (UInt8(1) << UInt8(Weekday(dayNumber: day).rawValue)) == 0 && (holidayDays.isEmpty || !holidayDays.contains(day))
     }
@@ -64,7 +64,7 @@ public struct BusinessCalendar: Hashable, Sendable {
     /// The longest run of consecutive non-business days; bounds how far a holiday shift can move
     /// an occurrence, which is what lets shifted occurrences stream in order. Computed once:
     /// every holiday-adjusted stream asks, and a country's rules give a century of holidays.
-    public private(set) var longestNonBusinessRun: Int
+    package private(set) var longestNonBusinessRun: Int
 
     private func computeLongestRun() -> Int {
         guard weekend.count < 7 else { return Int.max }
@@ -88,7 +88,7 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// `date` itself when it is a business day, else the next one.
-    public func businessDay(onOrAfter date: CivilDate) -> CivilDate {
+    package func businessDay(onOrAfter date: CivilDate) -> CivilDate {
         var d = date
         var guardDays = 0
         while !isBusinessDay(d), guardDays < 3660 {
@@ -99,7 +99,7 @@ public struct BusinessCalendar: Hashable, Sendable {
     }
 
     /// `date` itself when it is a business day, else the previous one.
-    public func businessDay(onOrBefore date: CivilDate) -> CivilDate {
+    package func businessDay(onOrBefore date: CivilDate) -> CivilDate {
         var d = date
         var guardDays = 0
         while !isBusinessDay(d), guardDays < 3660 {
@@ -111,7 +111,7 @@ public struct BusinessCalendar: Hashable, Sendable {
 }
 
 /// What happens to an occurrence that falls on a weekend or holiday.
-public enum HolidayPolicy: String, CaseIterable, Hashable, Sendable, Codable {
+package enum HolidayPolicy: String, CaseIterable, Hashable, Sendable, Codable {
     /// Fire as scheduled.
     case ignore
     /// Drop the occurrence.

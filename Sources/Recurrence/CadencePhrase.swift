@@ -26,25 +26,25 @@
 /// "Business day" phrases resolve holidays themselves: the first business day moves forward past
 /// a holiday, the last business day moves back, and "every business day" skips weekends and
 /// holidays, whatever the playbook's holiday policy.
-public struct CadencePhrase: Hashable, Sendable {
+package struct CadencePhrase: Hashable, Sendable {
     /// The phrase as written.
-    public let text: String
+    package let text: String
     /// The compiled rule, e.g. `FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0`.
-    public let rrule: String
+    package let rrule: String
     /// The wall time of the occurrences.
-    public let hour: Int
-    public let minute: Int
+    package let hour: Int
+    package let minute: Int
     /// False when the phrase gave no `at …` and the time is ``defaultHour``:00.
-    public let timeGiven: Bool
+    package let timeGiven: Bool
     /// `starting YYYY-MM-DD`, if given.
-    public let starting: CivilDate?
+    package let starting: CivilDate?
     /// `until YYYY-MM-DD`, if given.
-    public let until: CivilDate?
+    package let until: CivilDate?
     /// The holiday policy the phrase implies (business-day phrases), overriding the playbook's.
-    public let impliedHolidayPolicy: HolidayPolicy?
+    package let impliedHolidayPolicy: HolidayPolicy?
 
     /// The hour of a phrase that names no time: 09:00, when a working day's meetings start.
-    public static let defaultHour = 9
+    package static let defaultHour = 9
 
     /// One canonical example of every accepted form, in the order the docs list them. An unknown
     /// phrase's error names the three closest to what was typed (``closestExamples(to:)``).
@@ -77,7 +77,7 @@ public struct CadencePhrase: Hashable, Sendable {
     ///
     /// - Throws: ``RecurrenceError`` (`invalidPhrase`) saying what was expected where; a phrase
     ///   that starts with no known word lists the three closest known forms.
-    public init(parsing text: String) throws(RecurrenceError) {
+    package init(parsing text: String) throws(RecurrenceError) {
         self.text = text
         var tokens = Tokens(text)
         let phrase = text
@@ -290,7 +290,7 @@ public struct CadencePhrase: Hashable, Sendable {
     }
 
     /// A day name (`monday`, `mon`, `mondays`), or nil.
-    public static func weekday(_ word: String) -> Weekday? {
+    package static func weekday(_ word: String) -> Weekday? {
         let w = word.hasSuffix("s") && word.count > 4 ? String(word.dropLast()) : word
         if let i = dayNames.firstIndex(of: w) { return Weekday(rawValue: i) }
         if let i = dayNames.firstIndex(where: { $0.prefix(3) == w }) , w.count == 3 { return Weekday(rawValue: i) }
@@ -298,7 +298,7 @@ public struct CadencePhrase: Hashable, Sendable {
     }
 
     /// A month name (`january`, `jan`) as 1...12, or nil.
-    public static func month(_ word: String) -> Int? {
+    package static func month(_ word: String) -> Int? {
         if let i = monthNames.firstIndex(of: word) { return i + 1 }
         if word.count == 3, let i = monthNames.firstIndex(where: { $0.prefix(3) == word }) { return i + 1 }
         return nil

@@ -2,20 +2,20 @@
 ///
 /// Arithmetic goes through ``dayNumber`` (days since 1970-01-01), using Howard Hinnant's
 /// `days_from_civil` algorithms, so it is exact for every year and needs no `Calendar`.
-public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-    public var day: Int
+package struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
     /// Creates a date without checking it; use ``init(validatingYear:month:day:)`` for input.
-    public init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
     /// Creates a date, or returns nil when the day does not exist (February 30, month 13).
-    public init?(validatingYear year: Int, month: Int, day: Int) {
+    package init?(validatingYear year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month) else {
             return nil
         }
@@ -23,7 +23,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Creates the date `dayNumber` days after 1970-01-01.
-    public init(dayNumber: Int) {
+    package init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -36,7 +36,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Days since 1970-01-01 (negative before).
-    public var dayNumber: Int {
+    package var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -46,31 +46,31 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The day of the week.
-    public var weekday: Weekday { Weekday(dayNumber: dayNumber) }
+    package var weekday: Weekday { Weekday(dayNumber: dayNumber) }
 
     /// 1 for January 1st.
-    public var dayOfYear: Int { dayNumber - CivilDate(year: year, month: 1, day: 1).dayNumber + 1 }
+    package var dayOfYear: Int { dayNumber - CivilDate(year: year, month: 1, day: 1).dayNumber + 1 }
 
     /// The number of days in this date's month.
-    public var daysInMonth: Int { CivilDate.daysInMonth(year: year, month: month) }
+    package var daysInMonth: Int { CivilDate.daysInMonth(year: year, month: month) }
 
     /// Whether this is the last day of its month.
-    public var isLastDayOfMonth: Bool { day == daysInMonth }
+    package var isLastDayOfMonth: Bool { day == daysInMonth }
 
     /// The date `days` days later (earlier when negative).
-    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+    package func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
 
     /// The first day of the month `months` months later, for month-stepping loops.
-    public func firstOfMonth(addingMonths months: Int) -> CivilDate {
+    package func firstOfMonth(addingMonths months: Int) -> CivilDate {
         let index = year * 12 + (month - 1) + months
         return CivilDate(year: index >= 0 ? index / 12 : (index - 11) / 12, month: ((index % 12) + 12) % 12 + 1, day: 1)
     }
 
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -78,19 +78,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
-    public static func daysInYear(_ year: Int) -> Int { isLeapYear(year) ? 366 : 365 }
+    package static func daysInYear(_ year: Int) -> Int { isLeapYear(year) ? 366 : 365 }
 
-    public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
+    package static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     /// Parses `YYYY-MM-DD`, or returns nil.
-    public init?(iso text: some StringProtocol) {
+    package init?(iso text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let y = parseDigits(bytes[0..<4]), let m = parseDigits(bytes[5..<7]), let d = parseDigits(bytes[8..<10])
@@ -100,7 +100,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 }
 
 /// A day of the week. Raw values follow cron: 0 is Sunday.
-public enum Weekday: Int, CaseIterable, Sendable, Hashable, Comparable, CustomStringConvertible {
+package enum Weekday: Int, CaseIterable, Sendable, Hashable, Comparable, CustomStringConvertible {
     case sunday = 0, monday, tuesday, wednesday, thursday, friday, saturday
 
     init(dayNumber: Int) {
@@ -109,26 +109,26 @@ public enum Weekday: Int, CaseIterable, Sendable, Hashable, Comparable, CustomSt
     }
 
     /// Monday-first index (0 = Monday … 6 = Sunday), the numbering RRULE's WKST arithmetic uses.
-    public var mondayIndex: Int { (rawValue + 6) % 7 }
+    package var mondayIndex: Int { (rawValue + 6) % 7 }
 
-    public init(mondayIndex: Int) { self.init(rawValue: (mondayIndex + 1) % 7)! }
+    package init(mondayIndex: Int) { self.init(rawValue: (mondayIndex + 1) % 7)! }
 
-    public var isWeekend: Bool { self == .saturday || self == .sunday }
+    package var isWeekend: Bool { self == .saturday || self == .sunday }
 
     /// English name, "Monday".
-    public var name: String {
+    package var name: String {
         ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][rawValue]
     }
 
     /// Three-letter name, "Mon".
-    public var shortName: String { String(name.prefix(3)) }
+    package var shortName: String { String(name.prefix(3)) }
 
     /// RFC 5545 two-letter code, "MO".
-    public var rfcCode: String { ["SU", "MO", "TU", "WE", "TH", "FR", "SA"][rawValue] }
+    package var rfcCode: String { ["SU", "MO", "TU", "WE", "TH", "FR", "SA"][rawValue] }
 
-    public var description: String { name }
+    package var description: String { name }
 
-    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// Zero-padded decimal, without Foundation's formatter (it sits on the hot path of `next`).

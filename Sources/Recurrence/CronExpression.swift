@@ -7,11 +7,11 @@
 ///   rule). As in Vixie cron, a field whose text starts with `*` (such as `*/2`) counts as
 ///   unrestricted, and then both fields must match.
 /// - Macros: `@yearly`/`@annually`, `@monthly`, `@weekly` (Sunday), `@daily`/`@midnight`, `@hourly`.
-public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
+package struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     /// The text as written.
-    public let source: String
+    package let source: String
     /// The five fields after macro expansion.
-    public let fields: [String]
+    package let fields: [String]
 
     var minutes: UInt64 = 0
     var hours: UInt32 = 0
@@ -23,11 +23,11 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     var nthWeekdays: [UInt8] = [0, 0, 0, 0, 0, 0]
     var lastWeekdays: UInt8 = 0
     /// Vixie's DOM_STAR / DOW_STAR: the field's text starts with `*` (or `?`).
-    public private(set) var dayOfMonthIsStar = false
-    public private(set) var dayOfWeekIsStar = false
+    package private(set) var dayOfMonthIsStar = false
+    package private(set) var dayOfWeekIsStar = false
     /// The minute or hour field contains `*`: such an entry fires at every real instant whose
     /// local time matches, so on a fall-back day an hourly job runs 25 times (cronie's rule).
-    public private(set) var hasWildcardTime = false
+    package private(set) var hasWildcardTime = false
 
     static let macros: [String: String] = [
         "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
@@ -43,7 +43,7 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``RecurrenceError`` (`invalidCron`) naming the field, e.g.
     ///   `cron field 3 (day of month): 32 is out of range 1-31`, or (`neverFires`) for a schedule
     ///   such as `0 0 30 2 *` that no date can satisfy.
-    public init(parsing text: String) throws(RecurrenceError) {
+    package init(parsing text: String) throws(RecurrenceError) {
         source = text
         let trimmed = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         var parts = trimmed
@@ -74,10 +74,10 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { fields.joined(separator: " ") }
+    package var description: String { fields.joined(separator: " ") }
 
     /// Whether both day fields are restricted, so the OR rule applies.
-    public var usesDayOrRule: Bool { !dayOfMonthIsStar && !dayOfWeekIsStar }
+    package var usesDayOrRule: Bool { !dayOfMonthIsStar && !dayOfWeekIsStar }
 
     // MARK: Matching
 
@@ -102,7 +102,7 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the expression fires on `date` (month and day fields, with the OR rule).
     @inline(__always)
-    public func matches(_ date: CivilDate) -> Bool {
+    package func matches(_ date: CivilDate) -> Bool {
         guard months & (1 << UInt16(date.month)) != 0 else { return false }
         let weekday = date.weekday.rawValue
         if usesDayOrRule {
@@ -112,9 +112,9 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The hours of the day the expression fires in, ascending.
-    public var hourList: [Int] { (0..<24).filter { hours & (1 << UInt32($0)) != 0 } }
+    package var hourList: [Int] { (0..<24).filter { hours & (1 << UInt32($0)) != 0 } }
     /// The minutes of the hour the expression fires at, ascending.
-    public var minuteList: [Int] { (0..<60).filter { minutes & (1 << UInt64($0)) != 0 } }
+    package var minuteList: [Int] { (0..<60).filter { minutes & (1 << UInt64($0)) != 0 } }
 
     /// The day/month fields repeat every 400 years (146,097 days), so a day found in one cycle
     /// proves the expression fires, and none found proves it never does.

@@ -1,6 +1,6 @@
 extension HolidayRules {
     /// The rules shipped in the binary (`Resources/holidays.txt`), parsed on first use.
-    public static let builtIn: HolidayRules = {
+    package static let builtIn: HolidayRules = {
         do {
             return try HolidayRules(text: String(decoding: PackageResources.holidays_txt, as: UTF8.self))
         } catch {
@@ -12,7 +12,7 @@ extension HolidayRules {
     /// The rules of one country alone, or nil when the file has none for `code`: a workspace
     /// names one country, and reading the whole file (about a twelfth of an idle tick) for it
     /// at every start is work thrown away.
-    public static func builtIn(country code: String) -> HolidayRules? {
+    package static func builtIn(country code: String) -> HolidayRules? {
         let bytes = PackageResources.holidays_txt
         let header = Array("country \(code.uppercased()) ".utf8)
         let nextCountry = Array("country ".utf8)

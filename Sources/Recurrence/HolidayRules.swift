@@ -3,13 +3,13 @@
 /// tables of dates for lunar calendars, and substitute ("observed") days per country.
 ///
 /// Pure: the text is parsed once; computing a year reads nothing.
-public struct HolidayRules: Sendable {
+package struct HolidayRules: Sendable {
     /// A country and its regions, as the data file names them.
-    public struct Country: Sendable {
-        public let code: String
-        public let name: String
+    package struct Country: Sendable {
+        package let code: String
+        package let name: String
         /// Region codes (e.g. `BY`) and names, in file order.
-        public let regions: [(code: String, name: String)]
+        package let regions: [(code: String, name: String)]
         fileprivate let rules: [Rule]
         fileprivate let regionRules: [String: [Rule]]
         fileprivate let observedName: String?
@@ -17,20 +17,20 @@ public struct HolidayRules: Sendable {
     }
 
     /// A malformed line of the data file.
-    public struct FormatError: Error, CustomStringConvertible {
-        public let line: Int
-        public let message: String
-        public var description: String { "holidays data line \(line): \(message)" }
+    package struct FormatError: Error, CustomStringConvertible {
+        package let line: Int
+        package let message: String
+        package var description: String { "holidays data line \(line): \(message)" }
     }
 
     /// Countries by code, in file order.
-    public let countries: [Country]
+    package let countries: [Country]
 
-    public func country(_ code: String) -> Country? { countries.first { $0.code == code.uppercased() } }
+    package func country(_ code: String) -> Country? { countries.first { $0.code == code.uppercased() } }
 
     /// Holidays of `country` (and `region`, when given) dated within `years`, sorted; a day that is
     /// two holidays appears twice. Nil when the country or region is unknown.
-    public func holidays(country code: String, region: String? = nil, years: ClosedRange<Int>) -> [Holiday]? {
+    package func holidays(country code: String, region: String? = nil, years: ClosedRange<Int>) -> [Holiday]? {
         guard let country = country(code) else { return nil }
         var rules = country.rules
         if let region {
@@ -166,7 +166,7 @@ extension HolidayRules {
     }
 
     /// Western Easter Sunday (the anonymous Gregorian algorithm).
-    public static func easter(_ year: Int) -> CivilDate {
+    package static func easter(_ year: Int) -> CivilDate {
         let a = year % 19, b = year / 100, c = year % 100
         let d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3
         let h = (19 * a + b - d - g + 15) % 30
@@ -189,7 +189,7 @@ extension HolidayRules {
 
 extension HolidayRules {
     /// Parses the data file's text.
-    public init(text: String) throws {
+    package init(text: String) throws {
         var countries: [Country] = []
         var current: (code: String, name: String, options: [String: String], rules: [Rule],
                       regions: [(code: String, name: String)], regionRules: [String: [Rule]])?

@@ -4,21 +4,21 @@
 /// of a date-time), every day up to a later all-day DTEND, named by its SUMMARY.
 /// `RRULE:FREQ=YEARLY` (with INTERVAL, COUNT or UNTIL) repeats it within `years`; other
 /// recurrences are refused with their line.
-public enum ICalendarHolidays {
+package enum ICalendarHolidays {
     /// A line of the file that cannot be used.
-    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    package struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         /// 1-based line of the file (the first physical line of a folded content line).
-        public let line: Int
-        public let message: String
-        public var description: String { message }
+        package let line: Int
+        package let message: String
+        package var description: String { message }
 
-        public init(line: Int, message: String) {
+        package init(line: Int, message: String) {
             self.line = line
             self.message = message
         }
     }
 
-    public static func parse(_ text: String, years: ClosedRange<Int>) throws(ParseError) -> [Holiday] {
+    package static func parse(_ text: String, years: ClosedRange<Int>) throws(ParseError) -> [Holiday] {
         var holidays: [Holiday] = []
         var event: (line: Int, start: CivilDate?, end: CivilDate?, name: String, rule: (Int, Int?, CivilDate?)?)?
         for (line, content) in unfold(text) {

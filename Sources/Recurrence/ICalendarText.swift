@@ -1,7 +1,7 @@
 /// RFC 5545 content lines: TEXT escaping, folding at 75 octets, CRLF endings.
-public enum ICalendarText {
+package enum ICalendarText {
     /// Escapes a TEXT value: backslash, semicolon, comma and newlines.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         for ch in text {
             switch ch {
@@ -18,7 +18,7 @@ public enum ICalendarText {
 
     /// Folds one content line at 75 octets (continuation lines start with a space), never
     /// splitting a UTF-8 sequence, and ends it with CRLF.
-    public static func fold(_ line: String) -> String {
+    package static func fold(_ line: String) -> String {
         var result = ""
         var current = 0
         var limit = 75
@@ -36,17 +36,17 @@ public enum ICalendarText {
     }
 
     /// `20261207T090000` (local, floating).
-    public static func local(_ value: LocalDateTime) -> String {
+    package static func local(_ value: LocalDateTime) -> String {
         RecurrenceRule.basic(value)
     }
 
     /// `20261207T140000Z`.
-    public static func utc(_ instant: Int64) -> String {
+    package static func utc(_ instant: Int64) -> String {
         RecurrenceRule.basic(LocalDateTime(localSeconds: instant)) + "Z"
     }
 
     /// `-0500`, `+0545`.
-    public static func offset(_ seconds: Int32) -> String {
+    package static func offset(_ seconds: Int32) -> String {
         let m = Int(seconds.magnitude) / 60
         return (seconds < 0 ? "-" : "+") + pad(m / 60, 2) + pad(m % 60, 2)
     }
@@ -58,7 +58,7 @@ extension ZoneRules {
     /// Zones whose current rule is "the n-th weekday of a month at a time of day" get the usual
     /// two yearly observances with RRULEs, valid for every later year; other zones get their
     /// explicit transitions for the next 40 years.
-    public func iCalendarComponent(from year: Int) -> [String] {
+    package func iCalendarComponent(from year: Int) -> [String] {
         var lines = ["BEGIN:VTIMEZONE", "TZID:\(identifier)"]
         let startInstant = Int64(CivilDate(year: year, month: 1, day: 1).dayNumber) * 86_400
         if let rule, let dst = rule.daylight, case .monthWeekDay(let sm, let sw, let sd) = dst.start,

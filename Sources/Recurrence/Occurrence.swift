@@ -1,29 +1,29 @@
 /// One firing of a schedule: a real instant, the offset it is shown in, and the wall time the
 /// schedule meant.
-public struct Occurrence: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct Occurrence: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
-    public var instant: Int64
+    package var instant: Int64
     /// Seconds east of UTC at `instant`, in the schedule's zone.
-    public var utcOffset: Int32
+    package var utcOffset: Int32
     /// The wall time the rule produced, before DST resolution and holiday shifts. Two occurrences
     /// of a wildcard cron entry in a fall-back hour share it; their instants differ.
-    public var nominal: LocalDateTime
+    package var nominal: LocalDateTime
     /// Set when a holiday policy moved the occurrence: the day the schedule meant, and why that
     /// day was not a business day ("Christmas Day", "Saturday"). Not part of equality.
-    public var shift: HolidayShift?
+    package var shift: HolidayShift?
 
-    public init(instant: Int64, utcOffset: Int32, nominal: LocalDateTime, shift: HolidayShift? = nil) {
+    package init(instant: Int64, utcOffset: Int32, nominal: LocalDateTime, shift: HolidayShift? = nil) {
         self.instant = instant
         self.utcOffset = utcOffset
         self.nominal = nominal
         self.shift = shift
     }
 
-    public static func == (lhs: Occurrence, rhs: Occurrence) -> Bool {
+    package static func == (lhs: Occurrence, rhs: Occurrence) -> Bool {
         lhs.instant == rhs.instant && lhs.utcOffset == rhs.utcOffset && lhs.nominal == rhs.nominal
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(instant)
         hasher.combine(utcOffset)
         hasher.combine(nominal)
@@ -31,30 +31,30 @@ public struct Occurrence: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// The wall time at which the occurrence actually fires (differs from `nominal` in a DST gap
     /// and after a holiday shift).
-    public var local: LocalDateTime { LocalDateTime(localSeconds: instant + Int64(utcOffset)) }
+    package var local: LocalDateTime { LocalDateTime(localSeconds: instant + Int64(utcOffset)) }
 
     /// RFC 3339 text in the zone's own offset, e.g. `2026-03-09T09:00:00-04:00`.
-    public var rfc3339: String { RFC3339.format(instant, offset: utcOffset) }
+    package var rfc3339: String { RFC3339.format(instant, offset: utcOffset) }
 
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
-    public static func < (lhs: Occurrence, rhs: Occurrence) -> Bool { lhs.instant < rhs.instant }
+    package static func < (lhs: Occurrence, rhs: Occurrence) -> Bool { lhs.instant < rhs.instant }
 }
 
 /// Where a holiday policy moved an occurrence from, and why.
-public struct HolidayShift: Hashable, Sendable {
+package struct HolidayShift: Hashable, Sendable {
     /// The date the schedule meant.
-    public var from: CivilDate
+    package var from: CivilDate
     /// The holiday's name, or the weekday's for a weekend.
-    public var reason: String
+    package var reason: String
 
-    public init(from: CivilDate, reason: String) {
+    package init(from: CivilDate, reason: String) {
         self.from = from
         self.reason = reason
     }
 
     /// "moved from Fri 25 Dec: Christmas Day".
-    public var text: String {
+    package var text: String {
         "moved from \(from.weekday.shortName) \(from.day) \(HolidayShift.monthNames[from.month - 1]): \(reason)"
     }
 

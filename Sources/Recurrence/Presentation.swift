@@ -6,34 +6,34 @@ import Synchronization
 /// month (`Mon 7 Dec 2026, 09:00`), `.` for decimals. With one, the locale's own formats from
 /// the system's ICU data (`Fr. 4. Dez. 2026`, `17:00`, `4,20 €`). Wording stays English: the
 /// agenda templates are the team's to translate.
-public struct Presentation: Sendable, Hashable {
+package struct Presentation: Sendable, Hashable {
     /// The locales whose formats are supported and tested.
-    public static let supportedLocales = ["en-US", "en-GB", "de-DE", "fr-FR", "nl-NL", "es-ES"]
+    package static let supportedLocales = ["en-US", "en-GB", "de-DE", "fr-FR", "nl-NL", "es-ES"]
 
     /// Currencies by ISO 4217 code, with the symbol the house style writes before amounts.
-    public static let currencies: [String: String] = [
+    package static let currencies: [String: String] = [
         "USD": "$", "EUR": "€", "GBP": "£", "CHF": "CHF", "SEK": "kr", "DKK": "kr", "NOK": "kr", "PLN": "zł", "JPY": "¥",
         "AUD": "A$", "CAD": "CA$", "NZD": "NZ$", "INR": "₹", "SGD": "S$", "BRL": "R$", "MXN": "MX$",
     ]
 
     /// A supported locale (`de-DE`), or nil for the house style.
-    public var locale: String?
+    package var locale: String?
     /// An ISO 4217 code from ``currencies``, or nil for the KPIs' own units.
-    public var currency: String?
+    package var currency: String?
 
     /// English, 24-hour, as OpsCadence writes without a `locale:`.
-    public static let house = Presentation()
+    package static let house = Presentation()
 
-    public init(locale: String? = nil, currency: String? = nil) {
+    package init(locale: String? = nil, currency: String? = nil) {
         self.locale = locale
         self.currency = currency
     }
 
     /// The symbol money KPIs carry in this workspace, when a currency is set.
-    public var currencySymbol: String? { currency.flatMap { Self.currencies[$0] } }
+    package var currencySymbol: String? { currency.flatMap { Self.currencies[$0] } }
 
     /// Whether numbers are written with a decimal comma (`4,20`).
-    public var usesDecimalComma: Bool { decimalSeparator == "," }
+    package var usesDecimalComma: Bool { decimalSeparator == "," }
 
     var decimalSeparator: String {
         guard let locale else { return "." }
@@ -43,35 +43,35 @@ public struct Presentation: Sendable, Hashable {
     // MARK: Dates
 
     /// `Mon 7 Dec` (house) or the locale's weekday, day and short month.
-    public func shortDate(_ date: CivilDate) -> String {
+    package func shortDate(_ date: CivilDate) -> String {
         guard let locale else { return "\(date.weekday.shortName) \(date.day) \(Self.monthNames[date.month - 1].prefix(3))" }
         return format(date, hour: 0, minute: 0, template: "EEEdMMM", locale: locale)
     }
 
     /// `Mon 7 Dec 2026` (house) or the locale's: `Fr. 4. Dez. 2026`, `Fri, Dec 4, 2026`.
-    public func shortDateWithYear(_ date: CivilDate) -> String {
+    package func shortDateWithYear(_ date: CivilDate) -> String {
         guard let locale else { return "\(shortDate(date)) \(date.year)" }
         return format(date, hour: 0, minute: 0, template: "EEEdMMMyyyy", locale: locale)
     }
 
     /// `Monday 7 December 2026` (house) or the locale's: `Freitag, 4. Dezember 2026`.
-    public func longDate(_ date: CivilDate) -> String {
+    package func longDate(_ date: CivilDate) -> String {
         guard let locale else { return "\(date.weekday.name) \(date.day) \(Self.monthNames[date.month - 1]) \(date.year)" }
         return format(date, hour: 0, minute: 0, template: "EEEEdMMMMyyyy", locale: locale)
     }
 
     /// `09:05` (house, and most locales) or `9:05 AM` (en-US).
-    public func clock(_ local: LocalDateTime) -> String {
+    package func clock(_ local: LocalDateTime) -> String {
         guard let locale else { return Self.pad2(local.hour) + ":" + Self.pad2(local.minute) }
         return format(local.date, hour: local.hour, minute: local.minute, template: "jjmm", locale: locale)
     }
 
     /// `Mon 7 Dec 09:05`.
-    public func shortDateTime(_ local: LocalDateTime) -> String { shortDate(local.date) + " " + clock(local) }
+    package func shortDateTime(_ local: LocalDateTime) -> String { shortDate(local.date) + " " + clock(local) }
 
     /// A date as KPI values and action items show it: `2026-12-04` (house) or the locale's
     /// numeric date (`04.12.2026`, `12/4/2026`).
-    public func numericDate(_ date: CivilDate) -> String {
+    package func numericDate(_ date: CivilDate) -> String {
         guard let locale else { return date.description }
         return format(date, hour: 0, minute: 0, template: "ddMMyyyy", locale: locale)
     }
@@ -79,7 +79,7 @@ public struct Presentation: Sendable, Hashable {
     // MARK: Numbers and money
 
     /// A plain number with up to `digits` decimals: `1234.5` (house, as typed) or `1.234,5`.
-    public func number(_ value: Double, maximumFractionDigits digits: Int = 4) -> String? {
+    package func number(_ value: Double, maximumFractionDigits digits: Int = 4) -> String? {
         guard let locale, value.isFinite else { return nil }
         return Self.formatters.withLock { cache in
             let formatter = cache.number(locale)
@@ -90,7 +90,7 @@ public struct Presentation: Sendable, Hashable {
 
     /// An amount in the workspace currency, in the locale's format (`4,20 €`, `€4.20`), or nil
     /// without a locale or currency (the KPI formats it the house way).
-    public func money(_ value: Double) -> String? {
+    package func money(_ value: Double) -> String? {
         guard let locale, let currency, value.isFinite else { return nil }
         return Self.formatters.withLock { $0.money(locale, currency).string(from: NSNumber(value: value)) }
     }
@@ -98,7 +98,7 @@ public struct Presentation: Sendable, Hashable {
     /// A number as a person in this locale types it: `4,20`, `1.234,50`, `4,20 €` in de-DE;
     /// `4.20`, `1,234.50` in the house style and en-*. Grouping must be in threes; a currency
     /// symbol or `%` around it is for the caller to check and strip first.
-    public func parseNumber(_ text: String) -> Double? {
+    package func parseNumber(_ text: String) -> Double? {
         let decimal: Character = usesDecimalComma ? "," : "."
         let group: Set<Character> = usesDecimalComma ? [".", " ", "\u{00A0}", "\u{202F}"] : [","]
         var t = text.trimmingCharacters(in: .whitespaces)

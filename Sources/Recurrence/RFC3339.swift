@@ -1,7 +1,7 @@
 /// RFC 3339 timestamps: the instant format of every `--format json` output and `--now`/`--after` input.
-public enum RFC3339 {
+package enum RFC3339 {
     /// `2026-03-09T09:00:00-04:00` for `instant` shown at `offset` seconds east of UTC.
-    public static func format(_ instant: Int64, offset: Int32) -> String {
+    package static func format(_ instant: Int64, offset: Int32) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(25)
         append(instant, offset: offset, to: &bytes)
@@ -9,7 +9,7 @@ public enum RFC3339 {
     }
 
     /// `2026-03-09T14:00:00Z`.
-    public static func formatUTC(_ instant: Int64) -> String {
+    package static func formatUTC(_ instant: Int64) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20)
         appendDateTime(LocalDateTime(localSeconds: instant), to: &bytes)
@@ -19,7 +19,7 @@ public enum RFC3339 {
 
     /// Appends the RFC 3339 text for `instant` at `offset` to a byte buffer, without allocating.
     @inline(__always)
-    public static func append(_ instant: Int64, offset: Int32, to bytes: inout [UInt8]) {
+    package static func append(_ instant: Int64, offset: Int32, to bytes: inout [UInt8]) {
         appendDateTime(LocalDateTime(localSeconds: instant + Int64(offset)), to: &bytes)
         appendOffset(offset, to: &bytes)
     }
@@ -65,7 +65,7 @@ public enum RFC3339 {
 
     /// Parses an RFC 3339 instant (`2026-03-08T06:00:00Z`, `2026-03-08T01:00:00-05:00`, fractional
     /// seconds allowed and truncated) into seconds since the epoch, or returns nil.
-    public static func parseInstant(_ text: String) -> Int64? {
+    package static func parseInstant(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, let local = LocalDateTime(iso: String(decoding: bytes[0..<19], as: UTF8.self)),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " ")
@@ -93,17 +93,17 @@ public enum RFC3339 {
 extension RFC3339 {
     /// Formats many instants in a row, reusing the date part while the day stays the same and
     /// the offset part while the offset does: `next --count 1000000` spends its time here.
-    public struct StreamingFormatter {
+    package struct StreamingFormatter {
         private var day = Int64.min
         private var datePrefix: [UInt8] = []
         private var offset = Int32.min
         private var offsetSuffix: [UInt8] = []
 
-        public init() {}
+        package init() {}
 
         /// Appends `2026-03-09T09:00:00-04:00` for `instant` at `offset` to `bytes`.
         @inline(__always)
-        public mutating func append(_ instant: Int64, offset: Int32, to bytes: inout [UInt8]) {
+        package mutating func append(_ instant: Int64, offset: Int32, to bytes: inout [UInt8]) {
             let local = instant + Int64(offset)
             let localDay = floorDiv(local, 86_400)
             if localDay != day {

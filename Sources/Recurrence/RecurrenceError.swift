@@ -5,36 +5,36 @@ import Diagnostics
 ///
 /// ``description`` is one line that names the bad part and what was expected, ready to be
 /// printed after `error: `.
-public struct RecurrenceError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct RecurrenceError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of input was wrong. Compare with the static members; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
             case invalidCron, invalidRRule, invalidPhrase, unknownZone, invalidTime, neverFires
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
-        public static let invalidCron = Code(.invalidCron)
-        public static let invalidRRule = Code(.invalidRRule)
-        public static let invalidPhrase = Code(.invalidPhrase)
-        public static let unknownZone = Code(.unknownZone)
-        public static let invalidTime = Code(.invalidTime)
-        public static let neverFires = Code(.neverFires)
+        package static let invalidCron = Code(.invalidCron)
+        package static let invalidRRule = Code(.invalidRRule)
+        package static let invalidPhrase = Code(.invalidPhrase)
+        package static let unknownZone = Code(.unknownZone)
+        package static let invalidTime = Code(.invalidTime)
+        package static let neverFires = Code(.neverFires)
 
-        public var description: String { "\(value)" }
+        package var description: String { "\(value)" }
     }
 
-    public let code: Code
-    public let message: String
+    package let code: Code
+    package let message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension RecurrenceError: UserFacingError {
-    public var failure: FailureKind { .input }
+    package var failure: FailureKind { .input }
 }

@@ -11,12 +11,12 @@ extension RecurrenceRule {
     ///
     /// Iteration ends after year 9999, at UNTIL (`.date`/`.local`), at COUNT, or when 400 years
     /// (one Gregorian cycle) pass without an instance: such a rule never fires again.
-    public func expansion(start: LocalDateTime, anchored: Bool, from: LocalDateTime? = nil) -> Expansion {
+    package func expansion(start: LocalDateTime, anchored: Bool, from: LocalDateTime? = nil) -> Expansion {
         Expansion(rule: self, start: start, anchored: anchored, from: count == nil ? from : nil)
     }
 
     /// See ``RecurrenceRule/expansion(start:anchored:from:)``.
-    public struct Expansion: Sequence, IteratorProtocol {
+    package struct Expansion: Sequence, IteratorProtocol {
         // The rule, normalized into masks and sorted lists.
         private let frequency: Frequency
         private let interval: Int
@@ -131,7 +131,7 @@ extension RecurrenceRule {
             }
         }
 
-        public mutating func next() -> LocalDateTime? {
+        package mutating func next() -> LocalDateTime? {
             while !finished {
                 while bufferIndex < buffer.count {
                     let value = buffer[bufferIndex]

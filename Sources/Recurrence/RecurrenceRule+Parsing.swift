@@ -8,7 +8,7 @@ extension RecurrenceRule {
     ///
     /// - Throws: ``RecurrenceError`` (`invalidRRule`) naming the part and what was expected, e.g.
     ///   `RRULE part BYMONTHDAY: 32 is out of range 1..31 or -31..-1`.
-    public init(parsing text: String) throws(RecurrenceError) {
+    package init(parsing text: String) throws(RecurrenceError) {
         var body = text.trimmingWhitespace()
         if body.uppercased().hasPrefix("RRULE:") { body = String(body.dropFirst(6)) }
         func fail(_ message: String) -> RecurrenceError { RecurrenceError(.invalidRRule, message) }

@@ -6,13 +6,13 @@
 /// DTSTART; invalid dates such as February 30 are skipped and do not count), with one
 /// deliberate difference: a BYDAY list mixing plain and numbered days (`MO,1TU`) matches either,
 /// as the RFC says, where dateutil requires both.
-public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
-    public enum Frequency: String, CaseIterable, Hashable, Sendable, Comparable {
+package struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
+    package enum Frequency: String, CaseIterable, Hashable, Sendable, Comparable {
         case yearly = "YEARLY", monthly = "MONTHLY", weekly = "WEEKLY", daily = "DAILY", hourly = "HOURLY"
         case minutely = "MINUTELY"
 
         var rank: Int { Frequency.allCases.firstIndex(of: self)! }
-        public static func < (lhs: Frequency, rhs: Frequency) -> Bool { lhs.rank < rhs.rank }
+        package static func < (lhs: Frequency, rhs: Frequency) -> Bool { lhs.rank < rhs.rank }
 
         /// Seconds in one unit of WEEKLY, DAILY, HOURLY and MINUTELY (months and years vary).
         var unitSeconds: Int {
@@ -40,7 +40,7 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `UNTIL`: a date (through the end of that day), a floating local date-time, or a UTC instant.
-    public enum Until: Hashable, Sendable {
+    package enum Until: Hashable, Sendable {
         case date(CivilDate)
         case local(LocalDateTime)
         /// Seconds since the epoch. Expansion yields local times only, so the schedule, which
@@ -49,43 +49,43 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A BYDAY entry: a weekday, optionally numbered within the month or year (`1MO`, `-1FR`).
-    public struct WeekdayNumber: Hashable, Sendable, CustomStringConvertible {
-        public var weekday: Weekday
-        public var ordinal: Int?
+    package struct WeekdayNumber: Hashable, Sendable, CustomStringConvertible {
+        package var weekday: Weekday
+        package var ordinal: Int?
 
-        public init(_ weekday: Weekday, _ ordinal: Int? = nil) {
+        package init(_ weekday: Weekday, _ ordinal: Int? = nil) {
             self.weekday = weekday
             self.ordinal = ordinal
         }
 
-        public var description: String { (ordinal.map(String.init) ?? "") + weekday.rfcCode }
+        package var description: String { (ordinal.map(String.init) ?? "") + weekday.rfcCode }
     }
 
-    public var frequency: Frequency
-    public var interval = 1
-    public var count: Int?
-    public var until: Until?
-    public var byMonth: [Int] = []
-    public var byWeekNo: [Int] = []
-    public var byYearDay: [Int] = []
-    public var byMonthDay: [Int] = []
-    public var byDay: [WeekdayNumber] = []
-    public var byHour: [Int] = []
-    public var byMinute: [Int] = []
-    public var bySetPos: [Int] = []
-    public var weekStart: Weekday = .monday
+    package var frequency: Frequency
+    package var interval = 1
+    package var count: Int?
+    package var until: Until?
+    package var byMonth: [Int] = []
+    package var byWeekNo: [Int] = []
+    package var byYearDay: [Int] = []
+    package var byMonthDay: [Int] = []
+    package var byDay: [WeekdayNumber] = []
+    package var byHour: [Int] = []
+    package var byMinute: [Int] = []
+    package var bySetPos: [Int] = []
+    package var weekStart: Weekday = .monday
 
-    public init(frequency: Frequency) { self.frequency = frequency }
+    package init(frequency: Frequency) { self.frequency = frequency }
 
     /// The longest period a rule may have (INTERVAL × the FREQ unit): 10 years. A longer one
     /// fires too rarely to be a cadence, and an HOURLY or MINUTELY one makes every search for
     /// the next occurrence walk years of days.
-    public static let longestPeriodYears = 10
+    package static let longestPeriodYears = 10
 
     /// The largest INTERVAL whose period (INTERVAL × the FREQ unit) is at most
     /// ``longestPeriodYears`` of 365.2425 days: YEARLY 10, MONTHLY 120, WEEKLY 521, DAILY 3652,
     /// HOURLY 87658, MINUTELY 5259492.
-    public static func largestInterval(for frequency: Frequency) -> Int {
+    package static func largestInterval(for frequency: Frequency) -> Int {
         let years = longestPeriodYears
         switch frequency {
         case .yearly: return years
@@ -106,7 +106,7 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Canonical text, FREQ first, that parses back to an equal rule.
-    public var rfcText: String {
+    package var rfcText: String {
         var parts = ["FREQ=\(frequency.rawValue)"]
         if interval != 1 { parts.append("INTERVAL=\(interval)") }
         if let count { parts.append("COUNT=\(count)") }
@@ -132,7 +132,7 @@ public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
         return parts.joined(separator: ";")
     }
 
-    public var description: String { rfcText }
+    package var description: String { rfcText }
 
     static func basic(_ date: CivilDate) -> String {
         pad(date.year, 4) + pad(date.month, 2) + pad(date.day, 2)

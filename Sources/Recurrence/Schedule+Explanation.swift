@@ -1,7 +1,7 @@
 extension Schedule {
     /// A plain-English reading of the schedule, one statement per line: what it means, which
     /// day rule applies (cron), how DST and holidays are handled.
-    public var explanation: [String] {
+    package var explanation: [String] {
         var lines: [String] = []
         switch (rule, source) {
         case (.cron(let cron), _):
@@ -53,7 +53,7 @@ extension Schedule {
 
 extension CronExpression {
     /// "at 09:00 on Monday through Friday".
-    public var reading: String {
+    package var reading: String {
         var parts: [String] = [timeReading]
         let dom = dayOfMonthReading
         let dow = dayOfWeekReading
@@ -68,7 +68,7 @@ extension CronExpression {
     }
 
     /// Which day rule applies, and why.
-    public var dayRuleExplanation: String {
+    package var dayRuleExplanation: String {
         let domRestricted = dayOfMonthReading != nil
         let dowRestricted = dayOfWeekReading != nil
         if usesDayOrRule {
@@ -146,7 +146,7 @@ extension CronExpression {
 
 extension RecurrenceRule {
     /// "every 2 weeks on Friday at 15:00".
-    public var reading: String {
+    package var reading: String {
         let unit: String
         switch frequency {
         case .yearly: unit = "year"

@@ -1,17 +1,17 @@
 extension Schedule {
     /// Two consecutive occurrences and the time between them.
-    public struct Gap: Hashable, Sendable {
-        public var earlier: Occurrence
-        public var later: Occurrence
+    package struct Gap: Hashable, Sendable {
+        package var earlier: Occurrence
+        package var later: Occurrence
 
         /// Seconds elapsed from `earlier` to `later`.
-        public var elapsedSeconds: Int64 { later.instant - earlier.instant }
+        package var elapsedSeconds: Int64 { later.instant - earlier.instant }
 
         /// The gap on the wall clock (the occurrences' local times, holiday moves included), but
         /// never less than the time elapsed: a meeting daily at 09:00 is a day apart across a DST
         /// change (23 or 25 hours elapse), and the two 01:00s of a fall-back night are an hour
         /// apart, not none.
-        public var seconds: Int64 {
+        package var seconds: Int64 {
             let wallClock = later.instant + Int64(later.utcOffset) - (earlier.instant + Int64(earlier.utcOffset))
             return Swift.max(wallClock, elapsedSeconds)
         }
@@ -24,7 +24,7 @@ extension Schedule {
     /// - Parameter below: Stop at the first gap shorter than this and return it: enough to
     ///   refuse something longer than every gap, without walking the rest of the window.
     /// - Returns: nil when fewer than two occurrences follow `start`.
-    public func shortestGap(after start: Int64, through end: Int64, minimumCount: Int = 3, below: Int64? = nil) -> Gap? {
+    package func shortestGap(after start: Int64, through end: Int64, minimumCount: Int = 3, below: Int64? = nil) -> Gap? {
         var previous: Occurrence?
         var shortest: Gap?
         var count = 0

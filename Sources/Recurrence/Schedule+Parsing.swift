@@ -3,12 +3,12 @@ extension Schedule {
     /// 2024-01-01 at 00:00 in the schedule's zone. It is also the start of a week, a month, a
     /// quarter and a year, so "every 2 weeks" counts weeks from it and "every 3 months" runs in
     /// January, April, July and October.
-    public static let anchor = LocalDateTime(year: 2024, month: 1, day: 1)
+    package static let anchor = LocalDateTime(year: 2024, month: 1, day: 1)
 
     /// An RRULE schedule. `text` is `FREQ=…` (optionally prefixed `RRULE:`), or RFC 5545 lines
     /// `DTSTART[;TZID=Zone]:YYYYMMDDTHHMMSS` and `RRULE:…`. Without a DTSTART, `dtstart` is used;
     /// without either, the rule is anchored at ``anchor`` (a phase, not a start).
-    public static func rrule(_ text: String, dtstart: LocalDateTime? = nil, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
+    package static func rrule(_ text: String, dtstart: LocalDateTime? = nil, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
         var ruleText: String?
         var start = dtstart
         var zone = zone
@@ -49,7 +49,7 @@ extension Schedule {
     }
 
     /// A cadence phrase schedule, such as `weekly on monday at 09:00`.
-    public static func phrase(_ text: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
+    package static func phrase(_ text: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
         let phrase = try CadencePhrase(parsing: text)
         let rule = try RecurrenceRule(parsing: phrase.rrule)
         let start = phrase.starting.map { LocalDateTime(date: $0, hour: phrase.hour, minute: phrase.minute) }
@@ -61,7 +61,7 @@ extension Schedule {
 
     /// Any of the three forms: `@daily` or five fields → cron; `FREQ=`/`RRULE:`/`DTSTART` → RRULE;
     /// anything else → a cadence phrase.
-    public static func parse(_ expression: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
+    package static func parse(_ expression: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
         let trimmed = expression.trimmingWhitespace()
         let upper = trimmed.uppercased()
         if upper.hasPrefix("FREQ=") || upper.hasPrefix("RRULE:") || upper.hasPrefix("DTSTART") {
@@ -81,7 +81,7 @@ extension Schedule {
     }
 
     /// Throws when the schedule, holiday policy included, can never produce an occurrence.
-    public func checkCanFire() throws(RecurrenceError) {
+    package func checkCanFire() throws(RecurrenceError) {
         let from: Int64
         switch rule {
         case .cron:

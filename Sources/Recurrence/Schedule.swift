@@ -1,28 +1,28 @@
 /// A recurrence in a time zone, with an optional holiday policy: the one form that cron
 /// expressions, RRULEs and cadence phrases all compile to.
-public struct Schedule: Sendable, CustomStringConvertible {
+package struct Schedule: Sendable, CustomStringConvertible {
     /// The rule part of a schedule.
-    public enum Rule: Sendable {
+    package enum Rule: Sendable {
         case cron(CronExpression)
         case rrule(RecurrenceRule, start: LocalDateTime, anchored: Bool)
     }
 
     /// How the schedule was written, for messages and `explain`.
-    public enum Source: Hashable, Sendable {
+    package enum Source: Hashable, Sendable {
         case cron(String)
         case rrule(String)
         case phrase(String)
     }
 
-    public let rule: Rule
-    public let source: Source
-    public let zone: ZoneRules
+    package let rule: Rule
+    package let source: Source
+    package let zone: ZoneRules
     /// Weekends and holidays for the holiday policy.
-    public var calendar: BusinessCalendar
+    package var calendar: BusinessCalendar
     /// What to do with occurrences on non-business days.
-    public var holidayPolicy: HolidayPolicy
+    package var holidayPolicy: HolidayPolicy
 
-    public init(
+    package init(
         rule: Rule, source: Source, zone: ZoneRules, calendar: BusinessCalendar = BusinessCalendar(),
         holidayPolicy: HolidayPolicy = .ignore
     ) {
@@ -34,11 +34,11 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 
     /// A cron schedule.
-    public static func cron(_ text: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
+    package static func cron(_ text: String, zone: ZoneRules) throws(RecurrenceError) -> Schedule {
         Schedule(rule: .cron(try CronExpression(parsing: text)), source: .cron(text), zone: zone)
     }
 
-    public var description: String {
+    package var description: String {
         switch source {
         case .cron(let text): return "cron \"\(text)\" in \(zone.identifier)"
         case .rrule(let text): return "RRULE \(text) in \(zone.identifier)"
@@ -48,12 +48,12 @@ public struct Schedule: Sendable, CustomStringConvertible {
 
     /// Occurrences strictly after `instant`, ascending, without duplicate instants; ends after
     /// year 9999 or when a finite rule (COUNT, UNTIL) is exhausted.
-    public func occurrences(after instant: Int64) -> Occurrences {
+    package func occurrences(after instant: Int64) -> Occurrences {
         Occurrences(schedule: self, after: instant)
     }
 
     /// All occurrences in `(start, end]`.
-    public func occurrences(after start: Int64, through end: Int64) -> [Occurrence] {
+    package func occurrences(after start: Int64, through end: Int64) -> [Occurrence] {
         var result: [Occurrence] = []
         for o in occurrences(after: start) {
             if o.instant > end { break }
@@ -63,13 +63,13 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 
     /// The first occurrence strictly after `instant`.
-    public func next(after instant: Int64) -> Occurrence? {
+    package func next(after instant: Int64) -> Occurrence? {
         var iterator = occurrences(after: instant).makeIterator()
         return iterator.next()
     }
 
     /// The last occurrence at or before `instant`, searching back up to 400 years.
-    public func previous(atOrBefore instant: Int64) -> Occurrence? {
+    package func previous(atOrBefore instant: Int64) -> Occurrence? {
         var window: Int64 = 86_400 * 2
         while window < 400 * 366 * 86_400 {
             if let last = occurrences(after: instant - window, through: instant).last { return last }
@@ -79,13 +79,13 @@ public struct Schedule: Sendable, CustomStringConvertible {
     }
 
     /// A lazily computed, streaming sequence of occurrences.
-    public struct Occurrences: Sequence, Sendable {
+    package struct Occurrences: Sequence, Sendable {
         let schedule: Schedule
         let after: Int64
 
-        public func makeIterator() -> Iterator { Iterator(schedule: schedule, after: after) }
+        package func makeIterator() -> Iterator { Iterator(schedule: schedule, after: after) }
 
-        public struct Iterator: IteratorProtocol {
+        package struct Iterator: IteratorProtocol {
             // Optionals rather than an enum with payloads: mutating through optional chaining is
             // in place, while extracting a payload would copy the iterator's buffers on every call.
             private var plain: BaseIterator?
@@ -108,7 +108,7 @@ public struct Schedule: Sendable, CustomStringConvertible {
             }
 
             @inline(__always)
-            public mutating func next() -> Occurrence? {
+            package mutating func next() -> Occurrence? {
                 if plain != nil { return plain?.next() }
                 return adjusted?.next()
             }

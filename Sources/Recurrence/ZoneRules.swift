@@ -8,9 +8,9 @@ import Synchronization
 /// Python's `zoneinfo` read (`$TZDIR` or `/usr/share/zoneinfo`), so all of them agree on a host,
 /// and it never goes through `Calendar`, whose DST handling on Linux skips whole days in zones
 /// with 30-minute shifts.
-public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
+package struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     /// The IANA name, such as `America/New_York`.
-    public let identifier: String
+    package let identifier: String
 
     // Explicit transitions, sorted, with the offset and abbreviation in effect after each.
     let instants: [Int64]
@@ -69,19 +69,19 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A fixed offset zone, such as UTC.
-    public static func fixed(identifier: String, offset: Int32, abbreviation: String) -> ZoneRules {
+    package static func fixed(identifier: String, offset: Int32, abbreviation: String) -> ZoneRules {
         ZoneRules(
             identifier: identifier, instants: [], offsets: [], abbreviations: [], initialOffset: offset,
             initialAbbreviation: abbreviation, rule: nil)
     }
 
     /// Coordinated Universal Time.
-    public static let utc = ZoneRules.fixed(identifier: "UTC", offset: 0, abbreviation: "UTC")
+    package static let utc = ZoneRules.fixed(identifier: "UTC", offset: 0, abbreviation: "UTC")
 
-    public var description: String { identifier }
+    package var description: String { identifier }
 
-    public static func == (lhs: ZoneRules, rhs: ZoneRules) -> Bool { lhs.identifier == rhs.identifier }
-    public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
+    package static func == (lhs: ZoneRules, rhs: ZoneRules) -> Bool { lhs.identifier == rhs.identifier }
+    package func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 
     /// Index of the last explicit transition at or before `instant`, or -1.
     @inline(__always)
@@ -97,28 +97,28 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
 
     /// Seconds east of UTC in effect at `instant`.
     @inline(__always)
-    public func offset(at instant: Int64) -> Int32 {
+    package func offset(at instant: Int64) -> Int32 {
         if instant > computedFrom, let rule { return rule.offset(at: instant) }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialOffset : offsets[i]
     }
 
     /// The abbreviation in effect at `instant`, such as `EDT` or `+0545`.
-    public func abbreviation(at instant: Int64) -> String {
+    package func abbreviation(at instant: Int64) -> String {
         if instant > computedFrom, let rule { return rule.abbreviation(at: instant) }
         let i = index(atOrBefore: instant)
         return i < 0 ? initialAbbreviation : abbreviations[i]
     }
 
     /// An offset change: at `instant` the offset goes from `offsetBefore` to `offsetAfter`.
-    public struct Transition: Hashable, Sendable {
-        public var instant: Int64
-        public var offsetBefore: Int32
-        public var offsetAfter: Int32
+    package struct Transition: Hashable, Sendable {
+        package var instant: Int64
+        package var offsetBefore: Int32
+        package var offsetAfter: Int32
     }
 
     /// The first transition strictly after `instant`, or nil when the offset never changes again.
-    public func nextTransition(after instant: Int64) -> Transition? {
+    package func nextTransition(after instant: Int64) -> Transition? {
         if instant >= computedFrom, let rule, let dst = rule.daylight {
             let year = CivilDate(dayNumber: Int(floorDiv(instant, 86_400))).year
             for y in year...(year + 1) {
@@ -141,7 +141,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// How a wall-clock time maps to real instants.
-    public enum Resolution: Hashable, Sendable {
+    package enum Resolution: Hashable, Sendable {
         /// The time exists once.
         case unique(Int64)
         /// The time falls in a gap (spring forward); the instant uses the offset from before the gap,
@@ -152,7 +152,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
 
         /// The instant a single occurrence fires at: the shifted gap time or the first of an overlap.
         @inline(__always)
-        public var instant: Int64 {
+        package var instant: Int64 {
             switch self {
             case .unique(let u), .gap(let u), .overlap(let u, _): return u
             }
@@ -160,7 +160,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Which instant(s) the wall-clock time `local` (seconds on the local timeline) denotes.
-    public func resolve(localSeconds local: Int64) -> Resolution {
+    package func resolve(localSeconds local: Int64) -> Resolution {
         // Offsets lie within ±18 h, so only transitions in that window can make `local` ambiguous.
         let windowStart = local - 64_800
         guard let first = nextTransition(after: windowStart), first.instant <= local + 64_800 else {
@@ -197,13 +197,13 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Convenience for ``resolve(localSeconds:)``.
-    public func resolve(_ local: LocalDateTime) -> Resolution { resolve(localSeconds: local.localSeconds) }
+    package func resolve(_ local: LocalDateTime) -> Resolution { resolve(localSeconds: local.localSeconds) }
 
     /// Whether the wall-clock time at `instant` also occurs at another instant (the hour repeated
     /// when clocks fall back). Offset lookups only, no allocation: ``resolve(localSeconds:)``
     /// answers the same for a wall-clock time, but costs more than a tick writing many files
     /// should pay per file.
-    public func isRepeated(at instant: Int64) -> Bool {
+    package func isRepeated(at instant: Int64) -> Bool {
         let current = offset(at: instant)
         let local = instant + Int64(current)
         for other in [offset(at: instant - 86_400), offset(at: instant + 86_400)] where other != current {
@@ -214,7 +214,7 @@ public struct ZoneRules: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The wall-clock time at `instant`.
-    public func localDateTime(at instant: Int64) -> LocalDateTime {
+    package func localDateTime(at instant: Int64) -> LocalDateTime {
         LocalDateTime(localSeconds: instant + Int64(offset(at: instant)))
     }
 }
@@ -227,7 +227,7 @@ extension ZoneRules {
     /// Loads the rules of an IANA zone from the system tz database.
     ///
     /// - Throws: ``RecurrenceError`` with code `unknownZone` when the name is not a zone on this host.
-    public init(identifier: String) throws(RecurrenceError) {
+    package init(identifier: String) throws(RecurrenceError) {
         if let cached = ZoneRules.cache.withLock({ $0[identifier] }) {
             self = cached
             return
@@ -238,7 +238,7 @@ extension ZoneRules {
     }
 
     /// The directory holding TZif files: `$TZDIR`, else `/usr/share/zoneinfo`.
-    public static var databaseDirectory: String {
+    package static var databaseDirectory: String {
         ProcessInfo.processInfo.environment["TZDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/share/zoneinfo"
     }
 
@@ -260,7 +260,7 @@ extension ZoneRules {
     }
 
     /// The host's zone name: `$TZ`, else the `/etc/localtime` link, else Foundation's idea, else UTC.
-    public static var systemIdentifier: String {
+    package static var systemIdentifier: String {
         if let tz = ProcessInfo.processInfo.environment["TZ"], !tz.isEmpty {
             return tz.hasPrefix(":") ? String(tz.dropFirst()) : tz
         }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// What became of an occurrence.
-public enum OccurrenceStatus: String, Codable, Sendable, DatabaseValueConvertible {
+package enum OccurrenceStatus: String, Codable, Sendable, DatabaseValueConvertible {
     /// Its agenda was rendered and its reminders queued.
     case handled
     /// A later occurrence was handled instead (`catch_up: latest`).
@@ -12,21 +12,21 @@ public enum OccurrenceStatus: String, Codable, Sendable, DatabaseValueConvertibl
 }
 
 /// A recorded occurrence of a playbook. `(playbookId, scheduledAt)` is unique.
-public struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "occurrence"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "occurrence"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public var id: Int64?
-    public var playbookId: String
-    public var scheduledAt: Int64
-    public var utcOffset: Int32
-    public var nominalLocal: String
-    public var status: OccurrenceStatus
-    public var recordedAt: Int64
-    public var agendaPath: String?
+    package var id: Int64?
+    package var playbookId: String
+    package var scheduledAt: Int64
+    package var utcOffset: Int32
+    package var nominalLocal: String
+    package var status: OccurrenceStatus
+    package var recordedAt: Int64
+    package var agendaPath: String?
 
-    public init(
+    package init(
         id: Int64? = nil, playbookId: String, scheduledAt: Int64, utcOffset: Int32, nominalLocal: String,
         status: OccurrenceStatus, recordedAt: Int64, agendaPath: String? = nil
     ) {
@@ -40,11 +40,11 @@ public struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
         self.agendaPath = agendaPath
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// Where a delivery stands.
-public enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+package enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Queued; sent once `nextAttemptAt` passes.
     case pending
     /// Claimed by a running process, request in flight.
@@ -67,19 +67,19 @@ public enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValu
     case dropped
 
     /// States that will still be sent.
-    public static let open: [DeliveryState] = [.pending, .retrying]
+    package static let open: [DeliveryState] = [.pending, .retrying]
 }
 
 /// What a delivery posts on every attempt, as stored before the first: the body, the kind of
 /// target it is formatted for, and the query parameters that kind adds to the target's URL.
-public struct DeliveryPayload: Sendable, Hashable {
-    public var body: Data
+package struct DeliveryPayload: Sendable, Hashable {
+    package var body: Data
     /// A target kind's raw value (`slack`, `generic`, …).
-    public var kind: String
+    package var kind: String
     /// Percent-encoded `name=value` pairs joined by `&`; often empty.
-    public var query: String
+    package var query: String
 
-    public init(body: Data, kind: String, query: String) {
+    package init(body: Data, kind: String, query: String) {
         self.body = body
         self.kind = kind
         self.query = query
@@ -94,53 +94,53 @@ public struct DeliveryPayload: Sendable, Hashable {
 }
 
 /// A delivery claimed for sending, with its payload when an earlier attempt stored one.
-public struct ClaimedDelivery: Sendable, Hashable {
-    public var record: DeliveryRecord
-    public var payload: DeliveryPayload?
+package struct ClaimedDelivery: Sendable, Hashable {
+    package var record: DeliveryRecord
+    package var payload: DeliveryPayload?
 
-    public init(record: DeliveryRecord, payload: DeliveryPayload? = nil) {
+    package init(record: DeliveryRecord, payload: DeliveryPayload? = nil) {
         self.record = record
         self.payload = payload
     }
 }
 
 /// One reminder to one target for one occurrence: a row of the outbox.
-public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "delivery"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "delivery"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public var id: Int64?
-    public var occurrenceId: Int64
-    public var playbookId: String
-    public var target: String
-    public var beforeSeconds: Int
-    public var reminderAt: Int64
+    package var id: Int64?
+    package var occurrenceId: Int64
+    package var playbookId: String
+    package var target: String
+    package var beforeSeconds: Int
+    package var reminderAt: Int64
     /// Sent as `webhook-id`; the same on every attempt, so receivers can drop a duplicate.
-    public var idempotencyKey: String
-    public var state: DeliveryState
-    public var attempts: Int
-    public var nextAttemptAt: Int64
-    public var expiresAt: Int64
-    public var leaseOwner: String?
-    public var leaseExpiresAt: Int64?
-    public var firstAttemptAt: Int64?
-    public var lastAttemptAt: Int64?
-    public var lastStatus: Int?
-    public var lastError: String?
-    public var deliveredAt: Int64?
-    public var createdAt: Int64
+    package var idempotencyKey: String
+    package var state: DeliveryState
+    package var attempts: Int
+    package var nextAttemptAt: Int64
+    package var expiresAt: Int64
+    package var leaseOwner: String?
+    package var leaseExpiresAt: Int64?
+    package var firstAttemptAt: Int64?
+    package var lastAttemptAt: Int64?
+    package var lastStatus: Int?
+    package var lastError: String?
+    package var deliveredAt: Int64?
+    package var createdAt: Int64
     /// The 1-based number of the checklist item this row reminds of (`remind: true`); 0 for a
     /// meeting reminder or an escalation. Part of the row's identity with the occurrence,
     /// target and lead.
-    public var checklistItem: Int
+    package var checklistItem: Int
 
     /// True for a reminder of one checklist item (its due time, or the late one at the start).
-    public var isChecklistReminder: Bool { checklistItem > 0 }
+    package var isChecklistReminder: Bool { checklistItem > 0 }
     /// True for an escalation: after the start, and not a checklist item's.
-    public var isEscalation: Bool { beforeSeconds < 0 && checklistItem == 0 }
+    package var isEscalation: Bool { beforeSeconds < 0 && checklistItem == 0 }
 
-    public init(
+    package init(
         occurrenceId: Int64, playbookId: String, target: String, beforeSeconds: Int, reminderAt: Int64,
         idempotencyKey: String, state: DeliveryState, nextAttemptAt: Int64, expiresAt: Int64, createdAt: Int64,
         lastError: String? = nil, checklistItem: Int = 0
@@ -160,7 +160,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         self.checklistItem = checklistItem
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     // Rows are read and written by hand rather than through Codable: a tick that sends a
     // thousand reminders claims, stores and records each row, and GRDB's Codable bridge was a
@@ -198,7 +198,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         checklistItem = row[19]
     }
 
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         id = row["id"]
         occurrenceId = row["occurrence_id"]
         playbookId = row["playbook_id"]
@@ -221,7 +221,7 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
         checklistItem = row["checklist_item"]
     }
 
-    public func encode(to container: inout PersistenceContainer) throws {
+    package func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
         container["occurrence_id"] = occurrenceId
         container["playbook_id"] = playbookId
@@ -246,27 +246,27 @@ public struct DeliveryRecord: Codable, Sendable, Hashable, FetchableRecord, Muta
 }
 
 /// An action item: carried into every agenda of its playbook until done.
-public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "action_item"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "action_item"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public var id: Int64?
-    public var playbookId: String?
-    public var text: String
-    public var owner: String?
+    package var id: Int64?
+    package var playbookId: String?
+    package var text: String
+    package var owner: String?
     /// `YYYY-MM-DD`.
-    public var dueDate: String?
-    public var createdAt: Int64
-    public var doneAt: Int64?
+    package var dueDate: String?
+    package var createdAt: Int64
+    package var doneAt: Int64?
     /// For items of the transformation plan: its stable id (`foundations-1`) and phase.
-    public var planItem: String?
-    public var planPhase: String?
+    package var planItem: String?
+    package var planPhase: String?
     /// Who added it and who marked it done, when that was someone signed in to the web app.
-    public var createdBy: String? = nil
-    public var doneBy: String? = nil
+    package var createdBy: String? = nil
+    package var doneBy: String? = nil
 
-    public init(
+    package init(
         playbookId: String?, text: String, owner: String?, dueDate: String?, createdAt: Int64, planItem: String? = nil,
         planPhase: String? = nil
     ) {
@@ -281,7 +281,7 @@ public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutableP
 
     /// Read by hand, as delivery rows are: GRDB's Codable bridge converts every column name from
     /// snake case on every row, which was most of the CPU time of the web app's Today page.
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         id = row["id"]
         playbookId = row["playbook_id"]
         text = row["text"]
@@ -295,33 +295,33 @@ public struct ActionItem: Codable, Sendable, Hashable, FetchableRecord, MutableP
         doneBy = row["done_by"]
     }
 
-    public var isDone: Bool { doneAt != nil }
+    package var isDone: Bool { doneAt != nil }
 
     /// Open and due before `today` (`YYYY-MM-DD`).
-    public func isOverdue(today: String) -> Bool {
+    package func isOverdue(today: String) -> Bool {
         guard doneAt == nil, let dueDate else { return false }
         return dueDate < today
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A checked checklist item of one occurrence.
-public struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "checklist_mark"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "checklist_mark"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public var playbookId: String
-    public var scheduledAt: Int64
+    package var playbookId: String
+    package var scheduledAt: Int64
     /// 1-based position in the playbook's checklist.
-    public var itemIndex: Int
-    public var item: String
-    public var doneAt: Int64
+    package var itemIndex: Int
+    package var item: String
+    package var doneAt: Int64
     /// Who ticked it, when that was someone signed in to the web app.
-    public var doneBy: String?
+    package var doneBy: String?
 
-    public init(playbookId: String, scheduledAt: Int64, itemIndex: Int, item: String, doneAt: Int64, doneBy: String? = nil) {
+    package init(playbookId: String, scheduledAt: Int64, itemIndex: Int, item: String, doneAt: Int64, doneBy: String? = nil) {
         self.playbookId = playbookId
         self.scheduledAt = scheduledAt
         self.itemIndex = itemIndex
@@ -331,26 +331,26 @@ public struct ChecklistMark: Codable, Sendable, Hashable, FetchableRecord, Persi
     }
 
     /// Why an item's own reminder was not sent: the outbox's `last_error` of the dropped row.
-    public static func notSentReason(by person: String?) -> String {
+    package static func notSentReason(by person: String?) -> String {
         "not sent: ticked" + (person.map { " by \($0)" } ?? "")
     }
 }
 
 /// A KPI measurement; one per KPI and date.
-public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "kpi_value"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "kpi_value"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    public var kpi: String
+    package var kpi: String
     /// `YYYY-MM-DD`.
-    public var measuredOn: String
-    public var value: Double
-    public var recordedAt: Int64
+    package var measuredOn: String
+    package var value: Double
+    package var recordedAt: Int64
     /// Who recorded it, when that was someone signed in to the web app.
-    public var recordedBy: String?
+    package var recordedBy: String?
 
-    public init(kpi: String, measuredOn: String, value: Double, recordedAt: Int64, recordedBy: String? = nil) {
+    package init(kpi: String, measuredOn: String, value: Double, recordedAt: Int64, recordedBy: String? = nil) {
         self.kpi = kpi
         self.measuredOn = measuredOn
         self.value = value
@@ -359,7 +359,7 @@ public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, Persistabl
     }
 
     /// Read by hand, as action items are (GRDB's Codable bridge converts column names per row).
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         kpi = row["kpi"]
         measuredOn = row["measured_on"]
         value = row["value"]
@@ -369,23 +369,23 @@ public struct KPIValue: Codable, Sendable, Hashable, FetchableRecord, Persistabl
 }
 
 /// A quarterly self-assessment as stored.
-public struct AssessmentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "assessment"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct AssessmentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "assessment"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     /// `2026-Q4`.
-    public var quarter: String
-    public var inventory: Int
-    public var fulfillment: Int
-    public var planning: Int
-    public var reporting: Int
-    public var governance: Int
+    package var quarter: String
+    package var inventory: Int
+    package var fulfillment: Int
+    package var planning: Int
+    package var reporting: Int
+    package var governance: Int
     /// JSON object of notes per dimension key.
-    public var notes: String
-    public var recordedAt: Int64
+    package var notes: String
+    package var recordedAt: Int64
 
-    public init(
+    package init(
         quarter: String, inventory: Int, fulfillment: Int, planning: Int, reporting: Int, governance: Int,
         notes: [String: String], recordedAt: Int64
     ) {
@@ -400,12 +400,12 @@ public struct AssessmentRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
         self.recordedAt = recordedAt
     }
 
-    public var notesByDimension: [String: String] {
+    package var notesByDimension: [String: String] {
         (try? JSONSerialization.jsonObject(with: Data(notes.utf8)) as? [String: String]) ?? [:]
     }
 
     /// Scores keyed by dimension key.
-    public var scores: [String: Int] {
+    package var scores: [String: Int] {
         ["inventory": inventory, "fulfillment": fulfillment, "planning": planning, "reporting": reporting, "governance": governance]
     }
 }

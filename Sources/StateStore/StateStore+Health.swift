@@ -1,34 +1,34 @@
 import GRDB
 
 /// What `opscadence doctor` and `run`'s periodic check learn about a state file.
-public struct StateHealth: Sendable, Equatable {
+package struct StateHealth: Sendable, Equatable {
     /// `ok`, or SQLite's findings (a damaged page, a broken index).
-    public var integrity: String
+    package var integrity: String
     /// The newest migration applied (`v3`).
-    public var schema: String
+    package var schema: String
     /// When a tick last stored a playbook's progress; nil before the first tick.
-    public var lastTickAt: Int64?
+    package var lastTickAt: Int64?
     /// Playbooks with recorded progress, by id (to find ones no longer in the workspace).
-    public var recordedPlaybooks: [String]
+    package var recordedPlaybooks: [String]
     /// Deliveries whose occurrence row is missing.
-    public var orphanedDeliveries: Int
+    package var orphanedDeliveries: Int
     /// Deliveries left `sending` whose lease has ended: a process died mid-send and no tick has
     /// run since to recover them.
-    public var abandonedClaims: Int
+    package var abandonedClaims: Int
     /// Deliveries that failed for good.
-    public var deadDeliveries: Int
+    package var deadDeliveries: Int
 }
 
 extension StateStore {
     /// `PRAGMA quick_check`: "ok" or SQLite's findings. Reads every page, so it finds damage
     /// that no query has touched, in a fraction of `integrity_check`'s time.
-    public func quickCheck() throws(StateError) -> String {
+    package func quickCheck() throws(StateError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").joined(separator: "; ") }
     }
 
     /// Everything `doctor` reports about the file. `thorough` runs `integrity_check` instead of
     /// `quick_check`.
-    public func health(now: Int64, thorough: Bool = true) throws(StateError) -> StateHealth {
+    package func health(now: Int64, thorough: Bool = true) throws(StateError) -> StateHealth {
         try read { db in
             let check = thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check"
             return StateHealth(
@@ -46,20 +46,20 @@ extension StateStore {
 }
 
 /// What `/metrics` exports: counts a monitor alerts on.
-public struct StateMetrics: Sendable, Equatable {
+package struct StateMetrics: Sendable, Equatable {
     /// Deliveries by state name.
-    public var deliveries: [String: Int]
+    package var deliveries: [String: Int]
     /// Queued deliveries whose time has come (pending or retrying, due at or before now).
-    public var due: Int
+    package var due: Int
     /// When a tick last recorded progress, if ever.
-    public var lastTickAt: Int64?
+    package var lastTickAt: Int64?
     /// Playbooks whose last tick failed.
-    public var failingPlaybooks: Int
+    package var failingPlaybooks: Int
 }
 
 extension StateStore {
     /// The numbers `/metrics` exports, read in one transaction.
-    public func metrics(now: Int64) throws(StateError) -> StateMetrics {
+    package func metrics(now: Int64) throws(StateError) -> StateMetrics {
         try read { db in
             var deliveries = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {

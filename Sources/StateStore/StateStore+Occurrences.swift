@@ -1,35 +1,35 @@
 import GRDB
 
 /// An occurrence to record, with the deliveries it queues.
-public struct OccurrenceBatchItem: Sendable {
-    public var occurrence: OccurrenceRecord
-    public var deliveries: [DeliveryRecord]
+package struct OccurrenceBatchItem: Sendable {
+    package var occurrence: OccurrenceRecord
+    package var deliveries: [DeliveryRecord]
 
-    public init(occurrence: OccurrenceRecord, deliveries: [DeliveryRecord]) {
+    package init(occurrence: OccurrenceRecord, deliveries: [DeliveryRecord]) {
         self.occurrence = occurrence
         self.deliveries = deliveries
     }
 }
 
 /// How many occurrences and deliveries a commit actually added (duplicates are ignored).
-public struct CommitSummary: Sendable, Equatable {
-    public var occurrences = 0
-    public var deliveries = 0
+package struct CommitSummary: Sendable, Equatable {
+    package var occurrences = 0
+    package var deliveries = 0
 }
 
 /// How far a playbook has been planned: its watermark and what it was computed for.
-public struct PlaybookProgress: Sendable, Hashable {
+package struct PlaybookProgress: Sendable, Hashable {
     /// Every occurrence opening at or before it has been decided.
-    public var watermark: Int64
+    package var watermark: Int64
     /// The playbook's ``plan key`` when the watermark was stored; nil in files from before v3.
-    public var planKey: String?
+    package var planKey: String?
     /// When a tick last stored it.
-    public var updatedAt: Int64
+    package var updatedAt: Int64
     /// Why the playbook's last tick failed, if it did and has not succeeded since.
-    public var lastError: String?
-    public var lastErrorAt: Int64?
+    package var lastError: String?
+    package var lastErrorAt: Int64?
 
-    public init(watermark: Int64, planKey: String?, updatedAt: Int64, lastError: String? = nil, lastErrorAt: Int64? = nil) {
+    package init(watermark: Int64, planKey: String?, updatedAt: Int64, lastError: String? = nil, lastErrorAt: Int64? = nil) {
         self.watermark = watermark
         self.planKey = planKey
         self.updatedAt = updatedAt
@@ -40,7 +40,7 @@ public struct PlaybookProgress: Sendable, Hashable {
 
 extension StateStore {
     /// Every playbook's progress.
-    public func progress() throws(StateError) -> [String: PlaybookProgress] {
+    package func progress() throws(StateError) -> [String: PlaybookProgress] {
         try read { db in
             var result: [String: PlaybookProgress] = [:]
             for row in try Row.fetchAll(
@@ -54,7 +54,7 @@ extension StateStore {
     }
 
     /// Every playbook's watermark.
-    public func watermarks() throws(StateError) -> [String: Int64] {
+    package func watermarks() throws(StateError) -> [String: Int64] {
         try read { db in
             var result: [String: Int64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT playbook_id, watermark FROM playbook_state") {
@@ -71,7 +71,7 @@ extension StateStore {
     /// or target added to the playbook since) are queued, each still at most once. A watermark
     /// never moves backwards; `planKeys` are stored with it.
     @discardableResult
-    public func commit(
+    package func commit(
         _ items: [OccurrenceBatchItem], watermarks: [String: Int64], planKeys: [String: String] = [:], now: Int64
     ) throws(StateError) -> CommitSummary {
         try write { db in
@@ -113,7 +113,7 @@ extension StateStore {
 
     /// Records that a playbook's tick failed: its watermark stays, so the next tick tries the
     /// same occurrences again; `status` shows the error until a tick succeeds.
-    public func recordFailure(playbook: String, error: String, now: Int64) throws(StateError) {
+    package func recordFailure(playbook: String, error: String, now: Int64) throws(StateError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -123,7 +123,7 @@ extension StateStore {
     }
 
     /// Handled occurrences whose start lies in `range`, oldest first.
-    public func handledOccurrences(startingIn range: ClosedRange<Int64>, playbook: String? = nil) throws(StateError) -> [OccurrenceRecord] {
+    package func handledOccurrences(startingIn range: ClosedRange<Int64>, playbook: String? = nil) throws(StateError) -> [OccurrenceRecord] {
         try read { db in
             var request = OccurrenceRecord.filter(
                 Column("status") == OccurrenceStatus.handled.rawValue && Column("scheduled_at") >= range.lowerBound
@@ -136,7 +136,7 @@ extension StateStore {
     /// Drops the queued deliveries of occurrences that no longer exist (the playbook's schedule
     /// changed after they were recorded), with `reason`. Returns how many were dropped.
     @discardableResult
-    public func dropQueuedDeliveries(ofOccurrences ids: [Int64], reason: String) throws(StateError) -> Int {
+    package func dropQueuedDeliveries(ofOccurrences ids: [Int64], reason: String) throws(StateError) -> Int {
         guard !ids.isEmpty else { return 0 }
         return try write { db in
             var dropped = 0
@@ -151,7 +151,7 @@ extension StateStore {
     }
 
     /// The most recent recorded occurrence of each playbook.
-    public func lastOccurrences() throws(StateError) -> [String: OccurrenceRecord] {
+    package func lastOccurrences() throws(StateError) -> [String: OccurrenceRecord] {
         try read { db in
             let records = try OccurrenceRecord.fetchAll(
                 db,
@@ -165,7 +165,7 @@ extension StateStore {
     }
 
     /// Recorded occurrences of a playbook, newest first.
-    public func occurrences(playbook: String, limit: Int = 100) throws(StateError) -> [OccurrenceRecord] {
+    package func occurrences(playbook: String, limit: Int = 100) throws(StateError) -> [OccurrenceRecord] {
         try read { db in
             try OccurrenceRecord.filter(Column("playbook_id") == playbook).order(Column("scheduled_at").desc).limit(limit)
                 .fetchAll(db)
@@ -173,7 +173,7 @@ extension StateStore {
     }
 
     /// Every recorded occurrence, oldest first (for checks and exports).
-    public func allOccurrences() throws(StateError) -> [OccurrenceRecord] {
+    package func allOccurrences() throws(StateError) -> [OccurrenceRecord] {
         try read { db in try OccurrenceRecord.order(Column("scheduled_at"), Column("playbook_id")).fetchAll(db) }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The result of one delivery attempt, as the engine decided it.
-public enum DeliveryResolution: Sendable, Equatable {
+package enum DeliveryResolution: Sendable, Equatable {
     case delivered(status: Int, note: String?)
     /// Try again at `at`. Whether the attempt counts is the ``Outcome``'s `refundAttempt`.
     case retry(at: Int64, status: Int?, error: String)
@@ -13,22 +13,22 @@ public enum DeliveryResolution: Sendable, Equatable {
 }
 
 /// Counts of deliveries per state.
-public struct DeliveryCounts: Sendable, Equatable, Codable {
-    public var delivered = 0
-    public var pending = 0
-    public var retrying = 0
-    public var dead = 0
-    public var missed = 0
-    public var expired = 0
+package struct DeliveryCounts: Sendable, Equatable, Codable {
+    package var delivered = 0
+    package var pending = 0
+    package var retrying = 0
+    package var dead = 0
+    package var missed = 0
+    package var expired = 0
     /// Superseded by a later reminder of the same occurrence (a late tick catching up).
-    public var coalesced = 0
+    package var coalesced = 0
     /// Not sent because their target was not configured.
-    public var skipped = 0
+    package var skipped = 0
     /// Dropped by hand.
-    public var dropped = 0
-    public var other = 0
+    package var dropped = 0
+    package var other = 0
 
-    public init() {}
+    package init() {}
 }
 
 extension StateStore {
@@ -40,7 +40,7 @@ extension StateStore {
     ///
     /// - Returns: how many rows were queued again and how many were given up.
     @discardableResult
-    public func recoverInterruptedDeliveries(now: Int64, attemptLimit: (String) -> Int = { _ in .max }) throws(StateError)
+    package func recoverInterruptedDeliveries(now: Int64, attemptLimit: (String) -> Int = { _ in .max }) throws(StateError)
         -> (requeued: Int, dead: Int)
     {
         try write { db in
@@ -74,7 +74,7 @@ extension StateStore {
 
     /// Marks queued deliveries whose deadline passed as expired.
     @discardableResult
-    public func expireOverdueDeliveries(now: Int64) throws(StateError) -> Int {
+    package func expireOverdueDeliveries(now: Int64) throws(StateError) -> Int {
         try write { db in
             try db.execute(
                 sql: """
@@ -87,7 +87,7 @@ extension StateStore {
     }
 
     /// Claims up to `limit` due deliveries for `owner` with a lease, in one IMMEDIATE transaction.
-    public func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [ClaimedDelivery] {
+    package func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [ClaimedDelivery] {
         try write { db in try claim(db, now: now, owner: owner, lease: lease, limit: limit) }
     }
 
@@ -101,7 +101,7 @@ extension StateStore {
     ///
     /// - Returns: the ids whose outcome was written, and the deliveries claimed.
     /// - Throws: ``StateError`` when the outcomes could not be committed.
-    public func record(
+    package func record(
         _ outcomes: [Outcome], owner: String, now: Int64, thenClaim limit: Int, lease: Int64
     ) throws(StateError) -> (written: [Int64], claimed: Result<[ClaimedDelivery], StateError>) {
         let path = self.path
@@ -145,7 +145,7 @@ extension StateStore {
     /// Stores the payload of claimed deliveries that have none for their target's kind yet, so
     /// every attempt sends the same bytes. A payload is replaced only when the target's kind
     /// changed (the old one cannot be sent to it), and only while `owner` holds the lease.
-    public func storePayloads(_ payloads: [Int64: DeliveryPayload], owner: String) throws(StateError) {
+    package func storePayloads(_ payloads: [Int64: DeliveryPayload], owner: String) throws(StateError) {
         guard !payloads.isEmpty else { return }
         try write { db in
             let statement = try db.cachedStatement(
@@ -162,24 +162,24 @@ extension StateStore {
     }
 
     /// The stored payload of a delivery, if it has one.
-    public func payload(ofDelivery id: Int64) throws(StateError) -> DeliveryPayload? {
+    package func payload(ofDelivery id: Int64) throws(StateError) -> DeliveryPayload? {
         try read { db in
             try Row.fetchOne(db, sql: DeliveryPayload.selectByDelivery, arguments: [id]).map(DeliveryPayload.init(row:))
         }
     }
 
     /// The outcome of one attempt, to be recorded.
-    public struct Outcome: Sendable, Equatable {
-        public var id: Int64
-        public var resolution: DeliveryResolution
+    package struct Outcome: Sendable, Equatable {
+        package var id: Int64
+        package var resolution: DeliveryResolution
         /// Give the attempt back (a rate limit or a deferral: nothing counted against the budget).
-        public var refundAttempt: Bool
+        package var refundAttempt: Bool
         /// The request never left (paced, or its destination skipped): besides the refund, a
         /// delivery never sent before goes back to `pending` with no first attempt, so its age
         /// limit counts from a real attempt.
-        public var wasNotSent: Bool
+        package var wasNotSent: Bool
 
-        public init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false, wasNotSent: Bool = false) {
+        package init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false, wasNotSent: Bool = false) {
             self.id = id
             self.resolution = resolution
             self.refundAttempt = refundAttempt || wasNotSent
@@ -191,7 +191,7 @@ extension StateStore {
     ///
     /// - Returns: false when the lease was lost and nothing was written.
     @discardableResult
-    public func record(_ resolution: DeliveryResolution, id: Int64, owner: String, now: Int64, refundAttempt: Bool = false)
+    package func record(_ resolution: DeliveryResolution, id: Int64, owner: String, now: Int64, refundAttempt: Bool = false)
         throws(StateError) -> Bool
     {
         try record([Outcome(id: id, resolution: resolution, refundAttempt: refundAttempt)], owner: owner, now: now) == [id]
@@ -202,7 +202,7 @@ extension StateStore {
     ///
     /// - Returns: the ids actually written.
     @discardableResult
-    public func record(_ outcomes: [Outcome], owner: String, now: Int64) throws(StateError) -> [Int64] {
+    package func record(_ outcomes: [Outcome], owner: String, now: Int64) throws(StateError) -> [Int64] {
         guard !outcomes.isEmpty else { return [] }
         return try write { db in try record(db, outcomes, owner: owner, now: now) }
     }
@@ -267,14 +267,14 @@ extension StateStore {
     }
 
     /// The earliest time a queued delivery becomes due, if any.
-    public func nextDeliveryDue() throws(StateError) -> Int64? {
+    package func nextDeliveryDue() throws(StateError) -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE state IN ('pending', 'retrying')")
         }
     }
 
     /// Delivery counts per playbook.
-    public func deliveryCounts() throws(StateError) -> [String: DeliveryCounts] {
+    package func deliveryCounts() throws(StateError) -> [String: DeliveryCounts] {
         try read { db in
             var result: [String: DeliveryCounts] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT playbook_id, state, COUNT(*) AS n FROM delivery GROUP BY playbook_id, state") {
@@ -300,7 +300,7 @@ extension StateStore {
     }
 
     /// Deliveries, newest first, optionally filtered by state.
-    public func deliveries(states: [DeliveryState]? = nil, limit: Int = 200) throws(StateError) -> [DeliveryRecord] {
+    package func deliveries(states: [DeliveryState]? = nil, limit: Int = 200) throws(StateError) -> [DeliveryRecord] {
         try read { db in
             var request = DeliveryRecord.order(Column("id").desc).limit(limit)
             if let states { request = request.filter(states.map(\.rawValue).contains(Column("state"))) }
@@ -308,7 +308,7 @@ extension StateStore {
         }
     }
 
-    public func delivery(id: Int64) throws(StateError) -> DeliveryRecord? {
+    package func delivery(id: Int64) throws(StateError) -> DeliveryRecord? {
         try read { db in try DeliveryRecord.fetchOne(db, key: id) }
     }
 
@@ -316,7 +316,7 @@ extension StateStore {
     /// counted, no first attempt (so the age limit counts from the retry), and a deadline of
     /// `expiresAt`. Returns how many changed.
     @discardableResult
-    public func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
+    package func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
         try write { db in
             var changed = 0
             for id in ids {
@@ -334,13 +334,13 @@ extension StateStore {
     }
 
     /// Ids of every dead delivery.
-    public func deadDeliveryIds() throws(StateError) -> [Int64] {
+    package func deadDeliveryIds() throws(StateError) -> [Int64] {
         try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM delivery WHERE state = 'dead' ORDER BY id") }
     }
 
     /// Drops a queued or failed delivery by hand; it will not be sent. False when it cannot be dropped.
     @discardableResult
-    public func drop(id: Int64) throws(StateError) -> Bool {
+    package func drop(id: Int64) throws(StateError) -> Bool {
         try write { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'dropped' WHERE id = ? AND state IN ('pending', 'retrying', 'dead', 'expired')",

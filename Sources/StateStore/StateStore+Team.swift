@@ -5,7 +5,7 @@ extension StateStore {
     // MARK: Action items
 
     /// Adds an action item and returns it with its id.
-    public func addAction(_ item: ActionItem) throws(StateError) -> ActionItem {
+    package func addAction(_ item: ActionItem) throws(StateError) -> ActionItem {
         try write { db in
             var item = item
             try item.insert(db)
@@ -14,7 +14,7 @@ extension StateStore {
     }
 
     /// Marks an action item done (or open again). Returns the item, or nil when there is no such id.
-    public func setActionDone(id: Int64, doneAt: Int64?, by person: String? = nil) throws(StateError) -> ActionItem? {
+    package func setActionDone(id: Int64, doneAt: Int64?, by person: String? = nil) throws(StateError) -> ActionItem? {
         try write { db in
             guard var item = try ActionItem.fetchOne(db, key: id) else { return nil }
             item.doneAt = doneAt
@@ -25,7 +25,7 @@ extension StateStore {
     }
 
     /// Action items, oldest first.
-    public func actions(playbook: String? = nil, includeDone: Bool = false) throws(StateError) -> [ActionItem] {
+    package func actions(playbook: String? = nil, includeDone: Bool = false) throws(StateError) -> [ActionItem] {
         try read { db in
             var request = ActionItem.order(Column("due_date") == nil, Column("due_date"), Column("id"))
             if let playbook { request = request.filter(Column("playbook_id") == playbook) }
@@ -37,7 +37,7 @@ extension StateStore {
     // MARK: Checklists
 
     /// The checked items of one occurrence, by 1-based index.
-    public func checklistMarks(playbook: String, scheduledAt: Int64) throws(StateError) -> [Int: ChecklistMark] {
+    package func checklistMarks(playbook: String, scheduledAt: Int64) throws(StateError) -> [Int: ChecklistMark] {
         try read { db in
             let marks = try ChecklistMark.filter(Column("playbook_id") == playbook && Column("scheduled_at") == scheduledAt).fetchAll(db)
             return Dictionary(uniqueKeysWithValues: marks.map { ($0.itemIndex, $0) })
@@ -50,7 +50,7 @@ extension StateStore {
     ///
     /// - Returns: How many of the item's reminders were dropped.
     @discardableResult
-    public func check(_ mark: ChecklistMark) throws(StateError) -> Int {
+    package func check(_ mark: ChecklistMark) throws(StateError) -> Int {
         try write { db in
             try mark.save(db)
             try db.execute(
@@ -63,7 +63,7 @@ extension StateStore {
         }
     }
 
-    public func uncheck(playbook: String, scheduledAt: Int64, itemIndex: Int) throws(StateError) {
+    package func uncheck(playbook: String, scheduledAt: Int64, itemIndex: Int) throws(StateError) {
         try write { db in
             try db.execute(
                 sql: "DELETE FROM checklist_mark WHERE playbook_id = ? AND scheduled_at = ? AND item_index = ?",
@@ -74,14 +74,14 @@ extension StateStore {
     // MARK: KPIs
 
     /// Records values, replacing any for the same KPI and date, all in one transaction.
-    public func recordKPIValues(_ values: [KPIValue]) throws(StateError) {
+    package func recordKPIValues(_ values: [KPIValue]) throws(StateError) {
         try write { db in
             for value in values { try value.save(db) }
         }
     }
 
     /// Values of one KPI (or all), oldest first, on or after `since` (`YYYY-MM-DD`).
-    public func kpiValues(kpi: String? = nil, since: String? = nil) throws(StateError) -> [KPIValue] {
+    package func kpiValues(kpi: String? = nil, since: String? = nil) throws(StateError) -> [KPIValue] {
         try read { db in
             var request = KPIValue.order(Column("measured_on"), Column("kpi"))
             if let kpi { request = request.filter(Column("kpi") == kpi) }
@@ -92,23 +92,23 @@ extension StateStore {
 
     // MARK: Assessments
 
-    public func assessments() throws(StateError) -> [AssessmentRecord] {
+    package func assessments() throws(StateError) -> [AssessmentRecord] {
         try read { db in try AssessmentRecord.order(Column("quarter")).fetchAll(db) }
     }
 
-    public func assessment(quarter: String) throws(StateError) -> AssessmentRecord? {
+    package func assessment(quarter: String) throws(StateError) -> AssessmentRecord? {
         try read { db in try AssessmentRecord.fetchOne(db, key: quarter) }
     }
 
     /// Saves an assessment, replacing the quarter's earlier one.
-    public func saveAssessment(_ record: AssessmentRecord) throws(StateError) {
+    package func saveAssessment(_ record: AssessmentRecord) throws(StateError) {
         try write { db in try record.save(db) }
     }
 
     // MARK: Transformation plan
 
     /// The stored plan's start month and the quarter its priorities came from.
-    public func plan() throws(StateError) -> (startMonth: String, assessmentQuarter: String?)? {
+    package func plan() throws(StateError) -> (startMonth: String, assessmentQuarter: String?)? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT start_month, assessment_quarter FROM plan WHERE id = 1") else { return nil }
             return (row["start_month"], row["assessment_quarter"])
@@ -116,7 +116,7 @@ extension StateStore {
     }
 
     /// Replaces the plan and its action items in one transaction.
-    public func savePlan(startMonth: String, assessmentQuarter: String?, items: [ActionItem], now: Int64) throws(StateError) {
+    package func savePlan(startMonth: String, assessmentQuarter: String?, items: [ActionItem], now: Int64) throws(StateError) {
         try write { db in
             try db.execute(sql: "DELETE FROM action_item WHERE plan_item IS NOT NULL")
             try db.execute(
@@ -130,7 +130,7 @@ extension StateStore {
     }
 
     /// The plan's action items in plan order.
-    public func planItems() throws(StateError) -> [ActionItem] {
+    package func planItems() throws(StateError) -> [ActionItem] {
         try read { db in try ActionItem.filter(Column("plan_item") != nil).order(Column("due_date"), Column("id")).fetchAll(db) }
     }
 }

@@ -11,19 +11,19 @@ import Glibc
 /// "delivered" survive a power cut (otherwise the next tick would post it again); every write
 /// transaction is IMMEDIATE (GRDB 7's default), so a read-then-write never fails with
 /// SQLITE_BUSY_SNAPSHOT; a busy timeout waits out short locks held by another process.
-public final class StateStore: Sendable {
+package final class StateStore: Sendable {
     /// The file path.
-    public let path: String
+    package let path: String
     let writer: DatabaseQueue
 
     /// Seconds to wait for another process's write lock before failing, by default.
-    public static let defaultBusyTimeout: TimeInterval = 5
+    package static let defaultBusyTimeout: TimeInterval = 5
 
     /// Opens (creating when needed, unless `readOnly`) and migrates the state file.
     ///
     /// - Throws: ``StateError`` with a one-line message: not a database, corrupted, locked, or
     ///   unreadable. The file is never reset or replaced.
-    public init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = StateStore.defaultBusyTimeout) throws(StateError) {
+    package init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = StateStore.defaultBusyTimeout) throws(StateError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -82,13 +82,13 @@ public final class StateStore: Sendable {
     }
 
     /// Opens the state read-only if the file exists; nil when there is no state yet.
-    public static func openIfPresent(path: String) throws(StateError) -> StateStore? {
+    package static func openIfPresent(path: String) throws(StateError) -> StateStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try StateStore(path: path, readOnly: true)
     }
 
     /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite errors to ``StateError``.
-    public func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+    package func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {
             return try writer.write(body)
         } catch let error as StateError {
@@ -99,7 +99,7 @@ public final class StateStore: Sendable {
     }
 
     /// Runs `body` in a read transaction.
-    public func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {
             return try writer.read(body)
         } catch let error as StateError {
@@ -116,7 +116,7 @@ public final class StateStore: Sendable {
     /// connection's own commits; `total_changes()` counts the rows this connection changed.
     /// Both only grow, so a value once left is never seen again. Read it before reading what
     /// is cached under it: the result is then at least as new as the version it is filed under.
-    public func version() throws(StateError) -> StateVersion {
+    package func version() throws(StateError) -> StateVersion {
         try read { db in try Self.version(db) }
     }
 
@@ -127,46 +127,46 @@ public final class StateStore: Sendable {
     }
 
     /// `PRAGMA integrity_check`: "ok" or SQLite's findings.
-    public func integrityCheck() throws(StateError) -> String {
+    package func integrityCheck() throws(StateError) -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 }
 
 /// What ``StateStore/version()`` returns: equal values mean no commit in between.
-public struct StateVersion: Hashable, Sendable {
+package struct StateVersion: Hashable, Sendable {
     /// `PRAGMA data_version`: moves when another connection (process) commits.
-    public var otherConnections: Int64
+    package var otherConnections: Int64
     /// `total_changes()`: the rows this store's own connection changed.
-    public var ownChanges: Int64
+    package var ownChanges: Int64
 
-    public init(otherConnections: Int64, ownChanges: Int64) {
+    package init(otherConnections: Int64, ownChanges: Int64) {
         self.otherConnections = otherConnections
         self.ownChanges = ownChanges
     }
 }
 
 /// A state file that cannot be used. The message says what to do; the file is left as it is.
-public struct StateError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
+package struct StateError: Error, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable {
         private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other }
         private let value: Value
         private init(_ value: Value) { self.value = value }
-        public static let notADatabase = Code(.notADatabase)
+        package static let notADatabase = Code(.notADatabase)
         /// A SQLite database, but not an OpsCadence state file (another application's, or empty).
-        public static let foreign = Code(.foreign)
-        public static let corrupted = Code(.corrupted)
-        public static let locked = Code(.locked)
-        public static let unreadable = Code(.unreadable)
-        public static let newerSchema = Code(.newerSchema)
-        public static let notFound = Code(.notFound)
-        public static let other = Code(.other)
+        package static let foreign = Code(.foreign)
+        package static let corrupted = Code(.corrupted)
+        package static let locked = Code(.locked)
+        package static let unreadable = Code(.unreadable)
+        package static let newerSchema = Code(.newerSchema)
+        package static let notFound = Code(.notFound)
+        package static let other = Code(.other)
     }
 
-    public let code: Code
-    public let path: String
-    public let detail: String
+    package let code: Code
+    package let path: String
+    package let detail: String
 
-    public init(_ code: Code, path: String, detail: String) {
+    package init(_ code: Code, path: String, detail: String) {
         self.code = code
         self.path = path
         self.detail = detail
@@ -199,7 +199,7 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         var text = "state file \(path): \(detail)"
         if code == .notADatabase || code == .corrupted || code == .foreign {
             text += "; it was left untouched — restore a backup or move it aside to start with empty state"
@@ -210,5 +210,5 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
 
 extension StateError: UserFacingError {
     /// The file is there, but it cannot be used as it is: a matter for whoever runs the machine.
-    public var failure: FailureKind { .environment }
+    package var failure: FailureKind { .environment }
 }

@@ -16,23 +16,23 @@ import Foundation
 ///   it, so a test that advances its clock moves both.
 ///
 /// Wall instants cross module edges as `Int64` epoch seconds and lengths as `Duration`.
-public struct Timeline: Sendable {
+package struct Timeline: Sendable {
     private let readMonotonic: @Sendable () -> Duration
     private let readWall: @Sendable (Duration) -> Double
     private let sleeper: @Sendable (Duration) async throws -> Void
 
     /// The system clocks.
-    public static var system: Timeline {
+    package static var system: Timeline {
         Timeline(ContinuousClock(), wall: { _ in Date().timeIntervalSince1970 })
     }
 
     /// Wall time that reads `instant` now and then advances in real time.
-    public static func starting(at instant: Int64) -> Timeline {
+    package static func starting(at instant: Int64) -> Timeline {
         Timeline(ContinuousClock(), startingAt: instant)
     }
 
     /// A timeline on `clock`, whose wall time reads `instant` now and advances as `clock` does.
-    public init<C: Clock>(_ clock: C, startingAt instant: Int64) where C.Duration == Duration {
+    package init<C: Clock>(_ clock: C, startingAt instant: Int64) where C.Duration == Duration {
         self.init(clock, wall: { elapsed in Double(instant) + elapsed.seconds })
     }
 
@@ -44,34 +44,34 @@ public struct Timeline: Sendable {
     }
 
     /// Wall time: whole seconds since the epoch.
-    public var now: Int64 { Int64(seconds.rounded(.down)) }
+    package var now: Int64 { Int64(seconds.rounded(.down)) }
 
     /// Wall time: seconds since the epoch, fractional.
-    public var seconds: Double { readWall(readMonotonic()) }
+    package var seconds: Double { readWall(readMonotonic()) }
 
     /// Monotonic time since this timeline was made: compare two readings, or add a budget to one.
-    public var monotonic: Duration { readMonotonic() }
+    package var monotonic: Duration { readMonotonic() }
 
     /// Suspends until the monotonic reading reaches `deadline`.
-    public func sleep(until deadline: Duration) async throws { try await sleeper(deadline) }
+    package func sleep(until deadline: Duration) async throws { try await sleeper(deadline) }
 
     /// Suspends for `duration` of monotonic time.
-    public func sleep(for duration: Duration) async throws { try await sleeper(monotonic + duration) }
+    package func sleep(for duration: Duration) async throws { try await sleeper(monotonic + duration) }
 }
 
 extension Duration {
     /// The length in seconds, fractional.
-    public var seconds: Double {
+    package var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
     /// The length in whole seconds, rounded up: a time-out or a lease is never shortened.
-    public var wholeSecondsRoundedUp: Int64 {
+    package var wholeSecondsRoundedUp: Int64 {
         components.seconds + (components.attoseconds > 0 ? 1 : 0)
     }
 
     /// The length in milliseconds, rounded up, clamped to `Int` (for C time-outs).
-    public var milliseconds: Int {
+    package var milliseconds: Int {
         let ms = components.seconds.multipliedReportingOverflow(by: 1000)
         guard !ms.overflow else { return components.seconds > 0 ? Int.max : Int.min }
         let extra = (components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000

@@ -29,12 +29,12 @@ private let _initialization: (version: LibcurlVersion?, error: CurlError?) = {
 }()
 
 /// The libcurl that webhooks are sent with.
-public enum Libcurl {
+package enum Libcurl {
     /// Loads and initialises libcurl if that was not done yet, and returns its version.
     ///
     /// - Throws: ``CurlError`` (``CurlError/failedInit``) when libcurl.so.4 cannot be loaded or
     ///   is older than ``LibcurlVersion/minimum``; every send then fails with the same error.
-    public static func load() throws(CurlError) -> LibcurlVersion {
+    package static func load() throws(CurlError) -> LibcurlVersion {
         if let error = CurlRuntime.initializationError { throw error }
         // Set whenever there is no error.
         return CurlRuntime.version ?? LibcurlVersion(number: 0)
@@ -42,7 +42,7 @@ public enum Libcurl {
 
     /// The version of libcurl.so.4, loading it if needed, also when it is too old to use;
     /// `nil` when it cannot be loaded.
-    public static var version: LibcurlVersion? {
+    package static var version: LibcurlVersion? {
         CurlRuntime.version
     }
 }
