@@ -19,7 +19,7 @@ package struct StateHealth: Sendable, Equatable {
     package var deadDeliveries: Int
 }
 
-extension StateStore {
+extension SQLiteBackend {
     /// `PRAGMA quick_check`: "ok" or SQLite's findings. Reads every page, so it finds damage
     /// that no query has touched, in a fraction of `integrity_check`'s time.
     package func quickCheck() throws(StateError) -> String {
@@ -57,7 +57,7 @@ package struct StateMetrics: Sendable, Equatable {
     package var failingPlaybooks: Int
 }
 
-extension StateStore {
+extension SQLiteBackend {
     /// The numbers `/metrics` exports, read in one transaction.
     package func metrics(now: Int64) throws(StateError) -> StateMetrics {
         try read { db in

@@ -38,7 +38,7 @@ package struct PlaybookProgress: Sendable, Hashable {
     }
 }
 
-extension StateStore {
+extension SQLiteBackend {
     /// Every playbook's progress.
     package func progress() throws(StateError) -> [String: PlaybookProgress] {
         try read { db in

@@ -31,7 +31,7 @@ package struct DeliveryCounts: Sendable, Equatable, Codable {
     package init() {}
 }
 
-extension StateStore {
+extension SQLiteBackend {
     /// Rows left in `sending` by a process that died. Call only while holding the workspace lock:
     /// then no live process can own them. The request may have reached the target, so the
     /// attempt counts and the row is retried with the same `webhook-id`; a row that has used
@@ -86,11 +86,6 @@ extension StateStore {
         }
     }
 
-    /// Claims up to `limit` due deliveries for `owner` with a lease, in one IMMEDIATE transaction.
-    package func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [ClaimedDelivery] {
-        try write { db in try claim(db, now: now, owner: owner, lease: lease, limit: limit) }
-    }
-
     /// Records a batch of outcomes and claims the next batch, in one transaction: one durable
     /// commit per batch instead of two. See ``record(_:owner:now:)`` and
     /// ``claimDueDeliveries(now:owner:lease:limit:)``; `limit` zero claims nothing.
@@ -102,7 +97,7 @@ extension StateStore {
     /// - Returns: the ids whose outcome was written, and the deliveries claimed.
     /// - Throws: ``StateError`` when the outcomes could not be committed.
     package func record(
-        _ outcomes: [Outcome], owner: String, now: Int64, thenClaim limit: Int, lease: Int64
+        _ outcomes: [StateStore.Outcome], owner: String, now: Int64, thenClaim limit: Int, lease: Int64
     ) throws(StateError) -> (written: [Int64], claimed: Result<[ClaimedDelivery], StateError>) {
         let path = self.path
         return try write { db in
@@ -168,46 +163,7 @@ extension StateStore {
         }
     }
 
-    /// The outcome of one attempt, to be recorded.
-    package struct Outcome: Sendable, Equatable {
-        package var id: Int64
-        package var resolution: DeliveryResolution
-        /// Give the attempt back (a rate limit or a deferral: nothing counted against the budget).
-        package var refundAttempt: Bool
-        /// The request never left (paced, or its destination skipped): besides the refund, a
-        /// delivery never sent before goes back to `pending` with no first attempt, so its age
-        /// limit counts from a real attempt.
-        package var wasNotSent: Bool
-
-        package init(id: Int64, resolution: DeliveryResolution, refundAttempt: Bool = false, wasNotSent: Bool = false) {
-            self.id = id
-            self.resolution = resolution
-            self.refundAttempt = refundAttempt || wasNotSent
-            self.wasNotSent = wasNotSent
-        }
-    }
-
-    /// Records the outcome of an attempt, only if `owner` still holds the lease (fencing).
-    ///
-    /// - Returns: false when the lease was lost and nothing was written.
-    @discardableResult
-    package func record(_ resolution: DeliveryResolution, id: Int64, owner: String, now: Int64, refundAttempt: Bool = false)
-        throws(StateError) -> Bool
-    {
-        try record([Outcome(id: id, resolution: resolution, refundAttempt: refundAttempt)], owner: owner, now: now) == [id]
-    }
-
-    /// Records a batch of outcomes in one transaction (one durable commit instead of one per
-    /// delivery); each row is written only if `owner` still holds its lease.
-    ///
-    /// - Returns: the ids actually written.
-    @discardableResult
-    package func record(_ outcomes: [Outcome], owner: String, now: Int64) throws(StateError) -> [Int64] {
-        guard !outcomes.isEmpty else { return [] }
-        return try write { db in try record(db, outcomes, owner: owner, now: now) }
-    }
-
-    private func record(_ db: Database, _ outcomes: [Outcome], owner: String, now: Int64) throws -> [Int64] {
+    private func record(_ db: Database, _ outcomes: [StateStore.Outcome], owner: String, now: Int64) throws -> [Int64] {
         var written: [Int64] = []
         let fence = "WHERE id = ? AND lease_owner = ? AND state = 'sending'"
         for outcome in outcomes {

@@ -24,7 +24,7 @@ package enum ChatReplyOutcome: Sendable, Hashable {
 
 // The chat-reply outbox: queued when a click is recorded, claimed with a lease, each attempt's
 // outcome recorded as it arrives, like reminder deliveries.
-extension StateStore {
+extension SQLiteBackend {
     /// Queues a reply; false when one with this key is already queued (a repeated click).
     @discardableResult
     package func enqueueReply(key: String, target: String, url: String, body: [UInt8], now: Int64, expiresAt: Int64) throws(StateError) -> Bool {

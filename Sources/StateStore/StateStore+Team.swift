@@ -1,7 +1,7 @@
 import GRDB
 
 // Action items, checklist marks, KPI values, assessments and the transformation plan.
-extension StateStore {
+extension SQLiteBackend {
     // MARK: Action items
 
     /// Adds an action item and returns it with its id.

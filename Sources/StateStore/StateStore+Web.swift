@@ -27,7 +27,7 @@ package struct MeetingNote: Sendable, Hashable, Codable {
 }
 
 // The web app's sign-in, sessions, notes, and the edits only a page makes.
-extension StateStore {
+extension SQLiteBackend {
     // MARK: Sign-in links and sessions
 
     /// Stores a one-time sign-in link by the digest of its token.

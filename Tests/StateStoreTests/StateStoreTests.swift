@@ -32,7 +32,7 @@ import Testing
     @Test func opensInWALWithFullSync() throws {
         let dir = TemporaryDirectory()
         let store = try StateStore(path: dir.file("state/state.sqlite"))
-        let (mode, sync) = try store.read { db in
+        let (mode, sync) = try store.sqlite!.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode")!, try Int.fetchOne(db, sql: "PRAGMA synchronous")!)
         }
         #expect(mode == "wal")
@@ -65,8 +65,8 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6"])
-        #expect(try store.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.sqlite!.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
         let kept = try #require(try store.delivery(id: 7))
@@ -76,7 +76,7 @@ import Testing
         #expect([kept.leaseExpiresAt, kept.firstAttemptAt, kept.lastAttemptAt, kept.lastStatus.map(Int64.init), kept.deliveredAt] == [14, 15, 16, 503, 17])
         #expect(kept.createdAt == 18 && kept.playbookId == "weekly" && kept.target == "ops-mail" && kept.idempotencyKey == "k7")
         #expect(kept.state == .dead && kept.leaseOwner == "host:9" && kept.lastError == "HTTP 503")
-        let indexes = try store.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name") }
+        let indexes = try store.sqlite!.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name") }
         #expect(indexes == ["delivery_in_flight", "delivery_queue"])
     }
 
@@ -104,7 +104,7 @@ import Testing
             }
         }
         let store = try StateStore(path: path)
-        #expect(try store.read { db in try Schema.migrator.appliedIdentifiers(db) }.contains("v6"))
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) }.contains("v6"))
         #expect(try store.integrityCheck() == "ok")
         let kept = try #require(try store.delivery(id: 7))
         #expect(kept.checklistItem == 0 && !kept.isChecklistReminder)
@@ -112,7 +112,7 @@ import Testing
         #expect([kept.leaseExpiresAt, kept.firstAttemptAt, kept.lastAttemptAt, kept.lastStatus.map(Int64.init), kept.deliveredAt] == [14, 15, 16, 503, 17])
         #expect(kept.createdAt == 18 && kept.state == .dead && kept.leaseOwner == "host:9" && kept.lastError == "HTTP 503" && kept.idempotencyKey == "k7")
         #expect(try store.payload(ofDelivery: 7) == DeliveryPayload(body: Data("{}".utf8), kind: "generic", query: ""))
-        let indexes = try store.read { db in
+        let indexes = try store.sqlite!.read { db in
             try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery' AND sql IS NOT NULL ORDER BY name")
         }
         #expect(indexes == [
@@ -125,11 +125,11 @@ import Testing
         item.occurrenceId = 1
         item.checklistItem = 2
         item.idempotencyKey = "weekly.item2.1h.ops-chat"
-        try store.write { db in try item.insert(db) }
+        try store.sqlite!.write { db in try item.insert(db) }
         var twice = item
         twice.id = nil
         twice.idempotencyKey = "other"
-        #expect(throws: (any Error).self) { try store.write { db in try twice.insert(db) } }
+        #expect(throws: (any Error).self) { try store.sqlite!.write { db in try twice.insert(db) } }
         let claimed = try store.claimDueDeliveries(now: t - 3600, owner: "host:1", lease: 100, limit: 10).map(\.record)
         #expect(claimed.map(\.idempotencyKey).sorted() == ["k3", "weekly.item2.1h.ops-chat"])
         #expect(claimed.first { $0.idempotencyKey == "k3" }?.checklistItem == 0)
@@ -162,13 +162,13 @@ import Testing
         let t: Int64 = 1_796_652_000
         try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [])], watermarks: [:], now: t)
         // A first delivery, so the row under test has an id different from its occurrence id.
-        try store.write { db in
+        try store.sqlite!.write { db in
             var first = delivery("weekly", at: t, before: 0)
             first.occurrenceId = try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")!
             try first.insert(db)
         }
         var row = delivery("weekly", at: t, before: 900)
-        row.occurrenceId = try store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")! }
+        row.occurrenceId = try store.sqlite!.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM occurrence")! }
         // Every column holds a value no other column holds, so reading one in another's place shows.
         row.reminderAt = t - 901
         row.nextAttemptAt = t - 902
@@ -184,16 +184,16 @@ import Testing
         row.lastError = "HTTP 503: try later"
         row.deliveredAt = t + 5
         row.checklistItem = 4
-        let inserted = try store.write { db in
+        let inserted = try store.sqlite!.write { db in
             var copy = row
             try copy.insert(db)
             return copy
         }
         #expect(inserted.id != nil)
-        let fetched = try store.read { db in try DeliveryRecord.fetchOne(db, key: inserted.id)! }
+        let fetched = try store.sqlite!.read { db in try DeliveryRecord.fetchOne(db, key: inserted.id)! }
         #expect(fetched == inserted)
         // Every column of the table is written, none is left to its default.
-        let columns = try store.read { db in try db.columns(in: "delivery").map(\.name) }
+        let columns = try store.sqlite!.read { db in try db.columns(in: "delivery").map(\.name) }
         #expect(Set(try inserted.databaseDictionary.keys) == Set(columns))
 
         // The claim reads its rows by position: every column comes back where it belongs.
@@ -255,7 +255,7 @@ import Testing
         let (dir, store) = try storeWithTwoReminders(at: t)
         let sent = try #require(try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 1).first?.record.id)
         // Every further claim fails, as on a full disk.
-        try store.write { db in
+        try store.sqlite!.write { db in
             try db.execute(
                 sql: "CREATE TRIGGER no_claims BEFORE UPDATE OF state ON delivery WHEN NEW.state = 'sending' BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
         }

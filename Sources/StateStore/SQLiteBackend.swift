@@ -1,0 +1,154 @@
+import Diagnostics
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded state backend: one SQLite file, opened through GRDB.
+///
+/// WAL mode lets `status` read while `tick` writes; `synchronous=FULL` makes a committed
+/// "delivered" survive a power cut (otherwise the next tick would post it again); every write
+/// transaction is IMMEDIATE (GRDB 7's default), so a read-then-write never fails with
+/// SQLITE_BUSY_SNAPSHOT; a busy timeout waits out short locks held by another process.
+package final class SQLiteBackend: StateBackend {
+    /// The file path.
+    package let path: String
+    let writer: DatabaseQueue
+
+
+    /// Opens (creating when needed, unless `readOnly`) and migrates the state file.
+    ///
+    /// - Throws: ``StateError`` with a one-line message: not a database, corrupted, locked, or
+    ///   unreadable. The file is never reset or replaced.
+    package init(path: String, readOnly: Bool = false, busyTimeout: TimeInterval = StateStore.defaultBusyTimeout) throws(StateError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.journalMode = .wal
+        }
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // Statement journals and sorts in memory: a multi-row UPDATE in a transaction (each
+            // delivery claim) otherwise creates, writes and deletes a file in /var/tmp.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            if !readOnly && !FileManager.default.fileExists(atPath: path) {
+                try SQLiteBackend.create(at: path, configuration: configuration)
+            }
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            try writer.read { db in try Schema.checkIdentity(db, path: path) }
+            if !readOnly {
+                try Schema.migrator.migrate(writer)
+                // GRDB picks NORMAL for WAL databases; FULL is what makes a commit survive power loss.
+                try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Creates a new state file: built under a temporary name, then linked into place, so the
+    /// path never holds a half-made file (an empty file there is refused as foreign) and two
+    /// processes creating it at once cannot replace each other's (`link` fails if it exists).
+    private static func create(at path: String, configuration: Configuration) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StateError(.unreadable, path: path, detail: "cannot create folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        let temporary = path + ".new-\(UInt64.random(in: 0...UInt64.max))"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        }
+        var creating = configuration
+        creating.journalMode = .default
+        let queue = try DatabaseQueue(path: temporary, configuration: creating)
+        try Schema.migrator.migrate(queue)
+        try queue.close()
+        if link(temporary, path) != 0 && errno != EEXIST {
+            throw StateError(.unreadable, path: path, detail: "cannot create it (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite errors to ``StateError``.
+    package func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Runs `body` in a read transaction.
+    package func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
+    /// Where the state file's content stands, for caches of what is derived from it: any
+    /// commit, by this store or by another process (`tick`, the CLI), gives another value.
+    ///
+    /// `PRAGMA data_version` changes when another connection commits, but not for this
+    /// connection's own commits; `total_changes()` counts the rows this connection changed.
+    /// Both only grow, so a value once left is never seen again. Read it before reading what
+    /// is cached under it: the result is then at least as new as the version it is filed under.
+    package func version() throws(StateError) -> StateVersion {
+        try read { db in try Self.version(db) }
+    }
+
+    static func version(_ db: Database) throws -> StateVersion {
+        // A cached statement: read on every page request, it is not parsed again each time.
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()"))
+        return StateVersion(otherConnections: row?[0] ?? 0, ownChanges: row?[1] ?? 0)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or SQLite's findings.
+    package func integrityCheck() throws(StateError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}
+
+extension StateError {
+    init(mapping error: any Error, path: String) {
+        self.path = path
+        guard let db = error as? DatabaseError else {
+            code = .other
+            detail = "\(error)"
+            return
+        }
+        let sqliteMessage = db.message ?? "\(db.resultCode)"
+        switch db.resultCode.primaryResultCode {
+        case .SQLITE_NOTADB:
+            code = .notADatabase
+            detail = "not a SQLite database (\(sqliteMessage))"
+        case .SQLITE_CORRUPT:
+            code = .corrupted
+            detail = "the database is corrupted (\(sqliteMessage))"
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            code = .locked
+            detail = "locked by another process (\(sqliteMessage)); try again when it has finished"
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_IOERR:
+            code = .unreadable
+            detail = "cannot open or write it (\(sqliteMessage))"
+        default:
+            code = .other
+            detail = sqliteMessage
+        }
+    }
+}
