@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Header names Hummingbird does not re-export (Sec-Fetch-Site).
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The PostgreSQL state backend's wire protocol, TLS and authentication (instead of libpq).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libcurl through one C file (headers from apt's libcurl4-openssl-dev or yum's
@@ -91,6 +93,16 @@ let package = Package(
             dependencies: ["MaturityModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The state in a PostgreSQL database that several instances share.
+        .target(
+            name: "PostgresState",
+            dependencies: [
+                "StateStore", "MaturityModel", "Diagnostics",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Webhook delivery through libcurl.
         .target(
             name: "Delivery",
@@ -104,7 +116,8 @@ let package = Package(
         .target(
             name: "CadenceEngine",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "Delivery", "MaturityModel", "Timekeeping", "Diagnostics",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "PostgresState", "Delivery", "MaturityModel", "Timekeeping",
+                "Diagnostics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -159,7 +172,7 @@ let package = Package(
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel", "Recurrence", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "Diagnostics", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "PostgresState", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CadenceEngineTests",

@@ -36,6 +36,16 @@ package final class StateStore: Sendable {
     /// The SQLite file behind this store, if that is the backend (tests and `doctor` read it directly).
     package var sqlite: SQLiteBackend? { backend as? SQLiteBackend }
 
+    /// Every row of every table, read in one transaction.
+    package func dump() throws(StateError) -> StateDump {
+        try backend.dump()
+    }
+
+    /// Loads `dump` into this state, which must be empty, all or nothing.
+    package func load(_ dump: StateDump) throws(StateError) {
+        try backend.load(dump)
+    }
+
     /// Claims up to `limit` due deliveries for `owner` with a lease, in one transaction.
     package func claimDueDeliveries(now: Int64, owner: String, lease: Int64, limit: Int) throws(StateError) -> [ClaimedDelivery] {
         try backend.record([], owner: owner, now: now, thenClaim: limit, lease: lease).claimed.get()
@@ -530,4 +540,9 @@ package protocol StateBackend: AnyObject, Sendable {
     func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem?
     func deleteAction(id: Int64) throws(StateError) -> Bool
     func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool
+    /// Every row of every table (``StateDump/tables``), read in one transaction.
+    func dump() throws(StateError) -> StateDump
+    /// Loads `dump` into this state, which must hold no rows yet, in one transaction: all of
+    /// it or, on any error, nothing.
+    func load(_ dump: StateDump) throws(StateError)
 }
