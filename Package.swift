@@ -150,7 +150,8 @@ let package = Package(
         .executableTarget(
             name: "opscadence",
             dependencies: [
-                "Recurrence", "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics", "WebApp",
+                "Recurrence", "Playbooks", "Agendas", "StateStore", "PostgresState", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics",
+                "WebApp",
                 "StarterWorkspace", "NativeThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

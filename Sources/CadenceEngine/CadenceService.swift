@@ -62,12 +62,14 @@ package struct CadenceService: Service, CustomStringConvertible {
         var workspace = try initialWorkspace ?? Workspace.load(at: configuration.root, environment: configuration.environment)
         try workspace.checkTargets()
         var renderer = try AgendaRenderer(workspaceRoot: workspace.root)
-        guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
+        // A shared database coordinates instances itself; a state file admits one process at a time.
+        let lock = workspace.sharesState ? nil : try WorkspaceLock(statePath: workspace.configuration.statePath)
+        if !workspace.sharesState && lock == nil {
             throw EngineError("another opscadence tick or run holds the workspace lock (\(workspace.configuration.statePath).lock)")
         }
         let timeline = configuration.timeline
         var engine = Engine(
-            workspace: workspace, store: try StateStore(path: workspace.configuration.statePath), logger: logger, renderer: renderer,
+            workspace: workspace, store: try workspace.openState(), logger: logger, renderer: renderer,
             timeline: timeline)
         let wake = Wakeup()
         logger.notice("opscadence run: \(workspace.playbooks.count) playbooks", metadata: ["workspace": "\(configuration.root)"])
@@ -131,7 +133,7 @@ package struct CadenceService: Service, CustomStringConvertible {
                             let reloaded = try Workspace.load(at: configuration.root, environment: configuration.environment)
                             try reloaded.checkTargets()
                             let reloadedRenderer = try AgendaRenderer(workspaceRoot: reloaded.root)
-                            guard reloaded.configuration.statePath == workspace.configuration.statePath else {
+                            guard reloaded.hasSameState(as: workspace) else {
                                 logger.error("the state path changed; restart opscadence run to use it. Keeping the previous workspace.")
                                 continue
                             }

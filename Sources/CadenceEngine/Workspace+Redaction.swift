@@ -1,5 +1,6 @@
 import Delivery
 import Playbooks
+import Foundation
 import Synchronization
 
 extension Workspace {
@@ -14,6 +15,14 @@ extension Workspace {
             }
             if let secret = target.signingSecret { redactor.add(secret: secret.value) }
             if let secret = target.interactionSecret { redactor.add(secret: secret.value) }
+        }
+        if let database = configuration.stateDatabase {
+            // The whole URL, and its password on its own (a driver's message may quote it alone).
+            redactor.add(secret: database.value)
+            let components = URLComponents(string: database.value)
+            for password in [components?.percentEncodedPassword, components?.password] {
+                if let password, !password.isEmpty { redactor.add(secret: password) }
+            }
         }
         return redactor
     }

@@ -80,3 +80,35 @@ enum SecretReference {
         return .success(output)
     }
 }
+
+extension Secret {
+    /// A secret given on a command line as `${env:NAME}` or `${file:PATH}` (single-quoted for
+    /// the shell), so that it never appears in the process list. `what` names the option in
+    /// errors; the value is never quoted.
+    package static func fromArgument(
+        _ text: String, what: String, environment: [String: String], baseDirectory: String
+    ) -> Result<Secret, SecretArgumentError> {
+        switch SecretReference.resolve(text, environment: environment, baseDirectory: baseDirectory) {
+        case .success(let value): .success(Secret(value: value, reference: text))
+        case .failure(.unsetVariable(let name)): .failure(SecretArgumentError(message: "\(what): environment variable \(name) is not set"))
+        case .failure(.unreadableFile(let path)): .failure(SecretArgumentError(message: "\(what): cannot read \(path)"))
+        case .failure(.malformed): .failure(SecretArgumentError(message: "\(what): malformed reference (expected ${env:NAME} or ${file:PATH})"))
+        }
+    }
+
+    /// Whether a URL's authority carries a password (`user:password@host`).
+    package static func urlHasPassword(_ text: String) -> Bool {
+        guard let separator = text.range(of: "://") else { return false }
+        let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return false }
+        return authority[..<at].contains(":")
+    }
+
+    /// Whether `text` holds a `${env:…}` or `${file:…}` reference.
+    package static func isReference(_ text: String) -> Bool { SecretReference.containsReference(text) }
+}
+
+/// A secret argument that cannot be resolved.
+package struct SecretArgumentError: Error, Sendable {
+    package var message: String
+}

@@ -15,7 +15,15 @@ extension Loader {
         guard let node = reader.root(text), let fields = reader.mapping(node, allowed: Loader.configurationKeys, what: "opscadence.yaml")
         else { return nil }
         let zone = reader.teamZone(in: fields) ?? ZoneRules.utc
-        let state = fields["state"].flatMap { insideWorkspace($0, what: "state", reader: &reader) } ?? ".opscadence/state.sqlite"
+        var stateDatabase: Secret?
+        var state = ".opscadence/state.sqlite"
+        if let node = fields["state"] {
+            if let text = reader.nonEmptyString(node, what: "state"), Loader.isDatabaseState(text) {
+                stateDatabase = databaseState(node, text: text, reader: &reader)
+            } else if let path = insideWorkspace(node, what: "state", reader: &reader) {
+                state = path
+            }
+        }
         let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?
         if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
@@ -133,7 +141,41 @@ extension Loader {
             calendar: calendar, targets: targets,
             denyPrivateNetworks: denyPrivate, deliveryConcurrency: concurrency, deliveryTimeout: timeout, kpis: kpis,
             outputFolder: output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output, agendaBaseURL: agendaBaseURL,
-            web: web, people: people, kpiEscalation: escalation, presentation: presentation)
+            web: web, people: people, kpiEscalation: escalation, presentation: presentation, stateDatabase: stateDatabase)
+    }
+
+    /// Whether a `state:` value names a PostgreSQL database rather than a file: a
+    /// `postgres://` URL, or a `${env:…}`/`${file:…}` reference (only a URL may be secret).
+    static func isDatabaseState(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") || SecretReference.containsReference(text)
+    }
+
+    /// `state: postgres://…`: a URL written out may name the user, host and database but not a
+    /// password (the file is shared and read by people); the password comes with the whole URL
+    /// from `${env:NAME}` or `${file:PATH}`. The value is never quoted in an error.
+    mutating func databaseState(_ node: Node, text: String, reader: inout YAMLReader) -> Secret? {
+        var unset: [String] = []
+        let secret: Secret
+        if SecretReference.containsReference(text) {
+            guard let resolved = self.secret(node, what: "state", optional: false, unset: &unset, reader: &reader, unsetHint: "set it to the postgres:// URL")
+            else { return nil }
+            secret = resolved
+        } else {
+            if Secret.urlHasPassword(text) {
+                reader.report(
+                    node,
+                    "state URL carries a password: write state: ${env:NAME} (or ${file:PATH}) and put the whole postgres:// URL there, so the password stays out of opscadence.yaml")
+                return nil
+            }
+            secret = Secret(value: text, reference: "state")
+        }
+        let lowered = secret.value.lowercased()
+        guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else {
+            reader.report(node, "state from \(text) must be a postgres://user@host:port/database URL (a state file is written as a path)")
+            return nil
+        }
+        return secret
     }
 
     /// `holidays:` and `weekend:` (Saturday and Sunday unless given); bad entries are reported.
@@ -429,7 +471,8 @@ extension Loader {
     }
 
     mutating func secret(
-        _ node: Node, what: String, optional: Bool, unset: inout [String], reader: inout YAMLReader
+        _ node: Node, what: String, optional: Bool, unset: inout [String], reader: inout YAMLReader,
+        unsetHint: String = "set it, or mark the target optional: true"
     ) -> Secret? {
         guard let text = reader.nonEmptyString(node, what: what, hint: "expected ${env:NAME} or ${file:PATH}") else { return nil }
         guard SecretReference.containsReference(text) else {
@@ -444,7 +487,7 @@ extension Loader {
             if optional {
                 unset.append("$\(name) not set")
             } else {
-                reader.report(node, "environment variable \(name) is not set (\(what); set it, or mark the target optional: true)")
+                reader.report(node, "environment variable \(name) is not set (\(what); \(unsetHint))")
             }
             return nil
         case .failure(.unreadableFile(let path)):

@@ -36,6 +36,9 @@ package struct WorkspaceConfiguration: Sendable {
     package var kpiEscalation = KPILadder.Thresholds()
     /// `locale:` and `currency:`: how dates, numbers and money are written for people.
     package var presentation = Presentation()
+    /// `state: postgres://…`: the PostgreSQL database holding the state instead of the file at
+    /// ``statePath`` (which then only names the workspace's lock). A secret: it may carry a password.
+    package var stateDatabase: Secret? = nil
 
     /// The person of this name (compared without regard to case), if listed.
     package func person(named name: String) -> Person? {

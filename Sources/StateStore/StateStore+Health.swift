@@ -26,6 +26,18 @@ extension SQLiteBackend {
         try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").joined(separator: "; ") }
     }
 
+    package func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT lease_owner, COUNT(*) FROM delivery WHERE state = 'sending' AND lease_expires_at >= ?
+                    GROUP BY lease_owner ORDER BY lease_owner
+                    """, arguments: [now]
+            ).map { (owner: $0[0] as String? ?? "?", count: $0[1] as Int) }
+        }
+    }
+
     /// Everything `doctor` reports about the file. `thorough` runs `integrity_check` instead of
     /// `quick_check`.
     package func health(now: Int64, thorough: Bool = true) throws(StateError) -> StateHealth {

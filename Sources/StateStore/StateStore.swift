@@ -36,6 +36,11 @@ package final class StateStore: Sendable {
     /// The SQLite file behind this store, if that is the backend (tests and `doctor` read it directly).
     package var sqlite: SQLiteBackend? { backend as? SQLiteBackend }
 
+    /// Who holds deliveries in flight now (unexpired leases), with how many each, by owner.
+    package func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)] {
+        try backend.leaseHolders(now: now)
+    }
+
     /// Every row of every table, read in one transaction.
     package func dump() throws(StateError) -> StateDump {
         try backend.dump()
@@ -545,4 +550,6 @@ package protocol StateBackend: AnyObject, Sendable {
     /// Loads `dump` into this state, which must hold no rows yet, in one transaction: all of
     /// it or, on any error, nothing.
     func load(_ dump: StateDump) throws(StateError)
+    /// Who holds deliveries in flight now (unexpired leases), with how many each.
+    func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)]
 }

@@ -53,12 +53,12 @@ final class WorkspaceCache: Sendable {
         guard let previous = due else { return state.withLock { $0.snapshot } }
         let fingerprint = WorkspaceFingerprint(root: root)
         guard fingerprint != previous else { return state.withLock { $0.snapshot } }
-        let statePath = state.withLock { $0.snapshot.workspace.configuration.statePath }
+        let current = state.withLock { $0.snapshot.workspace }
         var problem: String?
         var reloaded: Workspace?
         do {
             let workspace = try Workspace.load(at: root, environment: environment)
-            if workspace.configuration.statePath != statePath {
+            if !workspace.hasSameState(as: current) {
                 problem = "the state path in opscadence.yaml changed; restart opscadence serve to use it"
             } else {
                 reloaded = workspace

@@ -73,16 +73,17 @@ extension OpsCadence {
                     ? Check(name: "targets", level: .ok, detail: "every target is configured")
                     : Check(name: "targets", level: .warning, detail: "not configured (their variables are unset): \(unconfigured.joined(separator: ", "))"))
 
-            let statePath = workspace.configuration.statePath
+            let statePath = workspace.stateDescription
+            let shared = workspace.sharesState
             let store: StateStore?
             do {
-                store = try StateStore.openIfPresent(path: statePath)
+                store = try workspace.openStateIfPresent(readOnly: true)
             } catch {
                 checks.append(Check(name: "state", level: .error, detail: "\(error)"))
                 return try finish(checks)
             }
             guard let store else {
-                checks.append(Check(name: "state", level: .warning, detail: "no state file yet at \(statePath): run `opscadence tick` once"))
+                checks.append(Check(name: "state", level: .warning, detail: "no state yet at \(statePath): run `opscadence tick` once"))
                 return try finish(checks)
             }
             let health: StateHealth
@@ -97,12 +98,27 @@ extension OpsCadence {
             }
             checks.append(
                 health.integrity == "ok"
-                    ? Check(name: "state", level: .ok, detail: "\(statePath): schema \(health.schema), integrity ok")
+                    ? Check(
+                        name: "state", level: .ok,
+                        detail: "\(statePath): schema \(health.schema), "
+                            + (shared ? "connected (PostgreSQL checks its own pages)" : "integrity ok"))
                     : Check(
                         name: "state", level: .error,
                         detail: "\(statePath) is damaged: \(health.integrity); stop ticks, copy the file aside, and restore it from a backup"))
-            checks.append(
-                Check(name: "lock", level: .ok, detail: WorkspaceLock.holder(statePath: statePath).map { "held by \($0)" } ?? "free"))
+            if shared {
+                let holders = try store.leaseHolders(now: now)
+                checks.append(
+                    Check(
+                        name: "leases", level: .ok,
+                        detail: holders.isEmpty
+                            ? "no delivery claimed right now"
+                            : holders.map { "\($0.owner): \($0.count) in flight" }.joined(separator: "; ")))
+            } else {
+                checks.append(
+                    Check(
+                        name: "lock", level: .ok,
+                        detail: WorkspaceLock.holder(statePath: workspace.configuration.statePath).map { "held by \($0)" } ?? "free"))
+            }
 
             let enabled = workspace.playbooks.contains(where: \.isEnabled)
             if let last = health.lastTickAt {

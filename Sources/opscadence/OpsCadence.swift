@@ -17,7 +17,7 @@ struct OpsCadence: AsyncParsableCommand {
         subcommands: [
             Init.self, Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
             Action.self, CalendarCommand.self, Notify.self, Assess.self, Report.self, KPI.self, Plan.self, Next.self, Explain.self,
-            Install.self, Doctor.self, Serve.self, People.self, Ack.self, Health.self,
+            Install.self, Doctor.self, Serve.self, People.self, Ack.self, Health.self, State.self,
         ]
     )
 

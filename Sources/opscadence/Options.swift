@@ -30,20 +30,19 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// Opens the state for writing, creating it on first use.
     func openStore(_ workspace: Workspace) throws -> StateStore {
-        try StateStore(path: workspace.configuration.statePath)
+        try workspace.openState()
     }
 
     /// Opens the state for writing if it exists; nil when nothing has been recorded yet. For
     /// commands that change existing records: failing on an empty workspace must not leave a new
     /// state file behind.
     func openExistingStore(_ workspace: Workspace) throws -> StateStore? {
-        let path = workspace.configuration.statePath
-        return FileManager.default.fileExists(atPath: path) ? try StateStore(path: path) : nil
+        try workspace.openStateIfPresent(readOnly: false)
     }
 
     /// Opens the state for reading, or nil when nothing has been recorded yet.
     func openStoreIfPresent(_ workspace: Workspace) throws -> StateStore? {
-        try StateStore.openIfPresent(path: workspace.configuration.statePath)
+        try workspace.openStateIfPresent(readOnly: true)
     }
 }
 

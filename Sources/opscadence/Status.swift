@@ -87,7 +87,7 @@ extension OpsCadence {
                 TargetStatus(name: target.name, kind: target.kind.rawValue, configured: target.isEnabled, url: target.url?.description)
             }
             let report = Report(
-                now: RFC3339.format(now, offset: zone.offset(at: now)), state: store == nil ? "none yet" : workspace.configuration.statePath,
+                now: RFC3339.format(now, offset: zone.offset(at: now)), state: store == nil ? "none yet" : workspace.stateDescription,
                 playbooks: playbooks, targets: targets, nextDue: nextDue.map { RFC3339.format($0, offset: zone.offset(at: $0)) })
             if format == .json {
                 try Output.json(report)

@@ -58,7 +58,9 @@ extension OpsCadence {
             // only JSON lines, and nothing when nothing was due. --format json still prints.
             let logOnly = logging.logFormat == .json && format == .text
             let logger = logging.makeLogger(label: "opscadence.tick", redactor: LiveRedactor(workspace), defaultLevel: logOnly ? .info : .notice)
-            guard let lock = try WorkspaceLock(statePath: workspace.configuration.statePath) else {
+            // A shared database coordinates instances itself; a state file admits one process at a time.
+            let lock = workspace.sharesState ? nil : try WorkspaceLock(statePath: workspace.configuration.statePath)
+            if !workspace.sharesState && lock == nil {
                 logger.notice("another opscadence process is working on this workspace; nothing to do")
                 if format == .text && !logOnly { Output.line("another opscadence tick or run holds the workspace lock; skipped") }
                 return

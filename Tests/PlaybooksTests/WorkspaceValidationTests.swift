@@ -226,6 +226,30 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(issues(config: validConfig + "\noutput: /srv/agendas\nstate: ./data/../data/s.sqlite\n", playbooks: ["a.yaml": validPlaybook]).isEmpty)
     }
 
+    /// `state:` names a PostgreSQL database by URL: written out without a password, or whole
+    /// through a reference; a password written out is refused without being quoted.
+    @Test func stateMayBeAPostgresDatabase() throws {
+        let environment = ["TEST_SLACK_URL": "https://hooks.slack.com/services/T0/B0/secret-token", "OPS_DB": "postgres://ops:s3cret-pw@db.internal:5433/ops"]
+        let (_, plain) = workspace(config: validConfig + "\nstate: postgres://ops@db.internal/ops\n", playbooks: ["a.yaml": validPlaybook])
+        #expect(try plain.get().configuration.stateDatabase?.value == "postgres://ops@db.internal/ops")
+        let (_, referenced) = workspace(
+            config: validConfig + "\nstate: ${env:OPS_DB}\n", playbooks: ["a.yaml": validPlaybook], environment: environment)
+        let configuration = try referenced.get().configuration
+        #expect(configuration.stateDatabase?.value == "postgres://ops:s3cret-pw@db.internal:5433/ops")
+        #expect(!"\(configuration.stateDatabase!)".contains("s3cret"))
+
+        let literal = issues(config: validConfig + "\nstate: postgres://ops:s3cret-pw@db.internal/ops\n", playbooks: ["a.yaml": validPlaybook])
+        #expect(literal.count == 1 && literal[0].hasPrefix("opscadence.yaml:7:8:") && literal[0].contains("carries a password"), "\(literal)")
+        #expect(!literal.joined().contains("s3cret"))
+        let notAURL = issues(
+            config: validConfig + "\nstate: ${env:TEST_SLACK_URL}\n", playbooks: ["a.yaml": validPlaybook],
+            environment: environment)
+        #expect(notAURL.count == 1 && notAURL[0].contains("must be a postgres://user@host:port/database URL"), "\(notAURL)")
+        #expect(!notAURL.joined().contains("secret-token"))
+        let unset = issues(config: validConfig + "\nstate: ${env:NOT_SET_HERE}\n", playbooks: ["a.yaml": validPlaybook], environment: environment)
+        #expect(unset.count == 1 && unset[0].contains("NOT_SET_HERE is not set"), "\(unset)")
+    }
+
     @Test func duplicateIdsNameBothFiles() {
         #expect(issues(playbooks: ["a.yaml": validPlaybook, "b.yaml": validPlaybook]) == [
             "playbooks/b.yaml:1:5: duplicate playbook id 'weekly-kpi-review' (also in playbooks/a.yaml:1:5)"
