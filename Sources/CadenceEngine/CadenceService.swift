@@ -79,6 +79,13 @@ package struct CadenceService: Service, CustomStringConvertible {
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) { wake.signal(.reload) }
                 }
+                if let notifications = engine.store.workNotifications() {
+                    // Wakes at once when another instance or a command queues work; the sleep's
+                    // deadline stays the fallback if the listening connection is down.
+                    group.addTask {
+                        for await _ in notifications { wake.signal(.work) }
+                    }
+                }
                 let root = configuration.root
                 let interval = configuration.watchInterval
                 group.addTask {

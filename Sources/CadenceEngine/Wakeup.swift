@@ -5,6 +5,8 @@ import Timekeeping
 package enum WakeReason: Hashable, Sendable {
     case reload
     case shutdown
+    /// Another instance or a command queued work in the shared database.
+    case work
 }
 
 /// Lets signal handlers, the file watcher and graceful shutdown interrupt the service's sleep.

@@ -36,6 +36,11 @@ package final class StateStore: Sendable {
     /// The SQLite file behind this store, if that is the backend (tests and `doctor` read it directly).
     package var sqlite: SQLiteBackend? { backend as? SQLiteBackend }
 
+    /// Wake-ups when another process queues work; nil for a state only this process writes.
+    package func workNotifications() -> AsyncStream<Void>? {
+        backend.workNotifications()
+    }
+
     /// Who holds deliveries in flight now (unexpired leases), with how many each, by owner.
     package func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)] {
         try backend.leaseHolders(now: now)
@@ -552,4 +557,13 @@ package protocol StateBackend: AnyObject, Sendable {
     func load(_ dump: StateDump) throws(StateError)
     /// Who holds deliveries in flight now (unexpired leases), with how many each.
     func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)]
+    /// Wake-ups sent when another process queues work (a database shared by several
+    /// instances); nil when nobody else can (one state file, one process at a time). After
+    /// each element, and at the start, the consumer looks at the state again: nothing is kept
+    /// for a listener that was disconnected.
+    func workNotifications() -> AsyncStream<Void>?
+}
+
+extension StateBackend {
+    package func workNotifications() -> AsyncStream<Void>? { nil }
 }
