@@ -71,7 +71,8 @@ let package = Package(
         // Workspace and playbook files: YAML with locations, validation, secret references.
         .target(
             name: "Playbooks",
-            dependencies: ["Recurrence", "MaturityModel", "Diagnostics", .product(name: "Yams", package: "Yams")],
+            // Delivery for SecretURL: a target's URL is checked, and shown, the way the sender reads it.
+            dependencies: ["Recurrence", "MaturityModel", "Diagnostics", "Delivery", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // Agenda model, Mustache rendering, iCalendar export.

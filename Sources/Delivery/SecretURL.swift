@@ -48,6 +48,9 @@ package struct SecretURL: Hashable, Sendable, CustomStringConvertible, CustomDeb
         fragment = components.percentEncodedFragment
     }
 
+    /// An `http` or `https` URL with a host: the only kind the sender posts to.
+    package var isWeb: Bool { (scheme == "http" || scheme == "https") && !host.isEmpty }
+
     /// `scheme://host[:port]/…`: what may be shown in logs and errors.
     package var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host

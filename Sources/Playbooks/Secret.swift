@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 
 /// A secret value (a webhook URL, a signing secret, a key) that never prints itself: the one
@@ -27,12 +28,10 @@ package struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugS
     }
 
     /// `https://hooks.slack.com/…` (or `http://127.0.0.1:8065/…`) for a URL, nil for anything
-    /// else: scheme, host and port, as the sender's logs show them.
+    /// else: scheme, host and port, as the sender's logs show them (``SecretURL``'s own form).
     package static func redactedURL(_ text: String) -> String? {
-        guard let components = URLComponents(string: text), let scheme = components.scheme,
-            let host = components.host, !host.isEmpty
-        else { return nil }
-        return "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")/…"
+        guard let url = try? SecretURL(text), !url.host.isEmpty else { return nil }
+        return url.description
     }
 }
 

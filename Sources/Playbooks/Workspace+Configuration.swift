@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import MaturityModel
 import Recurrence
@@ -26,21 +27,12 @@ extension Loader {
         }
         let output = fields["output"].flatMap { insideWorkspace($0, what: "output", reader: &reader) } ?? "agendas"
         var agendaBaseURL: String?
-        if let node = fields["agenda_url"], let text = reader.nonEmptyString(node, what: "agenda_url") {
-            let components = URLComponents(string: text)
-            if Loader.hasUserInfo(text) {
-                // Every reminder carries this link: a password in it would be posted to every
-                // chat. Not quoted, for the same reason.
-                reader.report(
-                    node,
-                    "agenda_url must not carry a user name or password (user:password@host): every reminder shows this link; serve the agendas without credentials in the URL, such as https://ops.example.com/agendas")
-            } else if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
-                components?.query == nil, components?.fragment == nil
-            {
-                agendaBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
-            } else {
-                reader.report(node, "expected agenda_url as an http(s) URL where the output folder is served, such as https://ops.example.com/agendas, got \"\(text)\"")
-            }
+        if let node = fields["agenda_url"] {
+            // Every reminder carries this link: a password in it would be posted to every chat.
+            agendaBaseURL = publicLink(
+                node, what: "agenda_url", reader: &reader,
+                userInfo: "every reminder shows this link; serve the agendas without credentials in the URL, such as https://ops.example.com/agendas",
+                expected: "an http(s) URL where the output folder is served, such as https://ops.example.com/agendas")
         }
 
         let web = parseWeb(fields["web"], reader: &reader)
@@ -276,17 +268,10 @@ extension Loader {
     mutating func parseWeb(_ node: Node?, reader: inout YAMLReader) -> WebSettings {
         var settings = WebSettings()
         guard let web = reader.mapping(node, allowed: ["url", "secret"], what: "web") else { return settings }
-        if let node = web["url"], let text = reader.nonEmptyString(node, what: "web.url") {
-            let components = URLComponents(string: text)
-            if Loader.hasUserInfo(text) {
-                reader.report(node, "web.url must not carry a user name or password (user:password@host): every sign-in link and reminder shows it")
-            } else if let scheme = components?.scheme?.lowercased(), scheme == "https" || scheme == "http", components?.host?.isEmpty == false,
-                components?.query == nil, components?.fragment == nil
-            {
-                settings.url = text.hasSuffix("/") ? String(text.dropLast()) : text
-            } else {
-                reader.report(node, "expected web.url as the http(s) address the team opens, such as https://ops.example.com, got \"\(text)\"")
-            }
+        if let node = web["url"] {
+            settings.url = publicLink(
+                node, what: "web.url", reader: &reader, userInfo: "every sign-in link and reminder shows it",
+                expected: "the http(s) address the team opens, such as https://ops.example.com")
         }
         if let node = web["secret"] {
             var unset: [String] = []
@@ -344,6 +329,22 @@ extension Loader {
 
     /// Whether a URL's authority holds user info (`https://user:pass@host/`), whether or not
     /// the rest of it parses.
+    /// A link the team and every chat see (`agenda_url`, `web.url`): http(s) with a host, no
+    /// query or fragment, and no user info (not quoted then: it may hold a password). Without
+    /// its trailing slash.
+    func publicLink(_ node: Node, what: String, reader: inout YAMLReader, userInfo: String, expected: String) -> String? {
+        guard let text = reader.nonEmptyString(node, what: what) else { return nil }
+        if Loader.hasUserInfo(text) {
+            reader.report(node, "\(what) must not carry a user name or password (user:password@host): \(userInfo)")
+            return nil
+        }
+        guard let url = try? SecretURL(text), url.isWeb, !text.contains("?"), !text.contains("#") else {
+            reader.report(node, "expected \(what) as \(expected), got \"\(text)\"")
+            return nil
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
     static func hasUserInfo(_ text: String) -> Bool {
         guard let separator = text.range(of: "://") else { return text.hasPrefix("//") && hasUserInfo("x:" + text) }
         let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
@@ -375,14 +376,16 @@ extension Loader {
         var url: Secret?
         if let node = fields["url"] {
             url = secret(node, what: "url of target '\(name)'", optional: isOptional, unset: &unset, reader: &reader)
-            if let value = url?.value {
-                let scheme = URLComponents(string: value)?.scheme?.lowercased()
-                let host = URLComponents(string: value)?.host
-                if scheme != "http" && scheme != "https" || host == nil || host!.isEmpty {
-                    reader.report(node, "url of target '\(name)' (from \(url!.reference)) is not an http or https URL")
-                    url = nil
-                } else if value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == " " }) {
-                    reader.report(node, "url of target '\(name)' (from \(url!.reference)) contains spaces or line breaks")
+            if let secret = url {
+                // Parsed as the sender parses it, so validate and a delivery never disagree.
+                do {
+                    let parsed = try SecretURL(secret.value)
+                    if !parsed.isWeb {
+                        reader.report(node, "url of target '\(name)' (from \(secret.reference)) is not an http or https URL")
+                        url = nil
+                    }
+                } catch {
+                    reader.report(node, "url of target '\(name)' (from \(secret.reference)): \(error.message)")
                     url = nil
                 }
             }

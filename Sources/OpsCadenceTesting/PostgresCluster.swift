@@ -1,0 +1,120 @@
+import Foundation
+
+/// A PostgreSQL server of one test's own: a throwaway cluster in a temporary folder on a free
+/// loopback port, which the test may stop, start and restart without disturbing any other test.
+/// Stopped and deleted when released. Needs Debian's `postgresql` (scripts/bootstrap installs it).
+package final class PostgresCluster: @unchecked Sendable {
+    package enum Failure: Error, CustomStringConvertible {
+        case notInstalled
+        case command(String, String)
+
+        package var description: String {
+            switch self {
+            case .notInstalled: "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin: install Debian's postgresql (scripts/bootstrap)"
+            case .command(let what, let output): "\(what) failed: \(output)"
+            }
+        }
+    }
+
+    /// `postgres://postgres@127.0.0.1:PORT/postgres?sslmode=disable`.
+    package let url: String
+    package let port: Int
+    private let folder: TemporaryDirectory
+    private let bin: String
+
+    package init() throws {
+        guard let bin = Self.binaries() else { throw Failure.notInstalled }
+        self.bin = bin
+        folder = TemporaryDirectory(prefix: "opscadence-pg")
+        if getuid() == 0 {
+            // initdb and postgres refuse root: the cluster belongs to the postgres user.
+            try Self.run(["/bin/chown", "postgres:", folder.path], what: "chown")
+            try Self.run(["/bin/chmod", "755", folder.path], what: "chmod")
+        }
+        try Self.run(
+            Self.asOwner + ["\(bin)/initdb", "-D", folder.file("data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+            what: "initdb")
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            let port = Self.freePort()
+            do {
+                try Self.run(
+                    Self.asOwner + [
+                        "\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "-o",
+                        "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                        "start",
+                    ], what: "pg_ctl start")
+                self.port = port
+                url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? Failure.notInstalled
+    }
+
+    /// Stops the server at once (as a crash would: no checkpoint), then starts it again.
+    package func restart() throws {
+        try stop()
+        try start()
+    }
+
+    /// Stops the server immediately; connections break.
+    package func stop() throws {
+        try Self.run(Self.asOwner + ["\(bin)/pg_ctl", "-D", folder.file("data"), "-m", "immediate", "-w", "stop"], what: "pg_ctl stop")
+    }
+
+    /// Starts the stopped server again on the same port.
+    package func start() throws {
+        try Self.run(Self.asOwner + ["\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "start"], what: "pg_ctl start")
+    }
+
+    /// Runs SQL through psql and returns its unaligned, tuples-only output.
+    @discardableResult
+    package func psql(_ sql: String) throws -> String {
+        try Self.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", sql], what: "psql")
+    }
+
+    deinit {
+        try? stop()
+    }
+
+    private static var asOwner: [String] { getuid() == 0 ? ["/sbin/runuser", "-u", "postgres", "--"] : [] }
+
+    private static func binaries() -> String? {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        return versions.reversed().map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
+    }
+
+    private static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @discardableResult
+    private static func run(_ arguments: [String], what: String) throws -> String {
+        let process = Process()
+        let path = arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env"
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw Failure.command(what, text) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
