@@ -346,6 +346,29 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(!FileManager.default.fileExists(atPath: past))
     }
 
+    /// An occurrence's agenda is rendered again when one of its reminders is sent and when the
+    /// meeting starts; after the meeting the last rendering stands as the minutes.
+    @Test func theAgendaIsRenderedAgainAtEachReminderAndAtTheStart() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "15m"])])
+        let file = f.dir.file("agendas/alpha/2026-12-02T0900.md")
+        func generated() throws -> String? {
+            try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: " · generated ").last?.prefix(16).description
+        }
+        // 09:30 in New York on 1 December: tomorrow's meeting opens with its 1d reminder.
+        #expect(try f.tick("2026-12-01T14:30:00Z").status == 0)
+        #expect(try generated() == "2026-12-01T09:30")
+        // 08:45 on 2 December: the 15m reminder is sent, the agenda rendered again.
+        #expect(try f.tick("2026-12-02T13:45:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T08:45")
+        // 09:05: the meeting has started since the last tick.
+        #expect(try f.tick("2026-12-02T14:05:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T09:05")
+        // 09:30: the meeting is over, the file is the minutes.
+        #expect(try f.tick("2026-12-02T14:30:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T09:05")
+        #expect(Set(f.receivedIds).count == f.receivedIds.count)
+    }
+
     /// Out-of-range instants and catch-ups are refused before anything is recorded.
     @Test(arguments: [
         (["--since", "9999999d"], "--since: 9999999d is too far back"),
