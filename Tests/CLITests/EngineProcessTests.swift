@@ -386,6 +386,21 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(now.stderr.contains("--now: 0999-01-01T00:00:00Z is out of range"), "\(now.stderr)")
     }
 
+    /// An occurrence named with --at is held to the same bounds as every other date and instant
+    /// (`agenda --at 9999-12-31` rendered a meeting in year 9999).
+    @Test(arguments: [["agenda", "alpha"], ["checklist", "show", "alpha"], ["notify", "preview", "alpha", "--target", "hook"]])
+    func anOccurrenceOutOfRangeIsRefused(command: [String]) throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        for (at, message) in [
+            ("9999-12-31", "--at: 9999-12-31 is out of range (expected a date between 2000-01-01 and 2199-12-31)"),
+            ("2500-01-01T14:00:00Z", "--at: 2500-01-01T14:00:00Z is out of range (expected an instant between 2000-01-01 and 2200-01-01)"),
+        ] {
+            let r = try f.runner.run(command + ["--at", at])
+            #expect(r.status == 2 && r.stderr == "error: \(message)\n", "\(command) --at \(at): \(r.status) \(r.stderr)")
+        }
+        #expect(try f.runner.run(command + ["--at", "2026-12-02"]).status == 0)
+    }
+
     /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").
     @Test func anOutputFolderThatCannotBeUsedExitsOne() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
