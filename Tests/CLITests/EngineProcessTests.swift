@@ -401,6 +401,39 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(try f.runner.run(command + ["--at", "2026-12-02"]).status == 0)
     }
 
+    /// status counts coalesced and skipped reminders; outbox list takes --now and says when each
+    /// was delivered, in the text and as delivered_at in JSON.
+    @Test func statusCountsCoalescedAndSkippedAndOutboxListSaysWhenDelivered() throws {
+        let text = """
+            id: alpha
+            title: alpha
+            cron: "0 9 * * *"
+            duration: 15m
+            grace: 6h
+            remind:
+              - { target: hook, before: 15m }
+              - { target: hook, before: 0m }
+              - { target: spare, before: 0m }
+            """
+        let f = try EngineFixture(playbooks: ["a.yaml": text], extraConfig: "  spare: { kind: slack, url: \"${env:SPARE_URL}\", optional: true }")
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        // 09:01 in New York: both reminders to hook are due, the 15m one is superseded; spare has no URL.
+        #expect(try f.tick("2026-12-01T14:01:00Z").status == 0)
+        let status = try #require(try f.runner.run(["status", "--format", "json", "--now", "2026-12-01T14:02:00Z"]).json() as? [String: Any])
+        let playbooks = try #require(status["playbooks"] as? [[String: Any]])
+        let counts = try #require(playbooks.first?["deliveries"] as? [String: Any])
+        #expect(counts["coalesced"] as? Int == 1 && counts["skipped"] as? Int == 1 && counts["delivered"] as? Int == 1, "\(counts)")
+        let table = try f.runner.run(["status", "--now", "2026-12-01T14:02:00Z"])
+        #expect(table.stdout.contains("COALESCED/SKIPPED") && table.stdout.contains("1/1"), "\(table.stdout)")
+        let list = try f.runner.run(["outbox", "list", "--now", "2026-12-01T14:02:00Z", "--format", "json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = try #require(try list.json() as? [[String: Any]])
+        let delivered = try #require(rows.first { $0["state"] as? String == "delivered" })
+        #expect(delivered["delivered_at"] as? String == "2026-12-01T09:01:00-05:00", "\(delivered)")
+        let lines = try f.runner.run(["outbox", "list", "--now", "2026-12-01T14:02:00Z"]).stdout
+        #expect(lines.contains("delivered") && lines.contains("2026-12-01T09:01:00-05:00"), "\(lines)")
+    }
+
     /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").
     @Test func anOutputFolderThatCannotBeUsedExitsOne() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
