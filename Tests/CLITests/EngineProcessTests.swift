@@ -434,6 +434,17 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(lines.contains("delivered") && lines.contains("2026-12-01T09:01:00-05:00"), "\(lines)")
     }
 
+    /// install cron names the variables this workspace references, not the starter's
+    /// OPS_SLACK_WEBHOOK, and warns that a binary inside .build is a development build.
+    @Test func installCronNamesTheWorkspacesOwnVariables() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        let cron = try f.runner.run(["install", "cron"])
+        #expect(cron.status == 0, "\(cron.stderr)")
+        #expect(cron.stdout.contains("# Set HOOK_URL, HOOK_SECRET for cron") || cron.stdout.contains("# Set HOOK_SECRET, HOOK_URL for cron"), "\(cron.stdout)")
+        #expect(!cron.stdout.contains("OPS_SLACK_WEBHOOK"))
+        #expect(cron.stdout.contains("is a development build inside the clone; install it first"), "\(cron.stdout)")
+    }
+
     /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").
     @Test func anOutputFolderThatCannotBeUsedExitsOne() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
