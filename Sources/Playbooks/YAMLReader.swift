@@ -47,7 +47,7 @@ struct YAMLReader {
             if let entry = YAMLReader.oversizedEntry(of: node) {
                 report(
                     entry,
-                    "this value expands to more than \(YAMLReader.maximumValues) YAML values: aliases (*name) repeat their anchor's content, and a file this large is refused")
+                    "this value expands to more than \(YAMLReader.maximumValues) YAML values or \(YAMLReader.maximumBytes / 1024) KB of text: aliases (*name) repeat their anchor's content, and a file this large is refused")
                 return nil
             }
             return node
@@ -85,15 +85,21 @@ struct YAMLReader {
     /// followed. A shipped playbook has a few hundred; "billion laughs" has billions.
     static let maximumValues = 50_000
 
-    /// The top-level entry under which the document expands past ``maximumValues``, if any.
-    /// Counting stops as soon as the budget is spent, so a hostile file costs no more than the limit.
+    /// The top-level entry under which the document expands past ``maximumValues``, or past
+    /// ``maximumBytes`` of scalar text (one long anchored scalar repeated by a few thousand
+    /// aliases is few values but hundreds of megabytes of agenda), if any. Counting stops as
+    /// soon as a budget is spent, so a hostile file costs no more than the limit.
     static func oversizedEntry(of root: Node) -> Node? {
         var budget = maximumValues
+        var textBudget = maximumBytes
         func count(_ node: Node) -> Bool {
             budget -= 1
             if budget < 0 { return false }
             switch node {
-            case .scalar, .alias: return true
+            case .scalar(let scalar):
+                textBudget -= scalar.string.utf8.count
+                return textBudget >= 0
+            case .alias: return true
             case .mapping(let mapping):
                 for (key, value) in mapping where !count(key) || !count(value) { return false }
                 return true

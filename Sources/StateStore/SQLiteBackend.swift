@@ -38,6 +38,15 @@ package final class SQLiteBackend: StateBackend {
         do {
             if !readOnly && !FileManager.default.fileExists(atPath: path) {
                 try SQLiteBackend.create(at: path, configuration: configuration)
+            } else if !readOnly {
+                // Recognised before the writable open, which switches the file to WAL (a write
+                // to its header, and page 1 of an empty file): a foreign file stays as it was.
+                var checking = configuration
+                checking.readonly = true
+                checking.journalMode = .default
+                let queue = try DatabaseQueue(path: path, configuration: checking)
+                try queue.read { db in try Schema.checkIdentity(db, path: path) }
+                try queue.close()
             }
             writer = try DatabaseQueue(path: path, configuration: configuration)
             try writer.read { db in try Schema.checkIdentity(db, path: path) }

@@ -181,6 +181,12 @@ extension Playbook {
         guard let selection = OccurrenceSelection(text) else {
             throw CLIError("\(option): expected next, last, nearest, an RFC 3339 instant or a date YYYY-MM-DD, got \"\(text)\"")
         }
+        // The bounds of every instant and date the CLI takes.
+        switch selection {
+        case .instant: _ = try Arguments.instant(text, option: option)
+        case .date: _ = try Arguments.date(text, option: option)
+        case .next, .last, .nearest: break
+        }
         switch occurrence(selection, now: now) {
         case .success(let o): return o
         case .failure(let error): throw CLIError("\(option): \(error.message)")

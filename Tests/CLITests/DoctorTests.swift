@@ -49,6 +49,29 @@ import Testing
         #expect(try checks(result)["state"]?["level"] as? String == "error")
     }
 
+    /// `run` runs SQLite's quick check when it starts: damage on a page no query has read is
+    /// logged at error level at once.
+    @Test func runChecksTheStateFileAtStart() async throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/5 * * * *\"", catchUp: "all", grace: "1d")])
+        try f.tick("2026-12-01T00:00:00Z")
+        #expect(try f.tick("2026-12-01T06:00:00Z").status == 0)
+        let path = f.dir.file(".opscadence/state.sqlite")
+        #expect(try f.runner.run(["status", "--format", "json"]).status == 0)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        try #require(size >= 4096 * 6, "the state file is \(size) bytes")
+        try handle.seek(toOffset: 4096 * 4)
+        handle.write(Data(repeating: 0xA5, count: 4096))
+        try handle.close()
+        let daemon = try f.runner.start(["run", "--now", "2026-12-01T06:00:10Z", "--log-format", "json"])
+        let logged = await waitUntil(timeout: .seconds(20)) { daemon.currentStderr.contains("the state file is damaged") }
+        daemon.signal(SIGTERM)
+        let result = try f.runner.finish(daemon, timeout: 30)
+        #expect(logged, "\(result.stderr.suffix(1500))")
+        let line = result.stderr.split(separator: "\n").first { $0.contains("the state file is damaged") }
+        #expect(line?.contains("\"level\":\"error\"") == true, "\(line ?? "")")
+    }
+
     @Test func anInvalidWorkspaceIsAnErrorNamingTheProblem() throws {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 32 * *\"")])
         let result = try f.runner.run(["doctor"])

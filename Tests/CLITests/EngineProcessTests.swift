@@ -346,6 +346,29 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(!FileManager.default.fileExists(atPath: past))
     }
 
+    /// An occurrence's agenda is rendered again when one of its reminders is sent and when the
+    /// meeting starts; after the meeting the last rendering stands as the minutes.
+    @Test func theAgendaIsRenderedAgainAtEachReminderAndAtTheStart() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "15m"])])
+        let file = f.dir.file("agendas/alpha/2026-12-02T0900.md")
+        func generated() throws -> String? {
+            try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: " · generated ").last?.prefix(16).description
+        }
+        // 09:30 in New York on 1 December: tomorrow's meeting opens with its 1d reminder.
+        #expect(try f.tick("2026-12-01T14:30:00Z").status == 0)
+        #expect(try generated() == "2026-12-01T09:30")
+        // 08:45 on 2 December: the 15m reminder is sent, the agenda rendered again.
+        #expect(try f.tick("2026-12-02T13:45:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T08:45")
+        // 09:05: the meeting has started since the last tick.
+        #expect(try f.tick("2026-12-02T14:05:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T09:05")
+        // 09:30: the meeting is over, the file is the minutes.
+        #expect(try f.tick("2026-12-02T14:30:00Z").status == 0)
+        #expect(try generated() == "2026-12-02T09:05")
+        #expect(Set(f.receivedIds).count == f.receivedIds.count)
+    }
+
     /// Out-of-range instants and catch-ups are refused before anything is recorded.
     @Test(arguments: [
         (["--since", "9999999d"], "--since: 9999999d is too far back"),
@@ -361,6 +384,65 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         let now = try f.runner.run(["tick", "--now", "0999-01-01T00:00:00Z"])
         #expect(now.status == 2)
         #expect(now.stderr.contains("--now: 0999-01-01T00:00:00Z is out of range"), "\(now.stderr)")
+    }
+
+    /// An occurrence named with --at is held to the same bounds as every other date and instant
+    /// (`agenda --at 9999-12-31` rendered a meeting in year 9999).
+    @Test(arguments: [["agenda", "alpha"], ["checklist", "show", "alpha"], ["notify", "preview", "alpha", "--target", "hook"]])
+    func anOccurrenceOutOfRangeIsRefused(command: [String]) throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        for (at, message) in [
+            ("9999-12-31", "--at: 9999-12-31 is out of range (expected a date between 2000-01-01 and 2199-12-31)"),
+            ("2500-01-01T14:00:00Z", "--at: 2500-01-01T14:00:00Z is out of range (expected an instant between 2000-01-01 and 2200-01-01)"),
+        ] {
+            let r = try f.runner.run(command + ["--at", at])
+            #expect(r.status == 2 && r.stderr == "error: \(message)\n", "\(command) --at \(at): \(r.status) \(r.stderr)")
+        }
+        #expect(try f.runner.run(command + ["--at", "2026-12-02"]).status == 0)
+    }
+
+    /// status counts coalesced and skipped reminders; outbox list takes --now and says when each
+    /// was delivered, in the text and as delivered_at in JSON.
+    @Test func statusCountsCoalescedAndSkippedAndOutboxListSaysWhenDelivered() throws {
+        let text = """
+            id: alpha
+            title: alpha
+            cron: "0 9 * * *"
+            duration: 15m
+            grace: 6h
+            remind:
+              - { target: hook, before: 15m }
+              - { target: hook, before: 0m }
+              - { target: spare, before: 0m }
+            """
+        let f = try EngineFixture(playbooks: ["a.yaml": text], extraConfig: "  spare: { kind: slack, url: \"${env:SPARE_URL}\", optional: true }")
+        #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
+        // 09:01 in New York: both reminders to hook are due, the 15m one is superseded; spare has no URL.
+        #expect(try f.tick("2026-12-01T14:01:00Z").status == 0)
+        let status = try #require(try f.runner.run(["status", "--format", "json", "--now", "2026-12-01T14:02:00Z"]).json() as? [String: Any])
+        let playbooks = try #require(status["playbooks"] as? [[String: Any]])
+        let counts = try #require(playbooks.first?["deliveries"] as? [String: Any])
+        #expect(counts["coalesced"] as? Int == 1 && counts["skipped"] as? Int == 1 && counts["delivered"] as? Int == 1, "\(counts)")
+        let table = try f.runner.run(["status", "--now", "2026-12-01T14:02:00Z"])
+        #expect(table.stdout.contains("COALESCED/SKIPPED") && table.stdout.contains("1/1"), "\(table.stdout)")
+        let list = try f.runner.run(["outbox", "list", "--now", "2026-12-01T14:02:00Z", "--format", "json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = try #require(try list.json() as? [[String: Any]])
+        let delivered = try #require(rows.first { $0["state"] as? String == "delivered" })
+        #expect(delivered["delivered_at"] as? String == "2026-12-01T09:01:00-05:00", "\(delivered)")
+        let lines = try f.runner.run(["outbox", "list", "--now", "2026-12-01T14:02:00Z"]).stdout
+        #expect(lines.contains("delivered") && lines.contains("2026-12-01T09:01:00-05:00"), "\(lines)")
+    }
+
+    /// install cron names the variables this workspace references, not the starter's
+    /// OPS_SLACK_WEBHOOK, and warns that a binary inside .build is a development build.
+    @Test func installCronNamesTheWorkspacesOwnVariables() throws {
+        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"")])
+        let cron = try f.runner.run(["install", "cron"])
+        #expect(cron.status == 0, "\(cron.stderr)")
+        #expect(cron.stdout.contains("# Set HOOK_URL, HOOK_SECRET for cron") || cron.stdout.contains("# Set HOOK_SECRET, HOOK_URL for cron"), "\(cron.stdout)")
+        #expect(!cron.stdout.contains("OPS_SLACK_WEBHOOK"))
+        #expect(cron.stdout.contains("is a development build inside the clone; install it first"), "\(cron.stdout)")
     }
 
     /// A problem of the machine, not of the input, exits 1 (2 means "fix your input").

@@ -33,6 +33,20 @@ import Testing
         #expect(!daemon.currentStderr.contains("notbase64"), "\(daemon.currentStderr)")
         f.dir.write("opscadence.yaml", config)
 
+        // A broken template is an invalid edit too: its own position is logged, and the last good
+        // templates stay in use.
+        let invalidEdits = daemon.currentStderr.components(separatedBy: "keeping the last good one").count
+        f.dir.write("playbooks/templates/agenda.md.mustache", "# {{title}}\n{{/sections}}\n")
+        daemon.signal(SIGHUP)
+        #expect(
+            await waitUntil(timeout: .seconds(15)) {
+                daemon.currentStderr.components(separatedBy: "keeping the last good one").count > invalidEdits
+                    && daemon.currentStderr.contains("agenda.md.mustache:2:")
+            }, "\(daemon.currentStderr.suffix(1500))")
+        #expect(!daemon.currentStderr.contains("ParserError"))
+        #expect(daemon.process.isRunning)
+        try FileManager.default.removeItem(atPath: f.dir.file("playbooks/templates/agenda.md.mustache"))
+
         // A valid edit is picked up: a new playbook whose meeting (19:10Z) is still ahead. Its
         // reminder is due at 19:00:30 on the service's clock: sent then, or at once if a loaded
         // machine got here later (a meeting still ahead gets its late reminder within grace).

@@ -242,6 +242,20 @@ import Testing
         #expect(alerts[1]["severity"] as? String == "warning")
     }
 
+    /// No playbook or state makes a multi-megabyte POST: the generic body carries at most 64 KB
+    /// of agenda text and 200 items a list, and says `truncated` when it left something out.
+    @Test func genericBodyIsBoundedAndSaysWhenItTruncated() throws {
+        var message = Fixtures.weekly
+        message.agendaMarkdown = String(repeating: "x", count: 3_000_000)
+        message.actionItems = Array(repeating: message.actionItems[0], count: 5000)
+        let body = WebhookKind.generic.body(for: message)
+        #expect(body.count < 200_000, "\(body.count) bytes")
+        let json = try Self.json(body)
+        #expect(json["truncated"] as? Bool == true)
+        #expect((json["agenda_markdown"] as? String)?.count ?? 0 <= 64 * 1024)
+        #expect((json["action_items"] as? [Any])?.count == 200)
+    }
+
     @Test func genericListsEscalatedKPIsLastAndOnlyWhenThereAreSome() throws {
         #expect(try Self.json(WebhookKind.generic.body(for: Fixtures.weekly))["escalated_kpis"] == nil)
         var message = Fixtures.weekly

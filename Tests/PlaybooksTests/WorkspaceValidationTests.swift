@@ -212,7 +212,23 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         let found = issues(playbooks: ["a.yaml": lines.joined(separator: "\n") + "\n"])
         #expect(found.count == 1, "\(found)")
         #expect(found.first?.hasPrefix("playbooks/a.yaml:") == true)
-        #expect(found.first?.contains("expands to more than 50000 YAML values") == true, "\(found)")
+        #expect(found.first?.contains("expands to more than 50000 YAML values or 1024 KB of text") == true, "\(found)")
+    }
+
+    /// Few values can still be megabytes: one 100 KB scalar repeated by 3,000 aliases is
+    /// 300 MB of checklist (a 121 KB file that validated, then took 36 s and 1 GB to render).
+    @Test func aliasedTextIsBounded() {
+        let text = String(repeating: "x", count: 100_000)
+        let lines = ["id: long", "title: Long", "cron: \"0 9 * * *\"", "duration: 15m", "description: &s \(text)", "checklist:"]
+            + Array(repeating: "  - *s", count: 3000)
+        let found = issues(playbooks: ["a.yaml": lines.joined(separator: "\n") + "\n"])
+        #expect(found.count == 1, "\(found.map { $0.prefix(200) })")
+        #expect(found.first?.hasPrefix("playbooks/a.yaml:6:1:") == true, "\(found.map { $0.prefix(200) })")
+        #expect(found.first?.contains("or 1024 KB of text") == true)
+        // The same text without aliases, and a few aliases of it, are fine.
+        let few = ["id: long", "title: Long", "cron: \"0 9 * * *\"", "duration: 15m", "description: &s \(text)", "checklist:"]
+            + Array(repeating: "  - *s", count: 5)
+        #expect(issues(playbooks: ["a.yaml": few.joined(separator: "\n") + "\n"]).allSatisfy { !$0.contains("expands to more than") })
     }
 
     /// Relative paths stay inside the workspace; an absolute one is taken as written.

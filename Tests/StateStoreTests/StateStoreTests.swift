@@ -356,6 +356,59 @@ import Testing
         #expect(dir.read("state.sqlite") == garbage)
     }
 
+    /// Another application's SQLite file, or an empty file, is refused before anything is
+    /// written: no tables of ours, no journal-mode change, no -wal or -shm beside it.
+    @Test(arguments: ["another application's", "empty"])
+    func aForeignFileIsRefusedAndLeftUntouched(kind: String) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("other.sqlite")
+        if kind == "empty" {
+            dir.write("other.sqlite", "")
+        } else {
+            let other = try DatabaseQueue(path: path)
+            try other.write { db in try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)") }
+            try other.close()
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for readOnly in [false, true] {
+            do {
+                _ = try StateStore(path: path, readOnly: readOnly)
+                Issue.record("opened a foreign file (readOnly: \(readOnly))")
+            } catch {
+                #expect(error.code == .foreign)
+                #expect(error.description.contains("not an OpsCadence state file"), "\(error)")
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
+    /// A file a newer opscadence migrated is refused for writing as for reading, with the same
+    /// message, and left as it was.
+    @Test func aNewerSchemaIsRefusedForWritesToo() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        do { _ = try StateStore(path: path) }
+        let newer = try DatabaseQueue(path: path)
+        try newer.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        try newer.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        var messages: [String] = []
+        for readOnly in [true, false] {
+            do {
+                _ = try StateStore(path: path, readOnly: readOnly)
+                Issue.record("opened a newer schema (readOnly: \(readOnly))")
+            } catch {
+                #expect(error.code == .newerSchema)
+                messages.append(error.description)
+            }
+        }
+        #expect(messages.count == 2 && messages[0] == messages[1], "\(messages)")
+        #expect(messages.first?.contains("written by a newer opscadence") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func lockedFileGivesAClearError() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("state.sqlite")
