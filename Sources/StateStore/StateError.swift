@@ -16,7 +16,7 @@ package struct StateVersion: Hashable, Sendable {
 /// A state file that cannot be used. The message says what to do; the file is left as it is.
 package struct StateError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable {
-        private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other }
+        private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other, unavailable, denied, readOnly, invalidLocation }
         private let value: Value
         private init(_ value: Value) { self.value = value }
         package static let notADatabase = Code(.notADatabase)
@@ -28,6 +28,14 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         package static let newerSchema = Code(.newerSchema)
         package static let notFound = Code(.notFound)
         package static let other = Code(.other)
+        /// The database server cannot be reached, or the connection to it was lost.
+        package static let unavailable = Code(.unavailable)
+        /// The server refused the credentials, or the user lacks a permission.
+        package static let denied = Code(.denied)
+        /// The server takes no writes (a PostgreSQL hot standby, SQLSTATE 25006).
+        package static let readOnly = Code(.readOnly)
+        /// A database URL that cannot be used as written.
+        package static let invalidLocation = Code(.invalidLocation)
     }
 
     package let code: Code
@@ -41,8 +49,10 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
     }
 
     package var description: String {
-        var text = "state file \(path): \(detail)"
-        if code == .notADatabase || code == .corrupted || code == .foreign {
+        // A database URL (always without its password) names a database, not a file.
+        let isDatabase = path.hasPrefix("postgres://") || path.hasPrefix("postgresql://")
+        var text = "\(isDatabase ? "state database" : "state file") \(path): \(detail)"
+        if !isDatabase && (code == .notADatabase || code == .corrupted || code == .foreign) {
             text += "; it was left untouched — restore a backup or move it aside to start with empty state"
         }
         return text

@@ -17,6 +17,19 @@ package struct StateHealth: Sendable, Equatable {
     package var abandonedClaims: Int
     /// Deliveries that failed for good.
     package var deadDeliveries: Int
+
+    package init(
+        integrity: String, schema: String, lastTickAt: Int64?, recordedPlaybooks: [String], orphanedDeliveries: Int, abandonedClaims: Int,
+        deadDeliveries: Int
+    ) {
+        self.integrity = integrity
+        self.schema = schema
+        self.lastTickAt = lastTickAt
+        self.recordedPlaybooks = recordedPlaybooks
+        self.orphanedDeliveries = orphanedDeliveries
+        self.abandonedClaims = abandonedClaims
+        self.deadDeliveries = deadDeliveries
+    }
 }
 
 extension SQLiteBackend {
@@ -67,6 +80,13 @@ package struct StateMetrics: Sendable, Equatable {
     package var lastTickAt: Int64?
     /// Playbooks whose last tick failed.
     package var failingPlaybooks: Int
+
+    package init(deliveries: [String: Int], due: Int, lastTickAt: Int64?, failingPlaybooks: Int) {
+        self.deliveries = deliveries
+        self.due = due
+        self.lastTickAt = lastTickAt
+        self.failingPlaybooks = failingPlaybooks
+    }
 }
 
 extension SQLiteBackend {

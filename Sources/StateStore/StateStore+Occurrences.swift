@@ -15,6 +15,11 @@ package struct OccurrenceBatchItem: Sendable {
 package struct CommitSummary: Sendable, Equatable {
     package var occurrences = 0
     package var deliveries = 0
+
+    package init(occurrences: Int = 0, deliveries: Int = 0) {
+        self.occurrences = occurrences
+        self.deliveries = deliveries
+    }
 }
 
 /// How far a playbook has been planned: its watermark and what it was computed for.

@@ -13,6 +13,16 @@ package struct ChatReply: Sendable, Hashable {
     package var body: [UInt8]
     package var attempts: Int
     package var createdAt: Int64
+
+    package init(id: Int64, idempotencyKey: String, target: String, url: String, body: [UInt8], attempts: Int, createdAt: Int64) {
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+        self.target = target
+        self.url = url
+        self.body = body
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
 }
 
 /// What became of one attempt to post a reply.

@@ -6,6 +6,12 @@ package struct WebSession: Sendable, Hashable {
     /// The synchronizer token every form of this session carries.
     package var csrfToken: String
     package var expiresAt: Int64
+
+    package init(person: String, csrfToken: String, expiresAt: Int64) {
+        self.person = person
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
 }
 
 /// Someone said an occurrence happened (the daily check was done, the meeting was held).
@@ -17,6 +23,14 @@ package struct AcknowledgementRecord: Sendable, Hashable, Codable {
     /// `web`, `cli`, `link`.
     package var via: String
     package var at: Int64
+
+    package init(playbookId: String, scheduledAt: Int64, by: String?, via: String, at: Int64) {
+        self.playbookId = playbookId
+        self.scheduledAt = scheduledAt
+        self.by = by
+        self.via = via
+        self.at = at
+    }
 }
 
 /// A meeting's notes, as last saved.
@@ -24,6 +38,12 @@ package struct MeetingNote: Sendable, Hashable, Codable {
     package var text: String
     package var updatedBy: String?
     package var updatedAt: Int64
+
+    package init(text: String, updatedBy: String?, updatedAt: Int64) {
+        self.text = text
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
 }
 
 // The web app's sign-in, sessions, notes, and the edits only a page makes.
