@@ -11,7 +11,7 @@ extension Workspace {
     /// The state's location for people: the file's path, or the database URL without its password.
     package var stateDescription: String {
         guard let database = configuration.stateDatabase else { return configuration.statePath }
-        return (try? PostgresLocation(parsing: database.value).description) ?? "postgres://…"
+        return (try? PostgresLocation(database.value).description) ?? "postgres://…"
     }
 
     /// Whether `other` keeps its state in the same place (a reload may not move it).

@@ -74,8 +74,9 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
     }
 
     deinit {
-        // Nobody waits for the goodbye: the server ends the session either way.
-        let _: EventLoopFuture<Void>? = connection?.close()
+        // Nobody waits for the goodbye (the server ends the session either way), but the
+        // connection must outlive its close: postgres-nio asserts that it is closed first.
+        if let connection { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
     }
 
     /// Closes the connection now; the next operation would open another.

@@ -116,7 +116,7 @@ struct StateArgument {
             path = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
         }
         if let url {
-            name = try PostgresLocation(parsing: url.value).description
+            name = try PostgresLocation(url.value).description
         } else {
             name = path ?? text
         }
