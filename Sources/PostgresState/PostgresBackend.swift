@@ -286,6 +286,12 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
         return "ok"
     }
 
+    /// The server process serving this backend's connection (`pg_backend_pid()`), for tests
+    /// and diagnostics.
+    package func serverProcessID() throws(StateError) -> Int {
+        try decode(query("SELECT pg_backend_pid()")) { try $0.int(0) }.first ?? 0
+    }
+
     /// As ``integrityCheck()``: "ok" after a successful round trip.
     package func quickCheck() throws(StateError) -> String {
         try integrityCheck()
