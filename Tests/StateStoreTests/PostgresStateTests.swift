@@ -88,6 +88,50 @@ import Testing
         }
     }
 
+    @Test func aWrongPasswordIsDeniedWithoutShowingIt() throws {
+        guard let database = TestDatabase.make() else { return }
+        let role = database.schema + "_role"
+        try database.psql("CREATE ROLE \(role) LOGIN PASSWORD 'the-right-one'")
+        defer { _ = try? database.psql("DROP ROLE \(role)") }
+        var location = try PostgresLocation(database.url)
+        location.user = role
+        location.password = "hunter2-wrong"
+        do {
+            // A server that trusts every local login (the throwaway test cluster) lets it in:
+            // then there is nothing to check here.
+            _ = try PostgresBackend(location: location, readOnly: true)
+        } catch where error.code == .notFound || error.code == .denied && error.description.contains("permission denied") {
+            return  // let in (trust), but finding no state or no rights
+        } catch {
+            #expect(error.code == .denied, "\(error)")
+            #expect(error.description.contains("check the user and password"), "\(error)")
+            #expect(!error.description.contains("hunter2"))
+            #expect(error.description.contains("postgres://\(role)@"))
+        }
+    }
+
+    @Test func aConnectionLostMidTransactionFailsAndSavesNothing() throws {
+        guard let database = TestDatabase.make() else { return }
+        let backend = try open(database)
+        // A KPI named `doom` ends its own session while the transaction is open.
+        try database.psql(
+            """
+            CREATE FUNCTION \(database.schema).doom() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.kpi = 'doom' THEN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(1); END IF; RETURN NEW; END $$;
+            CREATE TRIGGER doom BEFORE INSERT ON \(database.schema).kpi_value FOR EACH ROW EXECUTE FUNCTION \(database.schema).doom();
+            """)
+        do {
+            try backend.recordKPIValues([
+                KPIValue(kpi: "fine", measuredOn: "2026-01-01", value: 1, recordedAt: 1), KPIValue(kpi: "doom", measuredOn: "2026-01-01", value: 2, recordedAt: 1),
+            ])
+            Issue.record("reported a write done on a lost connection")
+        } catch {
+            #expect(error.code == .unavailable, "\(error)")
+        }
+        // The next operation connects again; the first value was not saved either.
+        #expect(try backend.kpiValues(kpi: nil, since: nil).isEmpty)
+    }
+
     @Test func aTerminatedConnectionIsOpenedAgainByTheNextOperation() throws {
         guard let database = TestDatabase.make() else { return }
         let backend = try open(database)
