@@ -74,9 +74,15 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
     }
 
     deinit {
-        // Nobody waits for the goodbye (the server ends the session either way), but the
-        // connection must outlive its close: postgres-nio asserts that it is closed first.
-        if let connection { connection.close().whenComplete { _ in withExtendedLifetime(connection) {} } }
+        if let connection { Self.discard(connection) }
+    }
+
+    /// Closes a connection no longer used, without waiting (the server ends the session either
+    /// way). The connection is kept alive until its channel has closed: postgres-nio asserts
+    /// that none is released open.
+    private static func discard(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Closes the connection now; the next operation would open another.
@@ -94,8 +100,11 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
 
     /// The open connection, or a new one. Called with `lock` held.
     private func connected() throws(StateError) -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
-        connection = nil
+        if let connection {
+            if !connection.isClosed { return connection }
+            Self.discard(connection)
+            self.connection = nil
+        }
         let configuration = try location.configuration(readOnly: readOnly)
         let next: PostgresConnection
         do {
@@ -131,11 +140,15 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
                 return try body(connection)
             } catch let error as FirstStatementFailed where attempt == 1 && (connection.isClosed || error.underlying.isConnectionLoss) {
                 // Nothing was done: try again on a fresh connection.
+                Self.discard(connection)
                 self.connection = nil
                 continue
             } catch {
                 let underlying = (error as? FirstStatementFailed)?.underlying ?? error
-                if connection.isClosed || underlying.isConnectionLoss { self.connection = nil }
+                if connection.isClosed || underlying.isConnectionLoss {
+                    Self.discard(connection)
+                    self.connection = nil
+                }
                 throw StateError(postgres: underlying, location: location)
             }
         }
@@ -285,6 +298,12 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
     package func integrityCheck() throws(StateError) -> String {
         _ = try query("SELECT 1")
         return "ok"
+    }
+
+    /// The server process serving this backend's connection (`pg_backend_pid()`), for tests
+    /// and diagnostics.
+    package func serverProcessID() throws(StateError) -> Int {
+        try decode(query("SELECT pg_backend_pid()")) { try $0.int(0) }.first ?? 0
     }
 
     /// As ``integrityCheck()``: "ok" after a successful round trip.

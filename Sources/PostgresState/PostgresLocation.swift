@@ -231,7 +231,11 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
-        var parameters = [("application_name", "opscadence"), ("search_path", "\"\(schema)\"")]
+        // A lock another instance holds longer than SQLite's busy timeout fails the operation
+        // (55P03, `locked`) instead of hanging a tick behind a stuck session.
+        var parameters = [
+            ("application_name", "opscadence"), ("search_path", "\"\(schema)\""), ("lock_timeout", "\(Int(StateStore.defaultBusyTimeout))s"),
+        ]
         if readOnly { parameters.append(("default_transaction_read_only", "on")) }
         configuration.options.additionalStartupParameters = parameters
         return configuration

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OpsCadenceTesting
+import PostgresState
 import Testing
 
 @testable import StateStore
@@ -136,26 +137,6 @@ import Testing
         #expect(claimed.first { $0.idempotencyKey != "k3" }?.checklistItem == 2)
     }
 
-    @Test func aStoredPayloadIsReplacedOnlyForAnotherKind() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let t: Int64 = 1_796_652_000
-        try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])], watermarks: [:], now: t)
-        let id = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 100, limit: 1).first?.record.id)
-        // Another owner's payload is not stored; the first of a kind stays.
-        try store.storePayloads([id: .init(body: Data("other owner".utf8), kind: "slack", query: "")], owner: "b")
-        #expect(try store.payload(ofDelivery: id) == nil)
-        try store.storePayloads([id: .init(body: Data("first".utf8), kind: "generic", query: "")], owner: "a")
-        try store.storePayloads([id: .init(body: Data("second".utf8), kind: "generic", query: "")], owner: "a")
-        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("first".utf8), kind: "generic", query: ""))
-        try store.storePayloads([id: .init(body: Data("for discord".utf8), kind: "discord", query: "wait=true")], owner: "a")
-        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("for discord".utf8), kind: "discord", query: "wait=true"))
-        // A retry claims the delivery with its payload.
-        #expect(try store.record(.retry(at: t, status: 503, error: "busy"), id: id, owner: "a", now: t))
-        let again = try #require(try store.claimDueDeliveries(now: t, owner: "c", lease: 100, limit: 1).first)
-        #expect(again.record.id == id && again.payload?.kind == "discord")
-    }
-
     @Test func deliveryRowsRoundTripEveryColumn() throws {
         let dir = TemporaryDirectory()
         let store = try StateStore(path: dir.file("state.sqlite"))
@@ -205,141 +186,6 @@ import Testing
         expected.attempts = 4
         expected.lastAttemptAt = t
         #expect(claimed == expected)
-    }
-
-    @Test func commitIsIdempotentAndWatermarksOnlyMoveForward() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let t: Int64 = 1_796_652_000
-        let batch = [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])]
-        #expect(try store.commit(batch, watermarks: ["weekly": t], now: t) == CommitSummary(occurrences: 1, deliveries: 2))
-        #expect(try store.commit(batch, watermarks: ["weekly": t - 500], now: t) == CommitSummary(occurrences: 0, deliveries: 0))
-        #expect(try store.watermarks() == ["weekly": t])
-        // A second process opening the same file sees the same state.
-        let other = try StateStore(path: dir.file("state.sqlite"))
-        #expect(try other.deliveries().count == 2)
-        #expect(try other.lastOccurrences()["weekly"]?.scheduledAt == t)
-    }
-
-    @Test func claimLeaseAndFencing() throws {
-        let t: Int64 = 1_796_652_000
-        let (dir, store) = try storeWithTwoReminders(at: t)
-        // Only the 15-minute reminder is due 10 minutes before the start.
-        let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10).map(\.record)
-        #expect(claimed.map(\.beforeSeconds) == [900])
-        #expect(claimed.first?.attempts == 1)
-        #expect(try store.claimDueDeliveries(now: t - 600, owner: "b", lease: 120, limit: 10).isEmpty)
-        let id = try #require(claimed.first?.id)
-        // A process that lost the lease cannot write the outcome.
-        #expect(try !store.record(.delivered(status: 200, note: nil), id: id, owner: "b", now: t - 599))
-        #expect(try store.record(.delivered(status: 200, note: nil), id: id, owner: "a", now: t - 599))
-        #expect(try store.delivery(id: id)?.state == .delivered)
-        #expect(try store.deliveryCounts()["weekly"]?.delivered == 1)
-        #expect(try store.nextDeliveryDue() == t)
-        // An outcome and the next claim in one transaction; a fenced outcome is still refused.
-        let next = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 120, limit: 10).first?.record.id)
-        var both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "b", now: t, thenClaim: 10, lease: 120)
-        #expect(try both.written.isEmpty && both.claimed.get().isEmpty)
-        both = try store.record([.init(id: next, resolution: .retry(at: t, status: 503, error: "busy"))], owner: "a", now: t, thenClaim: 10, lease: 120)
-        #expect(both.written == [next])
-        let reclaimed = try both.claimed.get()
-        #expect(reclaimed.map(\.record.id) == [next] && reclaimed.first?.record.attempts == 2)
-        both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "a", now: t, thenClaim: 0, lease: 120)
-        #expect(try both.written == [next] && both.claimed.get().isEmpty)
-        #expect(try store.delivery(id: next)?.state == .dead)
-        withExtendedLifetime(dir) {}  // the folder (and the state in it) lives until here
-    }
-
-    @Test func aFailedClaimKeepsTheOutcomesRecordedWithIt() throws {
-        let t: Int64 = 1_796_652_000
-        let (dir, store) = try storeWithTwoReminders(at: t)
-        let sent = try #require(try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 1).first?.record.id)
-        // Every further claim fails, as on a full disk.
-        try store.sqlite!.write { db in
-            try db.execute(
-                sql: "CREATE TRIGGER no_claims BEFORE UPDATE OF state ON delivery WHEN NEW.state = 'sending' BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
-        }
-        let both = try store.record([.init(id: sent, resolution: .delivered(status: 200, note: nil))], owner: "a", now: t, thenClaim: 10, lease: 120)
-        #expect(both.written == [sent])
-        #expect(throws: StateError.self) { try both.claimed.get() }
-        // The delivered outcome was committed: it will not be sent again.
-        #expect(try StateStore(path: dir.file("state.sqlite")).delivery(id: sent)?.state == .delivered)
-        #expect(try store.deliveries(states: [.pending], limit: 10).count == 1)
-    }
-
-    @Test func interruptedSendsAreRecoveredAndOverdueOnesExpire() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let t: Int64 = 1_796_652_000
-        try store.commit(
-            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
-            watermarks: [:], now: t)
-        let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10).map(\.record)
-        #expect(claimed.count == 1)
-        #expect(try store.recoverInterruptedDeliveries(now: t + 60) == (requeued: 1, dead: 0))
-        let row = try #require(try store.delivery(id: claimed[0].id!))
-        #expect(row.state == .retrying)
-        #expect(row.attempts == 1)
-        #expect(row.lastError?.contains("same webhook-id") == true)
-        #expect(try store.expireOverdueDeliveries(now: t + 3601) == 1)
-        #expect(try store.delivery(id: claimed[0].id!)?.state == .expired)
-        #expect(try store.requeue(ids: [claimed[0].id!], now: t + 4000, expiresAt: t + 8000) == 1)
-        #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
-        #expect(try store.drop(id: claimed[0].id!))
-        #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
-    }
-
-    /// A process killed mid-send on every attempt counts an attempt each time, so a crash loop
-    /// stops at the target's `max_attempts` like any other failure.
-    @Test func aCrashLoopEndsAtTheAttemptLimit() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let t: Int64 = 1_796_652_000
-        try store.commit(
-            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
-            watermarks: [:], now: t)
-        for attempt in 1...3 {
-            let claimed = try store.claimDueDeliveries(now: t + Int64(attempt) * 60, owner: "killed-\(attempt)", lease: 120, limit: 10)
-            #expect(claimed.count == 1)
-            #expect(claimed.first?.record.attempts == attempt)
-            let recovered = try store.recoverInterruptedDeliveries(now: t + Int64(attempt) * 60 + 1) { _ in 3 }
-            #expect(recovered == (attempt < 3 ? (requeued: 1, dead: 0) : (requeued: 0, dead: 1)))
-        }
-        let row = try #require(try store.deliveries(limit: 10).first)
-        #expect(row.state == .dead)
-        #expect(row.attempts == 3)
-        #expect(row.lastError?.contains("stopped while sending") == true)
-        #expect(try store.claimDueDeliveries(now: t + 600, owner: "next", lease: 120, limit: 10).isEmpty)
-    }
-
-    @Test func teamDataRoundTrips() throws {
-        let dir = TemporaryDirectory()
-        let store = try StateStore(path: dir.file("state.sqlite"))
-        let added = try store.addAction(ActionItem(playbookId: "weekly", text: "Fix pick errors", owner: "Sam", dueDate: "2026-12-01", createdAt: 1))
-        #expect(added.id != nil)
-        #expect(added.isOverdue(today: "2026-12-02"))
-        #expect(!added.isOverdue(today: "2026-12-01"))
-        #expect(try store.actions(playbook: "weekly").count == 1)
-        _ = try store.setActionDone(id: added.id!, doneAt: 5)
-        #expect(try store.actions(playbook: "weekly").isEmpty)
-        #expect(try store.actions(playbook: "weekly", includeDone: true).count == 1)
-        #expect(try store.setActionDone(id: 999, doneAt: 5) == nil)
-
-        try store.check(ChecklistMark(playbookId: "weekly", scheduledAt: 10, itemIndex: 2, item: "Update scorecard", doneAt: 3))
-        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).keys.sorted() == [2])
-        try store.uncheck(playbook: "weekly", scheduledAt: 10, itemIndex: 2)
-        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).isEmpty)
-
-        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 4.1, recordedAt: 1)])
-        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 3.9, recordedAt: 2)])
-        #expect(try store.kpiValues(kpi: "stockout_rate").map(\.value) == [3.9])
-
-        try store.saveAssessment(AssessmentRecord(quarter: "2026-Q4", inventory: 2, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: ["planning": "no forecast"], recordedAt: 1))
-        #expect(try store.assessment(quarter: "2026-Q4")?.notesByDimension == ["planning": "no forecast"])
-        // The schema refuses out-of-range scores even if a caller forgot to validate.
-        #expect(throws: StateError.self) {
-            try store.saveAssessment(AssessmentRecord(quarter: "2027-Q1", inventory: 6, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: [:], recordedAt: 1))
-        }
     }
 
     @Test func corruptedFileIsReportedAndLeftUntouched() throws {
@@ -440,5 +286,293 @@ import Testing
         let dir = TemporaryDirectory()
         #expect(try StateStore.openIfPresent(path: dir.file("missing.sqlite")) == nil)
         #expect(!FileManager.default.fileExists(atPath: dir.file("missing.sqlite")))
+    }
+}
+
+/// The backends every behavioural test runs against.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty state of one backend, with what a test needs around it.
+struct OpenedState {
+    let store: StateStore
+    /// Another store over the same state, as a second process (or instance) would open it.
+    let reopen: () throws -> StateStore
+    /// Makes every further claim fail, as a full disk would.
+    let failClaims: () throws -> Void
+    /// The temporary folder or database schema, kept alive as long as the state.
+    let keep: AnyObject
+
+    /// Nil for PostgreSQL when `OPS_TEST_DATABASE_URL` is not set.
+    static func open(_ backend: Backend) throws -> OpenedState? {
+        switch backend {
+        case .sqlite:
+            let dir = TemporaryDirectory()
+            let path = dir.file("state.sqlite")
+            let store = try StateStore(path: path)
+            return OpenedState(
+                store: store, reopen: { try StateStore(path: path) },
+                failClaims: {
+                    try store.sqlite!.write { db in
+                        try db.execute(
+                            sql: "CREATE TRIGGER no_claims BEFORE UPDATE OF state ON delivery WHEN NEW.state = 'sending' BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+                    }
+                }, keep: dir)
+        case .postgres:
+            guard let database = TestDatabase.make() else { return nil }
+            let location = try PostgresLocation(database.url)
+            let store = StateStore(backend: try PostgresBackend(location: location), path: location.description)
+            return OpenedState(
+                store: store, reopen: { StateStore(backend: try PostgresBackend(location: location), path: location.description) },
+                failClaims: {
+                    try database.psql(
+                        """
+                        CREATE FUNCTION \(database.schema).no_claims() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN IF NEW.state = 'sending' THEN RAISE EXCEPTION 'disk is full'; END IF; RETURN NEW; END $$;
+                        CREATE TRIGGER no_claims BEFORE UPDATE OF state ON \(database.schema).delivery FOR EACH ROW EXECUTE FUNCTION \(database.schema).no_claims();
+                        """)
+                }, keep: database)
+        }
+    }
+}
+
+/// What every backend must do alike: the SQLite backend is the specification.
+@Suite struct StateBackendTests {
+    func occurrence(_ playbook: String, at instant: Int64) -> OccurrenceRecord {
+        OccurrenceRecord(
+            playbookId: playbook, scheduledAt: instant, utcOffset: -18_000, nominalLocal: "2026-12-07T09:00:00",
+            status: .handled, recordedAt: instant - 900)
+    }
+
+    func delivery(_ playbook: String, at instant: Int64, before: Int, target: String = "ops-chat") -> DeliveryRecord {
+        DeliveryRecord(
+            occurrenceId: 0, playbookId: playbook, target: target, beforeSeconds: before, reminderAt: instant - Int64(before),
+            idempotencyKey: "msg_\(playbook)_\(instant)_\(before)_\(target)", state: .pending,
+            nextAttemptAt: instant - Int64(before), expiresAt: instant - Int64(before) + 3600, createdAt: instant - 900)
+    }
+
+    /// A fresh state with one weekly occurrence at `t` and its 15-minute and 0-minute reminders.
+    func stateWithTwoReminders(_ backend: Backend, at t: Int64) throws -> OpenedState? {
+        guard let opened = try OpenedState.open(backend) else { return nil }
+        try opened.store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        return opened
+    }
+
+    @Test(arguments: Backend.allCases) func aStoredPayloadIsReplacedOnlyForAnotherKind(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])], watermarks: [:], now: t)
+        let id = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 100, limit: 1).first?.record.id)
+        // Another owner's payload is not stored; the first of a kind stays.
+        try store.storePayloads([id: .init(body: Data("other owner".utf8), kind: "slack", query: "")], owner: "b")
+        #expect(try store.payload(ofDelivery: id) == nil)
+        try store.storePayloads([id: .init(body: Data("first".utf8), kind: "generic", query: "")], owner: "a")
+        try store.storePayloads([id: .init(body: Data("second".utf8), kind: "generic", query: "")], owner: "a")
+        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("first".utf8), kind: "generic", query: ""))
+        try store.storePayloads([id: .init(body: Data("for discord".utf8), kind: "discord", query: "wait=true")], owner: "a")
+        #expect(try store.payload(ofDelivery: id) == DeliveryPayload(body: Data("for discord".utf8), kind: "discord", query: "wait=true"))
+        // A retry claims the delivery with its payload.
+        #expect(try store.record(.retry(at: t, status: 503, error: "busy"), id: id, owner: "a", now: t))
+        let again = try #require(try store.claimDueDeliveries(now: t, owner: "c", lease: 100, limit: 1).first)
+        #expect(again.record.id == id && again.payload?.kind == "discord")
+    }
+
+    @Test(arguments: Backend.allCases) func commitIsIdempotentAndWatermarksOnlyMoveForward(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        let batch = [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)])]
+        #expect(try store.commit(batch, watermarks: ["weekly": t], now: t) == CommitSummary(occurrences: 1, deliveries: 2))
+        #expect(try store.commit(batch, watermarks: ["weekly": t - 500], now: t) == CommitSummary(occurrences: 0, deliveries: 0))
+        #expect(try store.watermarks() == ["weekly": t])
+        // A second process opening the same state sees the same state.
+        let other = try opened.reopen()
+        #expect(try other.deliveries().count == 2)
+        #expect(try other.lastOccurrences()["weekly"]?.scheduledAt == t)
+        #expect(try other.progress()["weekly"]?.watermark == t)
+    }
+
+    @Test(arguments: Backend.allCases) func claimLeaseAndFencing(_ backend: Backend) throws {
+        let t: Int64 = 1_796_652_000
+        guard let opened = try stateWithTwoReminders(backend, at: t) else { return }
+        let store = opened.store
+        // Only the 15-minute reminder is due 10 minutes before the start.
+        let claimed = try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 10).map(\.record)
+        #expect(claimed.map(\.beforeSeconds) == [900])
+        #expect(claimed.first?.attempts == 1)
+        #expect(try store.claimDueDeliveries(now: t - 600, owner: "b", lease: 120, limit: 10).isEmpty)
+        let id = try #require(claimed.first?.id)
+        // A process that lost the lease cannot write the outcome.
+        #expect(try !store.record(.delivered(status: 200, note: nil), id: id, owner: "b", now: t - 599))
+        #expect(try store.record(.delivered(status: 200, note: nil), id: id, owner: "a", now: t - 599))
+        #expect(try store.delivery(id: id)?.state == .delivered)
+        #expect(try store.deliveryCounts()["weekly"]?.delivered == 1)
+        #expect(try store.nextDeliveryDue() == t)
+        // An outcome and the next claim in one transaction; a fenced outcome is still refused.
+        let next = try #require(try store.claimDueDeliveries(now: t, owner: "a", lease: 120, limit: 10).first?.record.id)
+        var both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "b", now: t, thenClaim: 10, lease: 120)
+        #expect(try both.written.isEmpty && both.claimed.get().isEmpty)
+        both = try store.record([.init(id: next, resolution: .retry(at: t, status: 503, error: "busy"))], owner: "a", now: t, thenClaim: 10, lease: 120)
+        #expect(both.written == [next])
+        let reclaimed = try both.claimed.get()
+        #expect(reclaimed.map(\.record.id) == [next] && reclaimed.first?.record.attempts == 2)
+        both = try store.record([.init(id: next, resolution: .dead(status: 404, error: "gone"))], owner: "a", now: t, thenClaim: 0, lease: 120)
+        #expect(try both.written == [next] && both.claimed.get().isEmpty)
+        #expect(try store.delivery(id: next)?.state == .dead)
+        #expect(try store.deadDeliveryIds() == [next])
+        let metrics = try store.metrics(now: t)
+        #expect(metrics.deliveries["dead"] == 1 && metrics.deliveries["delivered"] == 1 && metrics.due == 0)
+        let health = try store.health(now: t)
+        #expect(health.integrity == "ok" && health.schema == "v6" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+    }
+
+    @Test(arguments: Backend.allCases) func aFailedClaimKeepsTheOutcomesRecordedWithIt(_ backend: Backend) throws {
+        let t: Int64 = 1_796_652_000
+        guard let opened = try stateWithTwoReminders(backend, at: t) else { return }
+        let store = opened.store
+        let sent = try #require(try store.claimDueDeliveries(now: t - 600, owner: "a", lease: 120, limit: 1).first?.record.id)
+        // Every further claim fails, as on a full disk.
+        try opened.failClaims()
+        let both = try store.record([.init(id: sent, resolution: .delivered(status: 200, note: nil))], owner: "a", now: t, thenClaim: 10, lease: 120)
+        #expect(both.written == [sent])
+        #expect(throws: StateError.self) { try both.claimed.get() }
+        // The delivered outcome was committed: it will not be sent again.
+        #expect(try opened.reopen().delivery(id: sent)?.state == .delivered)
+        #expect(try store.deliveries(states: [.pending], limit: 10).count == 1)
+    }
+
+    @Test(arguments: Backend.allCases) func interruptedSendsAreRecoveredAndOverdueOnesExpire(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        let claimed = try store.claimDueDeliveries(now: t, owner: "dead-process", lease: 120, limit: 10).map(\.record)
+        #expect(claimed.count == 1)
+        // Once the lease has run out (PostgreSQL recovers nothing sooner: its owner may be alive).
+        #expect(try store.health(now: t + 121).abandonedClaims == 1)
+        #expect(try store.recoverInterruptedDeliveries(now: t + 121) == (requeued: 1, dead: 0))
+        let row = try #require(try store.delivery(id: claimed[0].id!))
+        #expect(row.state == .retrying)
+        #expect(row.attempts == 1)
+        #expect(row.lastError?.contains("same webhook-id") == true)
+        #expect(try store.expireOverdueDeliveries(now: t + 3601) == 1)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .expired)
+        #expect(try store.requeue(ids: [claimed[0].id!], now: t + 4000, expiresAt: t + 8000) == 1)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
+        #expect(try store.drop(id: claimed[0].id!))
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
+        #expect(try store.dropQueuedDeliveries(ofOccurrences: [claimed[0].occurrenceId], reason: "gone") == 0)
+    }
+
+    /// A process killed mid-send on every attempt counts an attempt each time, so a crash loop
+    /// stops at the target's `max_attempts` like any other failure.
+    @Test(arguments: Backend.allCases) func aCrashLoopEndsAtTheAttemptLimit(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        try store.commit(
+            [OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 0)])],
+            watermarks: [:], now: t)
+        for attempt in 1...3 {
+            let claimedAt = t + Int64(attempt) * 200
+            let claimed = try store.claimDueDeliveries(now: claimedAt, owner: "killed-\(attempt)", lease: 120, limit: 10)
+            #expect(claimed.count == 1)
+            #expect(claimed.first?.record.attempts == attempt)
+            let recovered = try store.recoverInterruptedDeliveries(now: claimedAt + 121) { _ in 3 }
+            #expect(recovered == (attempt < 3 ? (requeued: 1, dead: 0) : (requeued: 0, dead: 1)))
+        }
+        let row = try #require(try store.deliveries(limit: 10).first)
+        #expect(row.state == .dead)
+        #expect(row.attempts == 3)
+        #expect(row.lastError?.contains("stopped while sending") == true)
+        #expect(try store.claimDueDeliveries(now: t + 900, owner: "next", lease: 120, limit: 10).isEmpty)
+    }
+
+    @Test(arguments: Backend.allCases) func teamDataRoundTrips(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let added = try store.addAction(ActionItem(playbookId: "weekly", text: "Fix pick errors", owner: "Sam", dueDate: "2026-12-01", createdAt: 1))
+        #expect(added.id != nil)
+        #expect(added.isOverdue(today: "2026-12-02"))
+        #expect(!added.isOverdue(today: "2026-12-01"))
+        #expect(try store.actions(playbook: "weekly").count == 1)
+        _ = try store.setActionDone(id: added.id!, doneAt: 5)
+        #expect(try store.actions(playbook: "weekly").isEmpty)
+        #expect(try store.actions(playbook: "weekly", includeDone: true).count == 1)
+        #expect(try store.setActionDone(id: 999, doneAt: 5) == nil)
+        #expect(try store.editAction(id: added.id!, text: "Fix all pick errors", owner: nil, dueDate: nil)?.text == "Fix all pick errors")
+        #expect(try store.action(id: added.id!)?.doneAt == 5)
+
+        try store.check(ChecklistMark(playbookId: "weekly", scheduledAt: 10, itemIndex: 2, item: "Update scorecard", doneAt: 3))
+        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).keys.sorted() == [2])
+        try store.uncheck(playbook: "weekly", scheduledAt: 10, itemIndex: 2)
+        #expect(try store.checklistMarks(playbook: "weekly", scheduledAt: 10).isEmpty)
+
+        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 4.1, recordedAt: 1)])
+        try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 3.9, recordedAt: 2)])
+        #expect(try store.kpiValues(kpi: "stockout_rate").map(\.value) == [3.9])
+        #expect(try store.kpiValues(since: "2026-12-01").isEmpty)
+
+        try store.saveAssessment(AssessmentRecord(quarter: "2026-Q4", inventory: 2, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: ["planning": "no forecast"], recordedAt: 1))
+        #expect(try store.assessment(quarter: "2026-Q4")?.notesByDimension == ["planning": "no forecast"])
+        // The schema refuses out-of-range scores even if a caller forgot to validate.
+        #expect(throws: StateError.self) {
+            try store.saveAssessment(AssessmentRecord(quarter: "2027-Q1", inventory: 6, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: [:], recordedAt: 1))
+        }
+        #expect(try store.assessments().map(\.quarter) == ["2026-Q4"])
+
+        try store.savePlan(startMonth: "2027-01", assessmentQuarter: "2026-Q4", items: [ActionItem(playbookId: nil, text: "Plan", owner: nil, dueDate: "2027-02-01", createdAt: 1, planItem: "foundations-1", planPhase: "1")], now: 1)
+        #expect(try store.plan()?.startMonth == "2027-01")
+        #expect(try store.planItems().map(\.planItem) == ["foundations-1"])
+        #expect(try store.deleteAction(id: added.id!))
+        #expect(try !store.deleteAction(id: added.id!))
+        #expect(try store.deleteKPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02"))
+    }
+
+    @Test(arguments: Backend.allCases) func webSessionsNotesAndAcknowledgements(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        try store.createInvite(tokenDigest: "i1", person: "Sam", now: t, expiresAt: t + 100)
+        #expect(try store.invitee(tokenDigest: "i1", now: t) == "Sam")
+        #expect(try store.redeemInvite(tokenDigest: "i1", now: t, session: ("s1", "csrf", t + 1000)) == "Sam")
+        #expect(try store.redeemInvite(tokenDigest: "i1", now: t, session: ("s2", "csrf", t + 1000)) == nil)
+        let (session, _) = try store.sessionAndVersion(tokenDigest: "s1", now: t)
+        #expect(session?.person == "Sam" && session?.csrfToken == "csrf")
+        #expect(try store.webAccess(now: t)["Sam"]?.sessions == 1)
+        #expect(try store.revoke(person: "sam", now: t) == (sessions: 1, invites: 0))
+        #expect(try store.session(tokenDigest: "s1", now: t) == nil)
+
+        let before = try store.version()
+        try store.saveMeetingNote(playbook: "weekly", scheduledAt: t, text: "notes", by: "Sam", now: t)
+        #expect(try store.version() != before)
+        #expect(try store.meetingNote(playbook: "weekly", scheduledAt: t)?.text == "notes")
+        try store.rate(playbook: "weekly", scheduledAt: t, person: "Sam", rating: 8, now: t)
+        #expect(try store.ratings(playbook: "weekly", scheduledAt: t) == ["Sam": 8])
+
+        var escalation = delivery("weekly", at: t, before: -600)
+        escalation.idempotencyKey = "escalation"
+        try store.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [escalation, delivery("weekly", at: t, before: 0)])], watermarks: [:], now: t)
+        let first = try store.acknowledge(playbook: "weekly", scheduledAt: t, by: "Sam", via: "web", now: t + 1)
+        #expect(first.cancelled == 1 && first.acknowledgement.by == "Sam")
+        let second = try store.acknowledge(playbook: "weekly", scheduledAt: t, by: "Kim", via: "cli", now: t + 2)
+        #expect(second.acknowledgement == first.acknowledgement && second.cancelled == 0)
+        let records = try store.meetingRecords(playbook: "weekly", startingIn: t...t)
+        #expect(records.acknowledgedAt == [t: t + 1] && records.ratings == [t: [8]])
+
+        #expect(try store.enqueueReply(key: "r1", target: "chat", url: "https://example.invalid/r", body: [1, 2], now: t, expiresAt: t + 100))
+        #expect(try !store.enqueueReply(key: "r1", target: "chat", url: "https://example.invalid/r", body: [1, 2], now: t, expiresAt: t + 100))
+        let replies = try store.claimReplies(owner: "a", now: t, lease: 30)
+        #expect(replies.map(\.body) == [[1, 2]] && replies.first?.attempts == 1)
+        try store.recordReply(id: replies[0].id, owner: "a", outcome: .delivered(status: 200), now: t)
+        #expect(try store.replies().first?.state == "delivered")
+        #expect(try store.nextReplyDue() == nil)
     }
 }
