@@ -38,12 +38,7 @@ package final class PostgresCluster: @unchecked Sendable {
         for _ in 0..<3 {
             let port = Self.freePort()
             do {
-                try Self.run(
-                    Self.asOwner + [
-                        "\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "-o",
-                        "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-                        "start",
-                    ], what: "pg_ctl start")
+                try Self.start(bin: bin, folder: folder, port: port)
                 self.port = port
                 url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
                 return
@@ -54,7 +49,9 @@ package final class PostgresCluster: @unchecked Sendable {
         throw lastError ?? Failure.notInstalled
     }
 
-    /// Stops the server at once (as a crash would: no checkpoint), then starts it again.
+    /// Stops the server at once (as a crash would: no checkpoint), then starts it again. Commits
+    /// survive it: synchronous_commit stays on (off, the last commits before a crash are lost,
+    /// which no application can make up for); fsync is off, which only an OS crash would expose.
     package func restart() throws {
         try stop()
         try start()
@@ -65,9 +62,18 @@ package final class PostgresCluster: @unchecked Sendable {
         try Self.run(Self.asOwner + ["\(bin)/pg_ctl", "-D", folder.file("data"), "-m", "immediate", "-w", "stop"], what: "pg_ctl stop")
     }
 
-    /// Starts the stopped server again on the same port.
+    /// Starts the stopped server again on its port.
     package func start() throws {
-        try Self.run(Self.asOwner + ["\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "start"], what: "pg_ctl start")
+        try Self.start(bin: bin, folder: folder, port: port)
+    }
+
+    private static func start(bin: String, folder: TemporaryDirectory, port: Int) throws {
+        try run(
+            asOwner + [
+                "\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "-o",
+                "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+                "start",
+            ], what: "pg_ctl start")
     }
 
     /// Runs SQL through psql and returns its unaligned, tuples-only output.
@@ -101,20 +107,30 @@ package final class PostgresCluster: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Runs a command to its end, its output into a file (not a pipe: pg_ctl's server would
+    /// inherit it), waited for with waitpid: Foundation's Process was seen to never notice the
+    /// exit of runuser, leaving it a zombie and the test waiting.
     @discardableResult
     private static func run(_ arguments: [String], what: String) throws -> String {
-        let process = Process()
-        let path = arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env"
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw Failure.command(what, text) }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let outputPath = FileManager.default.temporaryDirectory.path + "/opscadence-pg-\(UUID().uuidString).out"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure.command(what, String(cString: strerror(spawned))) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (FileManager.default.contents(atPath: outputPath).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // WIFEXITED and WEXITSTATUS, which Swift does not import.
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { throw Failure.command(what, text) }
+        return text
     }
 }

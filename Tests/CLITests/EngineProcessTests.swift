@@ -9,13 +9,18 @@ struct EngineFixture {
     let runner: CommandRunner
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-    init(playbooks: [String: String], behavior: LoopbackHTTPServer.Behavior = .ok(), extraConfig: String = "") throws {
+    /// The PostgreSQL schema of a `.postgres` fixture, dropped with the fixture.
+    let database: TestDatabase?
+
+    init(backend: Backend = .sqlite, playbooks: [String: String], behavior: LoopbackHTTPServer.Behavior = .ok(), extraConfig: String = "") throws {
         dir = TemporaryDirectory()
         server = try LoopbackHTTPServer(defaultBehavior: behavior)
+        database = backend == .postgres ? try #require(TestDatabase.make()) : nil
         dir.write(
             "opscadence.yaml",
             """
             timezone: America/New_York
+            \(database == nil ? "" : "state: ${env:OPS_STATE_URL}")
             targets:
               hook:
                 kind: generic
@@ -25,8 +30,9 @@ struct EngineFixture {
             \(extraConfig)
             """)
         for (name, text) in playbooks { dir.write("playbooks/\(name)", text) }
-        runner = CommandRunner(
-            directory: dir.path, environment: ["HOOK_URL": server.url("/hook/secret-token-path"), "HOOK_SECRET": EngineFixture.secret])
+        var environment = ["HOOK_URL": server.url("/hook/secret-token-path"), "HOOK_SECRET": EngineFixture.secret]
+        environment["OPS_STATE_URL"] = database?.url
+        runner = CommandRunner(directory: dir.path, environment: environment)
     }
 
     @discardableResult
@@ -54,9 +60,9 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 }
 
 @Suite struct EngineProcessTests {
-    @Test func tickSendsEachReminderOnceAndIsIdempotent() throws {
+    @Test(arguments: Backend.available) func tickSendsEachReminderOnceAndIsIdempotent(backend: Backend) throws {
         // catch_up: all, so the late 10m reminder goes out too (otherwise the 0m one supersedes it).
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("standup", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
         #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
         let first = try f.tick("2026-12-01T14:00:30Z", ["--since", "2026-12-01T13:00:00Z"])
         #expect(first.status == 0, "\(first.stderr)")
@@ -76,9 +82,10 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(FileManager.default.fileExists(atPath: f.dir.file("agendas/standup/2026-12-01T0900.md")))
     }
 
-    @Test func overlappingTicksDeliverEachOccurrenceOnce() throws {
+    @Test(arguments: Backend.available) func overlappingTicksDeliverEachOccurrenceOnce(backend: Backend) throws {
         // A slow receiver keeps the first tick busy while the others start.
         let f = try EngineFixture(
+            backend: backend,
             playbooks: [
                 "a.yaml": playbook("alpha", schedule: "cron: \"*/10 * * * *\"", catchUp: "all", grace: "1d"),
                 "b.yaml": playbook("beta", schedule: "cron: \"5 * * * *\"", catchUp: "all", grace: "1d"),
@@ -95,8 +102,9 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(Set(ids).count == 15)
     }
 
-    @Test func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate() async throws {
+    @Test(arguments: Backend.available) func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate(backend: Backend) async throws {
         let f = try EngineFixture(
+            backend: backend,
             playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/15 * * * *\"", catchUp: "all", grace: "1d")], behavior: .hang)
         // Before the 12:00 occurrence: the first tick has nothing to send to the hanging receiver.
         try f.tick("2026-12-01T11:50:00Z")
@@ -109,7 +117,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(killed.signaled)
         let inFlight = Set(f.receivedIds)
         f.server.setDefaultBehavior(.ok())
-        let rerun = try f.tick("2026-12-01T13:01:00Z")
+        // Past the killed tick's lease (on a shared database, only an expired lease is taken back).
+        let rerun = try f.tick("2026-12-01T13:05:00Z")
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains("\"recovered\" : "))
         let ids = f.receivedIds
@@ -122,8 +131,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(rows.allSatisfy { $0["state"] as? String == "delivered" })
     }
 
-    @Test func failuresRetryAndPermanentOnesGoDeadAndCanBeRetriedByHand() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
+    @Test(arguments: Backend.available) func failuresRetryAndPermanentOnesGoDeadAndCanBeRetriedByHand(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
         try f.tick("2026-12-01T13:00:00Z")
         f.server.enqueue(.status(503), .status(404, body: "no_such_hook"))
         try f.tick("2026-12-01T14:00:00Z")
@@ -148,8 +157,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
     /// A queued reminder that cannot even be built (its optional target lost its URL) dies
     /// before it is sent, and that still counts: the tick exits 3. (Only the dead count; a
     /// cancelled escalation does not, see AcknowledgementTests.)
-    @Test func aDeliveryThatCannotBeBuiltDiesAndTheTickExits3() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
+    @Test(arguments: Backend.available) func aDeliveryThatCannotBeBuiltDiesAndTheTickExits3(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", catchUp: "all", before: ["10m", "0m"])])
         f.dir.write(
             "opscadence.yaml",
             """
@@ -170,8 +179,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
     /// A retry by hand days later gets a fresh, bounded chance: it is sent by the next tick,
     /// with its attempts and age counted from the retry, not expired unsent.
-    @Test func aDeadDeliveryRetriedDaysLaterIsSent() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1h")])
+    @Test(arguments: Backend.available) func aDeadDeliveryRetriedDaysLaterIsSent(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1h")])
         try f.tick("2026-12-01T13:00:00Z")
         f.server.enqueue(.status(404, body: "no_such_hook"))
         #expect(try f.tick("2026-12-01T14:00:00Z").status == 3)
@@ -193,8 +202,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(f.server.requests.filter { $0.headers["webhook-id"] == "alpha.20261201T140000Z.0m.hook" }.count == 3)
     }
 
-    @Test func aRetrySendsTheFirstAttemptsBytesUntilTheTargetsKindChanges() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
+    @Test(arguments: Backend.available) func aRetrySendsTheFirstAttemptsBytesUntilTheTargetsKindChanges(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")])
         try f.tick("2026-12-01T13:00:00Z")
         f.server.enqueue(.status(503), .status(503))
         try f.tick("2026-12-01T14:00:00Z")
@@ -225,10 +234,11 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(list.first?["state"] as? String == "delivered")
     }
 
-    @Test func aRetryDueAtOnceWaitsForTheNextTick() throws {
+    @Test(arguments: Backend.available) func aRetryDueAtOnceWaitsForTheNextTick(backend: Backend) throws {
         // `Retry-After: 0` refunds the attempt and asks for no wait: sent again within the
         // same tick, it would loop until the tick's budget ran out.
         let f = try EngineFixture(
+            backend: backend,
             playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", grace: "1d")],
             behavior: .status(429, headers: [("Retry-After", "0")]))
         try f.tick("2026-12-01T13:00:00Z")
@@ -241,12 +251,13 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(list.first?["attempts"] as? Int == 0)
     }
 
-    @Test func aHungTargetGetsThreeRequestsAndHoldsNoOneElseBack() throws {
+    @Test(arguments: Backend.available) func aHungTargetGetsThreeRequestsAndHoldsNoOneElseBack(backend: Backend) throws {
         // Six reminders to a target that never answers, one to a target that does.
         var playbooks: [String: String] = [:]
         for n in 0..<6 { playbooks["h\(n).yaml"] = playbook("hung\(n)", schedule: "cron: \"0 9 * * *\"") }
         playbooks["ok.yaml"] = playbook("fine", schedule: "cron: \"0 9 * * *\"").replacingOccurrences(of: "target: hook", with: "target: other")
         let f = try EngineFixture(
+            backend: backend,
             playbooks: playbooks, behavior: .hang,
             extraConfig: """
               other: { kind: generic, url: "${env:OTHER_URL}", rate_limit: none }
@@ -278,8 +289,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
     /// One playbook whose agenda cannot be written (its folder is a planted symbolic link) is
     /// recorded as failing; the other playbook due at the same time is reminded.
-    @Test func onePlaybookThatFailsDoesNotStopTheOthers() throws {
-        let f = try EngineFixture(playbooks: [
+    @Test(arguments: Backend.available) func onePlaybookThatFailsDoesNotStopTheOthers(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: [
             "a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\""),
             "b.yaml": playbook("beta", schedule: "cron: \"0 9 * * *\""),
         ])
@@ -330,8 +341,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
     /// The agenda file a reminder links to follows what the team records after it was first
     /// rendered: an action item added, then closed, shows in the file of the meeting ahead.
-    @Test func theAgendaFileFollowsCommandsUntilTheMeeting() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "0m"])])
+    @Test(arguments: Backend.available) func theAgendaFileFollowsCommandsUntilTheMeeting(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "0m"])])
         // 09:30 in New York: today's meeting is over, tomorrow's opened half an hour ago.
         #expect(try f.tick("2026-12-01T14:30:00Z").status == 0)
         // Tomorrow's agenda is rendered now, a day ahead.
@@ -348,8 +359,8 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
     /// An occurrence's agenda is rendered again when one of its reminders is sent and when the
     /// meeting starts; after the meeting the last rendering stands as the minutes.
-    @Test func theAgendaIsRenderedAgainAtEachReminderAndAtTheStart() throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "15m"])])
+    @Test(arguments: Backend.available) func theAgendaIsRenderedAgainAtEachReminderAndAtTheStart(backend: Backend) throws {
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"0 9 * * *\"", before: ["1d", "15m"])])
         let file = f.dir.file("agendas/alpha/2026-12-02T0900.md")
         func generated() throws -> String? {
             try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: " · generated ").last?.prefix(16).description
@@ -403,7 +414,7 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
 
     /// status counts coalesced and skipped reminders; outbox list takes --now and says when each
     /// was delivered, in the text and as delivered_at in JSON.
-    @Test func statusCountsCoalescedAndSkippedAndOutboxListSaysWhenDelivered() throws {
+    @Test(arguments: Backend.available) func statusCountsCoalescedAndSkippedAndOutboxListSaysWhenDelivered(backend: Backend) throws {
         let text = """
             id: alpha
             title: alpha
@@ -415,7 +426,7 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
               - { target: hook, before: 0m }
               - { target: spare, before: 0m }
             """
-        let f = try EngineFixture(playbooks: ["a.yaml": text], extraConfig: "  spare: { kind: slack, url: \"${env:SPARE_URL}\", optional: true }")
+        let f = try EngineFixture(backend: backend, playbooks: ["a.yaml": text], extraConfig: "  spare: { kind: slack, url: \"${env:SPARE_URL}\", optional: true }")
         #expect(try f.tick("2026-12-01T13:00:00Z").status == 0)
         // 09:01 in New York: both reminders to hook are due, the 15m one is superseded; spare has no URL.
         #expect(try f.tick("2026-12-01T14:01:00Z").status == 0)

@@ -35,3 +35,15 @@ func runOnTerminal(_ answers: [String], _ arguments: [String], in dir: Temporary
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// The state backends a test runs against: SQLite always, and PostgreSQL when
+/// `OPS_TEST_DATABASE_URL` names a server (`scripts/test` starts one).
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var available: [Backend] {
+        ProcessInfo.processInfo.environment[TestDatabase.variable]?.isEmpty == false ? allCases : [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
