@@ -12,15 +12,19 @@ struct EngineFixture {
     /// The PostgreSQL schema of a `.postgres` fixture, dropped with the fixture.
     let database: TestDatabase?
 
+    /// The `state:` line of its opscadence.yaml (none for the SQLite default).
+    var stateLine: String { database == nil ? "" : "state: ${env:OPS_STATE_URL}" }
+
     init(backend: Backend = .sqlite, playbooks: [String: String], behavior: LoopbackHTTPServer.Behavior = .ok(), extraConfig: String = "") throws {
         dir = TemporaryDirectory()
         server = try LoopbackHTTPServer(defaultBehavior: behavior)
         database = backend == .postgres ? try #require(TestDatabase.make()) : nil
+        let stateLine = database == nil ? "" : "state: ${env:OPS_STATE_URL}"
         dir.write(
             "opscadence.yaml",
             """
             timezone: America/New_York
-            \(database == nil ? "" : "state: ${env:OPS_STATE_URL}")
+            \(stateLine)
             targets:
               hook:
                 kind: generic
@@ -221,6 +225,7 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
             "opscadence.yaml",
             """
             timezone: America/New_York
+            \(f.stateLine)
             targets:
               hook: { kind: slack, url: "${env:HOOK_URL}", rate_limit: none }
             """)
@@ -266,7 +271,10 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         let other = try LoopbackHTTPServer()
         let runner = CommandRunner(
             directory: f.dir.path,
-            environment: ["HOOK_URL": f.server.url("/hook"), "HOOK_SECRET": EngineFixture.secret, "OTHER_URL": other.url("/other")])
+            environment: [
+                "HOOK_URL": f.server.url("/hook"), "HOOK_SECRET": EngineFixture.secret, "OTHER_URL": other.url("/other"),
+                "OPS_STATE_URL": f.database?.url ?? "",
+            ])
         #expect(try runner.run(["tick", "--now", "2026-12-01T13:00:00Z"]).status == 0)
         let due = try runner.run(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
         #expect(due.status == 0, "\(due.stderr)")
