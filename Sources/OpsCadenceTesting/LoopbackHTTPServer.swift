@@ -22,6 +22,14 @@ import Synchronization
 /// 100-continue` is honoured. ``stop()`` (or releasing the server) closes the listener and every
 /// connection and waits for the server's threads to end. Starting one makes the process ignore
 /// `SIGPIPE` (``ignoreSIGPIPE()``), as the `opscadence` executable does.
+///
+/// Why not swift-nio-extras' `NIOHTTP1TestServer`: it answers requests one at a time, in the
+/// order the test reads them, from the test's own code. The delivery tests need the other
+/// things a real receiver does on its own while the client under test runs on its thread:
+/// concurrent connections, kept-alive reuse, resets mid-response, bodies dripped byte by
+/// byte, requests that never get an answer, and exact bytes on the wire (signatures). The
+/// ordinary cases (status and body) are a line of a script here either way, so one server
+/// on raw sockets serves all of them.
 package final class LoopbackHTTPServer: Sendable {
     /// The server could not start.
     package struct StartError: Error, CustomStringConvertible {
