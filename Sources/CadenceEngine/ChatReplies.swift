@@ -64,7 +64,7 @@ package struct ChatReplies: Sendable {
                 }
                 let target = WebhookTarget(name: reply.target, kind: .generic, url: try SecretURL(reply.url))
                 let payload = WebhookPayload(kind: .generic, deliveryID: reply.idempotencyKey, body: reply.body)
-                requests.append((reply, try target.makeRequest(for: payload, at: Date(timeIntervalSince1970: TimeInterval(timeline.now)))))
+                requests.append((reply, try target.makeRequest(for: payload, at: timeline.now)))
             } catch {
                 try store.recordReply(id: reply.id, owner: owner, outcome: .dead(status: nil, error: "\(error)"), now: timeline.now)
             }
@@ -74,8 +74,7 @@ package struct ChatReplies: Sendable {
         for ((reply, _), result) in zip(requests, results) {
             let now = timeline.now
             let outcome = DeliveryOutcome.classify(
-                result: result, kind: .generic, attempt: reply.attempts, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(reply.createdAt)),
-                now: Date(timeIntervalSince1970: TimeInterval(now)),
+                result: result, kind: .generic, attempt: reply.attempts, firstAttemptAt: reply.createdAt, now: now,
                 policy: RetryPolicy(maxAttempts: Self.maxAttempts, maxAge: .seconds(Self.window), base: .seconds(2), cap: .seconds(60)))
             let recorded: ChatReplyOutcome
             switch outcome {
@@ -84,7 +83,7 @@ package struct ChatReplies: Sendable {
                 delivered += 1
             case .retry(let retry):
                 recorded = .retry(
-                    at: Int64(retry.at.timeIntervalSince1970.rounded(.up)), status: retry.statusCode, error: retry.reason,
+                    at: retry.at, status: retry.statusCode, error: retry.reason,
                     consumesAttempt: retry.consumesAttempt)
             case .dead(let dead):
                 recorded = .dead(status: dead.statusCode, error: dead.summary)

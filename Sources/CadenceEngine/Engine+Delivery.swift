@@ -151,7 +151,6 @@ extension Engine {
         var prepared = Prepared()
         var payloads: [Int64: DeliveryPayload] = [:]
         let now = timeline.now
-        let attemptTime = Date(timeIntervalSince1970: TimeInterval(now))
         for claim in claimed {
             let row = claim.record
             guard let id = row.id else { continue }
@@ -202,7 +201,7 @@ extension Engine {
                     }
                     payloads[id] = DeliveryPayload(body: Data(payload.body), kind: payload.kind.rawValue, query: payload.query)
                 }
-                prepared.jobs.append(Job(row: row, target: target, kind: webhook.kind, request: try webhook.makeRequest(for: payload, at: attemptTime)))
+                prepared.jobs.append(Job(row: row, target: target, kind: webhook.kind, request: try webhook.makeRequest(for: payload, at: now)))
             } catch let error as StateError {
                 throw error
             } catch {
@@ -274,10 +273,8 @@ extension Engine {
     {
         let id = row.id ?? 0
         let policy = RetryPolicy(maxAttempts: target.maxAttempts, maxAge: .seconds(target.maxAge))
-        let first = Date(timeIntervalSince1970: TimeInterval(row.firstAttemptAt ?? now))
         let outcome = DeliveryOutcome.classify(
-            result: result, kind: kind, attempt: row.attempts, firstAttemptAt: first, now: Date(timeIntervalSince1970: TimeInterval(now)),
-            policy: policy)
+            result: result, kind: kind, attempt: row.attempts, firstAttemptAt: row.firstAttemptAt ?? now, now: now, policy: policy)
         let notSent: Bool
         switch result {
         case .deferred: notSent = true
@@ -299,7 +296,7 @@ extension Engine {
             // At least a second on: the tick claims what is due at `now`, so a retry due at
             // `now` (a zero jitter, `Retry-After: 0`) would be sent again at once, and a rate
             // limit refunds its attempt: that loop would run until the budget is spent.
-            let at = max(Int64(retry.at.timeIntervalSince1970.rounded(.up)), now + 1)
+            let at = max(retry.at, now + 1)
             let reason = workspace.redact(retry.reason)
             status = retry.statusCode
             refund = !retry.consumesAttempt

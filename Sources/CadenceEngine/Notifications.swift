@@ -83,7 +83,7 @@ package struct Notifications: Sendable {
             before: "0m", durationMinutes: 0,
             agenda: [ReminderMessage.AgendaSection(title: "This target is set up correctly", minutes: 0, clock: "")],
             agendaMarkdown: "# OpsCadence test message\n\nThis target is set up correctly.\n")
-        let request = try webhook.makeRequest(for: message, at: Date(timeIntervalSince1970: TimeInterval(now)))
+        let request = try webhook.makeRequest(for: message, at: now)
         let client = WebhookClient(
             configuration: WebhookClient.Configuration(maxConcurrent: 1, denyPrivateNetworks: workspace.configuration.denyPrivateNetworks),
             timeline: timeline)
@@ -94,8 +94,7 @@ package struct Notifications: Sendable {
         // Loaded by the send (or found unusable, with the reason in the result).
         let libcurl = Libcurl.version?.text
         let outcome = DeliveryOutcome.classify(
-            result: result, kind: kind, attempt: 1, firstAttemptAt: Date(timeIntervalSince1970: TimeInterval(now)),
-            now: Date(timeIntervalSince1970: TimeInterval(now)))
+            result: result, kind: kind, attempt: 1, firstAttemptAt: now, now: now)
         let milliseconds = elapsed.milliseconds
         func testResult(delivered: Bool, status: Int?, detail: String?) -> TestResult {
             TestResult(

@@ -9,8 +9,8 @@ extension DeliveryOutcome {
         result: WebhookResult,
         kind: WebhookKind,
         attempt: Int,
-        firstAttemptAt: Date,
-        now: Date,
+        firstAttemptAt: Int64,
+        now: Int64,
         policy: RetryPolicy = RetryPolicy()
     ) -> DeliveryOutcome {
         var generator = SystemRandomNumberGenerator()
@@ -37,15 +37,16 @@ extension DeliveryOutcome {
     /// - Parameters:
     ///   - attempt: the 1-based number of this attempt among those that count (do not advance
     ///     it after an outcome whose ``Retry/consumesAttempt`` is false).
-    ///   - firstAttemptAt: when the first attempt of this delivery was made.
-    ///   - now: when this attempt finished.
+    ///   - firstAttemptAt: when the first attempt of this delivery was made (epoch seconds, as
+    ///     every instant that crosses a module edge).
+    ///   - now: when this attempt finished (epoch seconds).
     ///   - generator: the source of jitter.
     package static func classify(
         result: WebhookResult,
         kind: WebhookKind,
         attempt: Int,
-        firstAttemptAt: Date,
-        now: Date,
+        firstAttemptAt: Int64,
+        now: Int64,
         policy: RetryPolicy = RetryPolicy(),
         using generator: inout some RandomNumberGenerator
     ) -> DeliveryOutcome {
@@ -140,7 +141,7 @@ extension DeliveryOutcome {
 
     /// The wait a 429 asks for: the `Retry-After` header when readable (it wins over the body),
     /// else Discord's JSON `retry_after`.
-    private static func retryAfter(_ response: WebhookResponse, now: Date) -> (delay: Duration, source: String)? {
+    private static func retryAfter(_ response: WebhookResponse, now: Int64) -> (delay: Duration, source: String)? {
         if let header = response.headers["retry-after"], let delay = RetryAfter.delay(fromHeader: header, now: now) {
             return (delay, "Retry-After")
         }
@@ -153,8 +154,8 @@ extension DeliveryOutcome {
     /// The bookkeeping shared by every retry decision: attempt budget and age limit.
     private struct Decision {
         let attempt: Int
-        let firstAttemptAt: Date
-        let now: Date
+        let firstAttemptAt: Int64
+        let now: Int64
         let policy: RetryPolicy
 
         func backoff(sent: Bool, reason: String, status: Int?, using generator: inout some RandomNumberGenerator) -> DeliveryOutcome {
@@ -176,8 +177,9 @@ extension DeliveryOutcome {
                         reason: "gave up after \(attempt) attempts; last: \(reason)", statusCode: status, responseExcerpt: nil,
                         destinationUnusable: false))
             }
-            let at = now.addingTimeInterval(delay.seconds)
-            let deadline = firstAttemptAt.addingTimeInterval(policy.maxAge.seconds)
+            // Whole seconds, rounded up: a retry is never due before its delay has passed.
+            let at = now + Int64(min(delay.seconds, 1e15).rounded(.up))
+            let deadline = firstAttemptAt + Int64(min(policy.maxAge.seconds, 1e15))
             if at > deadline {
                 return .dead(
                     Dead(

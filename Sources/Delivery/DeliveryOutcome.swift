@@ -23,8 +23,8 @@ package enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
 
     /// When and why to try again.
     package struct Retry: Hashable, Sendable {
-        /// The earliest time for the next attempt.
-        package let at: Date
+        /// The earliest time for the next attempt, in epoch seconds (``delay`` rounded up).
+        package let at: Int64
         /// ``at`` minus the classification time.
         package let delay: Duration
         /// Whether this attempt counts against ``RetryPolicy/maxAttempts`` (429s and local
@@ -85,7 +85,7 @@ package enum DeliveryOutcome: Hashable, Sendable, CustomStringConvertible {
         case .delivered(let delivered):
             "delivered (HTTP \(delivered.statusCode))" + (delivered.note.map { ": \($0)" } ?? "")
         case .retry(let retry):
-            "retry at \(retry.at.formatted(.iso8601)) (in \(Int(retry.delay.seconds.rounded())) s): \(retry.reason)"
+            "retry at \(Date(timeIntervalSince1970: TimeInterval(retry.at)).formatted(.iso8601)) (in \(Int(retry.delay.seconds.rounded())) s): \(retry.reason)"
         case .dead(let dead):
             "dead: \(dead.reason)"
         }

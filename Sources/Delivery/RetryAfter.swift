@@ -5,7 +5,7 @@ import Foundation
 enum RetryAfter {
     /// The delay a `Retry-After` value asks for, not yet clamped; a date in the past means
     /// zero. `nil` for anything unreadable, so the caller falls back to its own backoff.
-    static func delay(fromHeader value: String, now: Date) -> Duration? {
+    static func delay(fromHeader value: String, now: Int64) -> Duration? {
         let text = value.trimmingWhitespace()
         guard !text.isEmpty else { return nil }
         if text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
@@ -13,7 +13,7 @@ enum RetryAfter {
             return .seconds(Int64(text) ?? Int64.max / 1_000_000_000_000)
         }
         guard let date = HTTPDate.parse(text, now: now) else { return nil }
-        return .seconds(double: max(0, date.timeIntervalSince(now)))
+        return .seconds(max(0, date - now))
     }
 
     /// Discord's 429 body: `{"retry_after": 1.234, …}` in seconds (a float).
@@ -34,7 +34,7 @@ enum HTTPDate {
 
     /// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate), `Sunday, 06-Nov-94 08:49:37 GMT`
     /// (RFC 850) or `Sun Nov  6 08:49:37 1994` (asctime). `now` resolves RFC 850's two-digit year.
-    static func parse(_ text: String, now: Date) -> Date? {
+    static func parse(_ text: String, now: Int64) -> Int64? {
         let tokens = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch tokens.count {
         case 6 where tokens[0].hasSuffix(",") && tokens[5] == "GMT":
@@ -60,20 +60,20 @@ enum HTTPDate {
 
     /// RFC 9110: a two-digit year more than 50 years ahead means the most recent past year
     /// with those digits.
-    private static func fullYear(twoDigit yy: Int, now: Date) -> Int {
-        let currentYear = 1970 + Int(now.timeIntervalSince1970 / 31_556_952)
+    private static func fullYear(twoDigit yy: Int, now: Int64) -> Int {
+        let currentYear = 1970 + Int(now / 31_556_952)
         var year = currentYear - currentYear % 100 + yy
         if year > currentYear + 50 { year -= 100 }
         return year
     }
 
-    private static func make(year: Int, month: Int, day: Int, time: String) -> Date? {
+    private static func make(year: Int, month: Int, day: Int, time: String) -> Int64? {
         let clock = time.split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]),
             (1...31).contains(day), day <= daysIn(month: month, year: year)
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        return Date(timeIntervalSince1970: Double(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]))
+        return Int64(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2])
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

@@ -18,7 +18,7 @@ import Timekeeping
 ///
 /// ```swift
 /// let client = WebhookClient()
-/// let results = await client.send([try target.makeRequest(for: message, at: Date())])
+/// let results = await client.send([try target.makeRequest(for: message, at: Timeline.system.now)])
 /// ```
 ///
 /// Releasing the client cancels whatever it still has in flight and stops its thread.

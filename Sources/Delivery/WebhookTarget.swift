@@ -36,7 +36,7 @@ package struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// The request for one attempt to deliver `message`: ``makeRequest(for:at:)-(WebhookPayload,_)``
     /// with the payload this target's kind makes of it.
-    package func makeRequest(for message: ReminderMessage, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+    package func makeRequest(for message: ReminderMessage, at attemptTime: Int64) throws(DeliveryError) -> WebhookRequest {
         try makeRequest(for: kind.payload(for: message), at: attemptTime)
     }
 
@@ -46,16 +46,16 @@ package struct WebhookTarget: Hashable, Sendable, CustomStringConvertible {
     /// Generic posts also carry `webhook-timestamp` (this attempt's Unix time) and, with a
     /// secret, `webhook-signature`. Only those two headers differ between attempts.
     ///
-    /// - Parameter attemptTime: when this attempt is made (the signed timestamp).
+    /// - Parameter attemptTime: when this attempt is made, in epoch seconds (the signed timestamp).
     /// - Throws: ``DeliveryError/Code/invalidPayload`` when the payload is in another kind's
     ///   format; ``DeliveryError/Code/invalidHeader`` when the delivery id contains CR, LF or NUL.
-    package func makeRequest(for payload: WebhookPayload, at attemptTime: Date) throws(DeliveryError) -> WebhookRequest {
+    package func makeRequest(for payload: WebhookPayload, at attemptTime: Int64) throws(DeliveryError) -> WebhookRequest {
         guard payload.kind == kind else {
             throw DeliveryError(.invalidPayload, "payload formatted for \(payload.kind), but target '\(name)' is \(kind)")
         }
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("webhook-id", payload.deliveryID)]
         if kind == .generic {
-            let timestamp = Int64(attemptTime.timeIntervalSince1970.rounded(.down))
+            let timestamp = attemptTime
             headers.append(HTTPHeader("webhook-timestamp", String(timestamp)))
             if let signingSecret {
                 headers.append(

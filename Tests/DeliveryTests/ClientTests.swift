@@ -41,7 +41,7 @@ import Timekeeping
         #expect(response.headers["x-repeated"] == "a, b")
         #expect(response.headers["x-note"] == "café ✓")
         #expect(response.headers["x-blank"] == "")
-        let outcome = DeliveryOutcome.classify(result: .response(response), kind: .generic, attempt: 1, firstAttemptAt: Date(), now: Date())
+        let outcome = DeliveryOutcome.classify(result: .response(response), kind: .generic, attempt: 1, firstAttemptAt: epochSeconds(), now: epochSeconds())
         #expect("\(outcome)".contains("Retry-After 7 s"), "\(outcome)")
     }
 
@@ -56,7 +56,7 @@ import Timekeeping
         server.enqueue(.ok("ok"), .ok("no_service"))
         let client = WebhookClient(configuration: fastConfiguration())
         let results = await client.send([try makeRequest(server.url("/a"), key: "a"), try makeRequest(server.url("/b"), key: "b")])
-        let now = Date()
+        let now = epochSeconds()
         let outcomes = results.map { DeliveryOutcome.classify(result: $0, kind: .slack, attempt: 1, firstAttemptAt: now, now: now) }
         // Both keys start at once, so which request gets which answer depends on arrival order.
         let byPath = Dictionary(uniqueKeysWithValues: zip(server.requests.map(\.path), server.requests.indices))
@@ -77,7 +77,7 @@ import Timekeeping
     ])
     func kindRulesApplyToRealResponses(_ kind: WebhookKind, _ behavior: LoopbackHTTPServer.Behavior, _ delivered: Bool) async throws {
         let server = try LoopbackHTTPServer(defaultBehavior: behavior)
-        let now = Date()
+        let now = epochSeconds()
         let outcome = DeliveryOutcome.classify(
             result: await sendOne(try makeRequest(server.url("/"))), kind: kind, attempt: 1, firstAttemptAt: now, now: now)
         #expect(outcome.isDelivered == delivered, "\(outcome)")
@@ -115,14 +115,14 @@ import Timekeeping
         server.enqueue(.status(503), .status(500), .status(503), .ok())
         let client = WebhookClient(configuration: fastConfiguration())
         let policy = RetryPolicy(base: .milliseconds(20), cap: .milliseconds(50))
-        let first = Date()
+        let first = epochSeconds()
         var attempt = 1
         var generator = SeededGenerator(seed: 7)
         var gaps: [Duration] = []
         while true {
             let result = await client.send([try makeRequest(server.url("/hook"))])[0]
             let outcome = DeliveryOutcome.classify(
-                result: result, kind: .slack, attempt: attempt, firstAttemptAt: first, now: Date(), policy: policy, using: &generator)
+                result: result, kind: .slack, attempt: attempt, firstAttemptAt: first, now: epochSeconds(), policy: policy, using: &generator)
             if outcome.isDelivered { break }
             let retry = try #require(outcome.retryDetails, "\(outcome)")
             #expect(retry.consumesAttempt)
@@ -138,19 +138,19 @@ import Timekeeping
 
     @Test func rateLimitedWithRetryAfterSeconds() async throws {
         let server = try LoopbackHTTPServer(defaultBehavior: .status(429, headers: [("Retry-After", "7")]))
-        let now = Date()
+        let now = epochSeconds()
         let retry = try #require(
             DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .slack, attempt: 3, firstAttemptAt: now, now: now)
                 .retryDetails)
         #expect(retry.delay == .seconds(7))
         #expect(!retry.consumesAttempt)
-        #expect(abs(retry.at.timeIntervalSince(now) - 7) < 0.001)
+        #expect(abs(Double(retry.at - now) - 7) < 0.001)
     }
 
     @Test func rateLimitedWithAnHTTPDate() async throws {
-        let now = Date()
-        let later = now.addingTimeInterval(30)
-        let server = try LoopbackHTTPServer(defaultBehavior: .status(429, headers: [("Retry-After", Self.imfFixdate(later))]))
+        let now = epochSeconds()
+        let later = now + 30
+        let server = try LoopbackHTTPServer(defaultBehavior: .status(429, headers: [("Retry-After", Self.imfFixdate(Date(timeIntervalSince1970: TimeInterval(later))))]))
         let retry = try #require(
             DeliveryOutcome.classify(
                 result: await sendOne(try makeRequest(server.url("/"))), kind: .generic, attempt: 1, firstAttemptAt: now, now: now
@@ -163,7 +163,7 @@ import Timekeeping
     @Test func rateLimitedByDiscordJSON() async throws {
         let server = try LoopbackHTTPServer(
             defaultBehavior: .respond(.json(#"{"message":"You are being rate limited.","retry_after":0.729,"global":false}"#, status: 429)))
-        let now = Date()
+        let now = epochSeconds()
         let retry = try #require(
             DeliveryOutcome.classify(
                 result: await sendOne(try makeRequest(server.url("/"))), kind: .discord, attempt: 1, firstAttemptAt: now, now: now
@@ -175,7 +175,7 @@ import Timekeeping
     @Test func notFoundIsDeadWithTheBodyPrefix() async throws {
         let body = "channel_not_found: " + String(repeating: "x", count: 2000)
         let server = try LoopbackHTTPServer(defaultBehavior: .status(404, body: body))
-        let now = Date()
+        let now = epochSeconds()
         let dead = try #require(
             DeliveryOutcome.classify(result: await sendOne(try makeRequest(server.url("/"))), kind: .slack, attempt: 1, firstAttemptAt: now, now: now)
                 .deadDetails)
@@ -189,7 +189,7 @@ import Timekeeping
         let server = try LoopbackHTTPServer(defaultBehavior: .status(301, headers: [("Location", "http://169.254.169.254/latest/meta-data/")]))
         let result = await sendOne(try makeRequest(server.url("/hook")))
         #expect(result.response?.statusCode == 301)
-        let now = Date()
+        let now = epochSeconds()
         let dead = try #require(DeliveryOutcome.classify(result: result, kind: .slack, attempt: 1, firstAttemptAt: now, now: now).deadDetails)
         #expect(dead.reason.contains("not followed"))
         #expect(server.requestCount == 1)
@@ -241,7 +241,7 @@ import Timekeeping
         #expect(await client.send([try makeRequest(hung.url("/later"), key: "hung")])[0].failure?.code == .notAttempted)
         #expect(hung.requestCount == timedOut)
         // Unsent, so no attempt is used up, and the retry waits.
-        let now = Date()
+        let now = epochSeconds()
         let outcome = DeliveryOutcome.classify(result: results[9], kind: .generic, attempt: 1, firstAttemptAt: now, now: now)
         guard case .retry(let retry) = outcome else { Issue.record("\(outcome)"); return }
         #expect(!retry.consumesAttempt)
@@ -338,7 +338,7 @@ import Timekeeping
         let failure = try #require(await sendOne(try makeRequest("http://127.0.0.1:\(refusing.port)/hook")).failure)
         #expect(failure.code == .connect)
         #expect(!failure.requestMayHaveBeenSent)
-        let now = Date()
+        let now = epochSeconds()
         let retry = try #require(
             DeliveryOutcome.classify(result: .failure(failure), kind: .slack, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
         #expect(!retry.mayHaveBeenDelivered)
@@ -520,7 +520,7 @@ import Timekeeping
         // its own turn, one interval after the one before it, counted from now (400 ms).
         #expect(results[2...].map(\.deferredFor) == [.milliseconds(400), .milliseconds(800), .milliseconds(1200)])
         #expect(server.requests.map(\.bodyText) == ["0", "1"])
-        let now = Date()
+        let now = epochSeconds()
         let retry = try #require(
             DeliveryOutcome.classify(result: results[2], kind: .slack, attempt: 1, firstAttemptAt: now, now: now).retryDetails)
         #expect(!retry.consumesAttempt)
@@ -567,7 +567,7 @@ import Timekeeping
         let results = await client.send(requests)
         #expect(server.requests.first?.headers["authorization"] != nil, "curl sent the credentials")
 
-        let now = Date()
+        let now = epochSeconds()
         var texts: [String] = []
         for (request, result) in zip(requests, results) {
             texts += [request.description, String(reflecting: request), result.description, String(reflecting: result)]

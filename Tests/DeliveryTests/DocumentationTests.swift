@@ -19,7 +19,7 @@ import Testing
     ]
 
     /// 2026-12-07T13:45:00Z, the fixture's reminder time.
-    static let attemptTime = Date(timeIntervalSince1970: 1_796_651_100)
+    static let attemptTime: Int64 = 1_796_651_100
 
     static func example(for kind: WebhookKind) throws -> String {
         let secret = kind == .generic ? try SigningSecret(SigningTests.vectorSecret) : nil

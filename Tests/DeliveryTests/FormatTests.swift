@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct FormatTests {
-    static let attemptTime = Date(timeIntervalSince1970: 1_796_652_000)
+    static let attemptTime: Int64 = 1_796_652_000
 
     static func target(_ kind: WebhookKind, _ url: String = "https://hooks.example.com/services/T0/B0/secretsecret", secret: SigningSecret? = nil)
         throws -> WebhookTarget
@@ -34,7 +34,7 @@ import Testing
     func bodiesAreIdenticalOnEveryAttempt(_ kind: WebhookKind) throws {
         let target = try Self.target(kind, secret: try SigningSecret(SigningTests.vectorSecret))
         let first = try target.makeRequest(for: Fixtures.weekly, at: Self.attemptTime)
-        let later = try target.makeRequest(for: Fixtures.weekly, at: Self.attemptTime.addingTimeInterval(3600))
+        let later = try target.makeRequest(for: Fixtures.weekly, at: Self.attemptTime + 3600)
         #expect(first.body == later.body)
         #expect(first.body == kind.body(for: Fixtures.weekly))
         #expect(first.url.revealedString == later.url.revealedString)

@@ -83,3 +83,6 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
+
+/// The system's wall time in epoch seconds, the instant type Delivery's edges take.
+func epochSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
