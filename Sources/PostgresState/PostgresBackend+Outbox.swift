@@ -236,18 +236,7 @@ extension PostgresBackend {
         }
         for (playbook, state, n) in rows {
             var counts = result[playbook] ?? DeliveryCounts()
-            switch DeliveryState(rawValue: state) {
-            case .delivered: counts.delivered += n
-            case .pending, .sending: counts.pending += n
-            case .retrying: counts.retrying += n
-            case .dead: counts.dead += n
-            case .missed: counts.missed += n
-            case .expired: counts.expired += n
-            case .coalesced: counts.coalesced += n
-            case .skipped: counts.skipped += n
-            case .dropped: counts.dropped += n
-            case nil: counts.other += n
-            }
+            counts.add(n, in: state)
             result[playbook] = counts
         }
         return result

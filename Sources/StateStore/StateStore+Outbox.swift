@@ -29,6 +29,23 @@ package struct DeliveryCounts: Sendable, Equatable, Codable {
     package var other = 0
 
     package init() {}
+
+    /// Counts `n` deliveries in the state named `state` (a name this version does not know is
+    /// `other`; one in flight counts as pending).
+    package mutating func add(_ n: Int, in state: String) {
+        switch DeliveryState(rawValue: state) {
+        case .delivered: delivered += n
+        case .pending, .sending: pending += n
+        case .retrying: retrying += n
+        case .dead: dead += n
+        case .missed: missed += n
+        case .expired: expired += n
+        case .coalesced: coalesced += n
+        case .skipped: skipped += n
+        case .dropped: dropped += n
+        case nil: other += n
+        }
+    }
 }
 
 extension SQLiteBackend {
@@ -237,18 +254,7 @@ extension SQLiteBackend {
                 let playbook: String = row["playbook_id"]
                 let n: Int = row["n"]
                 var counts = result[playbook] ?? DeliveryCounts()
-                switch DeliveryState(rawValue: row["state"]) {
-                case .delivered: counts.delivered += n
-                case .pending, .sending: counts.pending += n
-                case .retrying: counts.retrying += n
-                case .dead: counts.dead += n
-                case .missed: counts.missed += n
-                case .expired: counts.expired += n
-                case .coalesced: counts.coalesced += n
-                case .skipped: counts.skipped += n
-                case .dropped: counts.dropped += n
-                case nil: counts.other += n
-                }
+                counts.add(n, in: row["state"])
                 result[playbook] = counts
             }
             return result

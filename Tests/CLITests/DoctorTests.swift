@@ -31,19 +31,24 @@ import Testing
         #expect(later["ticks"]?["level"] as? String == "warning")
     }
 
-    @Test func aDamagedStateFileIsAnError() throws {
+    /// Six hours of a five-minute playbook recorded, then a page in the middle of the state file
+    /// overwritten with garbage (after a read folded the WAL into the file).
+    static func workspaceWithADamagedPage() throws -> EngineFixture {
         let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/5 * * * *\"", catchUp: "all", grace: "1d")])
         try f.tick("2026-12-01T00:00:00Z")
         #expect(try f.tick("2026-12-01T06:00:00Z").status == 0)
-        let path = f.dir.file(".opscadence/state.sqlite")
-        // Fold the WAL into the file, then overwrite a page in the middle with garbage.
         #expect(try f.runner.run(["status", "--format", "json"]).status == 0)
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let handle = try #require(FileHandle(forUpdatingAtPath: f.dir.file(".opscadence/state.sqlite")))
         let size = try handle.seekToEnd()
         try #require(size >= 4096 * 6, "the state file is \(size) bytes")
         try handle.seek(toOffset: 4096 * 4)
         handle.write(Data(repeating: 0xA5, count: 4096))
         try handle.close()
+        return f
+    }
+
+    @Test func aDamagedStateFileIsAnError() throws {
+        let f = try Self.workspaceWithADamagedPage()
         let result = try f.runner.run(["doctor", "--format", "json"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(try checks(result)["state"]?["level"] as? String == "error")
@@ -52,17 +57,7 @@ import Testing
     /// `run` runs SQLite's quick check when it starts: damage on a page no query has read is
     /// logged at error level at once.
     @Test func runChecksTheStateFileAtStart() async throws {
-        let f = try EngineFixture(playbooks: ["a.yaml": playbook("alpha", schedule: "cron: \"*/5 * * * *\"", catchUp: "all", grace: "1d")])
-        try f.tick("2026-12-01T00:00:00Z")
-        #expect(try f.tick("2026-12-01T06:00:00Z").status == 0)
-        let path = f.dir.file(".opscadence/state.sqlite")
-        #expect(try f.runner.run(["status", "--format", "json"]).status == 0)
-        let handle = try #require(FileHandle(forUpdatingAtPath: path))
-        let size = try handle.seekToEnd()
-        try #require(size >= 4096 * 6, "the state file is \(size) bytes")
-        try handle.seek(toOffset: 4096 * 4)
-        handle.write(Data(repeating: 0xA5, count: 4096))
-        try handle.close()
+        let f = try Self.workspaceWithADamagedPage()
         let daemon = try f.runner.start(["run", "--now", "2026-12-01T06:00:10Z", "--log-format", "json"])
         let logged = await waitUntil(timeout: .seconds(20)) { daemon.currentStderr.contains("the state file is damaged") }
         daemon.signal(SIGTERM)
