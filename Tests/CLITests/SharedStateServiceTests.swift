@@ -28,4 +28,81 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(8), "woken by its timer, not by the notification")
         #expect(f.receivedIds == ["alpha.20261201T190000Z.0m.hook", "alpha.20261201T190000Z.0m.hook"])
     }
+
+    /// Three `run` instances on one database, in real time from 12:00:50 (simulated): 45
+    /// playbooks due every minute, a receiver that answers in 200 ms. One instance is killed while the 12:01 reminders are on the
+    /// wire and started again; the database server crashes and restarts at 12:01:30. Every
+    /// reminder of 12:01 and 12:02 arrives, repeats are only of requests on the wire at the
+    /// kill, each occurrence is recorded once, and every instance sends a share.
+    @Test(arguments: Backend.available.filter { $0 == .postgres })
+    func threeRunInstancesShareTheWorkThroughAKillAndARestart(backend: Backend) async throws {
+        let cluster = try PostgresCluster()
+        let server = try LoopbackHTTPServer(defaultBehavior: .respondAfter(.milliseconds(200), .text("ok")))
+        let playbooks = (0..<45).map { ("p\($0).yaml", playbook("p\($0)", schedule: "cron: \"* * * * *\"", catchUp: "all", grace: "1h")) }
+        let instances = (0..<3).map { _ in TemporaryDirectory() }
+        let runners = instances.map { dir in
+            dir.write(
+                "opscadence.yaml",
+                """
+                timezone: UTC
+                state: ${env:OPS_STATE_URL}
+                delivery: { concurrency: 4, timeout: 2s }
+                targets:
+                  hook: { kind: generic, url: "${env:HOOK_URL}", rate_limit: none }
+                """)
+            for (name, text) in playbooks { dir.write("playbooks/\(name)", text) }
+            return CommandRunner(directory: dir.path, environment: ["HOOK_URL": server.url("/hook"), "OPS_STATE_URL": cluster.url])
+        }
+        let simulatedStart = 1_795_003_250  // 2026-11-18T12:00:50Z
+        let started = ContinuousClock.now
+        func simulatedNow() -> String {
+            RFC3339UTC.format(simulatedStart + Int((ContinuousClock.now - started).components.seconds))
+        }
+        func start(_ instance: Int) throws -> CommandRunner.Running {
+            try runners[instance].start(["run", "--now", simulatedNow(), "--log-format", "json", "--log-level", "info"])
+        }
+        var daemons = try (0..<3).map(start)
+        var logs = ["", "", ""]
+        defer { for daemon in daemons { daemon.signal(SIGKILL) } }
+
+        // 12:01: kill instance 0 while the minute's reminders are on the wire, start it again.
+        #expect(await waitUntil(timeout: .seconds(30)) { server.requestCount >= 3 })
+        daemons[0].signal(SIGKILL)
+        logs[0] += try runners[0].finish(daemons[0]).stderr
+        // Started again on a whole second of the simulated clock (--now takes whole seconds), so
+        // that it wakes with the others.
+        let elapsed = ContinuousClock.now - started
+        try await Task.sleep(until: started + .seconds(elapsed.components.seconds + 2))
+        daemons[0] = try start(0)
+
+        // 12:01:30: the server crashes and comes back.
+        try await Task.sleep(until: started + .seconds(40))
+        let beforeRestart = server.requestCount
+        try cluster.restart()
+
+        let expected = Set(
+            (0..<45).flatMap { n in ["p\(n).20261118T120100Z.0m.hook", "p\(n).20261118T120200Z.0m.hook"] })
+        // The killed instance's claims come back when their lease ends (2 × 2 s + 60 s after 12:01).
+        #expect(await waitUntil(timeout: .seconds(150)) { expected.isSubset(of: Set(server.requests.compactMap { $0.headers["webhook-id"] })) })
+        for (index, daemon) in daemons.enumerated() {
+            daemon.signal(SIGTERM)
+            logs[index] += try runners[index].finish(daemon, timeout: 30).stderr
+        }
+
+        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        #expect(Set(ids) == expected)
+        var seen = [String: Int]()
+        for id in ids { seen[id, default: 0] += 1 }
+        let repeated = Set(seen.filter { $0.value > 1 }.keys)
+        // Repeats: requests that were on the wire when instance 0 died (the 12:01 batch), or
+        // when the server restarted.
+        let aroundRestart = Set(server.requests.dropFirst(max(0, beforeRestart - 8)).prefix(16).compactMap { $0.headers["webhook-id"] })
+        let unexplained = repeated.subtracting(aroundRestart).filter { !$0.contains("T120100Z") }
+        #expect(unexplained.isEmpty, "\(unexplained.sorted())")
+        // At most delivery.concurrency (4) on the wire at the kill, and at each instance at the restart.
+        #expect(ids.count - Set(ids).count <= 4 + 3 * 4, "\(ids.count - Set(ids).count) repeats")
+        #expect(try cluster.psql("SELECT COUNT(*), COUNT(DISTINCT (playbook_id, scheduled_at)) FROM occurrence") == "90|90")
+        let shares = logs.map { $0.components(separatedBy: "\"delivery delivered\"").count - 1 }
+        #expect(shares.allSatisfy { $0 > 0 }, "delivered per instance: \(shares)")
+    }
 }
