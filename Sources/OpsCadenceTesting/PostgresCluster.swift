@@ -21,8 +21,11 @@ package final class PostgresCluster: @unchecked Sendable {
     package let port: Int
     private let folder: TemporaryDirectory
     private let bin: String
+    private let options: String
 
-    package init() throws {
+    /// - Parameter tls: a server certificate and key (PEM files) to serve TLS with; the server
+    ///   then accepts both TLS and plain connections, as PostgreSQL does by default.
+    package init(tls: (certificate: String, key: String)? = nil) throws {
         guard let bin = Self.binaries() else { throw Failure.notInstalled }
         self.bin = bin
         folder = TemporaryDirectory(prefix: "opscadence-pg")
@@ -31,6 +34,18 @@ package final class PostgresCluster: @unchecked Sendable {
             try Self.run(["/bin/chown", "postgres:", folder.path], what: "chown")
             try Self.run(["/bin/chmod", "755", folder.path], what: "chmod")
         }
+        var options = ""
+        if let tls {
+            // The server reads its key only if no one else can (0600, its own user).
+            let certificate = folder.file("server.crt")
+            let key = folder.file("server.key")
+            try Self.run(["/bin/cp", tls.certificate, certificate], what: "cp")
+            try Self.run(["/bin/cp", tls.key, key], what: "cp")
+            try Self.run(["/bin/chmod", "600", key], what: "chmod")
+            if getuid() == 0 { try Self.run(["/bin/chown", "postgres:", certificate, key], what: "chown") }
+            options = " -c ssl=on -c ssl_cert_file=\(certificate) -c ssl_key_file=\(key)"
+        }
+        self.options = options
         try Self.run(
             Self.asOwner + ["\(bin)/initdb", "-D", folder.file("data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             what: "initdb")
@@ -38,7 +53,7 @@ package final class PostgresCluster: @unchecked Sendable {
         for _ in 0..<3 {
             let port = Self.freePort()
             do {
-                try Self.start(bin: bin, folder: folder, port: port)
+                try Self.start(bin: bin, folder: folder, port: port, options: options)
                 self.port = port
                 url = "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable"
                 return
@@ -64,14 +79,14 @@ package final class PostgresCluster: @unchecked Sendable {
 
     /// Starts the stopped server again on its port.
     package func start() throws {
-        try Self.start(bin: bin, folder: folder, port: port)
+        try Self.start(bin: bin, folder: folder, port: port, options: options)
     }
 
-    private static func start(bin: String, folder: TemporaryDirectory, port: Int) throws {
+    private static func start(bin: String, folder: TemporaryDirectory, port: Int, options: String) throws {
         try run(
             asOwner + [
                 "\(bin)/pg_ctl", "-D", folder.file("data"), "-l", folder.file("server.log"), "-w", "-t", "60", "-o",
-                "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+                "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off\(options)",
                 "start",
             ], what: "pg_ctl start")
     }
@@ -110,6 +125,24 @@ package final class PostgresCluster: @unchecked Sendable {
     /// Runs a command to its end, its output into a file (not a pipe: pg_ctl's server would
     /// inherit it), waited for with waitpid: Foundation's Process was seen to never notice the
     /// exit of runuser, leaving it a zombie and the test waiting.
+    /// A certificate authority and a server certificate it signed for 127.0.0.1 and localhost
+    /// (PEM files in `folder`, valid two days), made with openssl.
+    package static func makeCertificates(in folder: TemporaryDirectory) throws -> (authority: String, certificate: String, key: String) {
+        let (authority, authorityKey) = (folder.file("ca.pem"), folder.file("ca.key"))
+        let (certificate, key, request) = (folder.file("server.pem"), folder.file("server.key"), folder.file("server.csr"))
+        let extensions = folder.write("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        try run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", authorityKey, "-out", authority, "-days", "2", "-subj", "/CN=OpsCadence test CA"],
+            what: "openssl req (CA)")
+        try run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", request, "-subj", "/CN=localhost"], what: "openssl req")
+        try run(
+            [
+                "openssl", "x509", "-req", "-in", request, "-CA", authority, "-CAkey", authorityKey, "-CAcreateserial", "-out", certificate, "-days", "2",
+                "-extfile", extensions,
+            ], what: "openssl x509")
+        return (authority, certificate, key)
+    }
+
     @discardableResult
     private static func run(_ arguments: [String], what: String) throws -> String {
         let outputPath = FileManager.default.temporaryDirectory.path + "/opscadence-pg-\(UUID().uuidString).out"

@@ -39,6 +39,9 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     package var schema: String
     /// Seconds to wait for the server to answer a connection attempt.
     package var connectTimeout: Int
+    /// `sslrootcert=PATH`: the certificate authorities (PEM) a server's certificate must chain to,
+    /// instead of the system's trust store (a private CA, as libpq's parameter of that name).
+    package var rootCertificates: String?
 
     /// Parses `url`.
     ///
@@ -140,6 +143,7 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         var sslMode = SSLMode.prefer
         var schema = "public"
         var connectTimeout = 10
+        var rootCertificates: String?
         if rest.hasPrefix("?") {
             for pair in rest.dropFirst().split(separator: "&", omittingEmptySubsequences: true) {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -159,8 +163,11 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 case "connect_timeout":
                     guard let seconds = Int(value), seconds > 0 else { throw bad("connect_timeout '\(value)' is not a number of seconds") }
                     connectTimeout = seconds
+                case "sslrootcert":
+                    guard value.hasPrefix("/") else { throw bad("sslrootcert '\(value)' must be an absolute path to a PEM file") }
+                    rootCertificates = value
                 default:
-                    throw bad("unknown parameter '\(name)'; known: sslmode, schema, connect_timeout")
+                    throw bad("unknown parameter '\(name)'; known: sslmode, schema, connect_timeout, sslrootcert")
                 }
             }
         } else if !rest.isEmpty {
@@ -174,6 +181,7 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.sslMode = sslMode
         self.schema = schema
         self.connectTimeout = connectTimeout
+        self.rootCertificates = rootCertificates
     }
 
     /// `postgres://user@host:port/database?schema=name`: the location without its password, for
@@ -208,6 +216,13 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
+    /// Certificates are always verified; against `sslrootcert`'s authorities when given.
+    private func clientTLS() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificates { configuration.trustRoots = .file(rootCertificates) }
+        return configuration
+    }
+
     /// The connection settings for postgres-nio: TLS per ``sslMode``, the schema as the session's
     /// `search_path` (so every statement names tables without a schema), and read-only sessions
     /// when `readOnly` (the server then refuses any write, whatever a bug would attempt).
@@ -218,11 +233,11 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             case .disable:
                 tls = .disable
             case .prefer:
-                tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                tls = .prefer(try NIOSSLContext(configuration: clientTLS()))
             case .require, .verifyFull:
-                tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                tls = .require(try NIOSSLContext(configuration: clientTLS()))
             case .verifyCA:
-                var configuration = TLSConfiguration.makeClientConfiguration()
+                var configuration = clientTLS()
                 configuration.certificateVerification = .noHostnameVerification
                 tls = .require(try NIOSSLContext(configuration: configuration))
             }
