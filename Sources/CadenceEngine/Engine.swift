@@ -18,6 +18,9 @@ package final class Engine: Sendable {
     let logger: Logger
     /// Identifies this process in delivery leases.
     let owner: String
+    /// This process's host and pid, as the instance `status` lists on a shared state.
+    let host: String
+    let pid: Int
     let renderers: RendererCache
 
     /// - Parameters:
@@ -32,7 +35,9 @@ package final class Engine: Sendable {
         self.logger = logger
         self.timeline = timeline
         renderers = RendererCache(root: workspace.root, renderer: renderer)
-        owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        host = ProcessInfo.processInfo.hostName
+        pid = Int(ProcessInfo.processInfo.processIdentifier)
+        owner = "\(host):\(pid):\(UUID().uuidString.prefix(8))"
     }
 
     /// Options of one tick.
@@ -62,6 +67,9 @@ package final class Engine: Sendable {
     ///   file, the output folder); delivery failures are recorded for retry, never thrown.
     package func tick(_ options: TickOptions = TickOptions()) async throws -> TickReport {
         let now = timeline.now
+        // Also when a step below throws: the instance did tick (it is alive), and `doctor`
+        // reports the failure from the state itself.
+        defer { recordInstance(now: now) }
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: false)
         report.warnings = workspace.warnings.map(\.description)
 
@@ -93,6 +101,22 @@ package final class Engine: Sendable {
         try await ChatReplies(workspace: workspace, store: store, timeline: timeline, logger: logger, owner: owner).send()
         report.nextDue = try nextDue(after: timeline.now).map { RFC3339.format($0, offset: workspace.configuration.timeZone.offset(at: $0)) }
         return report
+    }
+
+    /// Notes in a shared state that this process ticked at `now` (the tick's clock, so a
+    /// replay at `--now` records that instant), for `status` and `doctor`.
+    ///
+    /// Only for PostgreSQL: there several instances tick and an operator needs to know which
+    /// are alive. On SQLite one process at a time ticks, and an idle tick must stay free of
+    /// write transactions (each is a durable commit: the idle tick's speed target), so
+    /// nothing is recorded. A failure is logged, never thrown: the tick's own work is done.
+    func recordInstance(now: Int64) {
+        guard workspace.sharesState else { return }
+        do {
+            try store.recordInstance(name: "\(host):\(pid)", host: host, pid: pid, version: OpsCadenceVersion.current, now: now)
+        } catch {
+            logger.warning("could not record this instance's tick", metadata: ["error": "\(error)"])
+        }
     }
 
     /// What a tick would do, without writing, rendering or sending anything.

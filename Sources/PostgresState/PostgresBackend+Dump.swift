@@ -32,6 +32,7 @@ extension PostgresBackend {
         "meeting_note": "playbook_id COLLATE \"C\", scheduled_at",
         "meeting_rating": "playbook_id COLLATE \"C\", scheduled_at, person COLLATE \"C\"",
         "acknowledgement": "playbook_id COLLATE \"C\", scheduled_at",
+        "instance": "name COLLATE \"C\"",
     ]
 
     /// Loads `dump` into this state, which must hold no rows yet, in one transaction; then

@@ -241,13 +241,26 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
         return version
     }
 
-    /// Creates the schema and its tables when absent, in one transaction, under an advisory lock
-    /// so that instances starting together create them once; checks them otherwise.
+    /// Creates the schema and its tables when absent, or brings an older version's up to this
+    /// one, in one transaction, under an advisory lock so that instances starting together
+    /// create or upgrade them once; checks them otherwise (a newer version is refused).
     private func migrate() throws(StateError) {
         let schema = location.schema
         try write { transaction in
             try transaction.run("SELECT pg_advisory_xact_lock(hashtextextended('opscadence:migrate', 0))")
-            if try self.checkSchema(transaction) != nil { return }
+            if let stored = try self.checkSchema(transaction) {
+                guard stored < PostgresSchema.version else { return }
+                // Every missing step, then the new version, commit together: an instance that
+                // opens the schema after this sees either the old version whole or the new one.
+                try transaction.run(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema)\""))
+                for version in (stored + 1)...PostgresSchema.version {
+                    for statement in PostgresSchema.upgrades[version] ?? [] {
+                        try transaction.run(PostgresQuery(unsafeSQL: statement))
+                    }
+                }
+                try transaction.run("UPDATE opscadence_schema SET version = \(PostgresSchema.version) WHERE application = 'opscadence'")
+                return
+            }
             let exists = try transaction.rows("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = \(schema))").first?.bool(0) ?? false
             if !exists {
                 // The name was checked to be lowercase letters, digits and `_` (an identifier

@@ -322,6 +322,25 @@ enum Schema {
                     CREATE INDEX delivery_in_flight ON delivery (lease_expires_at) WHERE state = 'sending';
                     """)
         }
+        migrator.registerMigration("v7") { db in
+            // The processes that tick on this state, one row per `host:pid`, so that `status`
+            // and `doctor` can say which instances of a shared (PostgreSQL) state are alive and
+            // on which version. Only a shared state writes rows: on SQLite, one process at a
+            // time ticks, and an idle tick must stay free of write transactions. The table
+            // exists here all the same so that both backends hold the same tables and
+            // `state copy` carries the rows either way.
+            try db.execute(
+                sql: """
+                    CREATE TABLE instance (
+                        name TEXT PRIMARY KEY,
+                        host TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        version TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        last_tick_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }()
 }

@@ -557,6 +557,12 @@ package protocol StateBackend: AnyObject, Sendable {
     func load(_ dump: StateDump) throws(StateError)
     /// Who holds deliveries in flight now (unexpired leases), with how many each.
     func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)]
+    /// Upserts the instance `name`: `started_at` stays from the first insert, `last_tick_at`
+    /// becomes `now`; one short transaction.
+    func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64) throws(StateError)
+    /// Instances whose last tick is at or after `since`, newest tick first (none when the
+    /// state, opened read-only, predates the table).
+    func instances(seenSince since: Int64) throws(StateError) -> [InstanceRecord]
     /// Wake-ups sent when another process queues work (a database shared by several
     /// instances); nil when nobody else can (one state file, one process at a time). After
     /// each element, and at the start, the consumer looks at the state again: nothing is kept

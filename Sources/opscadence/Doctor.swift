@@ -15,7 +15,7 @@ extension OpsCadence {
                 Checks: the workspace and its templates are valid; libcurl loads; every target is configured; the state \
                 file is ours, of a schema this version knows, and undamaged (SQLite integrity_check reads \
                 every page, so it finds damage no command has touched); who holds the workspace lock; when \
-                a tick last ran; deliveries that died, were left mid-send by a crash, or lost their occurrence; \
+                a tick last ran; on a shared (PostgreSQL) state, which instances ticked recently; deliveries that died, were left mid-send by a crash, or lost their occurrence; \
                 state of playbooks that no longer exist. Exit 0 when nothing failed (warnings included), 1 \
                 when a check failed.
 
@@ -40,6 +40,10 @@ extension OpsCadence {
 
         /// A tick older than this, with enabled playbooks, means cron or the service stopped.
         static let staleTick: Int64 = 15 * 60
+
+        /// On a shared state, no instance ticking within this long, with enabled playbooks,
+        /// means every instance stopped (each ticks once a minute).
+        static let quietInstances: Int64 = 10 * 60
 
         func run() async throws {
             let now = try clock.instant()
@@ -130,6 +134,24 @@ extension OpsCadence {
                         : Check(name: "ticks", level: .ok, detail: text))
             } else {
                 checks.append(Check(name: "ticks", level: .warning, detail: "no tick has run yet"))
+            }
+            if shared {
+                // Instances seen in the last day, as `status` lists them; only the last
+                // minutes count as alive.
+                let seen = try store.instances(seenSince: now - 24 * 3600)
+                let alive = seen.filter { now - $0.lastTickAt <= Doctor.quietInstances }
+                let listed = seen.map { "\($0.name) (\($0.version), last tick \(DurationText.format(Int(max(0, now - $0.lastTickAt)))) ago)" }
+                    .joined(separator: "; ")
+                if alive.isEmpty && enabled {
+                    checks.append(
+                        Check(
+                            name: "instances", level: .warning,
+                            detail: "no instance ticked in the last \(DurationText.format(Int(Doctor.quietInstances)))"
+                                + (seen.isEmpty ? "" : " (seen today: \(listed))") + ": is cron (or `opscadence run`) running on any host?"))
+                } else {
+                    checks.append(
+                        Check(name: "instances", level: .ok, detail: seen.isEmpty ? "none has ticked yet" : "\(alive.count) ticking: \(listed)"))
+                }
             }
 
             var problems: [String] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CadenceEngine
 import Diagnostics
 import Foundation
 
@@ -13,7 +14,7 @@ struct OpsCadence: AsyncParsableCommand {
 
             Run `opscadence tick` from cron every minute, or `opscadence run` as a service.
             """,
-        version: "0.1.0",
+        version: OpsCadenceVersion.current,
         subcommands: [
             Init.self, Tick.self, Run.self, Status.self, Outbox.self, Validate.self, Upcoming.self, AgendaCommand.self, ChecklistCommand.self,
             Action.self, CalendarCommand.self, Notify.self, Assess.self, Report.self, KPI.self, Plan.self, Next.self, Explain.self,

@@ -11,7 +11,8 @@ extension OpsCadence {
             commandName: "status",
             abstract: "Show each playbook's next and last occurrence and its deliveries, and the targets.",
             discussion: """
-                Webhook URLs are shown as scheme, host and port only.
+                Webhook URLs are shown as scheme, host and port only. On a state shared by several instances \
+                (PostgreSQL), INSTANCES lists those that ticked in the last 24 hours: host, pid, version, last tick.
 
                 Examples:
                   opscadence status
@@ -49,15 +50,36 @@ extension OpsCadence {
             var url: String?
         }
 
+        /// One process that ticked on the shared state recently.
+        struct InstanceStatus: Encodable {
+            var name: String
+            var host: String
+            var pid: Int
+            var version: String
+            var startedAt: String
+            var lastTickAt: String
+            /// Seconds from the last tick to now (0 for a tick recorded at a later `--now`).
+            var lastTickAge: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case name, host, pid, version, startedAt = "started_at", lastTickAt = "last_tick_at", lastTickAge = "last_tick_age_seconds"
+            }
+        }
+
         struct Report: Encodable {
             var now: String
             var state: String
             var playbooks: [PlaybookStatus]
             var targets: [TargetStatus]
             var nextDue: String?
+            /// Only for a shared state (PostgreSQL): a SQLite state records no instances.
+            var instances: [InstanceStatus]?
 
-            enum CodingKeys: String, CodingKey { case now, state, playbooks, targets, nextDue = "next_due" }
+            enum CodingKeys: String, CodingKey { case now, state, playbooks, targets, nextDue = "next_due", instances }
         }
+
+        /// How far back `status` looks for instances: one that has not ticked for a day is gone.
+        static let instanceWindow: Int64 = 24 * 3600
 
         func run() async throws {
             let workspace = try workspaceOptions.load()
@@ -86,9 +108,20 @@ extension OpsCadence {
             let targets = workspace.configuration.targets.map { target in
                 TargetStatus(name: target.name, kind: target.kind.rawValue, configured: target.isEnabled, url: target.url?.description)
             }
+            var instances: [InstanceStatus]?
+            if workspace.sharesState {
+                instances = try (store?.instances(seenSince: now - Status.instanceWindow) ?? []).map { instance in
+                    InstanceStatus(
+                        name: instance.name, host: instance.host, pid: instance.pid, version: instance.version,
+                        startedAt: RFC3339.format(instance.startedAt, offset: zone.offset(at: instance.startedAt)),
+                        lastTickAt: RFC3339.format(instance.lastTickAt, offset: zone.offset(at: instance.lastTickAt)),
+                        lastTickAge: max(0, now - instance.lastTickAt))
+                }
+            }
             let report = Report(
                 now: RFC3339.format(now, offset: zone.offset(at: now)), state: store == nil ? "none yet" : workspace.stateDescription,
-                playbooks: playbooks, targets: targets, nextDue: nextDue.map { RFC3339.format($0, offset: zone.offset(at: $0)) })
+                playbooks: playbooks, targets: targets, nextDue: nextDue.map { RFC3339.format($0, offset: zone.offset(at: $0)) },
+                instances: instances)
             if format == .json {
                 try Output.json(report)
                 return
@@ -107,6 +140,18 @@ extension OpsCadence {
             var targetRows = [["TARGET", "KIND", "URL"]]
             for t in targets { targetRows.append([t.name, t.kind, t.url ?? "not configured"]) }
             Table.print(targetRows)
+            if let instances {
+                Output.line()
+                if instances.isEmpty {
+                    Output.line("INSTANCES: none ticked in the last 24h")
+                } else {
+                    var instanceRows = [["HOST", "PID", "VERSION", "LAST TICK"]]
+                    for i in instances {
+                        instanceRows.append([i.host, "\(i.pid)", i.version, "\(i.lastTickAt) (\(DurationText.format(Int(i.lastTickAge))) ago)"])
+                    }
+                    Table.print(instanceRows)
+                }
+            }
             if let next = report.nextDue { Output.line("\nnext due: \(next)") }
             let dead = playbooks.reduce(0) { $0 + $1.deliveries.dead }
             for p in playbooks {

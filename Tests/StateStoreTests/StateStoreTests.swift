@@ -66,7 +66,7 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         #expect(try store.sqlite!.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
@@ -135,6 +135,36 @@ import Testing
         #expect(claimed.map(\.idempotencyKey).sorted() == ["k3", "weekly.item2.1h.ops-chat"])
         #expect(claimed.first { $0.idempotencyKey == "k3" }?.checklistItem == 0)
         #expect(claimed.first { $0.idempotencyKey != "k3" }?.checklistItem == 2)
+    }
+
+    @Test func upgradingFromV6AddsTheInstanceTableAndKeepsRows() throws {
+        // v7 only adds a table: every row of a v6 file stays, and the new table starts empty.
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        let t: Int64 = 1_796_652_000
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v6")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO playbook_state (playbook_id, watermark, updated_at) VALUES ('weekly', ?, ?);
+                        INSERT INTO occurrence (id, playbook_id, scheduled_at, utc_offset, nominal_local, status, recorded_at)
+                        VALUES (1, 'weekly', ?, 0, '2026-12-07T09:00:00', 'handled', ?);
+                        INSERT INTO delivery VALUES (7, 1, 'weekly', 'ops-mail', 900, 11, 'k7', 'dead', 3, 12, 13, 'host:9', 14, 15, 16,
+                            503, 'HTTP 503', 17, 18, 2);
+                        """, arguments: [t, t, t, t])
+            }
+        }
+        let store = try StateStore(path: path)
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) }.contains("v7"))
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.watermarks() == ["weekly": t])
+        let kept = try #require(try store.delivery(id: 7))
+        #expect(kept.checklistItem == 2 && kept.state == .dead && kept.idempotencyKey == "k7" && kept.createdAt == 18)
+        #expect(try store.instances(seenSince: 0).isEmpty)
+        try store.recordInstance(name: "h:1", host: "h", pid: 1, version: "0.1.0", now: t)
+        #expect(try store.instances(seenSince: 0).map(\.name) == ["h:1"])
     }
 
     @Test func deliveryRowsRoundTripEveryColumn() throws {
@@ -428,7 +458,29 @@ struct OpenedState {
         let metrics = try store.metrics(now: t)
         #expect(metrics.deliveries["dead"] == 1 && metrics.deliveries["delivered"] == 1 && metrics.due == 0)
         let health = try store.health(now: t)
-        #expect(health.integrity == "ok" && health.schema == "v6" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+        #expect(health.integrity == "ok" && health.schema == "v7" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+    }
+
+    @Test(arguments: Backend.allCases) func instancesAreUpsertedKeepTheirStartAndAreListedNewestFirst(_ backend: Backend) throws {
+        let t: Int64 = 1_796_652_000
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        #expect(try store.instances(seenSince: 0).isEmpty)
+        try store.recordInstance(name: "a:1", host: "a", pid: 1, version: "0.1.0", now: t)
+        try store.recordInstance(name: "b:2", host: "b", pid: 2, version: "0.1.0", now: t + 60)
+        // a ticks again, now on a newer build: its start stays, its last tick and version move.
+        try store.recordInstance(name: "a:1", host: "a", pid: 1, version: "0.2.0", now: t + 120)
+        let other = try opened.reopen()
+        #expect(
+            try other.instances(seenSince: t) == [
+                InstanceRecord(name: "a:1", host: "a", pid: 1, version: "0.2.0", startedAt: t, lastTickAt: t + 120),
+                InstanceRecord(name: "b:2", host: "b", pid: 2, version: "0.1.0", startedAt: t + 60, lastTickAt: t + 60),
+            ])
+        // Only those whose last tick is at or after the bound.
+        #expect(try store.instances(seenSince: t + 61).map(\.name) == ["a:1"])
+        #expect(try store.instances(seenSince: t + 121).isEmpty)
+        // State copies carry them.
+        #expect(try store.dump().rows["instance"]?.count == 2)
     }
 
     @Test(arguments: Backend.allCases) func aFailedClaimKeepsTheOutcomesRecordedWithIt(_ backend: Backend) throws {
