@@ -49,20 +49,31 @@ final class WebFixture: @unchecked Sendable {
           - { item: Assign owners to new items }
         """
 
-    init(
+    /// The instant serve started at and `command` runs at.
+    let now: String
+
+    convenience init(
         playbooks: [String: String] = [:], configuration: String = WebFixture.configuration, environment: [String: String] = [:],
         arguments: [String] = [], origin: String? = nil
     ) throws {
-        self.origin = origin
-        dir = TemporaryDirectory()
+        let dir = TemporaryDirectory()
         dir.write("opscadence.yaml", configuration)
         var files = playbooks
         if files.isEmpty { files = ["playbooks/weekly-review.yaml": Self.weeklyReview] }
         for (path, text) in files { dir.write(path, text) }
-        runner = CommandRunner(directory: dir.path, environment: environment)
+        let runner = CommandRunner(directory: dir.path, environment: environment)
         let tick = try runner.run(["tick", "--now", Self.now])
         try #require(tick.status == 0, "\(tick.stderr)")
-        server = try runner.start(["serve", "--listen", "127.0.0.1:0", "--now", Self.now] + arguments)
+        try self.init(serving: dir, runner: runner, now: Self.now, arguments: arguments, origin: origin)
+    }
+
+    /// Serves a workspace made elsewhere (its state already there), started at `now`.
+    init(serving dir: TemporaryDirectory, runner: CommandRunner, now: String, arguments: [String] = [], origin: String? = nil) throws {
+        self.origin = origin
+        self.dir = dir
+        self.runner = runner
+        self.now = now
+        server = try runner.start(["serve", "--listen", "127.0.0.1:0", "--now", now] + arguments)
         var port: String?
         let deadline = ContinuousClock.now + .seconds(60)
         while port == nil && ContinuousClock.now < deadline && server.process.isRunning {
@@ -87,7 +98,7 @@ final class WebFixture: @unchecked Sendable {
 
     /// Runs a command on the same workspace at the same instant.
     func command(_ arguments: [String]) throws -> CommandRunner.Result {
-        try runner.run(arguments + ["--now", Self.now])
+        try runner.run(arguments + ["--now", now])
     }
 
     /// A one-time sign-in link's path for a person, from `opscadence people invite`.
