@@ -4,7 +4,7 @@ import StateStore
 extension PostgresBackend {
     /// What `doctor` reports, read in one transaction. `integrity` is "ok" after the round
     /// trip: PostgreSQL checks its own pages as it reads them (``integrityCheck()``), so
-    /// `thorough` changes nothing here. `schema` is the stored version (`v7`).
+    /// `thorough` changes nothing here. `schema` is the stored version (`v8`).
     package func health(now: Int64, thorough: Bool) throws(StateError) -> StateHealth {
         let rows = try read { transaction in
             try transaction.rows(

@@ -341,6 +341,35 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v8") { db in
+            // An action item's id is never given again: a plain INTEGER PRIMARY KEY hands the
+            // id of the newest item, once deleted, to the next one, so an open page, a link or
+            // `action done N` typed from an old agenda would act on another item. AUTOINCREMENT
+            // keeps the highest id ever used. The table is rebuilt (its key cannot be altered),
+            // rows keep their ids, and the index is recreated as v1 made it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE action_item_v8 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        playbook_id TEXT,
+                        text TEXT NOT NULL,
+                        owner TEXT,
+                        due_date TEXT,
+                        created_at INTEGER NOT NULL,
+                        done_at INTEGER,
+                        plan_item TEXT,
+                        plan_phase TEXT,
+                        created_by TEXT,
+                        done_by TEXT
+                    );
+                    INSERT INTO action_item_v8
+                        SELECT id, playbook_id, text, owner, due_date, created_at, done_at, plan_item, plan_phase, created_by, done_by
+                        FROM action_item;
+                    DROP TABLE action_item;
+                    ALTER TABLE action_item_v8 RENAME TO action_item;
+                    CREATE INDEX action_open ON action_item (playbook_id, done_at);
+                    """)
+        }
         return migrator
     }()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OpsCadenceTesting
+import StateStore
 import Testing
 
 /// One copy of the shipped workspace on one backend, with its chat and audit targets pointed at a
@@ -151,7 +152,7 @@ final class ParityCopy: @unchecked Sendable {
         let later = "2026-12-07T15:00:00Z"
         try pair.both(["tick", "--now", morning, "--format", "json"])
         try pair.both(["tick", "--now", later, "--format", "json"], status: 3, unordered: ["deliveries"])
-        try pair.both(["status", "--now", later, "--format", "json"], ignoring: ["state"])
+        try pair.both(["status", "--now", later, "--format", "json"], ignoring: ["state", "instances"])
         try pair.both(["upcoming", "--now", later, "--days", "14", "--format", "json"])
 
         // Deliveries: retry the dead one (it dies again), then drop it.
@@ -236,9 +237,11 @@ final class ParityCopy: @unchecked Sendable {
         try pair.both(["agenda", "weekly-kpi-review", "--at", "last", "--now", now, "--format", "json"])
         try pair.both(["agenda", "weekly-kpi-review", "--at", "next", "--now", now], json: false)
         try pair.both(["calendar", "--now", now], json: false)
-        try pair.both(["status", "--now", now, "--format", "json"], ignoring: ["state"])
+        try pair.both(["status", "--now", now, "--format", "json"], ignoring: ["state", "instances"])
 
-        // The doctor: the same checks at the same levels (the state check's wording names the backend).
+        // The doctor: the same checks at the same levels (the state check's wording names the
+        // backend; a shared state also lists the instances that ticked, which SQLite, one
+        // process at a time, does not record).
         var checks: [String] = []
         for copy in pair.copies {
             let doctor = try copy.run(["doctor", "--now", now, "--format", "json"])
@@ -267,20 +270,19 @@ final class ParityCopy: @unchecked Sendable {
         #expect(today.body.contains("Weekly KPI review"), "\(today.body)")
     }
 
-    /// SQLite's `action_item.id` is a plain INTEGER PRIMARY KEY (no AUTOINCREMENT): a new row
-    /// takes the largest id + 1, so deleting the newest item hands its id to the next one;
-    /// PostgreSQL's identity column never gives an id twice. Which one is right is a product
-    /// decision (a reused id lets an old link or `action done N` reach another item), so the
-    /// difference is recorded here rather than made to agree.
-    @Test(.enabled(if: Backend.available.contains(.postgres))) func sqliteReusesTheIdOfTheNewestDeletedAction() throws {
+    /// An action item's id is never given twice, on either backend (SQLite's before schema v8
+    /// handed the id of the newest item, once deleted, to the next one, so an old link or
+    /// `action done N` could reach another item).
+    @Test func aDeletedActionsIdIsNotGivenAgain() throws {
         let pair = try Pair()
         let now = "2026-12-07T16:00:00Z"
         let first = try #require(
             try pair.both(["action", "add", "Added by mistake", "--playbook", "weekly-kpi-review", "--now", now, "--format", "json"]) as? [String: Any])
-        try pair.both(["action", "delete", String(try #require(first["id"] as? Int)), "--now", now], json: false)
-        withKnownIssue("SQLite gives the deleted id 1 again, PostgreSQL 2") {
-            try pair.both(["action", "add", "The right one", "--playbook", "weekly-kpi-review", "--now", now, "--format", "json"])
-        }
+        let deleted = try #require(first["id"] as? Int)
+        try pair.both(["action", "delete", String(deleted), "--now", now], json: false)
+        let next = try #require(
+            try pair.both(["action", "add", "The right one", "--playbook", "weekly-kpi-review", "--now", now, "--format", "json"]) as? [String: Any])
+        #expect(next["id"] as? Int == deleted + 1)
     }
 
     /// `[name: level]` of every check `doctor --format json` reports. Who coordinates the ticks
@@ -288,29 +290,18 @@ final class ParityCopy: @unchecked Sendable {
     /// deliveries claimed) on PostgreSQL: one name here.
     static func doctorChecks(_ json: Any) throws -> [[String: String]] {
         let list = try #require(json as? [[String: Any]], "\(json)")
-        return list.map {
+        return list.filter { $0["name"] as? String != "instances" }.map {
             let name = "\($0["name"] ?? "")"
             return ["name": name == "leases" ? "lock" : name, "level": "\($0["level"] ?? "")"]
         }
     }
 
-    /// `table count` lines of a SQLite file, from the sqlite3 shell.
+    /// `table count` lines of a SQLite state file, read through the state store.
+    /// The instances that ticked are recorded on a shared state only.
     static func tableCounts(_ file: String) throws -> String {
-        func sqlite(_ sql: String) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sqlite3", "-readonly", file, sql]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
-        let tables = try sqlite("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .split(separator: "\n").map(String.init)
-        #expect(!tables.isEmpty)
-        return try tables.map { "\($0) \(try sqlite("SELECT count(*) FROM \"\($0)\"").trimmingCharacters(in: .whitespacesAndNewlines))" }
-            .joined(separator: "\n")
+        var counts = try #require(try StateStore.openIfPresent(path: file)).dump().counts
+        counts["instance"] = nil
+        #expect(!counts.isEmpty)
+        return counts.keys.sorted().map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: "\n")
     }
 }

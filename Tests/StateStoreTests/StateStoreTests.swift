@@ -66,7 +66,7 @@ import Testing
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.sqlite!.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
@@ -135,6 +135,37 @@ import Testing
         #expect(claimed.map(\.idempotencyKey).sorted() == ["k3", "weekly.item2.1h.ops-chat"])
         #expect(claimed.first { $0.idempotencyKey == "k3" }?.checklistItem == 0)
         #expect(claimed.first { $0.idempotencyKey != "k3" }?.checklistItem == 2)
+    }
+
+    @Test func upgradingToV8KeepsActionItemsAndNeverGivesAnIdAgain() throws {
+        // v8 rebuilds action_item with AUTOINCREMENT: rows keep their ids and columns, and the
+        // id of the newest item, once deleted, is not handed to the next one (v7 reused it).
+        let dir = TemporaryDirectory()
+        let path = dir.file("state.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v7")
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO action_item (id, playbook_id, text, owner, due_date, created_at, done_at, plan_item, plan_phase, created_by, done_by)
+                        VALUES (1, 'weekly', 'Call the carrier', 'Sam', '2026-12-10', 100, NULL, NULL, NULL, 'Ops Lead', NULL),
+                               (2, NULL, 'Count the stock', NULL, NULL, 101, 150, 'p1', 'Foundations', NULL, 'Sam');
+                        """)
+            }
+        }
+        let store = try StateStore(path: path)
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) }.contains("v8"))
+        let kept = try store.actions(playbook: nil, includeDone: true).sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+        #expect(kept.map(\.id) == [1, 2] && kept[0].owner == "Sam" && kept[0].createdBy == "Ops Lead" && kept[1].doneBy == "Sam")
+        #expect(kept[1].planPhase == "Foundations" && kept[1].doneAt == 150)
+        #expect(try store.deleteAction(id: 2))
+        let next = try store.addAction(ActionItem(playbookId: "weekly", text: "Next one", owner: nil, dueDate: nil, createdAt: 200))
+        #expect(next.id == 3)
+        let indexes = try store.sqlite!.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'action_item' AND sql IS NOT NULL")
+        }
+        #expect(indexes == ["action_open"])
     }
 
     @Test func upgradingFromV6AddsTheInstanceTableAndKeepsRows() throws {
@@ -458,7 +489,7 @@ struct OpenedState {
         let metrics = try store.metrics(now: t)
         #expect(metrics.deliveries["dead"] == 1 && metrics.deliveries["delivered"] == 1 && metrics.due == 0)
         let health = try store.health(now: t)
-        #expect(health.integrity == "ok" && health.schema == "v7" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+        #expect(health.integrity == "ok" && health.schema == "v8" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
     }
 
     @Test(arguments: Backend.allCases) func instancesAreUpsertedKeepTheirStartAndAreListedNewestFirst(_ backend: Backend) throws {
