@@ -6,6 +6,7 @@ Run through `scripts/bench`, which builds the release binary first:
     scripts/bench                # everything, about four minutes on 2 cores (six with other builds)
     scripts/bench --quick        # fewer repetitions, for a smoke run
     scripts/bench --only web     # one step (repeatable)
+    scripts/bench --only postgres  # 10,000 playbooks due at once: SQLite, 1 and 3 instances on PostgreSQL
 
 Every number is measured here, in the same run, on the same machine: wall time of whole
 processes (start-up included), except the web step, which loads a running `opscadence serve`
@@ -215,14 +216,21 @@ def free_port():
 
 # MARK: - Workspaces
 
-def write_workspace(directory, playbooks, concurrency):
+def write_workspace(directory, playbooks, concurrency, state=None):
+    """`playbooks` generated playbooks, all due daily at 09:00 UTC, one reminder each to `bench`.
+
+    `state` is written as the workspace's `state:` (a PostgreSQL URL through ${env:...}, say);
+    without it the default SQLite file is used.
+    """
     os.makedirs(os.path.join(directory, "playbooks"), exist_ok=True)
     with open(os.path.join(directory, "opscadence.yaml"), "w") as f:
         f.write(f"timezone: UTC\ndelivery: {{ concurrency: {concurrency} }}\n"
-                "targets:\n  bench:\n    kind: generic\n    url: ${env:BENCH_URL}\n    rate_limit: none\n")
+                + (f"state: {state}\n" if state else "")
+                + "targets:\n  bench:\n    kind: generic\n    url: ${env:BENCH_URL}\n    rate_limit: none\n")
+    width = max(4, len(str(playbooks - 1)))
     for i in range(playbooks):
-        with open(os.path.join(directory, "playbooks", f"p{i:04}.yaml"), "w") as f:
-            f.write(f"id: p{i:04}\ntitle: Benchmark playbook {i}\ncron: \"0 9 * * *\"\nduration: 15m\n"
+        with open(os.path.join(directory, "playbooks", f"p{i:0{width}}.yaml"), "w") as f:
+            f.write(f"id: p{i:0{width}}\ntitle: Benchmark playbook {i}\ncron: \"0 9 * * *\"\nduration: 15m\n"
                     "agenda:\n  - { title: Numbers, minutes: 10 }\n  - { title: Actions, minutes: 5 }\n"
                     "checklist:\n  - Check the dashboard\n  - Assign owners\n"
                     "remind:\n  - { target: bench, before: 0m }\n")
@@ -332,6 +340,151 @@ def delivery(binary, curl, repeat, latency, results):
                         f"{fresh[1]:.2f} s ({fresh[0]:.2f} s) with a connection per request",
                         f"sending **{reuse[1] / ours[1]:.2f}×**, whole process {reuse[0] / ours[0]:.2f}×; "
                         f"against a connection per request {fresh[1] / ours[1]:.2f}×"))
+
+
+# MARK: - Several instances on PostgreSQL
+
+def database_url(base, schema):
+    """The test server's URL with a schema of this benchmark's own (created by opscadence on first use)."""
+    return base + ("&" if "?" in base else "?") + f"schema={schema}"
+
+
+def psql(base, sql):
+    """Runs SQL with psql against the test server; the password goes through the environment, not argv."""
+    from urllib.parse import urlsplit, unquote
+    url = urlsplit(base)
+    env = dict(os.environ, PGHOST=url.hostname or "127.0.0.1", PGPORT=str(url.port or 5432),
+               PGUSER=unquote(url.username or "postgres"), PGPASSWORD=unquote(url.password or ""),
+               PGDATABASE=url.path.lstrip("/") or "postgres", PGSSLMODE="disable")
+    return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], env=env,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def tick_loop(argv, cwd, env, done, log):
+    """Ticks again and again until done() says every delivery arrived; appends (start, end, report) to log."""
+    while not done():
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+            started = time.perf_counter()
+            process = subprocess.run(argv, cwd=cwd, env=env, stdout=out, stderr=errors)
+            ended = time.perf_counter()
+            if process.returncode != 0:
+                errors.seek(0)
+                message = errors.read().decode(errors="replace")[-500:]
+                # Another instance held a playbook's advisory lock past lock_timeout: the tick
+                # exits 1 and records nothing, and the next tick does the step again (as cron would).
+                if process.returncode == 1 and "locked by another instance" in message:
+                    log.append((started, ended, {"locked": message.strip()}))
+                    continue
+                log.append((started, ended, {"error": f"exit {process.returncode}: " + message}))
+                return
+            out.seek(0)
+            log.append((started, ended, json.loads(out.read() or b"{}")))
+
+
+def fleet(binary, total, instances, state, base):
+    """`instances` workspace folders with the same `total` playbooks and one state, ticking until
+    the receiver (answering after 50 ms) has every reminder. Returns a dict of timings."""
+    receiver = Receiver(latency=0.05, capture=[])
+    env = dict(os.environ, BENCH_URL=f"http://127.0.0.1:{receiver.port}/hook")
+    if state:
+        env["OPS_DATABASE_URL"] = state
+    folders = []
+    for _ in range(instances):
+        with scratch_directory() as directory:
+            write_workspace(directory, total, 8, "${env:OPS_DATABASE_URL}" if state else None)
+            folders.append(directory)
+    # The playbooks' first tick (nothing is backfilled); the state is shared, so once is enough.
+    run([binary, "tick", "--now", "2026-12-02T08:00:00Z"], cwd=folders[0], env=env)
+    argv = [binary, "tick", "--now", "2026-12-02T09:00:05Z", "--format", "json"]
+    logs = [[] for _ in folders]
+    done = lambda: receiver.count >= total
+    started = time.perf_counter()
+    threads = [threading.Thread(target=tick_loop, args=(argv, folder, env, done, log)) for folder, log in zip(folders, logs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ended = time.perf_counter()
+    receiver.close()
+    errors = [entry[2]["error"] for log in logs for entry in log if "error" in entry[2]]
+    if errors:
+        sys.exit(f"postgres step: a tick failed: {errors[0]}")
+    ids = {headers.get("webhook-id") for headers, _ in receiver.capture}
+    if receiver.count != total or len(ids) != total:
+        sys.exit(f"postgres step: receiver got {receiver.count} requests with {len(ids)} webhook-ids, expected {total}")
+    recorded = sum(len(entry[2].get("occurrences", [])) for log in logs for entry in log)
+    if instances == 1 and recorded != total:
+        sys.exit(f"postgres step: the ticks recorded {recorded} occurrences, expected {total}")
+    if base and state and shutil.which("psql"):
+        schema = state.rsplit("schema=", 1)[1]
+        counts = psql(base, f"select (select count(*) from {schema}.occurrence), (select count(*) from {schema}.delivery), "
+                            f"(select count(*) from {schema}.delivery where state <> 'delivered')")
+        if counts != f"{total}|{total}|0":
+            sys.exit(f"postgres step: the database holds occurrences|deliveries|undelivered = {counts}, expected {total}|{total}|0")
+    return {
+        "wall": receiver.last - started,           # first tick started → 10,000th answer
+        "processes": ended - started,              # until the last tick process ended
+        "planning": receiver.first - started,      # until the first request arrived
+        "sending": receiver.window(),
+        "ticks": [len(log) for log in logs],
+        "locked": [sum(1 for e in log if "locked" in e[2]) for log in logs],
+        "delivered": [sum(len(e[2].get("deliveries", [])) for e in log) for log in logs],
+        "planned": [sum(len(e[2].get("occurrences", [])) for e in log) for log in logs],
+    }
+
+
+def postgres(binary, repeat, results, total=10_000):
+    """10,000 playbooks due in the same minute: SQLite, one instance on PostgreSQL, three on one PostgreSQL;
+    and the idle tick of the shipped workspace on PostgreSQL against SQLite, interleaved."""
+    base = os.environ.get("OPS_TEST_DATABASE_URL") or sys.exit(
+        "the postgres step needs OPS_TEST_DATABASE_URL (scripts/bench starts a throwaway cluster with scripts/with-postgres)")
+    tag = f"{os.getpid()}_{int(time.time())}"
+    cases = {}
+    for name, instances, state in (("SQLite, 1 instance", 1, None),
+                                   ("PostgreSQL, 1 instance", 1, database_url(base, f"bench_one_{tag}")),
+                                   ("PostgreSQL, 3 instances", 3, database_url(base, f"bench_three_{tag}"))):
+        print(f"…   {name}", file=sys.stderr, flush=True)
+        cases[name] = fleet(binary, total, instances, state, base)
+        print(f"…   {json.dumps(cases[name])}", file=sys.stderr, flush=True)
+    sqlite, one, three = (cases[k] for k in ("SQLite, 1 instance", "PostgreSQL, 1 instance", "PostgreSQL, 3 instances"))
+    for name, case in cases.items():
+        share = "; deliveries per instance " + " / ".join(f"{d:,}" for d in case["delivered"]) if len(case["delivered"]) > 1 else ""
+        results.append((f"{total:,} playbooks due in one minute, one reminder each, receiver answers after 50 ms, concurrency 8: {name}",
+                        f"first tick → {total:,}th delivery **{case['wall']:.1f} s** = **{total / case['wall']:.0f} deliveries/s**",
+                        f"planning (until the first request) {case['planning']:.1f} s, sending {case['sending']:.1f} s "
+                        f"({total / case['sending']:.0f}/s); ticks {' / '.join(map(str, case['ticks']))}"
+                        + (f", of which exited 1 on a playbook lock held by another instance {' / '.join(map(str, case['locked']))}" if any(case["locked"]) else "")
+                        + share,
+                        "" if case is sqlite else
+                        (f"**{sqlite['wall'] / one['wall']:.2f}×** SQLite's rate" if case is one else
+                         f"**{one['wall'] / three['wall']:.2f}×** one instance's rate")))
+
+    # Idle tick: the shipped workspace, nothing due, state in SQLite or in PostgreSQL, interleaved.
+    # No peak RSS here: wait4 reported the benchmark's own Python process (94 MB after the cases
+    # above, which keep 10,000 captured requests) for both sides.
+    with scratch_directory() as lite, scratch_directory() as shared:
+        env = dict(os.environ, OPS_DATABASE_URL=database_url(base, f"bench_idle_{tag}"))
+        for directory in (lite, shared):
+            shutil.copy(os.path.join(ROOT, "opscadence.yaml"), directory)
+            shutil.copytree(os.path.join(ROOT, "playbooks"), os.path.join(directory, "playbooks"))
+        with open(os.path.join(shared, "opscadence.yaml")) as f:
+            config = f.read()
+        with open(os.path.join(shared, "opscadence.yaml"), "w") as f:
+            f.write(config.replace("state: .opscadence/state.sqlite", "state: ${env:OPS_DATABASE_URL}", 1))
+        for directory in (lite, shared):
+            run([binary, "tick", "--now", "2026-12-02T15:00:00Z"], cwd=directory, env=env)
+        samples = {lite: [], shared: []}
+        for i in range(repeat * 10):
+            for directory in ((lite, shared) if i % 2 == 0 else (shared, lite)):
+                samples[directory].append(run([binary, "tick", "--now", f"2026-12-02T15:{1 + i % 50:02}:00Z"], cwd=directory, env=env))
+        lite_times, shared_times = ([s[0] for s in samples[d]] for d in (lite, shared))
+        results.append(("idle tick on PostgreSQL (loopback), shipped workspace (9 playbooks, nothing due)",
+                        f"median **{statistics.median(shared_times) * 1000:.1f} ms**, best {min(shared_times) * 1000:.1f} ms",
+                        f"SQLite, interleaved: median {statistics.median(lite_times) * 1000:.1f} ms, best {min(lite_times) * 1000:.1f} ms",
+                        f"{len(shared_times)} runs each; PostgreSQL **{statistics.median(shared_times) / statistics.median(lite_times):.2f}×** SQLite's time"))
+    with contextlib.suppress(Exception):
+        for schema in (f"bench_one_{tag}", f"bench_three_{tag}", f"bench_idle_{tag}"):
+            psql(base, f"drop schema if exists {schema} cascade")
 
 
 # MARK: - Web app
@@ -575,8 +728,8 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--quick", action="store_true", help="one repetition of each step")
     parser.add_argument("--only", action="append", metavar="STEP",
-                        choices=["recurrence", "idle-tick", "busy-tick", "delivery", "delivery-with-latency", "web"],
-                        help="run only this step (repeatable): recurrence, idle-tick, busy-tick, delivery, delivery-with-latency, web")
+                        choices=["recurrence", "idle-tick", "busy-tick", "delivery", "delivery-with-latency", "web", "postgres"],
+                        help="run only this step (repeatable): recurrence, idle-tick, busy-tick, delivery, delivery-with-latency, web, postgres")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     curl = shutil.which("curl") or sys.exit("curl is needed for the delivery comparison")
@@ -592,6 +745,7 @@ def main():
         ("delivery", lambda: delivery(binary, curl, repeat, 0.0, results)),
         ("delivery with latency", lambda: delivery(binary, curl, 1, 0.01, results)),
         ("web", lambda: web(binary, nginx, wrk, repeat, 3 if args.quick else 10, results)),
+        ("postgres", lambda: postgres(binary, repeat, results)),
     ]
     for name, step in steps:
         if args.only and name.replace(" ", "-") not in args.only:
