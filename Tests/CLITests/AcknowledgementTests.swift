@@ -151,7 +151,8 @@ import Testing
             })
         let running = try f.runner.start(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
         let server = f.server
-        #expect(await waitUntil(timeout: .seconds(20)) { server.requestCount >= 2 })
+        // The escalation itself is held by the receiver (not merely some two requests arrived).
+        #expect(await waitUntil(timeout: .seconds(60)) { server.requests.contains { $0.headers["webhook-id"]?.contains(".-30m.") == true } })
         let ack = try f.runner.run(["ack", "check", "--now", "2026-12-01T14:00:01Z", "--format", "json"])
         release.signal()
         let tick = try f.runner.finish(running)
