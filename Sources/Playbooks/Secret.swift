@@ -95,6 +95,12 @@ extension Secret {
         }
     }
 
+    /// Whether `text` is a PostgreSQL URL (`postgres://` or `postgresql://`, any case).
+    package static func isPostgresURL(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
+    }
+
     /// Whether a URL's authority carries a password (`user:password@host`).
     package static func urlHasPassword(_ text: String) -> Bool {
         guard let separator = text.range(of: "://") else { return false }

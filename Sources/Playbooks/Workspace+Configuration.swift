@@ -139,8 +139,7 @@ extension Loader {
     /// Whether a `state:` value names a PostgreSQL database rather than a file: a
     /// `postgres://` URL, or a `${env:…}`/`${file:…}` reference (only a URL may be secret).
     static func isDatabaseState(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") || SecretReference.containsReference(text)
+        Secret.isPostgresURL(text) || SecretReference.containsReference(text)
     }
 
     /// `state: postgres://…`: a URL written out may name the user, host and database but not a
@@ -162,8 +161,7 @@ extension Loader {
             }
             secret = Secret(value: text, reference: "state")
         }
-        let lowered = secret.value.lowercased()
-        guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else {
+        guard Secret.isPostgresURL(secret.value) else {
             reader.report(node, "state from \(text) must be a postgres://user@host:port/database URL (a state file is written as a path)")
             return nil
         }

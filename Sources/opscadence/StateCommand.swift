@@ -96,18 +96,16 @@ struct StateArgument {
     private var url: Secret?
 
     init(_ text: String, option: String, workspace: Workspace) throws {
-        let lowered = text.lowercased()
         if Secret.isReference(text) {
             switch Secret.fromArgument(text, what: option, environment: ProcessInfo.processInfo.environment, baseDirectory: FileManager.default.currentDirectoryPath) {
             case .success(let secret):
-                let value = secret.value.lowercased()
-                guard value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") else {
+                guard Secret.isPostgresURL(secret.value) else {
                     throw CLIError("\(option): \(text) must hold a postgres:// URL (name a state file as a path)")
                 }
                 url = secret
             case .failure(let error): throw CLIError(error.message)
             }
-        } else if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+        } else if Secret.isPostgresURL(text) {
             guard !Secret.urlHasPassword(text) else {
                 throw CLIError("\(option): a password on the command line is readable by every user of this machine; pass the URL as '${env:NAME}' or '${file:PATH}'")
             }

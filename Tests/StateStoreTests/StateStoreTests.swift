@@ -6,7 +6,10 @@ import Testing
 
 @testable import StateStore
 
-@Suite struct StateStoreTests {
+/// The rows the state tests record: an occurrence of a playbook, and a reminder of it.
+protocol StateRows {}
+
+extension StateRows {
     func occurrence(_ playbook: String, at instant: Int64) -> OccurrenceRecord {
         OccurrenceRecord(
             playbookId: playbook, scheduledAt: instant, utcOffset: -18_000, nominalLocal: "2026-12-07T09:00:00",
@@ -19,7 +22,9 @@ import Testing
             idempotencyKey: "msg_\(playbook)_\(instant)_\(before)_\(target)", state: .pending,
             nextAttemptAt: instant - Int64(before), expiresAt: instant - Int64(before) + 3600, createdAt: instant - 900)
     }
+}
 
+@Suite struct StateStoreTests: StateRows {
     /// A fresh state with one weekly occurrence at `t` and its 15-minute and 0-minute reminders.
     func storeWithTwoReminders(at t: Int64) throws -> (TemporaryDirectory, StateStore) {
         let dir = TemporaryDirectory()
@@ -400,20 +405,7 @@ struct OpenedState {
 }
 
 /// What every backend must do alike: the SQLite backend is the specification.
-@Suite struct StateBackendTests {
-    func occurrence(_ playbook: String, at instant: Int64) -> OccurrenceRecord {
-        OccurrenceRecord(
-            playbookId: playbook, scheduledAt: instant, utcOffset: -18_000, nominalLocal: "2026-12-07T09:00:00",
-            status: .handled, recordedAt: instant - 900)
-    }
-
-    func delivery(_ playbook: String, at instant: Int64, before: Int, target: String = "ops-chat") -> DeliveryRecord {
-        DeliveryRecord(
-            occurrenceId: 0, playbookId: playbook, target: target, beforeSeconds: before, reminderAt: instant - Int64(before),
-            idempotencyKey: "msg_\(playbook)_\(instant)_\(before)_\(target)", state: .pending,
-            nextAttemptAt: instant - Int64(before), expiresAt: instant - Int64(before) + 3600, createdAt: instant - 900)
-    }
-
+@Suite struct StateBackendTests: StateRows {
     /// A fresh state with one weekly occurrence at `t` and its 15-minute and 0-minute reminders.
     func stateWithTwoReminders(_ backend: Backend, at t: Int64) throws -> OpenedState? {
         guard let opened = try OpenedState.open(backend) else { return nil }
