@@ -92,7 +92,7 @@ package final class Engine: Sendable {
         let progress = try store.progress()
         let plans = plan(progress: progress, now: now, since: options.since)
         try dropVanishedOccurrences(plans, now: now)
-        let rendered = try record(plans, progress: progress, now: now, report: &report)
+        let rendered = try record(plans, progress: progress, now: now, since: options.since, report: &report)
         if options.since != nil { report.started = [] }
         try refreshStartedAgendas(since: progress.values.map(\.updatedAt).max(), now: now, rendered: rendered)
         report.expired = try store.expireOverdueDeliveries(now: now)
@@ -145,9 +145,13 @@ package final class Engine: Sendable {
     // MARK: Planning and recording
 
     func plan(progress: [String: PlaybookProgress], now: Int64, since: Int64?) -> [TickPlanner.Plan] {
+        plan(workspace.playbooks, progress: progress, now: now, since: since)
+    }
+
+    func plan(_ playbooks: [Playbook], progress: [String: PlaybookProgress], now: Int64, since: Int64?) -> [TickPlanner.Plan] {
         let planner = TickPlanner()
         let enabled = Set(workspace.configuration.targets.filter(\.isEnabled).map(\.name))
-        return workspace.playbooks.map { playbook in
+        return playbooks.map { playbook in
             planner.plan(playbook, progress: progress[playbook.id], now: now, since: since, enabledTargets: enabled)
         }
     }
@@ -172,6 +176,51 @@ package final class Engine: Sendable {
         }
     }
 
+    /// How many playbooks an instance on a shared state plans and commits at a time.
+    static let planningBatch = 200
+
+    /// Records what `plans` decided (see ``recordBatch(_:progress:now:report:rendered:)``).
+    ///
+    /// On a SQLite state, in one batch: one process at a time ticks. On a shared state, several
+    /// instances tick at once with the same playbooks: each takes batches of
+    /// ``planningBatch`` playbooks, skips those another instance is planning at that moment
+    /// (a claim held until the batch is committed), and plans the ones it took again from
+    /// their progress as now stored, so that a batch another instance has just committed costs
+    /// a read, not its rendering. The instances so share the planning, where each would
+    /// otherwise render every agenda and then wait on the others' commits; and each batch's
+    /// reminders are queued (and other instances woken to send them) as soon as it commits.
+    /// A batch skipped because another instance was planning it is that instance's work; if it
+    /// dies first, the next tick plans the batch (within the reminders' grace, as after a
+    /// missed cron minute).
+    ///
+    /// - Returns: The agendas rendered, with their Markdown, for the reminders of this tick.
+    func record(_ plans: [TickPlanner.Plan], progress: [String: PlaybookProgress], now: Int64, since: Int64?, report: inout TickReport) throws
+        -> RenderedAgendas
+    {
+        var rendered = RenderedAgendas()
+        guard workspace.sharesState else {
+            try recordBatch(plans, progress: progress, now: now, report: &report, rendered: &rendered)
+            return rendered
+        }
+        for start in stride(from: 0, to: plans.count, by: Self.planningBatch) {
+            let batch = plans[start..<min(start + Self.planningBatch, plans.count)].map(\.playbookId)
+            let claimed = try store.claimPlanning(batch)
+            guard !claimed.isEmpty else { continue }
+            do {
+                let fresh = try store.progress(of: claimed)
+                let playbooks = claimed.compactMap { workspace.playbook(id: $0) }
+                try recordBatch(plan(playbooks, progress: fresh, now: now, since: since), progress: fresh, now: now, report: &report, rendered: &rendered)
+            } catch {
+                // The claims end with the connection anyway; a failure to give them back early
+                // only delays the other instances' next try.
+                try? store.releasePlanning(claimed)
+                throw error
+            }
+            try store.releasePlanning(claimed)
+        }
+        return rendered
+    }
+
     /// Renders agendas of handled occurrences, then records occurrences, deliveries and
     /// watermarks in one transaction. Rendering first means a crash can at worst render an
     /// agenda twice (the same file, atomically replaced), never record one without its file.
@@ -179,10 +228,11 @@ package final class Engine: Sendable {
     /// A playbook whose agenda fails is left out of the commit (its watermark stays, so the next
     /// tick tries again) and recorded as failed; the others are committed.
     ///
-    /// - Returns: The agendas it built, with their Markdown, for the reminders of this tick.
-    func record(_ plans: [TickPlanner.Plan], progress: [String: PlaybookProgress], now: Int64, report: inout TickReport) throws
-        -> RenderedAgendas
-    {
+    /// The agendas it built, with their Markdown, are added to `rendered` for the reminders of
+    /// this tick.
+    func recordBatch(
+        _ plans: [TickPlanner.Plan], progress: [String: PlaybookProgress], now: Int64, report: inout TickReport, rendered: inout RenderedAgendas
+    ) throws {
         var items: [String: [OccurrenceBatchItem]] = [:]
         var lines: [String: [TickReport.OccurrenceLine]] = [:]
         var failures: [String: String] = [:]
@@ -218,7 +268,6 @@ package final class Engine: Sendable {
                 failures[plan.playbookId] = workspace.redact("\(error)")
             }
         }
-        var rendered = RenderedAgendas()
         if let writer {
             let results = writer.finish(jobs)
             for (job, result) in zip(jobs, results) {
@@ -270,7 +319,6 @@ package final class Engine: Sendable {
                     }())
             }
         }
-        return rendered
     }
 
     /// One agenda to render in both formats and write.

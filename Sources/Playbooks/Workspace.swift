@@ -9,12 +9,21 @@ package struct Workspace: Sendable {
     /// The workspace folder as given (relative or absolute).
     package var root: String
     package var configuration: WorkspaceConfiguration
-    /// Enabled and disabled playbooks, sorted by id.
-    package var playbooks: [Playbook]
+    /// Enabled and disabled playbooks, sorted by id (``playbook(id:)`` searches them by halves).
+    package private(set) var playbooks: [Playbook]
     /// Problems that do not stop the workspace from running (an optional target without its URL).
     package var warnings: [ValidationIssue]
 
-    package func playbook(id: String) -> Playbook? { playbooks.first { $0.id == id } }
+    /// The playbook with this id: a tick looks each one up, ten thousand times in a large workspace.
+    package func playbook(id: String) -> Playbook? {
+        var low = 0
+        var high = playbooks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if playbooks[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < playbooks.count && playbooks[low].id == id ? playbooks[low] : nil
+    }
 
     /// The configuration file name.
     package static let configurationFile = "opscadence.yaml"

@@ -69,6 +69,20 @@ extension SQLiteBackend {
         }
     }
 
+    /// The progress of `playbooks` as stored now.
+    package func progress(of playbooks: [String]) throws(StateError) -> [String: PlaybookProgress] {
+        let wanted = Set(playbooks)
+        return try progress().filter { wanted.contains($0.key) }
+    }
+
+    /// Every playbook: one process at a time plans a SQLite state (the workspace lock).
+    package func claimPlanning(_ playbooks: [String]) throws(StateError) -> [String] {
+        playbooks
+    }
+
+    /// Nothing to give back (see ``claimPlanning(_:)``).
+    package func releasePlanning(_ playbooks: [String]) throws(StateError) {}
+
     /// Records occurrences with their deliveries and moves watermarks forward, in one transaction.
     ///
     /// An occurrence already recorded (same playbook and instant) keeps its status and its

@@ -143,6 +143,24 @@ package final class StateStore: Sendable {
         try backend.watermarks()
     }
 
+    /// The progress of `playbooks` as stored now (those without a row yet are absent).
+    package func progress(of playbooks: [String]) throws(StateError) -> [String: PlaybookProgress] {
+        try backend.progress(of: playbooks)
+    }
+
+    /// Takes `playbooks` for planning; returns those no other instance is planning now, in the
+    /// order given. Each stays taken by this store until ``releasePlanning(_:)`` (or until its
+    /// connection ends, when the process dies). Only one process at a time plans a SQLite
+    /// state (the workspace lock), so there every playbook is taken.
+    package func claimPlanning(_ playbooks: [String]) throws(StateError) -> [String] {
+        try backend.claimPlanning(playbooks)
+    }
+
+    /// Gives back playbooks taken by ``claimPlanning(_:)``.
+    package func releasePlanning(_ playbooks: [String]) throws(StateError) {
+        try backend.releasePlanning(playbooks)
+    }
+
     /// Records occurrences with their deliveries and moves watermarks forward, in one transaction.
     ///
     /// An occurrence already recorded (same playbook and instant) keeps its status and its
@@ -492,6 +510,9 @@ package protocol StateBackend: AnyObject, Sendable {
     func metrics(now: Int64) throws(StateError) -> StateMetrics
     func progress() throws(StateError) -> [String: PlaybookProgress]
     func watermarks() throws(StateError) -> [String: Int64]
+    func progress(of playbooks: [String]) throws(StateError) -> [String: PlaybookProgress]
+    func claimPlanning(_ playbooks: [String]) throws(StateError) -> [String]
+    func releasePlanning(_ playbooks: [String]) throws(StateError)
     func commit(_ items: [OccurrenceBatchItem], watermarks: [String: Int64], planKeys: [String: String], now: Int64) throws(StateError) -> CommitSummary
     func recordFailure(playbook: String, error: String, now: Int64) throws(StateError)
     func handledOccurrences(startingIn range: ClosedRange<Int64>, playbook: String?) throws(StateError) -> [OccurrenceRecord]

@@ -106,6 +106,31 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         #expect(Set(ids).count == 15)
     }
 
+    @Test(arguments: Backend.available.filter { $0 == .postgres })
+    func instancesTickingAtOnceRecordEachOccurrenceOnceAcrossPlanningBatches(backend: Backend) throws {
+        // More playbooks than two planning batches (of 200), so that the instances take batches in turn.
+        let count = 450
+        let playbooks = Dictionary(
+            uniqueKeysWithValues: (0..<count).map { index in
+                (String(format: "p%03d.yaml", index), playbook(String(format: "p%03d", index), schedule: "cron: \"0 * * * *\""))
+            })
+        let f = try EngineFixture(backend: backend, playbooks: playbooks)
+        try f.tick("2026-12-01T11:30:00Z")
+        let running = try (0..<3).map { _ in try f.runner.start(["tick", "--now", "2026-12-01T12:00:00Z", "--format", "json"]) }
+        let results = try running.map { try f.runner.finish($0) }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        let recorded = try results.flatMap { result in
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            return (report["occurrences"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "handled" }.map {
+                "\($0["playbook"] ?? "")@\($0["occurrence"] ?? "")"
+            }
+        }
+        #expect(recorded.count == count && Set(recorded).count == count)
+        try f.tick("2026-12-01T12:00:00Z")
+        let ids = f.receivedIds
+        #expect(ids.count == count && Set(ids).count == count)
+    }
+
     @Test(arguments: Backend.available) func killedMidSendIsRecoveredWithAtMostTheInFlightDuplicate(backend: Backend) async throws {
         let f = try EngineFixture(
             backend: backend,

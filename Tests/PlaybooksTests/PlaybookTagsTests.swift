@@ -80,3 +80,18 @@ import Testing
         #expect(found.first?.contains("monthly_to_quarterly") == true)
     }
 }
+
+/// A tick looks every playbook up by id: the lookup must find each one whatever order the files
+/// are named in.
+@Suite struct PlaybookLookupTests {
+    @Test func everyPlaybookIsFoundByItsIdAndNoOtherId() throws {
+        // File names in an order unlike the ids', ids that are prefixes of others.
+        let ids = ["weekly-kpi-review", "a-first", "9-digit", "m", "m-2", "zz-last", "b"]
+        var files: [String: String] = [:]
+        for (index, id) in ids.enumerated() { files["\(ids.count - index).yaml"] = PlaybookTagsTests.playbook(id: id) }
+        let (_, result) = workspace(playbooks: files)
+        let loaded = try result.get()
+        for id in ids { #expect(loaded.playbook(id: id)?.id == id) }
+        for absent in ["", "a", "m-1", "weekly", "zzz", "Weekly-kpi-review"] { #expect(loaded.playbook(id: absent) == nil) }
+    }
+}

@@ -450,6 +450,68 @@ struct OpenedState {
         #expect(try other.progress()["weekly"]?.watermark == t)
     }
 
+    @Test(arguments: Backend.allCases) func oneCommitMixesNewRecordedAndRepeatedOccurrences(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        let t: Int64 = 1_796_652_000
+        var missed = occurrence("monthly", at: t)
+        missed.status = .missed
+        try store.commit(
+            [
+                OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900)]),
+                OccurrenceBatchItem(occurrence: missed, deliveries: []),
+            ], watermarks: ["weekly": t, "monthly": t], planKeys: ["weekly": "k1"], now: t)
+        // In one batch: a recorded occurrence gains the reminder it lacks, a missed one stays
+        // missed without reminders, a new one is recorded once though it comes twice (each copy
+        // bringing a target of its own), and a watermark given an older instant stays.
+        let summary = try store.commit(
+            [
+                OccurrenceBatchItem(
+                    occurrence: occurrence("weekly", at: t), deliveries: [delivery("weekly", at: t, before: 900), delivery("weekly", at: t, before: 0)]),
+                OccurrenceBatchItem(occurrence: occurrence("monthly", at: t), deliveries: [delivery("monthly", at: t, before: 0)]),
+                OccurrenceBatchItem(occurrence: occurrence("daily", at: t), deliveries: [delivery("daily", at: t, before: 0, target: "a")]),
+                OccurrenceBatchItem(occurrence: occurrence("daily", at: t), deliveries: [delivery("daily", at: t, before: 0, target: "b")]),
+            ], watermarks: ["weekly": t - 60, "daily": t], planKeys: ["daily": "k2"], now: t + 1)
+        #expect(summary == CommitSummary(occurrences: 1, deliveries: 3))
+        let reminders = Dictionary(grouping: try store.deliveries(), by: \.playbookId).mapValues { $0.map { "\($0.target)/\($0.beforeSeconds)" }.sorted() }
+        #expect(reminders == ["weekly": ["ops-chat/0", "ops-chat/900"], "daily": ["a/0", "b/0"]])
+        let occurrences = try store.lastOccurrences()
+        #expect(occurrences["monthly"]?.status == .missed)
+        #expect(try store.occurrences(playbook: "daily").count == 1)
+        let progress = try store.progress()
+        #expect(progress.mapValues(\.watermark) == ["weekly": t, "monthly": t, "daily": t])
+        #expect(progress["weekly"]?.planKey == "k1" && progress["daily"]?.planKey == "k2" && progress["weekly"]?.updatedAt == t + 1)
+        // The progress of some playbooks, as another instance reads it before planning them.
+        #expect(try opened.reopen().progress(of: ["daily", "weekly", "gone"]) == progress.filter { $0.key != "monthly" })
+    }
+
+    @Test(arguments: Backend.allCases) func planningClaimsKeepTwoInstancesOffEachOthersPlaybooks(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let (a, b) = (opened.store, try opened.reopen())
+        #expect(try a.claimPlanning(["daily", "weekly"]) == ["daily", "weekly"])
+        switch backend {
+        case .sqlite:
+            // One process at a time plans a SQLite state (the workspace lock): nothing to share.
+            #expect(try b.claimPlanning(["monthly", "weekly", "daily"]) == ["monthly", "weekly", "daily"])
+        case .postgres:
+            #expect(try b.claimPlanning(["monthly", "weekly", "daily"]) == ["monthly"])
+            // The holder commits its playbooks at once: its claim is the commit's own lock.
+            let t: Int64 = 1_796_652_000
+            #expect(try a.commit([OccurrenceBatchItem(occurrence: occurrence("weekly", at: t), deliveries: [])], watermarks: ["weekly": t], now: t).occurrences == 1)
+            try a.releasePlanning(["weekly"])
+            #expect(try b.claimPlanning(["weekly", "daily"]) == ["weekly"])
+            // Claims end with the connection, as when an instance dies mid-batch.
+            try #require(a.backend as? PostgresBackend).close()
+            // The server lets go of a closed session's locks on its own time: a session that
+            // waits for the lock (and gives it back) has seen them go.
+            let database = try #require(opened.keep as? TestDatabase)
+            let key = "hashtextextended('opscadence:\(database.schema):playbook:daily', 0)"
+            _ = try database.psql("SELECT pg_advisory_lock(\(key)); SELECT pg_advisory_unlock(\(key))")
+            #expect(try b.claimPlanning(["daily"]) == ["daily"])
+            #expect(try opened.reopen().claimPlanning(["daily", "weekly", "monthly", "annual"]) == ["annual"])
+        }
+    }
+
     @Test(arguments: Backend.allCases) func claimLeaseAndFencing(_ backend: Backend) throws {
         let t: Int64 = 1_796_652_000
         guard let opened = try stateWithTwoReminders(backend, at: t) else { return }
