@@ -110,6 +110,24 @@ package final class SQLiteBackend: StateBackend {
         }
     }
 
+    /// Runs `body` on the connection as it is, outside any transaction, for reads of one
+    /// statement each (a lone statement reads one snapshot of the file, its own implicit
+    /// transaction, which ends when the statement is run to its end).
+    ///
+    /// ``read(_:)`` turns `PRAGMA query_only` on and off around its transaction, and SQLite
+    /// expires every prepared statement of the connection when a flag pragma is set: a cached
+    /// statement read through it is parsed and planned again each time. Here it stays prepared
+    /// (until the next ``read(_:)``). `body` must only read.
+    func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try writer.inDatabase(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(mapping: error, path: path)
+        }
+    }
+
     /// Where the state file's content stands, for caches of what is derived from it: any
     /// commit, by this store or by another process (`tick`, the CLI), gives another value.
     ///
@@ -118,12 +136,12 @@ package final class SQLiteBackend: StateBackend {
     /// Both only grow, so a value once left is never seen again. Read it before reading what
     /// is cached under it: the result is then at least as new as the version it is filed under.
     package func version() throws(StateError) -> StateVersion {
-        try read { db in try Self.version(db) }
+        try readStatement { db in try Self.version(db) }
     }
 
     static func version(_ db: Database) throws -> StateVersion {
-        // A cached statement: read on every page request, it is not parsed again each time.
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()"))
+        // Run to its end, so that outside a transaction its read ends with it (one row).
+        let row = try Row.fetchAll(db.cachedStatement(sql: "SELECT (SELECT data_version FROM pragma_data_version), total_changes()")).first
         return StateVersion(otherConnections: row?[0] ?? 0, ownChanges: row?[1] ?? 0)
     }
 

@@ -93,10 +93,27 @@ extension SQLiteBackend {
         try read { db in try Self.session(db, tokenDigest: tokenDigest, now: now) }
     }
 
-    /// The live session and the state's version (``version()``), in one read: every page
-    /// request needs both, and each read is a transaction and a hop to the database's queue.
+    /// The live session and the state's version (``version()``), in one statement: every page
+    /// request needs both, so this is the one state read of a page served from the cache.
+    ///
+    /// One SELECT outside a transaction (``readStatement(_:)``): a lone statement reads one
+    /// snapshot, so the session and the version agree, and it stays prepared from one request
+    /// to the next. Through ``read(_:)`` it was prepared again on every request.
     package func sessionAndVersion(tokenDigest: String, now: Int64) throws(StateError) -> (WebSession?, StateVersion) {
-        try read { db in (try Self.session(db, tokenDigest: tokenDigest, now: now), try Self.version(db)) }
+        try readStatement { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT (SELECT data_version FROM pragma_data_version), total_changes(), s.person, s.csrf_token, s.expires_at
+                    FROM (SELECT 1) LEFT JOIN web_session AS s ON s.token_digest = ? AND s.expires_at > ?
+                    """)
+            // Run to its end (one row, the token digest is the key): the statement's read
+            // transaction ends with it, not whenever a cursor happens to be released.
+            let rows = try Row.fetchAll(statement, arguments: [tokenDigest, now])
+            guard let row = rows.first else { return (nil, StateVersion(otherConnections: 0, ownChanges: 0)) }
+            let version = StateVersion(otherConnections: row[0], ownChanges: row[1])
+            guard let person: String = row[2] else { return (nil, version) }
+            return (WebSession(person: person, csrfToken: row[3], expiresAt: row[4]), version)
+        }
     }
 
     private static func session(_ db: Database, tokenDigest: String, now: Int64) throws -> WebSession? {

@@ -121,6 +121,41 @@ import Testing
         #expect(try web.get(WebFixture.review + "?format=xml", cookie: cookie).status == 400)
     }
 
+    /// A page is filed without the session (only the viewer's name and role): the session is
+    /// checked on every request, cached page or not. Once a browser signs out, or the command
+    /// line (another process) revokes the person, the pages it had loaded are refused to it,
+    /// while another signed-in person's still come from the cache.
+    @Test func aCachedPageIsRefusedOnceTheSessionEnds() throws {
+        let web = try WebFixture()
+        let first = try web.signIn("Max Member")
+        let second = try web.signIn("Max Member")
+        let admin = try web.signIn("Ada Admin")
+        let paths = [WebFixture.review, WebFixture.review + "?format=json", "/"]
+        for _ in 0..<2 {
+            for cookie in [first, second, admin] {
+                for path in paths { #expect(try web.get(path, cookie: cookie).status == 200, "\(path)") }
+            }
+        }
+        let token = try web.csrf(cookie: first, page: WebFixture.review)
+        #expect(try web.post("/signout", fields: [("csrf", token)], cookie: first).status == 303)
+        for path in paths {
+            let refused = try web.get(path, cookie: first)
+            #expect(refused.status == 401, "\(path)")
+            #expect(!refused.body.contains(token) && !refused.body.contains("Max Member"), "\(path)")
+            // The same person's other browser still has the page.
+            #expect(try web.get(path, cookie: second).status == 200, "\(path)")
+        }
+
+        let revoked = try web.command(["people", "revoke", "Max Member", "--format", "json"])
+        try #require(revoked.status == 0, "\(revoked.stderr)")
+        for path in paths {
+            let refused = try web.get(path, cookie: second)
+            #expect(refused.status == 401, "\(path)")
+            #expect(!refused.body.contains("Max Member"), "\(path)")
+            #expect(try web.get(path, cookie: admin).status == 200, "\(path)")
+        }
+    }
+
     /// What the cache key reads: another connection's commit, and this connection's own.
     @Test func theStateVersionMovesWithEveryCommit() throws {
         let dir = TemporaryDirectory()

@@ -712,4 +712,55 @@ struct OpenedState {
         #expect(try store.replies().first?.state == "delivered")
         #expect(try store.nextReplyDue() == nil)
     }
+
+    /// The one state read of a page served from the cache: a session ended or revoked, or any
+    /// other change, by another connection (another process, here another store) or by this one,
+    /// shows in the very next read, however often the same read ran before it (SQLite keeps its
+    /// statement prepared between reads: its read must still end with it).
+    @Test(arguments: Backend.allCases) func theSessionReadSeesEveryCommitAtOnce(_ backend: Backend) throws {
+        guard let opened = try OpenedState.open(backend) else { return }
+        let server = opened.store
+        let cli = try opened.reopen()
+        let t: Int64 = 1_796_652_000
+        for (invite, session) in [("i1", "s1"), ("i2", "s2"), ("i3", "s3")] {
+            try cli.createInvite(tokenDigest: invite, person: "Sam", now: t, expiresAt: t + 100)
+            #expect(try cli.redeemInvite(tokenDigest: invite, now: t, session: (session, "csrf-\(session)", t + 1000)) == "Sam")
+        }
+        let (first, version) = try server.sessionAndVersion(tokenDigest: "s1", now: t)
+        #expect(first == WebSession(person: "Sam", csrfToken: "csrf-s1", expiresAt: t + 1000))
+        for _ in 0..<3 {
+            let (again, sameVersion) = try server.sessionAndVersion(tokenDigest: "s1", now: t)
+            #expect(again == first)
+            // PostgreSQL's version counts transactions of the whole cluster (other tests' too).
+            if backend == .sqlite { #expect(sameVersion == version) }
+        }
+        #expect(try server.sessionAndVersion(tokenDigest: "unknown", now: t).0 == nil)
+
+        try cli.endSession(tokenDigest: "s1")
+        let (ended, afterEnd) = try server.sessionAndVersion(tokenDigest: "s1", now: t)
+        #expect(ended == nil)
+        #expect(afterEnd != version)
+
+        _ = try server.sessionAndVersion(tokenDigest: "s2", now: t)
+        try cli.saveMeetingNote(playbook: "weekly", scheduledAt: t, text: "notes", by: "Sam", now: t)
+        let (live, afterNote) = try server.sessionAndVersion(tokenDigest: "s2", now: t)
+        #expect(live?.csrfToken == "csrf-s2")
+        #expect(afterNote != afterEnd)
+
+        // A read through a transaction in between (SQLite: it expires the prepared statement).
+        #expect(try server.meetingNote(playbook: "weekly", scheduledAt: t)?.text == "notes")
+        try server.saveMeetingNote(playbook: "weekly", scheduledAt: t, text: "more notes", by: "Sam", now: t)
+        let (_, afterOwnNote) = try server.sessionAndVersion(tokenDigest: "s2", now: t)
+        #expect(afterOwnNote != afterNote)
+
+        #expect(try cli.revoke(person: "sam", now: t).sessions == 2)
+        #expect(try server.sessionAndVersion(tokenDigest: "s2", now: t).0 == nil)
+        #expect(try server.sessionAndVersion(tokenDigest: "s3", now: t).0 == nil)
+
+        // Expired: a session is live strictly before its expiry.
+        try cli.createInvite(tokenDigest: "i4", person: "Kim", now: t, expiresAt: t + 100)
+        #expect(try cli.redeemInvite(tokenDigest: "i4", now: t, session: ("s4", "csrf-s4", t + 1000)) == "Kim")
+        #expect(try server.sessionAndVersion(tokenDigest: "s4", now: t + 999).0?.person == "Kim")
+        #expect(try server.sessionAndVersion(tokenDigest: "s4", now: t + 1000).0 == nil)
+    }
 }
