@@ -341,10 +341,13 @@ package final class Engine: Sendable {
 
     /// Renders again the agendas of meetings that started since the last tick, so the file a
     /// reminder links to shows the checklist, KPIs and action items as they stood at the start.
+    ///
+    /// An occurrence recorded at or after its start was rendered then (by this tick, or by
+    /// another instance on a shared state planning it a moment ago): already as it stood.
     func refreshStartedAgendas(since lastTick: Int64?, now: Int64, rendered: RenderedAgendas) throws {
         guard let lastTick, lastTick < now else { return }
         let started = try store.handledOccurrences(startingIn: (lastTick + 1)...now)
-            .filter { rendered.agenda(playbook: $0.playbookId, at: $0.scheduledAt) == nil }
+            .filter { $0.recordedAt < $0.scheduledAt && rendered.agenda(playbook: $0.playbookId, at: $0.scheduledAt) == nil }
         guard !started.isEmpty else { return }
         try AgendaRefresher(engine: self).refresh(started.map { ($0.playbookId, $0.scheduledAt) }, now: now)
     }
