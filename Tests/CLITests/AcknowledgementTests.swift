@@ -1,5 +1,6 @@
 import Foundation
 import OpsCadenceTesting
+import Synchronization
 import Testing
 
 /// Acknowledgement and escalation through the real binary and a real loopback receiver.
@@ -150,12 +151,20 @@ import Testing
                 return .ok()
             })
         let running = try f.runner.start(["tick", "--now", "2026-12-01T14:00:00Z", "--format", "json"])
-        let server = f.server
-        // The escalation itself is held by the receiver (not merely some two requests arrived).
-        #expect(await waitUntil(timeout: .seconds(60)) { server.requests.contains { $0.headers["webhook-id"]?.contains(".-30m.") == true } })
-        let ack = try f.runner.run(["ack", "check", "--now", "2026-12-01T14:00:01Z", "--format", "json"])
-        release.signal()
+        let (server, runner) = (f.server, f.runner)
+        // Once the escalation itself is held by the receiver (not merely some two requests
+        // arrived), acknowledge at once on a thread of our own: a test task can resume a minute
+        // late on a busy run, and after 60 s of silence the held request times out.
+        let acknowledged = Mutex<CommandRunner.Result?>(nil)
+        let held = await waitOnThread(timeout: .seconds(60)) {
+            server.requests.contains { $0.headers["webhook-id"]?.contains(".-30m.") == true }
+        } then: { held in
+            if held { acknowledged.withLock { $0 = try? runner.run(["ack", "check", "--now", "2026-12-01T14:00:01Z", "--format", "json"]) } }
+            release.signal()
+        }
+        #expect(held)
         let tick = try f.runner.finish(running)
+        let ack = try #require(acknowledged.withLock { $0 })
         #expect(ack.status == 0, "\(ack.stderr)")
         // The escalation on the wire is `sending`, not waiting: only the 2h step is cancelled.
         #expect((try ack.json() as? [String: Any])?["escalations_cancelled"] as? Int == 1)
