@@ -25,7 +25,7 @@ struct WorkspaceOptions: ParsableArguments {
     /// The workspace's agenda templates, parsed: a template that does not parse is an error
     /// naming its file, line and column before anything is recorded.
     func renderer(for workspace: Workspace) throws -> AgendaRenderer {
-        try AgendaRenderer(workspaceRoot: workspace.root)
+        try WorkspacePrefetch.takeRenderer(root: workspace.root) ?? AgendaRenderer(workspaceRoot: workspace.root)
     }
 
     /// Opens the state for writing, creating it on first use.

@@ -1,57 +1,41 @@
+import Agendas
 import Foundation
 import NativeThreads
 import Playbooks
 import Synchronization
 
-/// Reads the workspace on a second thread while the command line is still being parsed.
+/// Reads the workspace and parses its agenda templates, each on a thread of its own, while the
+/// command line is still being parsed.
 ///
 /// `tick` runs every minute from cron, and most of its time is start-up: parsing the command
-/// line and reading the workspace, each about a quarter of an idle tick, one after the other on
-/// one core. The workspace folder can be read off the arguments before they are parsed, so the
-/// two overlap. Only `tick` does this; the result is used only when the parsed `--workspace`
-/// names the same folder, and its error (if any) is thrown exactly where loading would throw it.
+/// line, reading the workspace and parsing the two agenda templates (which a tick checks before
+/// it records anything, whether or not it renders), each a sixth to a quarter of an idle tick,
+/// one after the other on one core. The workspace folder can be read off the arguments before
+/// they are parsed, so the three overlap. Only `tick` does this; a result is used only when the
+/// parsed `--workspace` names the same folder, and its error (if any) is thrown exactly where
+/// loading or parsing would throw it.
 enum WorkspacePrefetch {
-    private struct Pending {
-        var path: String
-        var result: Result<Workspace, any Error>?
-    }
-
-    private static let pending = Mutex<Pending?>(nil)
-    private static let finished = DispatchSemaphore(value: 0)
+    private static let workspace = Prefetched<Workspace>()
+    private static let renderer = Prefetched<AgendaRenderer>()
 
     /// Starts loading when the arguments are a `tick` command; does nothing otherwise.
     static func start(arguments: [String]) {
         guard let path = folder(in: arguments) else { return }
-        pending.withLock { $0 = Pending(path: path) }
         let environment = ProcessInfo.processInfo.environment
-        // A thread of its own, created here so a failure is seen: a pool thread could be held up
-        // by the command itself. Without a thread, nothing is prefetched.
-        do {
-            _ = try NativeThread(detached: true) {
-                let result: Result<Workspace, any Error>
-                do {
-                    result = .success(try Workspace.load(at: path, environment: environment))
-                } catch {
-                    result = .failure(error)
-                }
-                pending.withLock { $0?.result = result }
-                finished.signal()
-            }
-        } catch {
-            pending.withLock { $0 = nil }
-        }
+        workspace.start(path: path) { try Workspace.load(at: path, environment: environment) }
+        renderer.start(path: path) { try AgendaRenderer(workspaceRoot: path) }
     }
 
     /// The prefetched workspace at `path`, waiting for it if needed; `nil` when none was started
     /// for that folder.
     static func take(path: String) throws -> Workspace? {
-        guard pending.withLock({ $0?.path == path }) else { return nil }
-        finished.wait()
-        guard let result = pending.withLock({ state -> Result<Workspace, any Error>? in
-            defer { state = nil }
-            return state?.result
-        }) else { return nil }
-        return try result.get()
+        try workspace.take(path: path)
+    }
+
+    /// The agenda templates of the workspace at `root`, parsed; `nil` when no parse was started
+    /// for that folder.
+    static func takeRenderer(root: String) throws -> AgendaRenderer? {
+        try renderer.take(path: root)
     }
 
     /// The `--workspace` folder of a `tick` command line (`.` when not given); `nil` for any
@@ -75,5 +59,42 @@ enum WorkspacePrefetch {
             index += 1
         }
         return folder
+    }
+}
+
+/// One value made on a thread of its own for a folder, taken (once) by whoever asks for that
+/// folder.
+private final class Prefetched<Value: Sendable>: Sendable {
+    private struct Pending {
+        var path: String
+        var result: Result<Value, any Error>?
+    }
+
+    private let pending = Mutex<Pending?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+
+    func start(path: String, _ make: @escaping @Sendable () throws -> Value) {
+        pending.withLock { $0 = Pending(path: path) }
+        // A thread of its own, created here so a failure is seen: a pool thread could be held up
+        // by the command itself. Without a thread, nothing is prefetched.
+        do {
+            _ = try NativeThread(detached: true) { [self] in
+                let result = Result { try make() }
+                pending.withLock { $0?.result = result }
+                finished.signal()
+            }
+        } catch {
+            pending.withLock { $0 = nil }
+        }
+    }
+
+    func take(path: String) throws -> Value? {
+        guard pending.withLock({ $0?.path == path }) else { return nil }
+        finished.wait()
+        guard let result = pending.withLock({ state -> Result<Value, any Error>? in
+            defer { state = nil }
+            return state?.result
+        }) else { return nil }
+        return try result.get()
     }
 }

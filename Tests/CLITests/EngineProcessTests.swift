@@ -369,7 +369,18 @@ func playbook(_ id: String, schedule: String, catchUp: String = "latest", grace:
         let tick = try f.tick("2026-12-01T13:00:00Z")
         #expect(tick.status == 2)
         #expect(tick.stderr.contains("agenda.html.mustache:2:"), "\(tick.stderr)")
+        // tick parses the templates while it reads its command line: the same error whichever
+        // way the folder is named, and the repaired template is the one used.
+        for workspace in [["--workspace", f.dir.path], ["--workspace=\(f.dir.path)"]] {
+            let elsewhere = try f.runner.run(["tick", "--now", "2026-12-01T13:00:00Z"] + workspace)
+            #expect(elsewhere.status == 2 && elsewhere.stderr.contains("agenda.html.mustache:2:"), "\(workspace): \(elsewhere.stderr)")
+        }
         #expect(!FileManager.default.fileExists(atPath: f.dir.file(".opscadence")))
+        f.dir.write("playbooks/templates/agenda.md.mustache", "# Repaired {{title}}\n")
+        f.dir.write("playbooks/templates/agenda.html.mustache", "<h1>{{title}}</h1>\n")
+        #expect(try f.runner.run(["tick", "--now", "2026-12-01T13:00:00Z", "--workspace", f.dir.path]).status == 0)
+        #expect(try f.runner.run(["tick", "--now", "2026-12-01T14:00:30Z", "--workspace=\(f.dir.path)"]).status == 0)
+        #expect(try String(contentsOfFile: f.dir.file("agendas/alpha/2026-12-01T0900.md"), encoding: .utf8).hasPrefix("# Repaired alpha"))
     }
 
     /// The agenda file a reminder links to follows what the team records after it was first
