@@ -88,10 +88,10 @@ package final class SQLiteBackend: StateBackend {
         }
     }
 
-    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite errors to ``StateError``.
-    package func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+    /// Runs `body`, turning GRDB's and SQLite's errors into ``StateError``s naming the file.
+    private func mappingErrors<T>(_ body: () throws -> T) throws(StateError) -> T {
         do {
-            return try writer.write(body)
+            return try body()
         } catch let error as StateError {
             throw error
         } catch {
@@ -99,15 +99,14 @@ package final class SQLiteBackend: StateBackend {
         }
     }
 
+    /// Runs `body` in one IMMEDIATE write transaction, mapping SQLite errors to ``StateError``.
+    package func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        try mappingErrors { try writer.write(body) }
+    }
+
     /// Runs `body` in a read transaction.
     package func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do {
-            return try writer.read(body)
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw StateError(mapping: error, path: path)
-        }
+        try mappingErrors { try writer.read(body) }
     }
 
     /// Runs `body` on the connection as it is, outside any transaction, for reads of one
@@ -119,13 +118,7 @@ package final class SQLiteBackend: StateBackend {
     /// statement read through it is parsed and planned again each time. Here it stays prepared
     /// (until the next ``read(_:)``). `body` must only read.
     func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do {
-            return try writer.inDatabase(body)
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw StateError(mapping: error, path: path)
-        }
+        try mappingErrors { try writer.inDatabase(body) }
     }
 
     /// Where the state file's content stands, for caches of what is derived from it: any
