@@ -183,6 +183,19 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
         }
     }
 
+    /// One idempotent INSERT, UPDATE or DELETE in a transaction of its own (autocommit);
+    /// returns how many rows it changed. Idempotent because, like every first statement, it is
+    /// sent again on a fresh connection when the first turns out to have been closed.
+    func changes(_ query: PostgresQuery) throws(StateError) -> Int {
+        try withConnection { connection in
+            do {
+                return try PostgresTransaction(connection: connection, logger: logger).changes(query)
+            } catch {
+                throw FirstStatementFailed(underlying: error)
+            }
+        }
+    }
+
     private func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresTransaction) throws -> T) throws(StateError) -> T {
         try withConnection { connection in
             let transaction = PostgresTransaction(connection: connection, logger: logger)
@@ -214,20 +227,36 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
     ///
     /// - Throws: `foreign` for another application's tables, `newerSchema` for a newer version.
     private func checkSchema() throws(StateError) -> Bool {
-        try read { transaction in try self.checkSchema(transaction) != nil }
+        try storedVersion() != nil
+    }
+
+    /// The stored version read by lone statements, outside a transaction (two round trips
+    /// instead of four, on every open); nil for a schema without tables.
+    private func storedVersion() throws(StateError) -> Int? {
+        do {
+            return try checkSchema { query throws(StateError) in try self.query(query) }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(postgres: error, location: location)
+        }
     }
 
     /// The stored version, nil for a schema without tables; throws for foreign or newer ones.
     private func checkSchema(_ transaction: PostgresTransaction) throws -> Int? {
+        try checkSchema { query in try transaction.rows(query) }
+    }
+
+    private func checkSchema(_ rows: (PostgresQuery) throws -> [PostgresRandomAccessRow]) throws -> Int? {
         let schema = location.schema
-        let rows = try transaction.rows(
+        let tableRows = try rows(
             """
             SELECT count(*), bool_or(tablename = 'opscadence_schema') FROM pg_tables WHERE schemaname = \(schema)
             """)
-        let tables = try rows.first?.int(0) ?? 0
+        let tables = try tableRows.first?.int(0) ?? 0
         guard tables > 0 else { return nil }
-        guard try rows.first?.optionalBool(1) == true,
-            let version = try transaction.rows("SELECT version FROM opscadence_schema WHERE application = 'opscadence'").first?.int(0)
+        guard try tableRows.first?.optionalBool(1) == true,
+            let version = try rows("SELECT version FROM opscadence_schema WHERE application = 'opscadence'").first?.int(0)
         else {
             throw StateError(
                 .foreign, path: location.description,
@@ -245,6 +274,9 @@ package final class PostgresBackend: StateBackend, @unchecked Sendable {
     /// one, in one transaction, under an advisory lock so that instances starting together
     /// create or upgrade them once; checks them otherwise (a newer version is refused).
     private func migrate() throws(StateError) {
+        // The usual open: the schema is there and current, which two lone reads tell without
+        // the lock and its transaction.
+        if try storedVersion() == PostgresSchema.version { return }
         let schema = location.schema
         try write { transaction in
             try transaction.run("SELECT pg_advisory_xact_lock(hashtextextended('opscadence:migrate', 0))")
