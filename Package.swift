@@ -98,7 +98,8 @@ let package = Package(
         .target(
             name: "PostgresState",
             dependencies: [
-                "StateStore", "MaturityModel", "Diagnostics",
+                // Playbooks for DatabaseURL: the workspace's `state:` URL, checked by validate.
+                "StateStore", "MaturityModel", "Diagnostics", "Playbooks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -174,7 +175,7 @@ let package = Package(
         .testTarget(name: "MaturityModelTests", dependencies: ["MaturityModel", "Recurrence", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "PlaybooksTests", dependencies: ["Playbooks", "MaturityModel", "Diagnostics", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AgendasTests", dependencies: ["Agendas", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "PostgresState", "OpsCadenceTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "PostgresState", "Playbooks", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "OpsCadenceTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CadenceEngineTests",

@@ -101,12 +101,9 @@ extension Secret {
         return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
-    /// Whether a URL's authority carries a password (`user:password@host`).
+    /// Whether a URL carries a password (`user:password@host`, or a `password` parameter).
     package static func urlHasPassword(_ text: String) -> Bool {
-        guard let separator = text.range(of: "://") else { return false }
-        let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard let at = authority.lastIndex(of: "@") else { return false }
-        return authority[..<at].contains(":")
+        DatabaseURL.hasPassword(text)
     }
 
     /// Whether `text` holds a `${env:…}` or `${file:…}` reference.

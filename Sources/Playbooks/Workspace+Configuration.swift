@@ -165,6 +165,13 @@ extension Loader {
             reader.report(node, "state from \(text) must be a postgres://user@host:port/database URL (a state file is written as a path)")
             return nil
         }
+        do {
+            _ = try DatabaseURL(parsing: secret.value)
+        } catch {
+            // The URL itself is not quoted: it may come from a secret (the problem never holds the password).
+            reader.report(node, "state URL\(secret.reference == "state" ? "" : " from \(text)") is not valid: \(error.detail)")
+            return nil
+        }
         return secret
     }
 

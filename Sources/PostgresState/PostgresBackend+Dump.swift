@@ -1,4 +1,5 @@
 import Foundation
+import Playbooks
 import PostgresNIO
 import StateStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Playbooks
 import PostgresNIO
 import StateStore
 import Synchronization

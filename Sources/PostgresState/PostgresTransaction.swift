@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Playbooks
 import PostgresNIO
 import StateStore
 
@@ -140,7 +141,7 @@ extension StateError {
                 }
             case .authMechanismRequiresPassword:
                 code = .denied
-                detail = "the server asks for a password and the URL has none; add it: postgres://USER:PASSWORD@HOST/DATABASE"
+                detail = "the server asks for a password and the URL has none; give the whole URL with its password (postgres://USER:PASSWORD@HOST/DATABASE) through state: ${env:NAME} or ${file:PATH}, never written in opscadence.yaml"
             case .unsupportedAuthMechanism, .saslError:
                 code = .denied
                 detail = "authentication failed (\(error.underlying.map { "\($0)" } ?? "\(error.code)")); check the user and password"

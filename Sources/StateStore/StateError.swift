@@ -60,6 +60,7 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
 }
 
 extension StateError: UserFacingError {
-    /// The file is there, but it cannot be used as it is: a matter for whoever runs the machine.
-    package var failure: FailureKind { .environment }
+    /// The file or database is there, but it cannot be used as it is: a matter for whoever runs
+    /// the machine. A database URL that does not parse is the user's to fix, like any input.
+    package var failure: FailureKind { code == .invalidLocation ? .input : .environment }
 }

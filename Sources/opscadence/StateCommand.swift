@@ -52,10 +52,12 @@ extension OpsCadence {
 
             func run() async throws {
                 let workspace = try workspaceOptions.load()
+                // Both arguments are checked before either side is opened.
+                let fromArgument = try from.map { try StateArgument($0, option: "--from", workspace: workspace) }
+                let destination = try StateArgument(to, option: "--to", workspace: workspace)
                 let source: StateStore
                 let sourceName: String
-                if let from {
-                    let location = try StateArgument(from, option: "--from", workspace: workspace)
+                if let location = fromArgument {
                     guard let opened = try location.open(create: false) else { throw CLIError("--from: no state at \(location.name)") }
                     (source, sourceName) = (opened, location.name)
                 } else {
@@ -64,7 +66,6 @@ extension OpsCadence {
                     }
                     (source, sourceName) = (opened, workspace.stateDescription)
                 }
-                let destination = try StateArgument(to, option: "--to", workspace: workspace)
                 guard destination.name != sourceName else { throw CLIError("--to names the source itself (\(sourceName))") }
                 guard let target = try destination.open(create: true) else { throw CLIError("--to: cannot create \(destination.name)", exitCode: 1) }
 

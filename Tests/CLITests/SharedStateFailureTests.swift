@@ -37,6 +37,30 @@ import Testing
         #expect(f.server.requestCount == 0)
     }
 
+    /// A database URL that does not parse is the user's to fix: validate finds it at the
+    /// `state:` field, tick stops there (exit 2) before connecting, and a password given as a
+    /// query parameter is refused like one in the user part, on the command line too; the
+    /// password is never shown.
+    @Test func aMalformedDatabaseURLIsAnInputError() throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", "timezone: UTC\nstate: ${env:OPS_STATE_URL}\ntargets:\n  hook: { kind: generic, url: \"${env:HOOK_URL}\" }\n")
+        dir.write("playbooks/a.yaml", playbook("alpha", schedule: "cron: \"0 14 * * *\""))
+        for url in ["postgres://ops:s3cret-pw@127.0.0.1:1/ops?sslmode=bogus", "postgres://ops@127.0.0.1:1/ops?password=s3cret-pw"] {
+            let runner = CommandRunner(directory: dir.path, environment: ["OPS_STATE_URL": url, "HOOK_URL": "http://127.0.0.1:9/hook"])
+            for command in [["validate"], ["tick", "--now", "2026-12-01T19:00:10Z"], ["status"]] {
+                let result = try runner.run(command)
+                #expect(result.status == 2, "\(command) \(url): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+                #expect(result.stderr.contains("opscadence.yaml:2:8: error: state URL from ${env:OPS_STATE_URL} is not valid: "), "\(command): \(result.stderr)")
+                #expect(!result.stderr.contains("s3cret") && !result.stdout.contains("s3cret"))
+            }
+        }
+        let copy = try CommandRunner(directory: dir.path, environment: ["OPS_STATE_URL": "postgres://ops@127.0.0.1:1/ops", "HOOK_URL": "http://127.0.0.1:9/hook"]).run(["state", "copy", "--to", "postgres://ops@127.0.0.1:1/ops?password=s3cret-pw"])
+        #expect(copy.status == 2 && copy.stderr.contains("a password on the command line is readable by every user"), "\(copy.stderr)")
+        #expect(!copy.stderr.contains("s3cret"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".opscadence")))
+    }
+
     /// A standby (here a role whose transactions are read-only, as on a hot standby) refuses the
     /// tick's writes: the tick fails with its own message and changes nothing; the next tick
     /// against the primary carries on and sends the reminder once.

@@ -264,6 +264,25 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         #expect(!notAURL.joined().contains("secret-token"))
         let unset = issues(config: validConfig + "\nstate: ${env:NOT_SET_HERE}\n", playbooks: ["a.yaml": validPlaybook], environment: environment)
         #expect(unset.count == 1 && unset[0].contains("NOT_SET_HERE is not set"), "\(unset)")
+        // A password as a query parameter is a password too, written out or not.
+        let inQuery = issues(config: validConfig + "\nstate: postgres://ops@db.internal/ops?password=s3cret-pw\n", playbooks: ["a.yaml": validPlaybook])
+        #expect(inQuery.count == 1 && inQuery[0].hasPrefix("opscadence.yaml:7:8:") && inQuery[0].contains("carries a password"), "\(inQuery)")
+        #expect(!inQuery.joined().contains("s3cret"))
+    }
+
+    /// A database URL that does not parse is found by validate, at the `state:` field, without
+    /// quoting the URL (it may come from a secret), before any command tries to connect.
+    @Test(arguments: [
+        ("postgres://ops:s3cret-pw@db.internal/ops?sslmode=bogus", "sslmode 'bogus' is not one of"),
+        ("postgres://ops:s3cret-pw@db.internal:99999/ops", "the port '99999' is not a number from 1 to 65535"),
+        ("postgres://ops:s3cret-pw@db.internal/ops?schema=a;drop", "schema 'a;drop' is not a valid name"),
+        ("postgres://ops:s3cret-pw@db.internal/ops?connect_timeout=abc", "connect_timeout 'abc' is not a number of seconds"),
+        ("postgres://ops@db.internal/ops?sslmode=disable&password=s3cret-pw", "a password does not go in the URL's query"),
+    ])
+    func aMalformedDatabaseURLIsAnErrorAtTheStateField(url: String, message: String) {
+        let found = issues(config: validConfig + "\nstate: ${env:OPS_DB}\n", playbooks: ["a.yaml": validPlaybook], environment: ["TEST_SLACK_URL": "https://hooks.slack.com/services/T0/B0/x", "OPS_DB": url])
+        #expect(found.count == 1 && found[0].hasPrefix("opscadence.yaml:7:8: state URL from ${env:OPS_DB} is not valid: ") && found[0].contains(message), "\(found)")
+        #expect(!found.joined().contains("s3cret"))
     }
 
     @Test func duplicateIdsNameBothFiles() {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import OpsCadenceTesting
+import Playbooks
 import PostgresState
 import Testing
 
@@ -49,6 +50,9 @@ import Testing
         ("postgres://ops:hunter2@h/db?schema=Bad-Name", "schema"),
         ("postgres://ops:hunter2@h/db?colour=blue", "unknown parameter"),
         ("postgres://ops:hunter2@h/db#frag", "fragment"),
+        ("postgres://ops@h/db?password=hunter2", "a password does not go in the URL's query"),
+        ("postgres://ops@h/db?sslmode=bogus&password=hunter2", "sslmode 'bogus'"),
+        ("postgres://ops@h/db?PASSWORD=hunter2&sslmode=bogus", "a password does not go in the URL's query"),
     ])
     func refusesBadURLsNamingThePartWithoutThePassword(url: String, part: String) {
         do {

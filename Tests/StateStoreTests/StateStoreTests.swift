@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OpsCadenceTesting
+import Playbooks
 import PostgresState
 import Testing
 
