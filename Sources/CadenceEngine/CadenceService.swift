@@ -70,7 +70,7 @@ package struct CadenceService: Service, CustomStringConvertible {
         let timeline = configuration.timeline
         var engine = Engine(
             workspace: workspace, store: try workspace.openState(), logger: logger, renderer: renderer,
-            timeline: timeline)
+            timeline: timeline, instance: .service)
         let wake = Wakeup()
         logger.notice("opscadence run: \(workspace.playbooks.count) playbooks", metadata: ["workspace": "\(configuration.root)"])
 
@@ -147,7 +147,8 @@ package struct CadenceService: Service, CustomStringConvertible {
                             workspace = reloaded
                             configuration.redactor?.update(reloaded)
                             renderer = reloadedRenderer
-                            engine = Engine(workspace: workspace, store: engine.store, logger: logger, renderer: renderer, timeline: timeline)
+                            engine = Engine(
+                                workspace: workspace, store: engine.store, logger: logger, renderer: renderer, timeline: timeline, instance: .service)
                             logger.notice("workspace reloaded", metadata: ["playbooks": "\(workspace.playbooks.count)"])
                         } catch let error as WorkspaceError {
                             logger.error(

@@ -18,17 +18,29 @@ package final class Engine: Sendable {
     let logger: Logger
     /// Identifies this process in delivery leases.
     let owner: String
-    /// This process's host and pid, as the instance `status` lists on a shared state.
+    /// This process's host and pid, and the instance `status` lists on a shared state.
     let host: String
     let pid: Int
+    let instanceName: String
+
+    /// What makes one instance in `status` on a shared state.
+    package enum Instance: Sendable {
+        /// `opscadence run`: one long-lived process (`host:pid`).
+        case service
+        /// `opscadence tick` from cron or a timer: a new process each time, one instance per
+        /// host and workspace folder (`host:/folder`), so the list does not grow by a row a minute.
+        case scheduledTicks
+    }
     let renderers: RendererCache
 
     /// - Parameters:
     ///   - renderer: The workspace's templates, already parsed and checked (the CLI and `run`
     ///     do that when they load the workspace); nil loads them when first needed.
     ///   - timeline: Where the engine reads the time.
+    ///   - instance: How this process is listed among the instances of a shared state.
     package init(
-        workspace: Workspace, store: StateStore, logger: Logger, renderer: AgendaRenderer? = nil, timeline: Timeline = .system
+        workspace: Workspace, store: StateStore, logger: Logger, renderer: AgendaRenderer? = nil, timeline: Timeline = .system,
+        instance: Instance = .scheduledTicks
     ) {
         self.workspace = workspace
         self.store = store
@@ -38,6 +50,12 @@ package final class Engine: Sendable {
         host = ProcessInfo.processInfo.hostName
         pid = Int(ProcessInfo.processInfo.processIdentifier)
         owner = "\(host):\(pid):\(UUID().uuidString.prefix(8))"
+        switch instance {
+        case .service:
+            instanceName = "\(host):\(pid)"
+        case .scheduledTicks:
+            instanceName = "\(host):\(URL(fileURLWithPath: workspace.root).standardizedFileURL.resolvingSymlinksInPath().path)"
+        }
     }
 
     /// Options of one tick.
@@ -113,7 +131,7 @@ package final class Engine: Sendable {
     func recordInstance(now: Int64) {
         guard workspace.sharesState else { return }
         do {
-            try store.recordInstance(name: "\(host):\(pid)", host: host, pid: pid, version: OpsCadenceVersion.current, now: now)
+            try store.recordInstance(name: instanceName, host: host, pid: pid, version: OpsCadenceVersion.current, now: now)
         } catch {
             logger.warning("could not record this instance's tick", metadata: ["error": "\(error)"])
         }

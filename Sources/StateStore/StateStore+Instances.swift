@@ -2,7 +2,9 @@ import GRDB
 
 /// One OpsCadence process that ticks on a shared state, as `status` and `doctor` list them.
 package struct InstanceRecord: Sendable, Hashable, Codable {
-    /// `host:pid`: the key, so a process that ticks again updates its own row.
+    /// The key, so that what ticks again updates its own row: `host:pid` for an `opscadence
+    /// run` process; `host:/workspace/folder` for the `tick`s cron (or a timer) starts there,
+    /// a new process each minute that is one instance all the same.
     package var name: String
     package var host: String
     package var pid: Int
@@ -21,10 +23,17 @@ package struct InstanceRecord: Sendable, Hashable, Codable {
         self.startedAt = startedAt
         self.lastTickAt = lastTickAt
     }
+
+    /// The workspace folder of an instance made of scheduled `tick`s; nil for a `run` process.
+    package var tickFolder: String? {
+        guard name.hasPrefix(host + ":") else { return nil }
+        let rest = name.dropFirst(host.count + 1)
+        return rest.hasPrefix("/") ? String(rest) : nil
+    }
 }
 
 extension StateStore {
-    /// Notes that the instance `name` (`host:pid`) ticked at `now`, in one short transaction:
+    /// Notes that the instance `name` (see ``InstanceRecord/name``) ticked at `now`, in one short transaction:
     /// the first call inserts it (`started_at` = `now`), later ones move `last_tick_at` (and
     /// the version, host and pid, which a name reused after a restart may change).
     package func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64) throws(StateError) {

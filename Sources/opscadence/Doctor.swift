@@ -140,17 +140,25 @@ extension OpsCadence {
                 // minutes count as alive.
                 let seen = try store.instances(seenSince: now - 24 * 3600)
                 let alive = seen.filter { now - $0.lastTickAt <= Doctor.quietInstances }
-                let listed = seen.map { "\($0.name) (\($0.version), last tick \(DurationText.format(Int(max(0, now - $0.lastTickAt)))) ago)" }
-                    .joined(separator: "; ")
+                func listed(_ instances: [InstanceRecord]) -> String {
+                    instances.map { "\($0.name) (\($0.version), last tick \(DurationText.format(Int(max(0, now - $0.lastTickAt)))) ago)" }
+                        .joined(separator: "; ")
+                }
+                let quiet = seen.filter { now - $0.lastTickAt > Doctor.quietInstances }
                 if alive.isEmpty && enabled {
                     checks.append(
                         Check(
                             name: "instances", level: .warning,
                             detail: "no instance ticked in the last \(DurationText.format(Int(Doctor.quietInstances)))"
-                                + (seen.isEmpty ? "" : " (seen today: \(listed))") + ": is cron (or `opscadence run`) running on any host?"))
+                                + (seen.isEmpty ? "" : " (seen today: \(listed(seen)))") + ": is cron (or `opscadence run`) running on any host?"))
                 } else {
                     checks.append(
-                        Check(name: "instances", level: .ok, detail: seen.isEmpty ? "none has ticked yet" : "\(alive.count) ticking: \(listed)"))
+                        Check(
+                            name: "instances", level: .ok,
+                            detail: seen.isEmpty
+                                ? "none has ticked yet"
+                                : "\(alive.count) ticked in the last \(DurationText.format(Int(Doctor.quietInstances))): \(listed(alive))"
+                                    + (quiet.isEmpty ? "" : "; \(quiet.count) more today, quiet since: \(listed(quiet))")))
                 }
             }
 

@@ -12,7 +12,8 @@ extension OpsCadence {
             abstract: "Show each playbook's next and last occurrence and its deliveries, and the targets.",
             discussion: """
                 Webhook URLs are shown as scheme, host and port only. On a state shared by several instances \
-                (PostgreSQL), INSTANCES lists those that ticked in the last 24 hours: host, pid, version, last tick.
+                (PostgreSQL), the instances that ticked in the last 24 hours follow: each `opscadence run` process, and the \
+                ticks cron starts in one workspace folder on one host as one instance (the pid of its latest tick).
 
                 Examples:
                   opscadence status
@@ -53,6 +54,9 @@ extension OpsCadence {
         /// One process that ticked on the shared state recently.
         struct InstanceStatus: Encodable {
             var name: String
+            /// `run` for an `opscadence run` process; `tick` for the ticks cron starts in `folder`.
+            var kind: String
+            var folder: String?
             var host: String
             var pid: Int
             var version: String
@@ -62,7 +66,7 @@ extension OpsCadence {
             var lastTickAge: Int64
 
             enum CodingKeys: String, CodingKey {
-                case name, host, pid, version, startedAt = "started_at", lastTickAt = "last_tick_at", lastTickAge = "last_tick_age_seconds"
+                case name, kind, folder, host, pid, version, startedAt = "started_at", lastTickAt = "last_tick_at", lastTickAge = "last_tick_age_seconds"
             }
         }
 
@@ -112,7 +116,8 @@ extension OpsCadence {
             if workspace.sharesState {
                 instances = try (store?.instances(seenSince: now - Status.instanceWindow) ?? []).map { instance in
                     InstanceStatus(
-                        name: instance.name, host: instance.host, pid: instance.pid, version: instance.version,
+                        name: instance.name, kind: instance.tickFolder == nil ? "run" : "tick", folder: instance.tickFolder,
+                        host: instance.host, pid: instance.pid, version: instance.version,
                         startedAt: RFC3339.format(instance.startedAt, offset: zone.offset(at: instance.startedAt)),
                         lastTickAt: RFC3339.format(instance.lastTickAt, offset: zone.offset(at: instance.lastTickAt)),
                         lastTickAge: max(0, now - instance.lastTickAt))
@@ -145,9 +150,9 @@ extension OpsCadence {
                 if instances.isEmpty {
                     Output.line("INSTANCES: none ticked in the last 24h")
                 } else {
-                    var instanceRows = [["HOST", "PID", "VERSION", "LAST TICK"]]
+                    var instanceRows = [["INSTANCE", "HOST", "PID", "VERSION", "LAST TICK"]]
                     for i in instances {
-                        instanceRows.append([i.host, "\(i.pid)", i.version, "\(i.lastTickAt) (\(DurationText.format(Int(i.lastTickAge))) ago)"])
+                        instanceRows.append([i.folder.map { "tick in \($0)" } ?? "run", i.host, "\(i.pid)", i.version, "\(i.lastTickAt) (\(DurationText.format(Int(i.lastTickAge))) ago)"])
                     }
                     Table.print(instanceRows)
                 }

@@ -33,6 +33,9 @@ import Testing
         let (other, otherRunner) = secondWorkspace(of: f, playbooks: playbooks)
         defer { withExtendedLifetime(other) {} }
 
+        // Cron starts a new process each minute: the folder's ticks stay one instance, listed
+        // with the pid of the latest.
+        #expect(try f.tick("2026-12-01T12:58:00Z").status == 0)
         let first = try f.runner.start(["tick", "--now", "2026-12-01T13:00:00Z"])
         let firstPid = Int(first.pid)
         #expect(try f.runner.finish(first).status == 0)
@@ -49,10 +52,15 @@ import Testing
         #expect(instances.map { $0["last_tick_at"] as? String } == ["2026-12-01T08:05:00-05:00", "2026-12-01T08:00:00-05:00"])
         #expect(instances.map { $0["last_tick_age_seconds"] as? Int } == [60, 360])
         #expect(instances.allSatisfy { $0["version"] as? String == "0.1.0" && ($0["host"] as? String)?.isEmpty == false })
-        #expect(instances.first?["name"] as? String == "\(instances.first?["host"] as? String ?? "?"):\(secondPid)")
+        let host = instances.first?["host"] as? String ?? "?"
+        let folders = [other.path, f.dir.path].map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        #expect(instances.map { $0["name"] as? String } == folders.map { "\(host):\($0)" }, "\(instances)")
+        #expect(instances.map { $0["folder"] as? String } == folders && instances.allSatisfy { $0["kind"] as? String == "tick" })
+        #expect(instances.map { $0["started_at"] as? String } == ["2026-12-01T08:05:00-05:00", "2026-12-01T07:58:00-05:00"])
 
         let text = try f.runner.run(["status", "--now", "2026-12-01T13:06:00Z"]).stdout
-        #expect(text.contains("HOST") && text.contains("PID") && text.contains("VERSION") && text.contains("LAST TICK"), "\(text)")
+        #expect(text.contains("INSTANCE") && text.contains("HOST") && text.contains("PID") && text.contains("VERSION") && text.contains("LAST TICK"), "\(text)")
+        #expect(text.contains("tick in \(folders[1])"), "\(text)")
         #expect(text.contains("\(firstPid)") && text.contains("2026-12-01T08:05:00-05:00 (1m ago)"), "\(text)")
 
         // A day later, neither is listed; doctor warns once none has ticked for 10 minutes.
@@ -63,7 +71,12 @@ import Testing
             return checks?.first { $0["name"] as? String == "instances" }
         }
         let fresh = try #require(try instancesCheck("2026-12-01T13:06:00Z"))
-        #expect(fresh["level"] as? String == "ok" && (fresh["detail"] as? String)?.contains(":\(secondPid)") == true, "\(fresh)")
+        #expect(fresh["level"] as? String == "ok" && (fresh["detail"] as? String)?.hasPrefix("2 ticked in the last 10m: \(host):\(folders[0]) (") == true, "\(fresh)")
+        // The count and the list name the same instances; the quiet one is said apart.
+        let oneQuiet = try #require(try instancesCheck("2026-12-01T13:12:00Z"))
+        let detail = oneQuiet["detail"] as? String ?? ""
+        #expect(oneQuiet["level"] as? String == "ok" && detail.hasPrefix("1 ticked in the last 10m: \(host):\(folders[0]) ("), "\(oneQuiet)")
+        #expect(detail.contains("; 1 more today, quiet since: \(host):\(folders[1]) ("), "\(oneQuiet)")
         let quiet = try #require(try instancesCheck("2026-12-01T13:30:00Z"))
         #expect(quiet["level"] as? String == "warning", "\(quiet)")
     }

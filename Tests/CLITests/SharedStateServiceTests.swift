@@ -27,6 +27,15 @@ import Testing
         #expect(await waitUntil(timeout: .seconds(25)) { f.server.requestCount >= 2 })
         #expect(ContinuousClock.now - started < .seconds(8), "woken by its timer, not by the notification")
         #expect(f.receivedIds == ["alpha.20261201T190000Z.0m.hook", "alpha.20261201T190000Z.0m.hook"])
+
+        // status: the daemon is one instance by its pid; the three ticks cron would have
+        // started in this folder are one instance too.
+        let status = try #require(try f.runner.run(["status", "--format", "json", "--now", "2026-12-01T19:06:00Z"]).json() as? [String: Any])
+        let instances = try #require(status["instances"] as? [[String: Any]], "\(status)")
+        let host = try #require(instances.first?["host"] as? String)
+        let folder = URL(fileURLWithPath: f.dir.path).resolvingSymlinksInPath().path
+        #expect(Set(instances.compactMap { $0["name"] as? String }) == ["\(host):\(daemon.pid)", "\(host):\(folder)"], "\(instances)")
+        #expect(Set(instances.compactMap { $0["kind"] as? String }) == ["run", "tick"])
     }
 
     /// Three `run` instances on one database, in real time from 12:00:50 (simulated): 45
