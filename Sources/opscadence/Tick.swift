@@ -110,7 +110,10 @@ enum TickOutput {
             Output.line("\(failure.playbook)  FAILED: \(failure.error) (its occurrences wait for the next tick; the other playbooks went on)")
         }
         if report.dead > 0 { Output.line("\(report.dead) deliveries died in this tick: see `opscadence outbox list --state dead`") }
-        if report.expired > 0 { Output.line("expired \(report.expired) deliveries still failing after grace") }
+        if report.expired > 0 {
+            // Expired: not delivered within the grace of their reminder time, whether they failed or never got a turn.
+            Output.line("\(report.expired) \(report.expired == 1 ? "delivery" : "deliveries") expired: not delivered within the grace of the reminder time (see `opscadence outbox list --state expired`)")
+        }
         if report.occurrences.isEmpty && report.deliveries.isEmpty && report.failures.isEmpty {
             Output.line("nothing due\(report.nextDue.map { "; next at \($0)" } ?? "")")
         } else if let next = report.nextDue {
