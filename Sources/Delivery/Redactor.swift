@@ -84,9 +84,16 @@ package struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefl
     }
 
     /// Teaches the redactor a secret string (a token, a signing secret).
+    ///
+    /// A Standard Webhooks secret (`whsec_<base64>`) is also taken without its prefix: the key
+    /// itself, which a receiver may echo in that form.
     package mutating func add(secret: String) {
         guard !secret.isEmpty else { return }
         addNeedle(secret, replacement: Self.marker)
+        let key = secret.dropFirst("whsec_".count)
+        if secret.hasPrefix("whsec_"), key.count >= Self.minimumFragmentLength {
+            addNeedle(String(key), replacement: Self.marker)
+        }
     }
 
     /// This redactor plus everything `other` knows.
@@ -103,11 +110,13 @@ package struct Redactor: Hashable, Sendable, CustomStringConvertible, CustomRefl
     /// Hides the secrets from `dump` and `Mirror`, for every value that holds a redactor.
     package var customMirror: Mirror { Mirror(self, children: ["rules": rules.count]) }
 
-    /// `text` with every known secret replaced.
+    /// `text` with every known secret replaced, in any letter case: a receiver or proxy that
+    /// echoes a URL may have changed it (host names are case-insensitive, some servers lowercase
+    /// paths), and hiding text that merely differs in case from a secret costs nothing.
     package func redact(_ text: String) -> String {
         var result = text
-        for rule in rules where result.contains(rule.needle) {
-            result = result.replacingOccurrences(of: rule.needle, with: rule.replacement)
+        for rule in rules where result.range(of: rule.needle, options: .caseInsensitive) != nil {
+            result = result.replacingOccurrences(of: rule.needle, with: rule.replacement, options: .caseInsensitive)
         }
         return result
     }

@@ -23,6 +23,12 @@ import Testing
         #expect(!text.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         #expect(text.contains("https://hooks.example.com/…"))
         #expect(text.contains("[REDACTED]"))
+        // As a receiver may echo them: the key without its whsec_ prefix, the URL in other letter cases.
+        let echoed = workspace.redact(
+            "bad signature, key MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw; no route for /SERVICES/t000/b000/ABCDEFGHIJKL at HTTPS://HOOKS.EXAMPLE.COM/services/T000/B000/abcdefghijkl")
+        #expect(!echoed.lowercased().contains("mfkq9r8gkyqrtwjupd8ilpzio2lalasw"), "\(echoed)")
+        #expect(!echoed.lowercased().contains("abcdefghijkl"), "\(echoed)")
+        #expect(echoed.contains("https://hooks.example.com/…"), "\(echoed)")
     }
 
     @Test func aReloadTeachesTheLiveRedactorTheNewSecrets() throws {
