@@ -153,7 +153,9 @@ package struct Teamwork: Sendable {
             let example = kpi.presentation.usesDecimalComma ? "2,4 or 99,5 %" : "2.4 or 99.5%"
             throw ChangeError(field: "value", "expected a number such as \(example), got \"\(text)\"")
         }
-        if let mismatch = KPIInput.unitMismatch(text, for: kpi) { throw ChangeError(field: "value", mismatch) }
+        if let problem = KPIInput.unitMismatch(text, for: kpi) ?? KPIInput.rangeProblem(number, typed: text, for: kpi) {
+            throw ChangeError(field: "value", problem)
+        }
         let today = workspace.configuration.date(at: now)
         var day = today
         if let date = date?.trimmingCharacters(in: .whitespaces).nonEmpty {

@@ -14,6 +14,10 @@ package struct KPIDefinition: Hashable, Codable, Sendable {
     package var source: String?
     /// How values are written for people: the workspace's `locale:` and `currency:`.
     package var presentation: Presentation = .house
+    /// The values that can be measured at all (a share lies within 0–100%, hours in a week are
+    /// at most 168), from the model; nil where it sets no bound (a team's own KPI).
+    package var minimum: Double? = nil
+    package var maximum: Double? = nil
 
     package init(
         key: String, title: String, unit: String, higherIsBetter: Bool, green: Double?, red: Double?,
@@ -30,7 +34,7 @@ package struct KPIDefinition: Hashable, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, title, unit, higherIsBetter = "higher_is_better", green, red, evidence, source
+        case key, title, unit, higherIsBetter = "higher_is_better", green, red, evidence, source, minimum = "min", maximum = "max"
     }
 
     /// A bound on a KPI value that evidences a stage.

@@ -80,6 +80,24 @@ package enum KPIInput {
         return nil
     }
 
+    /// Why `value` (typed as `text`) cannot be a measurement of `kpi`: below or above what the
+    /// KPI can measure, or beyond any number a report can show. `nil` when it can be.
+    package static func rangeProblem(_ value: Double, typed text: String, for kpi: KPIDefinition) -> String? {
+        if let minimum = kpi.minimum, value < minimum {
+            return "\(kpi.title) cannot be below \(kpi.format(minimum)), got \"\(text)\""
+        }
+        if let maximum = kpi.maximum, value > maximum {
+            return "\(kpi.title) cannot be above \(kpi.format(maximum)), got \"\(text)\""
+        }
+        if abs(value) >= largestValue {
+            return "\"\(text)\" is too large for a KPI value (at most 100 billion)"
+        }
+        return nil
+    }
+
+    /// Values are shown with up to four decimals; beyond this they would print as `1e+11`.
+    static let largestValue = 1e11
+
     /// The fields of one CSV line (RFC 4180): commas separate, double quotes enclose a field
     /// that holds commas, `""` inside quotes is one quote. `nil` when a quote is not closed.
     package static func csvFields(_ line: Substring, delimiter: Character = ",") -> [String]? {
@@ -169,8 +187,8 @@ package enum KPIInput {
             guard let value = parse(fields[2], for: kpi) else {
                 throw KPIInputError(file: file, line: number, "expected a number, got \"\(fields[2])\"; nothing was imported")
             }
-            if let mismatch = unitMismatch(fields[2], for: kpi) {
-                throw KPIInputError(file: file, line: number, "\(mismatch); nothing was imported")
+            if let problem = unitMismatch(fields[2], for: kpi) ?? rangeProblem(value, typed: fields[2], for: kpi) {
+                throw KPIInputError(file: file, line: number, "\(problem); nothing was imported")
             }
             values.append(KPIReading(kpi: fields[1], date: date, value: value))
         }

@@ -135,6 +135,21 @@ import Testing
         #expect(dollars.status == 2)
         #expect(dollars.stderr.contains("VALUE: Stockout rate is measured in %, not $, got \"$3\""), "\(dollars.stderr)")
         #expect(try runner.run(["kpi", "record", "cost_per_order", "5%"]).stderr.contains("is measured in $, not %"))
+        // Values the KPI cannot take: a share beyond 0–100%, more hours than a week has, a
+        // negative cost, a number no report can show.
+        for (kpi, value, message) in [
+            ("order_accuracy", "150%", "VALUE: Order accuracy cannot be above 100%, got \"150%\""),
+            ("stockout_rate", "-5%", "VALUE: Stockout rate cannot be below 0%, got \"-5%\""),
+            ("manual_hours_per_week", "200", "VALUE: Manual process hours per week cannot be above 168 h, got \"200\""),
+            ("cost_per_order", "-1", "VALUE: Cost per order cannot be below $0.00, got \"-1\""),
+            ("forecast_mape", "1e308", "VALUE: \"1e308\" is too large for a KPI value"),
+        ] {
+            let refused = try runner.run(["kpi", "record", kpi, "--", value])
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(kpi) \(value): \(refused.stderr)")
+        }
+        #expect(try runner.run(["kpi", "record", "forecast_mape", "140%", "--at", "2026-11-03"]).status == 0, "an error can exceed 100%")
+        dir.write("range.csv", "2026-11-16,stockout_rate,2.9\n2026-11-16,order_accuracy,101\n")
+        #expect(try runner.run(["kpi", "import", "range.csv"]).stderr.contains("range.csv:2: Order accuracy cannot be above 100%, got \"101\"; nothing was imported"))
         let future = try runner.run(["kpi", "record", "stockout_rate", "3", "--at", "2027-06-01", "--now", "2026-11-20T15:00:00Z"])
         #expect(future.stderr.contains("--at: 2027-06-01 is in the future (today is 2026-11-20 in America/New_York)"))
         dir.write("future.csv", "2027-06-01,stockout_rate,2.9\n")
