@@ -125,6 +125,14 @@ extension OpsCadence {
                 try Arguments.requireOneLine((name, "NAME"))
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
+                // A name not listed is most likely a typo; someone removed from people: is
+                // signed out already (a session is only good for a listed person).
+                guard workspace.configuration.person(named: name) != nil else {
+                    let known = workspace.configuration.people.map(\.name)
+                    throw CLIError(
+                        "NAME: no person '\(name)' under people: in opscadence.yaml (someone removed from there is signed out already)"
+                            + (known.isEmpty ? "" : "; expected one of: \(known.joined(separator: ", "))"))
+                }
                 let counts = try workspaceOptions.openExistingStore(workspace)?.revoke(person: name, now: now) ?? (sessions: 0, invites: 0)
                 if format == .json { return try Output.json(Revoked(person: name, sessions: counts.sessions, links: counts.invites)) }
                 Output.line("revoked \(name): \(counts.sessions) session\(counts.sessions == 1 ? "" : "s") ended, \(counts.invites) unused link\(counts.invites == 1 ? "" : "s") voided")

@@ -307,6 +307,9 @@ import Testing
         #expect(revoked["links"] as? Int == 1)
         #expect(try web.get("/", cookie: cookie).status == 401)
         #expect(try web.post(unused, fields: []).status == 410)
+        // A name not under people: (a typo) is an error, not "0 sessions ended".
+        let typo = try web.command(["people", "revoke", "Max Membr"])
+        #expect(typo.status == 2 && typo.stderr.contains("NAME: no person 'Max Membr' under people:"), "\(typo.stderr)")
     }
 
     @Test func someoneRemovedFromPeopleStaysOutWhenTheNameComesBack() async throws {
