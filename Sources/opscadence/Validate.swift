@@ -22,8 +22,21 @@ extension OpsCadence {
 
         @OptionGroup var options: WorkspaceOptions
 
-        @Option(help: "text, or json: a list of {file, line, column, message}.")
+        @Option(help: "text, or json: a list of {file, line, column, message, severity} (error or warning).")
         var format: TextOrJSON = .text
+
+        /// An issue as `--format json` lists it: errors fail validation, warnings do not.
+        struct Reported: Encodable {
+            var file: String
+            var line: Int
+            var column: Int
+            var message: String
+            var severity: String
+
+            init(_ issue: ValidationIssue, severity: String) {
+                (file, line, column, message, self.severity) = (issue.file, issue.line, issue.column, issue.message, severity)
+            }
+        }
 
         func run() async throws {
             var target = options
@@ -43,13 +56,13 @@ extension OpsCadence {
             }
             guard let workspace = loaded, issues.isEmpty else {
                 if format == .json {
-                    try Output.json(issues)
+                    try Output.json(issues.map { Reported($0, severity: "error") })
                     throw ExitCode(2)
                 }
                 throw WorkspaceError(issues: issues)
             }
             if format == .json {
-                try Output.json([ValidationIssue]())
+                try Output.json(workspace.warnings.map { Reported($0, severity: "warning") })
             } else {
                 for warning in workspace.warnings { Output.warning("\(warning.location): \(warning.message)") }
                 let enabled = workspace.playbooks.filter(\.isEnabled).count

@@ -18,13 +18,18 @@ import Testing
         #expect(json.status == 2)
         let issues = try #require(try json.json() as? [[String: Any]])
         #expect(issues.count == 3)
-        #expect(issues.allSatisfy { Set($0.keys) == ["file", "line", "column", "message"] })
+        #expect(issues.allSatisfy { Set($0.keys) == ["file", "line", "column", "message", "severity"] && $0["severity"] as? String == "error" })
         #expect(issues.contains { $0["line"] as? Int == 3 && ($0["message"] as? String)?.contains("8 is out of range 0-7") == true })
         // The positional form and --workspace both work from elsewhere.
         try FileManager.default.removeItem(atPath: dir.file("playbooks/broken.yaml"))
         let elsewhere = CommandRunner(directory: FileManager.default.temporaryDirectory.path)
         #expect(try elsewhere.run(["validate", dir.path]).status == 0)
         #expect(try elsewhere.run(["validate", "--workspace", dir.path]).stdout.hasPrefix("ok: 9 playbooks"))
+        // Warnings (here the optional targets whose variables are not set) are listed too, and pass.
+        let warned = try elsewhere.run(["validate", "--workspace", dir.path, "--format", "json"])
+        let warnings = try #require(try warned.json() as? [[String: Any]])
+        #expect(warned.status == 0 && !warnings.isEmpty && warnings.allSatisfy { $0["severity"] as? String == "warning" }, "\(warned.stdout)")
+        #expect(warnings.contains { ($0["message"] as? String)?.contains("is skipped") == true }, "\(warnings)")
     }
 
     @Test func agendaRendersTheShippedWeeklyReviewInEveryFormat() throws {
