@@ -44,7 +44,7 @@ extension PostgresBackend {
             for table in StateDump.tables {
                 // The table names come from the fixed list in StateDump, not from input.
                 if try transaction.rows(PostgresQuery(unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \(table.name))")).first?.bool(0) == true {
-                    throw StateError(.other, path: location.description, detail: "table \(table.name) already has rows; copy only into an empty state")
+                    throw StateError(.notEmpty, path: location.description, detail: "table \(table.name) already has rows; copy only into an empty state")
                 }
             }
             for table in StateDump.tables {

@@ -20,7 +20,7 @@ extension SQLiteBackend {
         try write { db in
             for table in StateDump.tables {
                 if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.name))") == true {
-                    throw StateError(.other, path: path, detail: "table \(table.name) already has rows; copy only into an empty state")
+                    throw StateError(.notEmpty, path: path, detail: "table \(table.name) already has rows; copy only into an empty state")
                 }
             }
             for table in StateDump.tables {

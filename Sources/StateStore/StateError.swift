@@ -16,7 +16,7 @@ package struct StateVersion: Hashable, Sendable {
 /// A state file that cannot be used. The message says what to do; the file is left as it is.
 package struct StateError: Error, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable {
-        private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other, unavailable, denied, readOnly, invalidLocation }
+        private enum Value: Hashable, Sendable { case notADatabase, foreign, corrupted, locked, unreadable, newerSchema, notFound, other, unavailable, denied, readOnly, invalidLocation, notEmpty }
         private let value: Value
         private init(_ value: Value) { self.value = value }
         package static let notADatabase = Code(.notADatabase)
@@ -36,6 +36,8 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
         package static let readOnly = Code(.readOnly)
         /// A database URL that cannot be used as written.
         package static let invalidLocation = Code(.invalidLocation)
+        /// A copy's destination already holds a state (a copy goes only into an empty one).
+        package static let notEmpty = Code(.notEmpty)
     }
 
     package let code: Code
@@ -62,5 +64,5 @@ package struct StateError: Error, Sendable, CustomStringConvertible {
 extension StateError: UserFacingError {
     /// The file or database is there, but it cannot be used as it is: a matter for whoever runs
     /// the machine. A database URL that does not parse is the user's to fix, like any input.
-    package var failure: FailureKind { code == .invalidLocation ? .input : .environment }
+    package var failure: FailureKind { code == .invalidLocation || code == .notEmpty ? .input : .environment }
 }
