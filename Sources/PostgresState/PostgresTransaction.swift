@@ -150,7 +150,7 @@ extension StateError {
                 detail = "the server does not offer TLS, and sslmode=\(location.sslMode.rawValue) requires it"
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
                 code = .unavailable
-                let cause = error.underlying.map { " (\($0))" } ?? ""
+                let cause = error.underlying.map { " (\(Self.connectionCause($0)))" } ?? ""
                 detail =
                     connecting
                     ? "cannot connect to the server\(cause); check that it runs and the host and port are right"
@@ -161,7 +161,10 @@ extension StateError {
             }
         } else if error.isConnectionLoss {
             code = .unavailable
-            detail = connecting ? "cannot connect to the server (\(error)); check that it runs and the host and port are right" : "the connection was lost (\(error))"
+            detail =
+                connecting
+                ? "cannot connect to the server (\(Self.connectionCause(error))); check that it runs and the host and port are right"
+                : "the connection was lost (\(Self.connectionCause(error)))"
         } else if error is PostgresDecodingError {
             code = .other
             detail = "a value of an unexpected type in the database (\(String(reflecting: error).prefix(200)))"
@@ -174,5 +177,17 @@ extension StateError {
             detail = detail.replacingOccurrences(of: password, with: "***")
         }
         self.init(code, path: path, detail: detail)
+    }
+
+    /// Why a connection failed, in the words an operator knows (`Connection refused`, `no
+    /// answer within 10 s`), not SwiftNIO's nested descriptions of every address it tried.
+    static func connectionCause(_ error: any Error) -> String {
+        if let failure = error as? NIOConnectionError {
+            if let first = failure.connectionErrors.first { return connectionCause(first.error) }
+            if failure.dnsAError != nil || failure.dnsAAAAError != nil { return "cannot resolve the host name \(failure.host)" }
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        if case .connectTimeout(let limit)? = error as? ChannelError { return "no answer within \(limit)" }
+        return "\(error)"
     }
 }

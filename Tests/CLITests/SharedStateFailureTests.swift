@@ -24,7 +24,7 @@ import Testing
         let port = try #require(URLComponents(string: closed.url("/"))?.port)
         closed.stop()
         for (url, expected) in [
-            (try Self.variant(of: database.url, password: "s3cret-refused", port: port), "cannot connect to the server"),
+            (try Self.variant(of: database.url, password: "s3cret-refused", port: port), "cannot connect to the server (Connection refused); check"),
             (try Self.variant(of: database.url, password: "s3cret-wrong"), "the server refused the login"),
         ] {
             let runner = CommandRunner(directory: f.dir.path, environment: f.runner.environment.merging(["OPS_STATE_URL": url]) { $1 })
