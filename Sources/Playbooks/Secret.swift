@@ -39,6 +39,8 @@ package struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugS
 enum SecretReference {
     enum Failure: Error, Equatable {
         case unsetVariable(String)
+        /// Set, but to nothing (`export NAME=`): as good as unset, and said apart for the one fixing it.
+        case emptyVariable(String)
         case unreadableFile(String)
         case malformed(String)
     }
@@ -62,7 +64,8 @@ enum SecretReference {
                 guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                     return .failure(.malformed("${\(body)}"))
                 }
-                guard let value = environment[name], !value.isEmpty else { return .failure(.unsetVariable(name)) }
+                guard let value = environment[name] else { return .failure(.unsetVariable(name)) }
+                guard !value.isEmpty else { return .failure(.emptyVariable(name)) }
                 output += value
             } else if body.hasPrefix("file:") {
                 var path = String(body.dropFirst(5))
@@ -90,6 +93,7 @@ extension Secret {
         switch SecretReference.resolve(text, environment: environment, baseDirectory: baseDirectory) {
         case .success(let value): .success(Secret(value: value, reference: text))
         case .failure(.unsetVariable(let name)): .failure(SecretArgumentError(message: "\(what): environment variable \(name) is not set"))
+        case .failure(.emptyVariable(let name)): .failure(SecretArgumentError(message: "\(what): environment variable \(name) is empty"))
         case .failure(.unreadableFile(let path)): .failure(SecretArgumentError(message: "\(what): cannot read \(path)"))
         case .failure(.malformed): .failure(SecretArgumentError(message: "\(what): malformed reference (expected ${env:NAME} or ${file:PATH})"))
         }

@@ -498,6 +498,13 @@ extension Loader {
                 reader.report(node, "environment variable \(name) is not set (\(what); \(unsetHint))")
             }
             return nil
+        case .failure(.emptyVariable(let name)):
+            if optional {
+                unset.append("$\(name) is empty")
+            } else {
+                reader.report(node, "environment variable \(name) is empty (\(what); \(unsetHint))")
+            }
+            return nil
         case .failure(.unreadableFile(let path)):
             if optional { unset.append("secret file \(path) cannot be read") } else { reader.report(node, "cannot read secret file \(path) (\(what))") }
             return nil

@@ -297,6 +297,13 @@ func issues(config: String = validConfig, playbooks: [String: String], environme
         ])
     }
 
+    /// `export NAME=` is as good as unset, and said so.
+    @Test func anEmptyVariableIsAnErrorThatSaysEmpty() {
+        #expect(issues(playbooks: ["p.yaml": validPlaybook], environment: ["TEST_SLACK_URL": ""]) == [
+            "opscadence.yaml:6:10: environment variable TEST_SLACK_URL is empty (url of target 'ops-chat'; set it, or mark the target optional: true)"
+        ])
+    }
+
     @Test func optionalTargetWithAMissingSecretFileSaysSo() throws {
         let config = validConfig.replacingOccurrences(of: "${env:TEST_SLACK_URL}", with: "${file:/nonexistent/slack-url}") + "\n    optional: true\n"
         let (_, result) = workspace(config: config, playbooks: ["p.yaml": validPlaybook], environment: [:])
