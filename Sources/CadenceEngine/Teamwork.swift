@@ -11,10 +11,15 @@ package struct ChangeError: UserFacingError, Sendable, Equatable {
     /// The form field or argument at fault (`value`, `due`, `item`).
     package var field: String
     package var message: String
+    /// The change would overwrite something already there that it was not told to replace (a
+    /// KPI value for that date): the web app answers 409 rather than 400, since the input is
+    /// well formed and sending it again with the replace field set is the way on.
+    package var isConflict: Bool
 
-    package init(field: String, _ message: String) {
+    package init(field: String, _ message: String, conflict: Bool = false) {
         self.field = field
         self.message = message
+        isConflict = conflict
     }
 
     package var description: String { "\(field): \(message)" }
@@ -101,9 +106,12 @@ package struct Teamwork: Sendable {
         return added
     }
 
-    /// Changes an action item's text, owner and due date.
-    package func editAction(id: Int64, text: String, owner: String?, due: String?, now: Int64) throws -> ActionItem {
-        let fields = try Self.actionFields(text: text, owner: owner, due: due)
+    /// Changes an action item's text, owner and due date. A field given as nil stays as it is
+    /// (a form or a command that does not send it does not edit it); an empty owner or due date
+    /// clears it, as an emptied form field does.
+    package func editAction(id: Int64, text: String?, owner: String?, due: String?, now: Int64) throws -> ActionItem {
+        guard let current = try store.action(id: id) else { throw ChangeError(field: "id", "no action item #\(id)") }
+        let fields = try Self.actionFields(text: text ?? current.text, owner: owner ?? current.owner, due: due ?? current.dueDate)
         guard let item = try store.editAction(id: id, text: fields.text, owner: fields.owner, dueDate: fields.due) else {
             throw ChangeError(field: "id", "no action item #\(id)")
         }
@@ -128,12 +136,27 @@ package struct Teamwork: Sendable {
 
     // MARK: KPIs
 
-    /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today.
-    package func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
+    /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today. A
+    /// KPI has one value per date: one already recorded is replaced only when `replace` says so
+    /// (as `kpi record --replace`); otherwise the change is refused as a conflict naming it.
+    /// Returns the value recorded and the one it replaced.
+    package func recordKPI(
+        key: String, value text: String, date: String?, replace: Bool, by person: String?, now: Int64
+    ) throws -> (value: KPIValue, kpi: KPIDefinition, replaced: KPIValue?) {
         var (value, kpi) = try Self.kpiReading(key: key, value: text, date: date, workspace: workspace, now: now)
         value.recordedBy = person
+        let previous = try store.kpiValues(kpi: key, since: value.measuredOn).first { $0.measuredOn == value.measuredOn }
+        if let previous, !replace { throw Self.kpiAlreadyRecorded(previous, kpi: kpi) }
         try record(value)
-        return (value, kpi)
+        return (value, kpi, previous)
+    }
+
+    /// The refusal to overwrite a KPI's value for a date without being told to.
+    package static func kpiAlreadyRecorded(_ previous: KPIValue, kpi: KPIDefinition) -> ChangeError {
+        ChangeError(
+            field: "replace",
+            "\(kpi.key) already has \(kpi.format(previous.value)) on \(previous.measuredOn)\(previous.recordedBy.map { " (recorded by \($0))" } ?? ""); tick Replace to change it, or delete that value first",
+            conflict: true)
     }
 
     /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``.

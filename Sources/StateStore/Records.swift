@@ -68,6 +68,10 @@ package enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseVal
 
     /// States that will still be sent.
     package static let open: [DeliveryState] = [.pending, .retrying]
+    /// States `outbox retry` (and the web's Retry) sends again: those that gave up. A queued
+    /// delivery is sent anyway, and one dropped, skipped or coalesced was set aside on purpose
+    /// (by a person, by a disabled target, by a later reminder): bringing it back would undo that.
+    package static let retryable: [DeliveryState] = [.dead, .expired, .missed]
 }
 
 /// What a delivery posts on every attempt, as stored before the first: the body, the kind of

@@ -270,7 +270,8 @@ package final class StateStore: Sendable {
 
     /// Queues deliveries again by hand: due at `now`, with a fresh, bounded chance: no attempts
     /// counted, no first attempt (so the age limit counts from the retry), and a deadline of
-    /// `expiresAt`. Returns how many changed.
+    /// `expiresAt`. Only deliveries in a ``DeliveryState/retryable`` state change; returns how
+    /// many did.
     @discardableResult
     package func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
         try backend.requeue(ids: ids, now: now, expiresAt: expiresAt)

@@ -605,6 +605,9 @@ struct OpenedState {
         #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
         #expect(try store.drop(id: claimed[0].id!))
         #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
+        // Dropped by hand stays dropped: only dead, expired or missed deliveries are requeued.
+        #expect(try store.requeue(ids: [claimed[0].id!], now: t + 4100, expiresAt: t + 8000) == 0)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
         #expect(try store.dropQueuedDeliveries(ofOccurrences: [claimed[0].occurrenceId], reason: "gone") == 0)
     }
 
