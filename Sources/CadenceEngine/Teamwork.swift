@@ -145,24 +145,27 @@ package struct Teamwork: Sendable {
     ) throws -> (value: KPIValue, kpi: KPIDefinition, replaced: KPIValue?) {
         var (value, kpi) = try Self.kpiReading(key: key, value: text, date: date, workspace: workspace, now: now)
         value.recordedBy = person
-        let previous = try store.kpiValues(kpi: key, since: value.measuredOn).first { $0.measuredOn == value.measuredOn }
-        if let previous, !replace { throw Self.kpiAlreadyRecorded(previous, kpi: kpi) }
-        try record(value)
-        return (value, kpi, previous)
+        return (value, kpi, try record(value, of: kpi, replace: replace))
+    }
+
+    /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``, unless
+    /// one is there for that date and `replace` is false (a conflict naming it). Returns the
+    /// value it replaced. The look and the write are one transaction: of two people saving the
+    /// same KPI and date at once, the second is refused rather than overwriting the first.
+    @discardableResult
+    package func record(_ value: KPIValue, of kpi: KPIDefinition, replace: Bool) throws -> KPIValue? {
+        let (recorded, previous) = try store.recordKPIValue(value, replacing: replace)
+        if !recorded, let previous { throw Self.kpiAlreadyRecorded(previous, kpi: kpi) }
+        try refresh(playbook: nil, now: value.recordedAt)
+        return previous
     }
 
     /// The refusal to overwrite a KPI's value for a date without being told to.
     package static func kpiAlreadyRecorded(_ previous: KPIValue, kpi: KPIDefinition) -> ChangeError {
         ChangeError(
             field: "replace",
-            "\(kpi.key) already has \(kpi.format(previous.value)) on \(previous.measuredOn)\(previous.recordedBy.map { " (recorded by \($0))" } ?? ""); tick Replace to change it, or delete that value first",
+            "\(kpi.key) already has \(kpi.format(previous.value)) on \(previous.measuredOn)\(previous.recordedBy.map { " (recorded by \($0))" } ?? ""); replace it (tick Replace; --replace on the command line) or delete it first",
             conflict: true)
-    }
-
-    /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``.
-    package func record(_ value: KPIValue) throws {
-        try store.recordKPIValues([value])
-        try refresh(playbook: nil, now: value.recordedAt)
     }
 
     /// Checks a KPI value as typed, without recording it: the KPI exists, the number parses,

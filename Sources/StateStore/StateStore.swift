@@ -354,6 +354,14 @@ package final class StateStore: Sendable {
         try backend.recordKPIValues(values)
     }
 
+    /// Records one value unless the KPI already has one for that date and `replacing` is
+    /// false, in one transaction (so two people saving the same KPI and date at once cannot
+    /// both think they were first). Returns the value that was there before, and whether
+    /// `value` was recorded.
+    package func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?) {
+        try backend.recordKPIValue(value, replacing: replacing)
+    }
+
     /// Values of one KPI (or all), oldest first, on or after `since` (`YYYY-MM-DD`).
     package func kpiValues(kpi: String? = nil, since: String? = nil) throws(StateError) -> [KPIValue] {
         try backend.kpiValues(kpi: kpi, since: since)
@@ -545,6 +553,7 @@ package protocol StateBackend: AnyObject, Sendable {
     func check(_ mark: ChecklistMark) throws(StateError) -> Int
     func uncheck(playbook: String, scheduledAt: Int64, itemIndex: Int) throws(StateError)
     func recordKPIValues(_ values: [KPIValue]) throws(StateError)
+    func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?)
     func kpiValues(kpi: String?, since: String?) throws(StateError) -> [KPIValue]
     func assessments() throws(StateError) -> [AssessmentRecord]
     func assessment(quarter: String) throws(StateError) -> AssessmentRecord?

@@ -659,6 +659,16 @@ struct OpenedState {
         try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 3.9, recordedAt: 2)])
         #expect(try store.kpiValues(kpi: "stockout_rate").map(\.value) == [3.9])
         #expect(try store.kpiValues(since: "2026-12-01").isEmpty)
+        // One value, recorded only where there is none unless replacing (the web's and `kpi record`'s check).
+        let first = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 2.5, recordedAt: 3, recordedBy: "Ada"), replacing: false)
+        #expect(first.recorded && first.previous == nil)
+        let refused = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 9, recordedAt: 4), replacing: false)
+        #expect(!refused.recorded && refused.previous?.value == 2.5 && refused.previous?.recordedBy == "Ada")
+        #expect(try store.kpiValues(kpi: "stockout_rate", since: "2026-11-09").map(\.value) == [2.5])
+        let replaced = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 2.2, recordedAt: 5), replacing: true)
+        #expect(replaced.recorded && replaced.previous?.value == 2.5)
+        let now = try #require(try store.kpiValues(kpi: "stockout_rate", since: "2026-11-09").first)
+        #expect(now.value == 2.2 && now.recordedAt == 5 && now.recordedBy == nil)
 
         try store.saveAssessment(AssessmentRecord(quarter: "2026-Q4", inventory: 2, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: ["planning": "no forecast"], recordedAt: 1))
         #expect(try store.assessment(quarter: "2026-Q4")?.notesByDimension == ["planning": "no forecast"])
