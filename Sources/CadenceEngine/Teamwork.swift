@@ -77,23 +77,38 @@ package struct Teamwork: Sendable {
 
     /// Checks an action item's text, owner and due date as typed.
     package static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
+        (try actionText(text), try actionOwner(owner), try actionDue(due))
+    }
+
+    /// An action item's text, trimmed: one line, not empty, at most 2,000 bytes.
+    static func actionText(_ text: String) throws(ChangeError) -> String {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ChangeError(field: "text", "the action item text must not be empty") }
         // Bytes, not characters: one "character" can hold thousands of combining marks.
         guard text.utf8.count <= 2000 else { throw ChangeError(field: "text", "at most 2,000 bytes of UTF-8 (about 500 characters), got \(text.utf8.count)") }
         if let problem = FieldText.oneLineProblem(in: text) { throw ChangeError(field: "text", "the action item text \(problem)") }
+        return text
+    }
+
+    /// An action item's owner, trimmed; nil when empty.
+    static func actionOwner(_ owner: String?) throws(ChangeError) -> String? {
         let owner = owner?.trimmingCharacters(in: .whitespaces).nonEmpty
         if let owner {
             guard owner.utf8.count <= 320 else { throw ChangeError(field: "owner", "at most 320 bytes of UTF-8 (about 80 characters), got \(owner.utf8.count)") }
             if let problem = FieldText.oneLineProblem(in: owner) { throw ChangeError(field: "owner", "the owner \(problem)") }
         }
+        return owner
+    }
+
+    /// An action item's due date, `YYYY-MM-DD` in 2000-2199; nil when empty.
+    static func actionDue(_ due: String?) throws(ChangeError) -> String? {
         let due = due?.trimmingCharacters(in: .whitespaces).nonEmpty
         if let due {
             guard let date = CivilDate(iso: due), (2000...2199).contains(date.year) else {
                 throw ChangeError(field: "due", "expected a date YYYY-MM-DD, got \"\(due)\"")
             }
         }
-        return (text, owner, due)
+        return due
     }
 
     /// Adds an action item to a playbook's agendas.
@@ -110,9 +125,15 @@ package struct Teamwork: Sendable {
     /// (a form or a command that does not send it does not edit it); an empty owner or due date
     /// clears it, as an emptied form field does.
     package func editAction(id: Int64, text: String?, owner: String?, due: String?, now: Int64) throws -> ActionItem {
-        guard let current = try store.action(id: id) else { throw ChangeError(field: "id", "no action item #\(id)") }
-        let fields = try Self.actionFields(text: text ?? current.text, owner: owner ?? current.owner, due: due ?? current.dueDate)
-        guard let item = try store.editAction(id: id, text: fields.text, owner: fields.owner, dueDate: fields.due) else {
+        // Only the fields given are checked and written, in one statement: a field left out
+        // keeps what is stored, even if another edit changed it a moment ago.
+        var newText: String?
+        var newOwner = FieldChange<String>.keep
+        var newDue = FieldChange<String>.keep
+        if let text { newText = try Self.actionText(text) }
+        if let owner { newOwner = .set(try Self.actionOwner(owner)) }
+        if let due { newDue = .set(try Self.actionDue(due)) }
+        guard let item = try store.editAction(id: id, text: newText, owner: newOwner, dueDate: newDue) else {
             throw ChangeError(field: "id", "no action item #\(id)")
         }
         try refresh(playbook: nil, now: now)

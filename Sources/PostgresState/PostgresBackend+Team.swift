@@ -238,11 +238,21 @@ extension PostgresBackend {
     }
 
     /// Replaces an action item's text, owner and due date; nil when there is no such id.
-    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
-        try write { transaction in
+    package func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem? {
+        // One statement: a field left as it is keeps what is in the row, not what was read before.
+        let setOwner = owner != .keep
+        let setDue = dueDate != .keep
+        let newOwner = owner.applied(to: nil)
+        let newDue = dueDate.applied(to: nil)
+        return try write { transaction in
             try transaction.rows(
                 Self.withColumns(
-                    "UPDATE action_item SET text = \(text), owner = \(owner), due_date = \(dueDate) WHERE id = \(id) RETURNING *", Self.actionColumns)
+                    """
+                    UPDATE action_item SET text = COALESCE(\(text)::text, text),
+                        owner = CASE WHEN \(setOwner) THEN \(newOwner)::text ELSE owner END,
+                        due_date = CASE WHEN \(setDue) THEN \(newDue)::text ELSE due_date END
+                    WHERE id = \(id) RETURNING *
+                    """, Self.actionColumns)
             ).first.map(Self.actionItem)
         }
     }

@@ -43,6 +43,22 @@ package struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+/// A change to one optional field of a record: left as it is, or set (to nil: cleared). What
+/// an edit that names only some fields asks for (`action edit ID --due …`, a form that sends
+/// only some fields).
+package enum FieldChange<Value: Sendable & Equatable>: Sendable, Equatable {
+    case keep
+    case set(Value?)
+
+    /// The field's new value, given its current one.
+    package func applied(to current: Value?) -> Value? {
+        switch self {
+        case .keep: current
+        case .set(let value): value
+        }
+    }
+}
+
 /// Where a delivery stands.
 package enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Queued; sent once `nextAttemptAt` passes.

@@ -493,8 +493,10 @@ package final class StateStore: Sendable {
         try backend.action(id: id)
     }
 
-    /// Replaces an action item's text, owner and due date. Returns the item, or nil when there is no such id.
-    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
+    /// Changes an action item's text (when given), owner and due date (as `FieldChange` says),
+    /// in one statement or transaction, so that fields not named keep what another edit just
+    /// wrote. Returns the item, or nil when there is no such id.
+    package func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem? {
         try backend.editAction(id: id, text: text, owner: owner, dueDate: dueDate)
     }
 
@@ -578,7 +580,7 @@ package protocol StateBackend: AnyObject, Sendable {
     func ratings(playbook: String, scheduledAt: Int64) throws(StateError) -> [String: Int]
     func rate(playbook: String, scheduledAt: Int64, person: String, rating: Int, now: Int64) throws(StateError)
     func action(id: Int64) throws(StateError) -> ActionItem?
-    func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem?
+    func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem?
     func deleteAction(id: Int64) throws(StateError) -> Bool
     func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool
     /// Every row of every table (``StateDump/tables``), read in one transaction.

@@ -647,7 +647,12 @@ struct OpenedState {
         #expect(try store.actions(playbook: "weekly").isEmpty)
         #expect(try store.actions(playbook: "weekly", includeDone: true).count == 1)
         #expect(try store.setActionDone(id: 999, doneAt: 5) == nil)
-        #expect(try store.editAction(id: added.id!, text: "Fix all pick errors", owner: nil, dueDate: nil)?.text == "Fix all pick errors")
+        // Fields left out keep what is stored; set to nil they are cleared.
+        let edited = try store.editAction(id: added.id!, text: "Fix all pick errors", owner: .keep, dueDate: .set(nil))
+        #expect(edited?.text == "Fix all pick errors" && edited?.owner == "Sam" && edited?.dueDate == nil)
+        let owned = try store.editAction(id: added.id!, text: nil, owner: .set("Kim"), dueDate: .set("2026-12-09"))
+        #expect(owned?.text == "Fix all pick errors" && owned?.owner == "Kim" && owned?.dueDate == "2026-12-09")
+        #expect(try store.editAction(id: 999, text: nil, owner: .keep, dueDate: .keep) == nil)
         #expect(try store.action(id: added.id!)?.doneAt == 5)
 
         try store.check(ChecklistMark(playbookId: "weekly", scheduledAt: 10, itemIndex: 2, item: "Update scorecard", doneAt: 3))
