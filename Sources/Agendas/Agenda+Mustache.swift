@@ -89,6 +89,8 @@ extension Agenda.ChecklistRow: MustacheParent {
         case "done": done
         case "doneBy": Absent.or(doneBy)
         case "doneAt": Absent.or(doneAt)
+        case "dueTime": Absent.or(dueTime)
+        case "doneTime": Absent.or(doneTime)
         default: nil
         }
     }

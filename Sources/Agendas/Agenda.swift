@@ -100,6 +100,9 @@ package struct Agenda: Codable, Sendable {
         }
     }
 
+    /// One checklist item. Its times are there twice: for people (`due`, `doneAt`, what the
+    /// templates show) and for programs (`dueTime`, `doneTime`, what JSON carries as `due` and
+    /// `done_at`), since a display string such as `Mon 7 Dec 08:00` has no year or offset.
     package struct ChecklistRow: Codable, Sendable {
         package var number: Int
         package var item: String
@@ -111,9 +114,13 @@ package struct Agenda: Codable, Sendable {
         package var doneBy: String? = nil
         /// When it was ticked, in the meeting's zone (`Fri 4 Dec 14:05`).
         package var doneAt: String? = nil
+        /// The due time as RFC 3339 with the meeting zone's offset (JSON `due`).
+        package var dueTime: String? = nil
+        /// When it was ticked, as RFC 3339 with the meeting zone's offset (JSON `done_at`).
+        package var doneTime: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case number, item, owner, due, done, doneBy = "done_by", doneAt = "done_at"
+            case number, item, owner, dueTime = "due", done, doneBy = "done_by", doneTime = "done_at"
         }
     }
 

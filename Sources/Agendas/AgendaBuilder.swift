@@ -66,12 +66,16 @@ package struct AgendaBuilder: Sendable {
             sections.append(row)
         }
 
+        let rfc3339 = { (instant: Int64) in RFC3339.format(instant, offset: zone.offset(at: instant)) }
         let checklist = playbook.checklist.enumerated().map { index, item in
-            Agenda.ChecklistRow(
+            let due = item.due.map { start + Int64($0) }
+            let mark = data.checklistMarks[index + 1]
+            return Agenda.ChecklistRow(
                 number: index + 1, item: item.item, owner: item.owner,
-                due: item.due.map { HumanTime.shortDateTime(zone.localDateTime(at: start + Int64($0)), presentation) },
-                done: data.checklistMarks[index + 1] != nil, doneBy: data.checklistMarks[index + 1]?.doneBy,
-                doneAt: data.checklistMarks[index + 1].map { HumanTime.shortDateTime(zone.localDateTime(at: $0.doneAt), presentation) })
+                due: due.map { HumanTime.shortDateTime(zone.localDateTime(at: $0), presentation) },
+                done: mark != nil, doneBy: mark?.doneBy,
+                doneAt: mark.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.doneAt), presentation) },
+                dueTime: due.map(rfc3339), doneTime: mark.map { rfc3339($0.doneAt) })
         }
 
         return Agenda(

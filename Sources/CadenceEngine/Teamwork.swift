@@ -11,10 +11,15 @@ package struct ChangeError: UserFacingError, Sendable, Equatable {
     /// The form field or argument at fault (`value`, `due`, `item`).
     package var field: String
     package var message: String
+    /// The change would overwrite something already there that it was not told to replace (a
+    /// KPI value for that date): the web app answers 409 rather than 400, since the input is
+    /// well formed and sending it again with the replace field set is the way on.
+    package var isConflict: Bool
 
-    package init(field: String, _ message: String) {
+    package init(field: String, _ message: String, conflict: Bool = false) {
         self.field = field
         self.message = message
+        isConflict = conflict
     }
 
     package var description: String { "\(field): \(message)" }
@@ -72,23 +77,38 @@ package struct Teamwork: Sendable {
 
     /// Checks an action item's text, owner and due date as typed.
     package static func actionFields(text: String, owner: String?, due: String?) throws(ChangeError) -> (text: String, owner: String?, due: String?) {
+        (try actionText(text), try actionOwner(owner), try actionDue(due))
+    }
+
+    /// An action item's text, trimmed: one line, not empty, at most 2,000 bytes.
+    static func actionText(_ text: String) throws(ChangeError) -> String {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ChangeError(field: "text", "the action item text must not be empty") }
         // Bytes, not characters: one "character" can hold thousands of combining marks.
         guard text.utf8.count <= 2000 else { throw ChangeError(field: "text", "at most 2,000 bytes of UTF-8 (about 500 characters), got \(text.utf8.count)") }
         if let problem = FieldText.oneLineProblem(in: text) { throw ChangeError(field: "text", "the action item text \(problem)") }
+        return text
+    }
+
+    /// An action item's owner, trimmed; nil when empty.
+    static func actionOwner(_ owner: String?) throws(ChangeError) -> String? {
         let owner = owner?.trimmingCharacters(in: .whitespaces).nonEmpty
         if let owner {
             guard owner.utf8.count <= 320 else { throw ChangeError(field: "owner", "at most 320 bytes of UTF-8 (about 80 characters), got \(owner.utf8.count)") }
             if let problem = FieldText.oneLineProblem(in: owner) { throw ChangeError(field: "owner", "the owner \(problem)") }
         }
+        return owner
+    }
+
+    /// An action item's due date, `YYYY-MM-DD` in 2000-2199; nil when empty.
+    static func actionDue(_ due: String?) throws(ChangeError) -> String? {
         let due = due?.trimmingCharacters(in: .whitespaces).nonEmpty
         if let due {
             guard let date = CivilDate(iso: due), (2000...2199).contains(date.year) else {
                 throw ChangeError(field: "due", "expected a date YYYY-MM-DD, got \"\(due)\"")
             }
         }
-        return (text, owner, due)
+        return due
     }
 
     /// Adds an action item to a playbook's agendas.
@@ -101,10 +121,19 @@ package struct Teamwork: Sendable {
         return added
     }
 
-    /// Changes an action item's text, owner and due date.
-    package func editAction(id: Int64, text: String, owner: String?, due: String?, now: Int64) throws -> ActionItem {
-        let fields = try Self.actionFields(text: text, owner: owner, due: due)
-        guard let item = try store.editAction(id: id, text: fields.text, owner: fields.owner, dueDate: fields.due) else {
+    /// Changes an action item's text, owner and due date. A field given as nil stays as it is
+    /// (a form or a command that does not send it does not edit it); an empty owner or due date
+    /// clears it, as an emptied form field does.
+    package func editAction(id: Int64, text: String?, owner: String?, due: String?, now: Int64) throws -> ActionItem {
+        // Only the fields given are checked and written, in one statement: a field left out
+        // keeps what is stored, even if another edit changed it a moment ago.
+        var newText: String?
+        var newOwner = FieldChange<String>.keep
+        var newDue = FieldChange<String>.keep
+        if let text { newText = try Self.actionText(text) }
+        if let owner { newOwner = .set(try Self.actionOwner(owner)) }
+        if let due { newDue = .set(try Self.actionDue(due)) }
+        guard let item = try store.editAction(id: id, text: newText, owner: newOwner, dueDate: newDue) else {
             throw ChangeError(field: "id", "no action item #\(id)")
         }
         try refresh(playbook: nil, now: now)
@@ -128,18 +157,36 @@ package struct Teamwork: Sendable {
 
     // MARK: KPIs
 
-    /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today.
-    package func recordKPI(key: String, value text: String, date: String?, by person: String?, now: Int64) throws -> (KPIValue, KPIDefinition) {
+    /// Records a KPI value as typed (`2.4`, `99.5%`, `$4.10`) for a date no later than today. A
+    /// KPI has one value per date: one already recorded is replaced only when `replace` says so
+    /// (as `kpi record --replace`); otherwise the change is refused as a conflict naming it.
+    /// Returns the value recorded and the one it replaced.
+    package func recordKPI(
+        key: String, value text: String, date: String?, replace: Bool, by person: String?, now: Int64
+    ) throws -> (value: KPIValue, kpi: KPIDefinition, replaced: KPIValue?) {
         var (value, kpi) = try Self.kpiReading(key: key, value: text, date: date, workspace: workspace, now: now)
         value.recordedBy = person
-        try record(value)
-        return (value, kpi)
+        return (value, kpi, try record(value, of: kpi, replace: replace))
     }
 
-    /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``.
-    package func record(_ value: KPIValue) throws {
-        try store.recordKPIValues([value])
+    /// Records a value already checked by ``kpiReading(key:value:date:workspace:now:)``, unless
+    /// one is there for that date and `replace` is false (a conflict naming it). Returns the
+    /// value it replaced. The look and the write are one transaction: of two people saving the
+    /// same KPI and date at once, the second is refused rather than overwriting the first.
+    @discardableResult
+    package func record(_ value: KPIValue, of kpi: KPIDefinition, replace: Bool) throws -> KPIValue? {
+        let (recorded, previous) = try store.recordKPIValue(value, replacing: replace)
+        if !recorded, let previous { throw Self.kpiAlreadyRecorded(previous, kpi: kpi) }
         try refresh(playbook: nil, now: value.recordedAt)
+        return previous
+    }
+
+    /// The refusal to overwrite a KPI's value for a date without being told to.
+    package static func kpiAlreadyRecorded(_ previous: KPIValue, kpi: KPIDefinition) -> ChangeError {
+        ChangeError(
+            field: "replace",
+            "\(kpi.key) already has \(kpi.format(previous.value)) on \(previous.measuredOn)\(previous.recordedBy.map { " (recorded by \($0))" } ?? ""); replace it (tick Replace; --replace on the command line) or delete it first",
+            conflict: true)
     }
 
     /// Checks a KPI value as typed, without recording it: the KPI exists, the number parses,

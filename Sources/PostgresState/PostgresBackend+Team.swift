@@ -115,6 +115,48 @@ extension PostgresBackend {
         }
     }
 
+    /// Records one value unless one is there for that KPI and date and `replacing` is false.
+    /// The row is locked (or, when there is none, the insert decides on the key), so two
+    /// transactions recording the same KPI and date cannot both find it empty.
+    package func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?) {
+        try write { transaction in
+            let select: PostgresQuery = """
+                SELECT kpi, measured_on, value, recorded_at, recorded_by FROM kpi_value
+                WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn) FOR UPDATE
+                """
+            if let row = try transaction.rows(select).first {
+                let previous = try Self.kpiValue(row)
+                guard replacing else { return (false, previous) }
+                try transaction.run(
+                    """
+                    UPDATE kpi_value SET value = \(value.value), recorded_at = \(value.recordedAt), recorded_by = \(value.recordedBy)
+                    WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn)
+                    """)
+                return (true, previous)
+            }
+            let inserted = try transaction.changes(
+                """
+                INSERT INTO kpi_value (kpi, measured_on, value, recorded_at, recorded_by)
+                VALUES (\(value.kpi), \(value.measuredOn), \(value.value), \(value.recordedAt), \(value.recordedBy))
+                ON CONFLICT (kpi, measured_on) DO NOTHING
+                """)
+            if inserted > 0 { return (true, nil) }
+            // Another transaction recorded it since the look above: theirs stands, or is replaced as asked.
+            let previous = try transaction.rows(select).first.map(Self.kpiValue)
+            guard replacing else { return (false, previous) }
+            try transaction.run(
+                """
+                UPDATE kpi_value SET value = \(value.value), recorded_at = \(value.recordedAt), recorded_by = \(value.recordedBy)
+                WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn)
+                """)
+            return (true, previous)
+        }
+    }
+
+    static func kpiValue(_ row: PostgresRandomAccessRow) throws -> KPIValue {
+        KPIValue(kpi: try row.string(0), measuredOn: try row.string(1), value: try row.double(2), recordedAt: try row.int64(3), recordedBy: try row.optionalString(4))
+    }
+
     /// Values of one KPI (or all), oldest first, on or after `since`.
     package func kpiValues(kpi: String?, since: String?) throws(StateError) -> [KPIValue] {
         try decode(
@@ -196,11 +238,21 @@ extension PostgresBackend {
     }
 
     /// Replaces an action item's text, owner and due date; nil when there is no such id.
-    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
-        try write { transaction in
+    package func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem? {
+        // One statement: a field left as it is keeps what is in the row, not what was read before.
+        let setOwner = owner != .keep
+        let setDue = dueDate != .keep
+        let newOwner = owner.applied(to: nil)
+        let newDue = dueDate.applied(to: nil)
+        return try write { transaction in
             try transaction.rows(
                 Self.withColumns(
-                    "UPDATE action_item SET text = \(text), owner = \(owner), due_date = \(dueDate) WHERE id = \(id) RETURNING *", Self.actionColumns)
+                    """
+                    UPDATE action_item SET text = COALESCE(\(text)::text, text),
+                        owner = CASE WHEN \(setOwner) THEN \(newOwner)::text ELSE owner END,
+                        due_date = CASE WHEN \(setDue) THEN \(newDue)::text ELSE due_date END
+                    WHERE id = \(id) RETURNING *
+                    """, Self.actionColumns)
             ).first.map(Self.actionItem)
         }
     }

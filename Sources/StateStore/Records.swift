@@ -43,6 +43,22 @@ package struct OccurrenceRecord: Codable, Sendable, Hashable, FetchableRecord, M
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
+/// A change to one optional field of a record: left as it is, or set (to nil: cleared). What
+/// an edit that names only some fields asks for (`action edit ID --due …`, a form that sends
+/// only some fields).
+package enum FieldChange<Value: Sendable & Equatable>: Sendable, Equatable {
+    case keep
+    case set(Value?)
+
+    /// The field's new value, given its current one.
+    package func applied(to current: Value?) -> Value? {
+        switch self {
+        case .keep: current
+        case .set(let value): value
+        }
+    }
+}
+
 /// Where a delivery stands.
 package enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     /// Queued; sent once `nextAttemptAt` passes.
@@ -68,6 +84,10 @@ package enum DeliveryState: String, Codable, Sendable, CaseIterable, DatabaseVal
 
     /// States that will still be sent.
     package static let open: [DeliveryState] = [.pending, .retrying]
+    /// States `outbox retry` (and the web's Retry) sends again: those that gave up. A queued
+    /// delivery is sent anyway, and one dropped, skipped or coalesced was set aside on purpose
+    /// (by a person, by a disabled target, by a later reminder): bringing it back would undo that.
+    package static let retryable: [DeliveryState] = [.dead, .expired, .missed]
 }
 
 /// What a delivery posts on every attempt, as stored before the first: the body, the kind of

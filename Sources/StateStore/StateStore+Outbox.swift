@@ -276,7 +276,8 @@ extension SQLiteBackend {
 
     /// Queues deliveries again by hand: due at `now`, with a fresh, bounded chance: no attempts
     /// counted, no first attempt (so the age limit counts from the retry), and a deadline of
-    /// `expiresAt`. Returns how many changed.
+    /// `expiresAt`. Only dead, expired or missed deliveries (``DeliveryState/retryable``)
+    /// change; returns how many did.
     @discardableResult
     package func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
         try write { db in
@@ -287,7 +288,7 @@ extension SQLiteBackend {
                         UPDATE delivery SET state = 'retrying', next_attempt_at = ?, expires_at = ?,
                             attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
                             last_error = COALESCE(last_error || ' ', '') || '(requeued by hand)'
-                        WHERE id = ? AND state IN ('dead', 'expired', 'missed', 'retrying', 'dropped', 'skipped')
+                        WHERE id = ? AND state IN ('dead', 'expired', 'missed')
                         """, arguments: [now, expiresAt, id])
                 changed += db.changesCount
             }

@@ -80,6 +80,17 @@ extension SQLiteBackend {
         }
     }
 
+    /// Records one value unless one is there for that KPI and date and `replacing` is false;
+    /// the look and the write are one (immediate) transaction.
+    package func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?) {
+        try write { db in
+            let previous = try KPIValue.filter(Column("kpi") == value.kpi && Column("measured_on") == value.measuredOn).fetchOne(db)
+            if previous != nil && !replacing { return (false, previous) }
+            try value.save(db)
+            return (true, previous)
+        }
+    }
+
     /// Values of one KPI (or all), oldest first, on or after `since` (`YYYY-MM-DD`).
     package func kpiValues(kpi: String? = nil, since: String? = nil) throws(StateError) -> [KPIValue] {
         try read { db in

@@ -305,12 +305,13 @@ extension SQLiteBackend {
     }
 
     /// Replaces an action item's text, owner and due date. Returns the item, or nil when there is no such id.
-    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
+    package func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem? {
+        // Read and written in one immediate transaction: no other edit comes in between.
         try write { db in
             guard var item = try ActionItem.fetchOne(db, key: id) else { return nil }
-            item.text = text
-            item.owner = owner
-            item.dueDate = dueDate
+            item.text = text ?? item.text
+            item.owner = owner.applied(to: item.owner)
+            item.dueDate = dueDate.applied(to: item.dueDate)
             try item.update(db)
             return item
         }

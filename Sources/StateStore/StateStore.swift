@@ -270,7 +270,8 @@ package final class StateStore: Sendable {
 
     /// Queues deliveries again by hand: due at `now`, with a fresh, bounded chance: no attempts
     /// counted, no first attempt (so the age limit counts from the retry), and a deadline of
-    /// `expiresAt`. Returns how many changed.
+    /// `expiresAt`. Only deliveries in a ``DeliveryState/retryable`` state change; returns how
+    /// many did.
     @discardableResult
     package func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
         try backend.requeue(ids: ids, now: now, expiresAt: expiresAt)
@@ -351,6 +352,14 @@ package final class StateStore: Sendable {
     /// Records values, replacing any for the same KPI and date, all in one transaction.
     package func recordKPIValues(_ values: [KPIValue]) throws(StateError) {
         try backend.recordKPIValues(values)
+    }
+
+    /// Records one value unless the KPI already has one for that date and `replacing` is
+    /// false, in one transaction (so two people saving the same KPI and date at once cannot
+    /// both think they were first). Returns the value that was there before, and whether
+    /// `value` was recorded.
+    package func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?) {
+        try backend.recordKPIValue(value, replacing: replacing)
     }
 
     /// Values of one KPI (or all), oldest first, on or after `since` (`YYYY-MM-DD`).
@@ -484,8 +493,10 @@ package final class StateStore: Sendable {
         try backend.action(id: id)
     }
 
-    /// Replaces an action item's text, owner and due date. Returns the item, or nil when there is no such id.
-    package func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem? {
+    /// Changes an action item's text (when given), owner and due date (as `FieldChange` says),
+    /// in one statement or transaction, so that fields not named keep what another edit just
+    /// wrote. Returns the item, or nil when there is no such id.
+    package func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem? {
         try backend.editAction(id: id, text: text, owner: owner, dueDate: dueDate)
     }
 
@@ -544,6 +555,7 @@ package protocol StateBackend: AnyObject, Sendable {
     func check(_ mark: ChecklistMark) throws(StateError) -> Int
     func uncheck(playbook: String, scheduledAt: Int64, itemIndex: Int) throws(StateError)
     func recordKPIValues(_ values: [KPIValue]) throws(StateError)
+    func recordKPIValue(_ value: KPIValue, replacing: Bool) throws(StateError) -> (recorded: Bool, previous: KPIValue?)
     func kpiValues(kpi: String?, since: String?) throws(StateError) -> [KPIValue]
     func assessments() throws(StateError) -> [AssessmentRecord]
     func assessment(quarter: String) throws(StateError) -> AssessmentRecord?
@@ -568,7 +580,7 @@ package protocol StateBackend: AnyObject, Sendable {
     func ratings(playbook: String, scheduledAt: Int64) throws(StateError) -> [String: Int]
     func rate(playbook: String, scheduledAt: Int64, person: String, rating: Int, now: Int64) throws(StateError)
     func action(id: Int64) throws(StateError) -> ActionItem?
-    func editAction(id: Int64, text: String, owner: String?, dueDate: String?) throws(StateError) -> ActionItem?
+    func editAction(id: Int64, text: String?, owner: FieldChange<String>, dueDate: FieldChange<String>) throws(StateError) -> ActionItem?
     func deleteAction(id: Int64) throws(StateError) -> Bool
     func deleteKPIValue(kpi: String, measuredOn: String) throws(StateError) -> Bool
     /// Every row of every table (``StateDump/tables``), read in one transaction.

@@ -1,4 +1,5 @@
 import Diagnostics
+import CadenceEngine
 import HTTPTypes
 
 /// A request that cannot be served as asked: the status and the sentence the page shows.
@@ -17,6 +18,8 @@ struct PageError: Error, Sendable {
     init(_ error: any Error, redact: (String) -> String) {
         if let page = error as? PageError {
             self = page
+        } else if let change = error as? ChangeError, change.isConflict {
+            self.init(.conflict, redact(change.description))
         } else if let error = error as? any UserFacingError {
             self.init(error.failure == .input ? .badRequest : .internalServerError, redact(error.description))
         } else {

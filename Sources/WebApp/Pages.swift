@@ -104,7 +104,8 @@ struct Pages {
         let checklist = agenda.checklist.map { row in
             MeetingView.ChecklistItem(
                 number: row.number, item: row.item, owner: row.owner, due: row.due, done: row.done, doneBy: row.doneBy, doneAt: row.doneAt,
-                action: "\(path)/checklist/\(row.number)", nextValue: row.done ? "0" : "1", button: row.done ? "Untick" : "Tick")
+                action: "\(path)/checklist/\(row.number)", nextValue: row.done ? "0" : "1", button: row.done ? "Untick" : "Tick",
+                dueTime: row.dueTime, doneTime: row.doneTime)
         }
         let actions = agenda.actionItems.map { MeetingView.Action(id: $0.id, text: $0.text, owner: $0.owner, due: $0.due, overdue: $0.overdue) }
         let previous = playbook.schedule.previous(atOrBefore: occurrence - 1).map { Self.meetingPath(playbook: playbook.id, occurrence: $0.instant) }
@@ -121,7 +122,9 @@ struct Pages {
         let acknowledgement = MeetingView.Acknowledgement(
             isAcknowledged: ack != nil, by: ack?.by, via: ack?.via, at: ack.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.at), workspace.configuration.presentation) },
             due: deadline.map { HumanTime.shortDateTime(playbook.timeZone.localDateTime(at: $0), workspace.configuration.presentation) },
-            isOverdue: ack == nil && deadline.map { now > $0 } == true, canAcknowledge: ack == nil && occurrence <= now + 3600)
+            isOverdue: ack == nil && deadline.map { now > $0 } == true, canAcknowledge: ack == nil && occurrence <= now + 3600,
+            atTime: ack.map { RFC3339.format($0.at, offset: zone.offset(at: $0.at)) },
+            dueTime: deadline.map { RFC3339.format($0, offset: playbook.timeZone.offset(at: $0)) })
         return MeetingView(
             chrome: chrome(playbook.title, ""), playbook: playbook.id, title: playbook.title, occurrence: RFC3339.formatUTC(occurrence),
             when: "\(HumanTime.longDate(playbook.timeZone.localDateTime(at: occurrence).date, workspace.configuration.presentation)), \(agenda.startTime)–\(agenda.endTime) \(agenda.zoneAbbreviation)",
@@ -131,7 +134,9 @@ struct Pages {
             actions: actions, hasActions: !actions.isEmpty, notes: note?.text, notesHTML: note.map { NotesText.html($0.text) },
             notesBy: note?.updatedBy,
             notesAt: note.map { HumanTime.shortDateTime(zone.localDateTime(at: $0.updatedAt), workspace.configuration.presentation) }, path: path, previous: previous, next: next,
-            agendaFile: nil, rating: rating, acknowledgement: acknowledgement, escalation: agenda.escalation, health: agenda.health)
+            agendaFile: nil, rating: rating, acknowledgement: acknowledgement, escalation: agenda.escalation, health: agenda.health,
+            notesTime: note.map { RFC3339.format($0.updatedAt, offset: zone.offset(at: $0.updatedAt)) },
+            carriesActions: playbook.agenda.contains(where: \.carryOver))
     }
 
     // MARK: Action items
@@ -230,7 +235,7 @@ struct Pages {
                 id: row.id ?? 0, playbook: row.playbookId, target: row.target, state: row.state.rawValue, attempts: row.attempts,
                 reminderAt: RFC3339.format(row.reminderAt, offset: zone.offset(at: row.reminderAt)),
                 lastError: row.lastError.map { workspace.redact($0) },
-                canRetry: [.dead, .expired, .missed].contains(row.state),
+                canRetry: DeliveryState.retryable.contains(row.state),
                 canDrop: [.pending, .retrying, .dead, .expired].contains(row.state))
         }
         return OutboxView(chrome: chrome("Deliveries", "/outbox"), rows: rows, hasRows: !rows.isEmpty)

@@ -257,7 +257,12 @@ extension WebServer {
                 case "done": _ = try teamwork.setDone(action: id, done: true, by: person, now: now)
                 case "reopen": _ = try teamwork.setDone(action: id, done: false, by: person, now: now)
                 case "edit":
-                    _ = try teamwork.editAction(id: id, text: try form.required("text"), owner: form["owner"], due: form["due"], now: now)
+                    // A field the form does not send is not edited: the meeting page's owner and
+                    // due form sends no text, so saving it cannot undo someone's new wording.
+                    guard form["text"] != nil || form["owner"] != nil || form["due"] != nil else {
+                        throw PageError(.badRequest, "text, owner, due: nothing to change (send at least one)")
+                    }
+                    _ = try teamwork.editAction(id: id, text: form["text"], owner: form["owner"], due: form["due"], now: now)
                 case "delete": try teamwork.deleteAction(id: id, now: now)
                 default: throw PageError(.notFound, "there is no such page")
                 }
@@ -266,8 +271,16 @@ extension WebServer {
         }
         router.post("/kpis") { _, context -> Response in
             let form = context.form
+            // A checkbox is sent only when ticked, as "1" (or "on" from a form without a value).
+            let replace: Bool
+            switch form["replace"] {
+            case nil, "0"?: replace = false
+            case "1"?, "on"?: replace = true
+            case let other?: throw PageError(.badRequest, "replace: expected 1 or 0, got \"\(other)\"")
+            }
             try change(context) { teamwork, person in
-                _ = try teamwork.recordKPI(key: try form.required("kpi"), value: try form.required("value"), date: form["date"], by: person, now: now)
+                _ = try teamwork.recordKPI(
+                    key: try form.required("kpi"), value: try form.required("value"), date: form["date"], replace: replace, by: person, now: now)
             }
             return .redirect(to: "/kpis")
         }

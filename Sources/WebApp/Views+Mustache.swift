@@ -138,6 +138,8 @@ extension MeetingView: MustacheParent {
         case "acknowledgement": acknowledgement
         case "escalation": Absent.or(escalation)
         case "health": Absent.or(health)
+        case "notesTime": Absent.or(notesTime)
+        case "carriesActions": carriesActions
         default: nil
         }
     }
@@ -187,6 +189,8 @@ extension MeetingView.Acknowledgement: MustacheParent {
         case "due": Absent.or(due)
         case "isOverdue": isOverdue
         case "canAcknowledge": canAcknowledge
+        case "atTime": Absent.or(atTime)
+        case "dueTime": Absent.or(dueTime)
         default: nil
         }
     }
@@ -239,6 +243,8 @@ extension MeetingView.ChecklistItem: MustacheParent {
         case "action": action
         case "nextValue": nextValue
         case "button": button
+        case "dueTime": Absent.or(dueTime)
+        case "doneTime": Absent.or(doneTime)
         default: nil
         }
     }

@@ -131,6 +131,14 @@ struct MeetingView: Encodable, Sendable {
         var action: String
         var nextValue: String
         var button: String
+        /// `due` and `doneAt` as RFC 3339 with offset: what the JSON twin carries under those
+        /// names (the page shows the display strings).
+        var dueTime: String? = nil
+        var doneTime: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case number, item, owner, dueTime = "due", done, doneBy, doneTime = "doneAt", action, nextValue, button
+        }
     }
     struct Action: Encodable, Sendable {
         var id: Int64
@@ -171,6 +179,12 @@ struct MeetingView: Encodable, Sendable {
     var escalation: EscalationBlock?
     /// The cadence's health over the last 13 weeks (the monthly review's agenda section).
     var health: HealthBlock?
+    /// `notesAt` as RFC 3339 with offset, for the JSON twin.
+    var notesTime: String? = nil
+    /// Whether the agenda carries the playbook's open action items (a `carry_over` section).
+    /// Only then does the page list them and offer to add one: an item added to a playbook
+    /// whose agendas do not carry items would show in no agenda and not on this page.
+    var carriesActions: Bool = true
 
     /// Whether someone said the meeting happened, and by when it is due.
     struct Acknowledgement: Encodable, Sendable {
@@ -182,6 +196,11 @@ struct MeetingView: Encodable, Sendable {
         var due: String?
         var isOverdue: Bool
         var canAcknowledge: Bool
+        /// `at` and `due` as RFC 3339 with offset, for the JSON twin.
+        var atTime: String? = nil
+        var dueTime: String? = nil
+
+        enum CodingKeys: String, CodingKey { case isAcknowledged, by, via, atTime = "at", dueTime = "due", isOverdue, canAcknowledge }
     }
 
     /// The meeting's ratings: open once it has started.
@@ -204,7 +223,8 @@ struct MeetingView: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case chrome = "viewer", playbook, title, occurrence, when, duration, owner, attendees, sections, checklist
-        case actions = "open_action_items", notes, notesBy = "notes_by", notesAt = "notes_at", previous, next, rating, acknowledgement
+        case actions = "open_action_items", notes, notesBy = "notes_by", notesTime = "notes_at", previous, next, rating, acknowledgement
+        case carriesActions = "carries_action_items"
     }
 }
 

@@ -32,6 +32,14 @@ extension OpsCadence {
             var due: String?
             var done: Bool
             var overdue: Bool
+            /// Who added it and who completed it, when signed in to the web app (a command
+            /// records no one), as `/actions?format=json` shows them.
+            var createdBy: String?
+            var doneBy: String?
+
+            enum CodingKeys: String, CodingKey {
+                case id, playbook, text, owner, due, done, overdue, createdBy = "created_by", doneBy = "done_by"
+            }
 
             init(_ item: ActionItem, today: String) {
                 id = item.id ?? 0
@@ -41,6 +49,8 @@ extension OpsCadence {
                 due = item.dueDate
                 done = item.isDone
                 overdue = item.isOverdue(today: today)
+                createdBy = item.createdBy
+                doneBy = item.doneBy
             }
         }
 
@@ -259,10 +269,10 @@ extension OpsCadence {
                 guard title != nil || owner != nil || due != nil else { throw CLIError("nothing to change: give --title, --owner or --due") }
                 let workspace = try workspaceOptions.load()
                 let now = try clock.instant()
-                let (store, item) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
+                let (store, _) = try Action.existingItem(id, in: workspace, options: workspaceOptions)
+                // What is not given (nil) stays as it is, as on the web.
                 let edited = try workspaceOptions.change(["text": "--title", "owner": "--owner", "due": "--due", "id": "ID"]) {
-                    try workspaceOptions.teamwork(workspace, store: store).editAction(
-                        id: id, text: title ?? item.text, owner: owner ?? item.owner, due: due ?? item.dueDate, now: now)
+                    try workspaceOptions.teamwork(workspace, store: store).editAction(id: id, text: title, owner: owner, due: due, now: now)
                 }
                 if format == .json { return try Output.json(Row(edited, today: workspace.configuration.date(at: now).description)) }
                 Output.line("edited #\(id): \(Action.describe(text: edited.text, owner: edited.owner, due: edited.dueDate))")

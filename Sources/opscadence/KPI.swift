@@ -78,7 +78,10 @@ extension OpsCadence {
                         "\(name) already has \(kpi.format(previous.value)) on \(reading.measuredOn); add --replace to change it (or `opscadence kpi delete \(name) --at \(reading.measuredOn)`)")
                 }
                 let store = try workspaceOptions.openStore(workspace)
-                try workspaceOptions.teamwork(workspace, store: store).record(reading)
+                // Checked again as it is written (one transaction): a value recorded since the look above is not overwritten.
+                let replaced = try workspaceOptions.change(["kpi": "NAME", "value": "VALUE", "date": "--at", "replace": "--replace"]) {
+                    try workspaceOptions.teamwork(workspace, store: store).record(reading, of: kpi, replace: replace)
+                }
                 let number = reading.value
                 let date = reading.measuredOn
                 let status = kpi.status(of: number)
@@ -86,11 +89,11 @@ extension OpsCadence {
                     return try Output.json(
                         Recorded(
                             kpi: name, date: date.description, value: number, status: status.rawValue, stage: kpi.evidencedStage(for: number)?.number,
-                            replaced: previous?.value))
+                            replaced: replaced?.value))
                 }
                 let stage = kpi.evidencedStage(for: number).map { ", \($0) evidence" } ?? ""
-                let replaced = previous.map { " (was \(kpi.format($0.value)))" } ?? ""
-                Output.line("recorded \(kpi.title) \(kpi.format(number)) on \(date)\(replaced): \(status.rawValue)\(stage)")
+                let was = replaced.map { " (was \(kpi.format($0.value)))" } ?? ""
+                Output.line("recorded \(kpi.title) \(kpi.format(number)) on \(date)\(was): \(status.rawValue)\(stage)")
             }
         }
 

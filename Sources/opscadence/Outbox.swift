@@ -159,7 +159,7 @@ extension OpsCadence {
         struct Retry: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "retry",
-                abstract: "Queue deliveries again (sent by the next tick, with the same webhook-id).",
+                abstract: "Queue dead, expired or missed deliveries again (sent by the next tick, with the same webhook-id).",
                 discussion: """
                     Examples:
                       opscadence outbox retry 41 42
@@ -198,8 +198,15 @@ extension OpsCadence {
                 let store = try workspaceOptions.openExistingStore(workspace)
                 let now = try clock.instant()
                 let targets = dead ? try store?.deadDeliveryIds() ?? [] : ids
-                for id in ids where try store?.delivery(id: id) == nil {
-                    throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)")
+                // Every id is checked before any is queued: one that cannot be retried fails the
+                // command and nothing changes (a dropped delivery was dropped on purpose).
+                var refused: [String] = []
+                for id in ids {
+                    guard let row = try store?.delivery(id: id) else { throw CLIError("no delivery with id \(id) (see `opscadence outbox list`)") }
+                    if !DeliveryState.retryable.contains(row.state) { refused.append("delivery \(id) is \(row.state.rawValue)") }
+                }
+                if !refused.isEmpty {
+                    throw CLIError(refused.joined(separator: "; ") + "; only dead, expired or missed deliveries are sent again; nothing was queued")
                 }
                 var changed = 0
                 for id in targets {
@@ -210,7 +217,7 @@ extension OpsCadence {
                 if format == .json { return try Output.json(Queued(queued: changed, notQueued: targets.count - changed)) }
                 Output.line("queued \(changed) deliver\(changed == 1 ? "y" : "ies") for the next tick")
                 if changed < targets.count {
-                    Output.line("\(targets.count - changed) could not be queued again (already delivered, pending or sending)")
+                    Output.line("\(targets.count - changed) could not be queued again (no longer dead, expired or missed)")
                 }
             }
         }

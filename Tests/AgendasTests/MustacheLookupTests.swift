@@ -9,7 +9,9 @@ import Testing
     static let scorecardRow = ScorecardRow(
         key: "order_accuracy", title: "Order accuracy", latest: "99.1 %", target: "≥ 99.5 %", trend: "→ flat", status: "amber",
         stage: "Stage 2 (Managed)", isRed: false)
-    static let checklistRow = Agenda.ChecklistRow(number: 1, item: "Update the scorecard", owner: "Ops Lead", due: "Mon 7 Dec 08:00", done: false)
+    static let checklistRow = Agenda.ChecklistRow(
+        number: 1, item: "Update the scorecard", owner: "Ops Lead", due: "Mon 7 Dec 08:00", done: false, doneBy: "Ops Lead", doneAt: "Mon 7 Dec 07:55",
+        dueTime: "2026-12-07T08:00:00-05:00", doneTime: "2026-12-07T07:55:00-05:00")
     static let actionRow = Agenda.ActionRow(id: 7, text: "Fix the pick list", owner: "Sam", due: "2026-12-10", overdue: true)
     static let assessmentRow = AssessmentBlock.Row(dimension: "Process", key: "process", previous: "2", descriptions: ["1: ad hoc"])
     static let assessment = AssessmentBlock(lastQuarter: "2026-Q3", rows: [assessmentRow], overall: "Stage 2", flatWarning: "flat")

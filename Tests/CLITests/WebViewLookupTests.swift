@@ -29,13 +29,15 @@ import Testing
         scorecard: [kpi], hasScorecard: true, redKPIs: [kpi], hasRedKPIs: true)
     static let checklistItem = MeetingView.ChecklistItem(
         number: 1, item: "Update the scorecard", owner: "Ada Admin", due: "Fri 4 Dec 10:00", done: true, doneBy: "Ada Admin",
-        doneAt: "Fri 4 Dec 10:50", action: "/meetings/weekly-review/2026-12-04T16:00:00Z/checklist/1", nextValue: "0", button: "Untick")
+        doneAt: "Fri 4 Dec 10:50", action: "/meetings/weekly-review/2026-12-04T16:00:00Z/checklist/1", nextValue: "0", button: "Untick",
+        dueTime: "2026-12-04T10:00:00-05:00", doneTime: "2026-12-04T10:50:00-05:00")
     static let meetingAction = MeetingView.Action(id: 3, text: "Call the 3PL", owner: "Max Member", due: "2026-12-01", overdue: true)
     static let ratingEntry = MeetingView.Rating.Entry(person: "Ada Admin", rating: 8)
     static let ratingOption = MeetingView.Rating.Option(value: 8, selected: true)
     static let rating = MeetingView.Rating(isOpen: true, average: "8.0", count: 1, entries: [ratingEntry], options: [ratingOption], mine: 8)
     static let acknowledgement = MeetingView.Acknowledgement(
-        isAcknowledged: true, by: "Ada Admin", via: "web", at: "Fri 4 Dec 11:05", due: "Fri 4 Dec 12:00", isOverdue: false, canAcknowledge: false)
+        isAcknowledged: true, by: "Ada Admin", via: "web", at: "Fri 4 Dec 11:05", due: "Fri 4 Dec 12:00", isOverdue: false, canAcknowledge: false,
+        atTime: "2026-12-04T11:05:00-05:00", dueTime: "2026-12-04T12:00:00-05:00")
     static let meetingView = MeetingView(
         chrome: chrome, playbook: "weekly-review", title: "Weekly review", occurrence: "2026-12-04T16:00:00Z",
         when: "Friday 4 December 2026, 11:00–11:30 EST", duration: "30 min", owner: "Ada Admin", attendees: "Ada Admin, Max Member",
@@ -44,7 +46,8 @@ import Testing
         notesBy: "Ada Admin",
         notesAt: "Fri 4 Dec 10:55", path: "/meetings/weekly-review/2026-12-04T16:00:00Z",
         previous: "/meetings/weekly-review/2026-11-27T16:00:00Z", next: "/meetings/weekly-review/2026-12-11T16:00:00Z",
-        agendaFile: "agendas/weekly-review/2026-12-04.html", rating: rating, acknowledgement: acknowledgement)
+        agendaFile: "agendas/weekly-review/2026-12-04.html", rating: rating, acknowledgement: acknowledgement,
+        notesTime: "2026-12-04T10:55:00-05:00", carriesActions: true)
     static let item = ActionsView.Item(
         id: 3, text: "Call the 3PL", owner: "Max Member", due: "2026-12-01", playbook: "weekly-review", overdue: true, done: false,
         doneBy: "Ada Admin", createdBy: "Ada Admin", meetingHref: "/meetings/weekly-review/2026-12-04T16:00:00Z")

@@ -606,6 +606,9 @@ struct OpenedState {
         #expect(try store.delivery(id: claimed[0].id!)?.state == .retrying)
         #expect(try store.drop(id: claimed[0].id!))
         #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
+        // Dropped by hand stays dropped: only dead, expired or missed deliveries are requeued.
+        #expect(try store.requeue(ids: [claimed[0].id!], now: t + 4100, expiresAt: t + 8000) == 0)
+        #expect(try store.delivery(id: claimed[0].id!)?.state == .dropped)
         #expect(try store.dropQueuedDeliveries(ofOccurrences: [claimed[0].occurrenceId], reason: "gone") == 0)
     }
 
@@ -645,7 +648,12 @@ struct OpenedState {
         #expect(try store.actions(playbook: "weekly").isEmpty)
         #expect(try store.actions(playbook: "weekly", includeDone: true).count == 1)
         #expect(try store.setActionDone(id: 999, doneAt: 5) == nil)
-        #expect(try store.editAction(id: added.id!, text: "Fix all pick errors", owner: nil, dueDate: nil)?.text == "Fix all pick errors")
+        // Fields left out keep what is stored; set to nil they are cleared.
+        let edited = try store.editAction(id: added.id!, text: "Fix all pick errors", owner: .keep, dueDate: .set(nil))
+        #expect(edited?.text == "Fix all pick errors" && edited?.owner == "Sam" && edited?.dueDate == nil)
+        let owned = try store.editAction(id: added.id!, text: nil, owner: .set("Kim"), dueDate: .set("2026-12-09"))
+        #expect(owned?.text == "Fix all pick errors" && owned?.owner == "Kim" && owned?.dueDate == "2026-12-09")
+        #expect(try store.editAction(id: 999, text: nil, owner: .keep, dueDate: .keep) == nil)
         #expect(try store.action(id: added.id!)?.doneAt == 5)
 
         try store.check(ChecklistMark(playbookId: "weekly", scheduledAt: 10, itemIndex: 2, item: "Update scorecard", doneAt: 3))
@@ -657,6 +665,16 @@ struct OpenedState {
         try store.recordKPIValues([KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-02", value: 3.9, recordedAt: 2)])
         #expect(try store.kpiValues(kpi: "stockout_rate").map(\.value) == [3.9])
         #expect(try store.kpiValues(since: "2026-12-01").isEmpty)
+        // One value, recorded only where there is none unless replacing (the web's and `kpi record`'s check).
+        let first = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 2.5, recordedAt: 3, recordedBy: "Ada"), replacing: false)
+        #expect(first.recorded && first.previous == nil)
+        let refused = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 9, recordedAt: 4), replacing: false)
+        #expect(!refused.recorded && refused.previous?.value == 2.5 && refused.previous?.recordedBy == "Ada")
+        #expect(try store.kpiValues(kpi: "stockout_rate", since: "2026-11-09").map(\.value) == [2.5])
+        let replaced = try store.recordKPIValue(KPIValue(kpi: "stockout_rate", measuredOn: "2026-11-09", value: 2.2, recordedAt: 5), replacing: true)
+        #expect(replaced.recorded && replaced.previous?.value == 2.5)
+        let now = try #require(try store.kpiValues(kpi: "stockout_rate", since: "2026-11-09").first)
+        #expect(now.value == 2.2 && now.recordedAt == 5 && now.recordedBy == nil)
 
         try store.saveAssessment(AssessmentRecord(quarter: "2026-Q4", inventory: 2, fulfillment: 3, planning: 1, reporting: 2, governance: 2, notes: ["planning": "no forecast"], recordedAt: 1))
         #expect(try store.assessment(quarter: "2026-Q4")?.notesByDimension == ["planning": "no forecast"])
