@@ -491,18 +491,12 @@ extension Loader {
         switch SecretReference.resolve(text, environment: environment, baseDirectory: absoluteRoot) {
         case .success(let value):
             return Secret(value: value, reference: text)
-        case .failure(.unsetVariable(let name)):
+        case .failure(.unsetVariable(let name)), .failure(.emptyVariable(let name)):
+            let empty = environment[name] != nil
             if optional {
-                unset.append("$\(name) not set")
+                unset.append("$\(name) \(empty ? "is empty" : "not set")")
             } else {
-                reader.report(node, "environment variable \(name) is not set (\(what); \(unsetHint))")
-            }
-            return nil
-        case .failure(.emptyVariable(let name)):
-            if optional {
-                unset.append("$\(name) is empty")
-            } else {
-                reader.report(node, "environment variable \(name) is empty (\(what); \(unsetHint))")
+                reader.report(node, "environment variable \(name) \(empty ? "is empty" : "is not set") (\(what); \(unsetHint))")
             }
             return nil
         case .failure(.unreadableFile(let path)):
