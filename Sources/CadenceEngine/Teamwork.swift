@@ -275,6 +275,10 @@ package struct Teamwork: Sendable {
         }
         let assessment: Assessment
         do { assessment = try Assessment(quarter: quarter, scores: scores, notes: notes) } catch { throw ChangeError(field: "quarter", error.message) }
+        let today = workspace.configuration.date(at: now)
+        if let current = Quarter.containing(year: today.year, month: today.month), quarter > current {
+            throw ChangeError(field: "quarter", "\(quarter) has not started yet (today is \(today), in \(current)); a quarter is assessed once it is under way")
+        }
         if !replace, let existing = try store.assessment(quarter: quarter.description) {
             throw ChangeError(
                 field: "replace",

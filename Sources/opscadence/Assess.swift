@@ -86,6 +86,9 @@ extension OpsCadence {
             }
             let assessment: Assessment
             do { assessment = try Assessment(quarter: target, scores: scores, notes: noteMap) } catch { throw CLIError(error.message) }
+            if let current = Quarter.containing(year: today.year, month: today.month), target > current {
+                throw CLIError("--quarter: \(target) has not started yet (today is \(today), in \(current)); a quarter is assessed once it is under way")
+            }
 
             let store = try workspaceOptions.openStore(workspace)
             if let existing = try store.assessment(quarter: target.description), !force {

@@ -42,6 +42,10 @@ import Testing
         #expect(bad.status == 400)
         #expect(bad.body.contains("inventory: expected a score from 1 to 5 for Inventory Management, got &quot;7&quot;"))
         #expect(try web.post("/maturity", fields: [("csrf", token), ("quarter", "Q3 2026")] + scores, cookie: cookie).status == 400)
+        // The server's day is 2026-12-04: a quarter ahead is refused, and the report still shows 2026-Q4.
+        let ahead = try web.post("/maturity", fields: [("csrf", token), ("quarter", "2027-Q1")] + scores, cookie: cookie)
+        #expect(ahead.status == 400 && ahead.body.contains("quarter: 2027-Q1 has not started yet"), "\(ahead.status)")
+        #expect(((try web.get("/maturity?format=json", cookie: cookie).json() as? [String: Any])?["report"] as? [String: Any])?["quarter"] as? String == "2026-Q4")
     }
 
     @Test func theMeetingPageShowsKPIsEscalatedFromTheDailyCheck() throws {

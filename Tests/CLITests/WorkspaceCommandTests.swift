@@ -176,6 +176,9 @@ import Testing
         #expect(try assess("2026-Q4", [3, 2, 2, 2, 2]).stderr.contains("2026-Q4 is already assessed (2,2,2,2,2); add --force to replace it"))
         #expect(try assess("2026-Q4", [3, 2, 2, 2, 2], ["--force"]).status == 0)
         #expect(try assess("2027-Q1", [3, 2, 2, 2, 7]).stderr.contains("--governance: expected a whole number from 1 to 5, got \"7\""))
+        // A quarter that has not started would show as the current stage: refused.
+        let ahead = try assess("2027-Q3", [3, 3, 3, 3, 3], ["--now", "2026-12-06T12:00:00Z"])
+        #expect(ahead.status == 2 && ahead.stderr.contains("--quarter: 2027-Q3 has not started yet (today is 2026-12-06, in 2026-Q4)"), "\(ahead.stderr)")
         #expect(try runner.run(["assess", "--quarter", "2026-Q9", "--inventory", "1"]).stderr.contains("--quarter: expected a quarter YYYY-Qn"))
         #expect(try runner.run(["assess", "--inventory", "1"]).stderr.contains("missing scores for --fulfillment, --planning, --reporting, --governance"))
         // Nothing was saved by the failed attempts.
