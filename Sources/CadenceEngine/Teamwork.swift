@@ -241,7 +241,12 @@ package struct Teamwork: Sendable {
 
     /// Deletes one recorded value.
     package func deleteKPIValue(key: String, date: String, now: Int64) throws {
-        guard try store.deleteKPIValue(kpi: key, measuredOn: date) else {
+        let known = workspace.kpiDefinitions.map(\.key)
+        guard known.contains(key) else {
+            throw ChangeError(field: "kpi", "unknown KPI '\(key)' (expected one of: \(known.joined(separator: ", ")))")
+        }
+        guard let day = CivilDate(iso: date) else { throw ChangeError(field: "date", "expected a date YYYY-MM-DD, got \"\(date)\"") }
+        guard try store.deleteKPIValue(kpi: key, measuredOn: day.description) else {
             throw ChangeError(field: "date", "no value of \(key) on \(date)")
         }
         try refresh(playbook: nil, now: now)

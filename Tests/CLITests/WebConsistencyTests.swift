@@ -32,6 +32,12 @@ import Testing
         #expect(try recorded(web, cookie) == ["99.9"])
         // Another date is no conflict.
         #expect(try web.post("/kpis", fields: [("csrf", token), ("kpi", "order_accuracy"), ("value", "98%"), ("date", "2026-12-04")], cookie: cookie).status == 303)
+        // Deleting names the field that is wrong.
+        let unknown = try web.post("/kpis/nope/2026-12-03/delete", fields: [("csrf", token)], cookie: cookie)
+        #expect(unknown.status == 400 && unknown.body.contains("kpi: unknown KPI &#39;nope&#39;"), "\(unknown.status) \(unknown.body.prefix(2000))")
+        let garbage = try web.post("/kpis/order_accuracy/garbage/delete", fields: [("csrf", token)], cookie: cookie)
+        #expect(garbage.status == 400 && garbage.body.contains("date: expected a date YYYY-MM-DD"), "\(garbage.status)")
+        #expect(try recorded(web, cookie) == ["98", "99.9"])
     }
 
     /// The numbers of the recorded values, newest first, without their unit.
