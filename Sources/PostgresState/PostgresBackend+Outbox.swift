@@ -270,7 +270,7 @@ extension PostgresBackend {
                 UPDATE delivery SET state = 'retrying', next_attempt_at = \(now), expires_at = \(expiresAt),
                     attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
                     last_error = COALESCE(last_error || ' ', '') || '(requeued by hand)'
-                WHERE id = ANY(\(ids)) AND state IN ('dead', 'expired', 'missed')
+                WHERE id = ANY(\(ids)) AND state = ANY(\(DeliveryState.retryable.map(\.rawValue)))
                 """)
             if changed > 0 { try transaction.notifyWork() }
             return changed

@@ -124,32 +124,19 @@ extension PostgresBackend {
                 SELECT kpi, measured_on, value, recorded_at, recorded_by FROM kpi_value
                 WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn) FOR UPDATE
                 """
-            if let row = try transaction.rows(select).first {
-                let previous = try Self.kpiValue(row)
-                guard replacing else { return (false, previous) }
-                try transaction.run(
-                    """
-                    UPDATE kpi_value SET value = \(value.value), recorded_at = \(value.recordedAt), recorded_by = \(value.recordedBy)
-                    WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn)
-                    """)
-                return (true, previous)
-            }
-            let inserted = try transaction.changes(
+            let previous = try transaction.rows(select).first.map(Self.kpiValue)
+            if previous != nil && !replacing { return (false, previous) }
+            let written = try transaction.changes(
                 """
                 INSERT INTO kpi_value (kpi, measured_on, value, recorded_at, recorded_by)
                 VALUES (\(value.kpi), \(value.measuredOn), \(value.value), \(value.recordedAt), \(value.recordedBy))
-                ON CONFLICT (kpi, measured_on) DO NOTHING
+                ON CONFLICT (kpi, measured_on) DO UPDATE
+                    SET value = excluded.value, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by
+                    WHERE \(replacing)
                 """)
-            if inserted > 0 { return (true, nil) }
-            // Another transaction recorded it since the look above: theirs stands, or is replaced as asked.
-            let previous = try transaction.rows(select).first.map(Self.kpiValue)
-            guard replacing else { return (false, previous) }
-            try transaction.run(
-                """
-                UPDATE kpi_value SET value = \(value.value), recorded_at = \(value.recordedAt), recorded_by = \(value.recordedBy)
-                WHERE kpi = \(value.kpi) AND measured_on = \(value.measuredOn)
-                """)
-            return (true, previous)
+            if written > 0 { return (true, previous) }
+            // Recorded by another transaction since the look above, and not to be replaced: theirs stands.
+            return (false, try transaction.rows(select).first.map(Self.kpiValue))
         }
     }
 

@@ -280,7 +280,8 @@ extension SQLiteBackend {
     /// change; returns how many did.
     @discardableResult
     package func requeue(ids: [Int64], now: Int64, expiresAt: Int64) throws(StateError) -> Int {
-        try write { db in
+        let retryable = DeliveryState.retryable.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try write { db in
             var changed = 0
             for id in ids {
                 try db.execute(
@@ -288,7 +289,7 @@ extension SQLiteBackend {
                         UPDATE delivery SET state = 'retrying', next_attempt_at = ?, expires_at = ?,
                             attempts = 0, first_attempt_at = NULL, last_attempt_at = NULL,
                             last_error = COALESCE(last_error || ' ', '') || '(requeued by hand)'
-                        WHERE id = ? AND state IN ('dead', 'expired', 'missed')
+                        WHERE id = ? AND state IN (\(retryable))
                         """, arguments: [now, expiresAt, id])
                 changed += db.changesCount
             }
