@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The PostgreSQL state backend's wire protocol, TLS and authentication (instead of libpq).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already under Hummingbird and postgres-nio; named for its event loops, which `serve` makes
+        // Swift's global executor (EventLoopExecutor).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // libcurl through one C file (headers from apt's libcurl4-openssl-dev or yum's
@@ -40,6 +43,8 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The one wrapper of pthread_create: threads for blocking work, off the cooperative pool.
         .target(name: "NativeThreads", swiftSettings: swiftSettings),
+        // The Swift runtime's global-enqueue hook, which dlsym cannot find in a static binary.
+        .target(name: "CConcurrencyHook"),
         // The one clock: wall time for schedules and records, a monotonic clock for waits (--now sets both).
         .target(name: "Timekeeping", swiftSettings: swiftSettings),
         // Errors people read: one protocol for their text and whose move it is (input or machine).
@@ -154,11 +159,12 @@ let package = Package(
             dependencies: [
                 "Recurrence", "Playbooks", "Agendas", "StateStore", "PostgresState", "CadenceEngine", "MaturityModel", "Timekeeping", "Diagnostics",
                 "WebApp",
-                "StarterWorkspace", "NativeThreads",
+                "StarterWorkspace", "NativeThreads", "CConcurrencyHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -49,8 +49,10 @@ extension OpsCadence {
             var services: [any Service] = [service]
             if listenOptions.listen != nil {
                 let (host, port) = try listenOptions.address(default: "127.0.0.1:8080")
+                let store = try workspaceOptions.openStore(workspace)
+                EventLoopExecutor.install(for: store)
                 let server = try WebServer(
-                    workspace: workspace, store: try workspaceOptions.openStore(workspace),
+                    workspace: workspace, store: store,
                     options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))
                 services.append(server.service(logger: logger) { port in ListenOptions.announce(host: host, port: port) })
                 services.append(ReloadOnHangUp(server: server, logger: logger))

@@ -202,8 +202,8 @@ import Testing
         #expect((actions["items"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func anActionItemIsAddedEditedDoneReopenedAndDeleted() throws {
-        let web = try WebFixture()
+    @Test(arguments: Backend.available) func anActionItemIsAddedEditedDoneReopenedAndDeleted(backend: Backend) throws {
+        let web = try WebFixture(backend: backend)
         let cookie = try web.signIn("Max Member")
         let token = try web.csrf(cookie: cookie)
         let added = try web.post(
@@ -349,11 +349,12 @@ import Testing
         #expect(try web.get(WebFixture.review, cookie: cookie).body.contains("<h1>Friday numbers</h1>"))
     }
 
-    @Test func runWithListenServesThePagesBesideTheScheduler() throws {
+    @Test(arguments: Backend.available) func runWithListenServesThePagesBesideTheScheduler(backend: Backend) throws {
         let dir = TemporaryDirectory()
-        dir.write("opscadence.yaml", WebFixture.configuration)
+        let database = backend == .postgres ? try #require(TestDatabase.make()) : nil
+        dir.write("opscadence.yaml", (database == nil ? "" : "state: ${env:OPS_STATE_URL}\n") + WebFixture.configuration)
         dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview)
-        let runner = CommandRunner(directory: dir.path)
+        let runner = CommandRunner(directory: dir.path, environment: database.map { ["OPS_STATE_URL": $0.url] } ?? [:])
         let process = try runner.start(["run", "--listen", "127.0.0.1:0", "--now", WebFixture.now])
         var base: String?
         for _ in 0..<3000 where base == nil && process.process.isRunning {
@@ -362,6 +363,13 @@ import Testing
         }
         let url = try #require(base, "\(process.currentStderr)")
         #expect(try LoopbackHTTPClient.send("GET", url + "/healthz").status == 200)
+        // Signed in, a page is built from the state.
+        let invite = try #require(try runner.run(["people", "invite", "Ada Admin", "--format", "json", "--now", WebFixture.now]).json() as? [String: Any])
+        let link = try #require((invite["url"] as? String)?.range(of: "/signin/").map { (invite["url"] as! String)[$0.lowerBound...] })
+        let signedIn = try LoopbackHTTPClient.send("POST", url + link, headers: [("Origin", url), ("Content-Type", "application/x-www-form-urlencoded")])
+        let cookie = try #require(signedIn.header("Set-Cookie")?.split(separator: ";").first.map(String.init), "\(signedIn.status)")
+        let page = try LoopbackHTTPClient.send("GET", url + WebFixture.review, headers: [("Cookie", cookie)])
+        #expect(page.status == 200 && page.body.contains("Weekly review"), "\(page.status)")
         // The scheduler ran its first tick in the same process: the review is recorded.
         let status = try #require(try runner.run(["status", "--format", "json", "--now", WebFixture.now]).json() as? [String: Any])
         #expect("\(status)".contains("weekly-review"))

@@ -51,13 +51,22 @@ final class WebFixture: @unchecked Sendable {
 
     /// The instant serve started at and `command` runs at.
     let now: String
+    /// The PostgreSQL schema the state is in, if not in SQLite; dropped with the fixture.
+    private(set) var database: TestDatabase?
 
     convenience init(
-        playbooks: [String: String] = [:], configuration: String = WebFixture.configuration, environment: [String: String] = [:],
-        arguments: [String] = [], origin: String? = nil
+        backend: Backend = .sqlite, playbooks: [String: String] = [:], configuration: String = WebFixture.configuration,
+        environment: [String: String] = [:], arguments: [String] = [], origin: String? = nil
     ) throws {
         let dir = TemporaryDirectory()
-        dir.write("opscadence.yaml", configuration)
+        var environment = environment
+        let database = backend == .postgres ? try #require(TestDatabase.make()) : nil
+        if let database {
+            environment["OPS_STATE_URL"] = database.url
+            dir.write("opscadence.yaml", "state: ${env:OPS_STATE_URL}\n" + configuration)
+        } else {
+            dir.write("opscadence.yaml", configuration)
+        }
         var files = playbooks
         if files.isEmpty { files = ["playbooks/weekly-review.yaml": Self.weeklyReview] }
         for (path, text) in files { dir.write(path, text) }
@@ -65,6 +74,7 @@ final class WebFixture: @unchecked Sendable {
         let tick = try runner.run(["tick", "--now", Self.now])
         try #require(tick.status == 0, "\(tick.stderr)")
         try self.init(serving: dir, runner: runner, now: Self.now, arguments: arguments, origin: origin)
+        self.database = database
     }
 
     /// Serves a workspace made elsewhere (its state already there), started at `now`.

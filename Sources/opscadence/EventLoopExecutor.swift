@@ -1,0 +1,54 @@
+import CConcurrencyHook
+import NIOCore
+import NIOPosix
+import StateStore
+import Synchronization
+
+/// Runs Swift concurrency's jobs on the web server's event loops instead of the global pool.
+///
+/// Hummingbird reads a request on an event loop and calls the handlers as async code; on the
+/// global pool, every request then crosses threads twice (to the pool and back to write the
+/// answer), which cost more than serving a cached page does. With the event loops as the
+/// global executor a request stays on the thread that read it. This is SwiftNIO's
+/// `NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()`
+/// (Vapor's templates call it), which finds the runtime's hook with `dlsym` and so cannot in a
+/// binary with the Swift runtime linked in statically: here the linker resolves it
+/// (CConcurrencyHook).
+///
+/// Only with the SQLite state: PostgreSQL's backend waits for its futures (`wait()`), which
+/// SwiftNIO refuses on an event loop. Other work that blocks runs on its own threads
+/// (``NativeThread``, libcurl's), or is as short as a state read, as it was on the global pool,
+/// whose threads are as many as the cores, like the event loops.
+enum EventLoopExecutor {
+    private typealias Hook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
+
+    /// The singleton group's loops, the ones Hummingbird serves on.
+    private static let loops: [any NIOSerialEventLoopExecutor] = MultiThreadedEventLoopGroup.singleton.makeIterator().map {
+        $0 as! any NIOSerialEventLoopExecutor
+    }
+    private static let next = Atomic<Int>(0)
+
+    /// Installs the hook, once, before the server starts, if the state is SQLite; false if it
+    /// was not installed.
+    @discardableResult
+    static func install(for store: StateStore) -> Bool {
+        guard store.sqlite != nil else { return false }
+        let address = opscadence_enqueue_global_hook_address()
+        guard address.pointee == nil else { return false }
+        _ = loops
+        return withUnsafeTemporaryAllocation(of: Hook.self, capacity: 1) { hook in
+            hook.baseAddress!.initialize(to: { job, _ in EventLoopExecutor.enqueue(job) })
+            return hook.baseAddress!.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
+                address.pointee = function.pointee
+                return true
+            }
+        }
+    }
+
+    /// On the loop of the thread that enqueues, when it is one (no thread switch); else on the
+    /// next loop in turn.
+    private static func enqueue(_ job: UnownedJob) {
+        let loop = loops.first { $0.inEventLoop } ?? loops[next.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+        loop.enqueue(ExecutorJob(job))
+    }
+}
