@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import GRDB
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,20 @@ package final class SQLiteBackend: StateBackend {
     /// The file path.
     package let path: String
     let writer: DatabaseQueue
+    /// Read-only connections for the session read of every web request
+    /// (``sessionAndVersion(tokenDigest:now:)``): each of the web server's threads takes one
+    /// that is free, so they read at the same time instead of waiting in turn for the one
+    /// connection, which cost more than the rest of serving a cached page. Opened when first
+    /// needed, so never more than the threads that read at once.
+    private let readers = Mutex<[Reader]>([])
+    private let readersOpened = Atomic<Int>(0)
+    private let configuration: Configuration
 
+    private struct Reader: @unchecked Sendable {
+        /// ``StateVersion/connection``: the writer is 0.
+        let number: Int
+        let queue: DatabaseQueue
+    }
 
     /// Opens (creating when needed, unless `readOnly`) and migrates the state file.
     ///
@@ -35,6 +49,7 @@ package final class SQLiteBackend: StateBackend {
             // delivery claim) otherwise creates, writes and deletes a file in /var/tmp.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
+        self.configuration = configuration
         do {
             if !readOnly && !FileManager.default.fileExists(atPath: path) {
                 try SQLiteBackend.create(at: path, configuration: configuration)
@@ -119,6 +134,23 @@ package final class SQLiteBackend: StateBackend {
     /// (until the next ``read(_:)``). `body` must only read.
     func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         try mappingErrors { try writer.inDatabase(body) }
+    }
+
+    /// Runs `body` on a free read-only connection, outside any transaction, like
+    /// ``readStatement(_:)``; also returns the connection's number. `body` must only read.
+    package func readStatementConcurrently<T>(_ body: (Database) throws -> T) throws(StateError) -> (T, connection: Int) {
+        let reader: Reader
+        if let free = readers.withLock({ $0.popLast() }) {
+            reader = free
+        } else {
+            var readOnly = configuration
+            readOnly.readonly = true
+            readOnly.journalMode = .default
+            let queue = try mappingErrors { try DatabaseQueue(path: path, configuration: readOnly) }
+            reader = Reader(number: readersOpened.add(1, ordering: .relaxed).newValue, queue: queue)
+        }
+        defer { readers.withLock { $0.append(reader) } }
+        return (try mappingErrors { try reader.queue.inDatabase(body) }, reader.number)
     }
 
     /// Where the state file's content stands, for caches of what is derived from it: any

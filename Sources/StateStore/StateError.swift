@@ -6,10 +6,14 @@ package struct StateVersion: Hashable, Sendable {
     package var otherConnections: Int64
     /// `total_changes()`: the rows this store's own connection changed.
     package var ownChanges: Int64
+    /// Which of the store's connections read it: two connections count from different
+    /// points, so their values are only compared with their own.
+    package var connection: Int
 
-    package init(otherConnections: Int64, ownChanges: Int64) {
+    package init(otherConnections: Int64, ownChanges: Int64, connection: Int = 0) {
         self.otherConnections = otherConnections
         self.ownChanges = ownChanges
+        self.connection = connection
     }
 }
 

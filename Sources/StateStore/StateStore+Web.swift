@@ -96,24 +96,25 @@ extension SQLiteBackend {
     /// The live session and the state's version (``version()``), in one statement: every page
     /// request needs both, so this is the one state read of a page served from the cache.
     ///
-    /// One SELECT outside a transaction (``readStatement(_:)``): a lone statement reads one
-    /// snapshot, so the session and the version agree, and it stays prepared from one request
-    /// to the next. Through ``read(_:)`` it was prepared again on every request.
+    /// One SELECT outside a transaction, on one of the read-only connections
+    /// (``readStatementConcurrently(_:)``): a lone statement reads one snapshot, so the session
+    /// and the version agree, and it stays prepared from one request to the next. On its own
+    /// connection, `data_version` also moves with the store's own commits.
     package func sessionAndVersion(tokenDigest: String, now: Int64) throws(StateError) -> (WebSession?, StateVersion) {
-        try readStatement { db in
+        let ((session, dataVersion), connection) = try readStatementConcurrently { db -> (WebSession?, Int64) in
             let statement = try db.cachedStatement(
                 sql: """
-                    SELECT (SELECT data_version FROM pragma_data_version), total_changes(), s.person, s.csrf_token, s.expires_at
+                    SELECT (SELECT data_version FROM pragma_data_version), s.person, s.csrf_token, s.expires_at
                     FROM (SELECT 1) LEFT JOIN web_session AS s ON s.token_digest = ? AND s.expires_at > ?
                     """)
             // Run to its end (one row, the token digest is the key): the statement's read
             // transaction ends with it, not whenever a cursor happens to be released.
             let rows = try Row.fetchAll(statement, arguments: [tokenDigest, now])
-            guard let row = rows.first else { return (nil, StateVersion(otherConnections: 0, ownChanges: 0)) }
-            let version = StateVersion(otherConnections: row[0], ownChanges: row[1])
-            guard let person: String = row[2] else { return (nil, version) }
-            return (WebSession(person: person, csrfToken: row[3], expiresAt: row[4]), version)
+            guard let row = rows.first else { return (nil, 0) }
+            guard let person: String = row[1] else { return (nil, row[0]) }
+            return (WebSession(person: person, csrfToken: row[2], expiresAt: row[3]), row[0])
         }
+        return (session, StateVersion(otherConnections: dataVersion, ownChanges: 0, connection: connection))
     }
 
     private static func session(_ db: Database, tokenDigest: String, now: Int64) throws -> WebSession? {

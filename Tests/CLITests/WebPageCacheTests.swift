@@ -12,8 +12,8 @@ import Testing
 @Suite struct WebPageCacheTests {
     /// The CLI is another process with its own connection to the state file: what it records
     /// shows on the next load of a page that was already rendered (and served from the cache).
-    @Test func aChangeFromTheCommandLineShowsOnTheNextPageLoad() throws {
-        let web = try WebFixture()
+    @Test(arguments: Backend.available) func aChangeFromTheCommandLineShowsOnTheNextPageLoad(backend: Backend) throws {
+        let web = try WebFixture(backend: backend)
         let cookie = try web.signIn("Ada Admin")
         for _ in 0..<3 { #expect(try !web.get(WebFixture.review, cookie: cookie).body.contains("Call the carrier")) }
         let json = WebFixture.review + "?format=json"
@@ -54,8 +54,8 @@ import Testing
 
     /// A change made on the page (the app's own connection: `PRAGMA data_version` does not
     /// move for it) shows on the page its redirect leads to.
-    @Test func aChangeThroughThePageShowsAfterItsRedirect() throws {
-        let web = try WebFixture()
+    @Test(arguments: Backend.available) func aChangeThroughThePageShowsAfterItsRedirect(backend: Backend) throws {
+        let web = try WebFixture(backend: backend)
         let cookie = try web.signIn("Max Member")
         let token = try web.csrf(cookie: cookie, page: WebFixture.review)
         #expect(try !web.get(WebFixture.review, cookie: cookie).body.contains("Book the truck"))
@@ -125,8 +125,8 @@ import Testing
     /// checked on every request, cached page or not. Once a browser signs out, or the command
     /// line (another process) revokes the person, the pages it had loaded are refused to it,
     /// while another signed-in person's still come from the cache.
-    @Test func aCachedPageIsRefusedOnceTheSessionEnds() throws {
-        let web = try WebFixture()
+    @Test(arguments: Backend.available) func aCachedPageIsRefusedOnceTheSessionEnds(backend: Backend) throws {
+        let web = try WebFixture(backend: backend)
         let first = try web.signIn("Max Member")
         let second = try web.signIn("Max Member")
         let admin = try web.signIn("Ada Admin")

@@ -732,6 +732,45 @@ struct OpenedState {
         #expect(try store.nextReplyDue() == nil)
     }
 
+    /// The session read runs on read-only connections of its own, as many as read at once (the
+    /// web server's threads): each of them sees every commit, the store's own and another
+    /// process's, and their versions are never taken for one another's.
+    @Test func sessionReadsOnSeveralConnectionsEachSeeEveryCommit() throws {
+        let dir = TemporaryDirectory()
+        let server = try StateStore(path: dir.file("state.sqlite"))
+        let cli = try StateStore(path: dir.file("state.sqlite"))
+        let sqlite = try #require(server.sqlite)
+        let t: Int64 = 1_796_652_000
+        try cli.createInvite(tokenDigest: "i1", person: "Sam", now: t, expiresAt: t + 100)
+        #expect(try cli.redeemInvite(tokenDigest: "i1", now: t, session: ("s1", "csrf-s1", t + 1000)) == "Sam")
+
+        /// The session as each of two connections reads it: one read runs while the other
+        /// connection is taken, the next on the connection that was taken, now free again.
+        func readTwice() throws -> [Int: (WebSession?, StateVersion)] {
+            let (inner, taken) = try sqlite.readStatementConcurrently { _ in try server.sessionAndVersion(tokenDigest: "s1", now: t) }
+            let again = try server.sessionAndVersion(tokenDigest: "s1", now: t)
+            #expect(inner.1.connection != taken && again.1.connection == taken)
+            return [inner.1.connection: inner, again.1.connection: again]
+        }
+        let first = try readTwice()
+        #expect(first.count == 2)
+        #expect(first.values.allSatisfy { $0.0?.csrfToken == "csrf-s1" })
+        let versions = first.values.map(\.1)
+        #expect(versions[0] != versions[1])
+        for (connection, reading) in try readTwice() { #expect(reading.1 == first[connection]?.1) }
+
+        try server.saveMeetingNote(playbook: "weekly", scheduledAt: t, text: "notes", by: "Sam", now: t)
+        let afterOwn = try readTwice()
+        for (connection, reading) in afterOwn { #expect(reading.1 != first[connection]?.1, "connection \(connection)") }
+
+        try cli.endSession(tokenDigest: "s1")
+        let afterOther = try readTwice()
+        for (connection, reading) in afterOther {
+            #expect(reading.0 == nil)
+            #expect(reading.1 != afterOwn[connection]?.1, "connection \(connection)")
+        }
+    }
+
     /// The one state read of a page served from the cache: a session ended or revoked, or any
     /// other change, by another connection (another process, here another store) or by this one,
     /// shows in the very next read, however often the same read ran before it (SQLite keeps its
