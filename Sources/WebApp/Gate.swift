@@ -25,7 +25,6 @@ struct Gate: RouterMiddleware {
         let snapshot = server.cache.current()
         context.snapshot = snapshot
         var response: Response
-        let isHead = request.method == .head
         do {
             try server.checkPeople(snapshot)
             (context.viewer, context.stateVersion) = try viewer(of: request, workspace: snapshot.workspace)
@@ -40,7 +39,7 @@ struct Gate: RouterMiddleware {
                 // Chat services post here: no session, origin or CSRF token applies. Slack signs
                 // each request and Mattermost's carry a signed action; the handler checks them.
                 context.rawBody = Array(buffer: try await request.collectBody(upTo: Self.integrationBodyLimit))
-            } else if request.method != .get && !isHead {
+            } else if request.method != .get {
                 try checkOrigin(request, workspace: snapshot.workspace)
                 // Nobody's body is read before we know who is sending it (sign-in and sign-out
                 // excepted: they carry no form).
@@ -74,14 +73,13 @@ struct Gate: RouterMiddleware {
             }
             response = try await next(request, context)
         } catch {
-            response = errorPage(for: error, context: context)
+            response = errorPage(for: error, context: context, json: request.uri.queryParameters["format"] == "json")
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "same-origin"
         response.headers[.xFrameOptions] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        if isHead { response.body = .init() }
         return response
     }
 
@@ -131,7 +129,9 @@ struct Gate: RouterMiddleware {
         }
     }
 
-    private func errorPage(for error: any Error, context: Context) -> Response {
+    /// The answer to a request that failed: a page, or for a JSON twin (`?format=json`) the
+    /// same status with `{"error": …, "status": …}`, so a script asking for JSON gets JSON.
+    private func errorPage(for error: any Error, context: Context, json: Bool) -> Response {
         let workspace = context.snapshot?.workspace
         let redact: (String) -> String = { workspace?.redact($0) ?? "the request failed" }
         var page: PageError
@@ -150,6 +150,9 @@ struct Gate: RouterMiddleware {
         if page.status.code >= 500 {
             context.logger.error("request failed", metadata: ["path": "\(context.endpointPath ?? "?")", "error": "\(page.message)"])
         }
+        if json, let response = try? JSONPage(value: ErrorBody(error: page.message, status: Int(page.status.code)), status: page.status).response() {
+            return response
+        }
         let signedOut = page.status == .unauthorized
         let view = MessageView(
             chrome: Chrome(title: signedOut ? "Sign in" : "Error", viewer: context.viewer, banner: nil, current: "", refresh: false),
@@ -159,6 +162,30 @@ struct Gate: RouterMiddleware {
                 : page.message)
         return HTMLPage(html: server.templates.render(view, page: "message"), status: page.status).response()
     }
+}
+
+/// HEAD as GET without the body (RFC 9110, 9.3.2), for every page: routed and answered as a
+/// GET, its headers kept (Content-Length too), the body dropped. Hummingbird routes HEAD only
+/// where a route was added for it.
+struct HeadAsGet<Responder: HTTPResponder>: HTTPResponder {
+    let responder: Responder
+
+    func respond(to request: Request, context: Responder.Context) async throws -> Response {
+        guard request.method == .head else { return try await responder.respond(to: request, context: context) }
+        var head = request.head
+        head.method = .get
+        var response = try await responder.respond(to: Request(head: head, body: request.body), context: context)
+        let length = response.headers[.contentLength]
+        response.body = .init()
+        response.headers[.contentLength] = length
+        return response
+    }
+}
+
+/// The body of an error answered as JSON.
+struct ErrorBody: Encodable {
+    var error: String
+    var status: Int
 }
 
 extension HTTPField.Name {

@@ -23,15 +23,18 @@ struct HTMLPage: ResponseGenerator {
 /// A page's data as JSON (`?format=json`).
 struct JSONPage<Value: Encodable>: ResponseGenerator {
     var value: Value
+    var status: HTTPResponse.Status = .ok
 
     static var contentType: String { "application/json; charset=utf-8" }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    func response(from request: Request, context: some RequestContext) throws -> Response { try response() }
+
+    func response() throws -> Response {
         let body = ByteBuffer(string: try Self.text(value))
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
         headers[.contentLength] = String(body.readableBytes)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     static func text(_ value: some Encodable) throws -> String {

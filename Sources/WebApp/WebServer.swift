@@ -87,7 +87,7 @@ package struct WebServer: Sendable {
     /// - Parameter onRunning: Called with the port once the server listens (useful with port 0).
     package func service(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         Application(
-            router: makeRouter(),
+            responder: HeadAsGet(responder: makeRouter().buildResponder()),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "OpsCadence"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

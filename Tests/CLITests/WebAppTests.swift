@@ -46,6 +46,48 @@ import Testing
         #expect(try web.get("/signin/not-a-token").status == 410)
     }
 
+    /// HEAD is answered for every page as GET is, headers and all, without the body: an
+    /// uptime check or a link checker may use it on any address.
+    @Test func headAnswersAsGetDoesWithoutTheBody() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Ada Admin")
+        for (path, signedIn) in [("/healthz", false), ("/metrics", false), ("/static/app.css", false), ("/", true), (WebFixture.review, true),
+            ("/actions?format=json", true), ("/", false), ("/nowhere", true)] {
+            let headers = signedIn ? [("Cookie", cookie)] : []
+            let get = try LoopbackHTTPClient.send("GET", web.base + path, headers: headers)
+            let head = try LoopbackHTTPClient.send("HEAD", web.base + path, headers: headers)
+            #expect(head.status == get.status, "\(path)")
+            #expect(head.body.isEmpty, "\(path)")
+            #expect(head.header("Content-Type") == get.header("Content-Type"), "\(path)")
+            #expect(head.header("Content-Length") == get.header("Content-Length"), "\(path)")
+        }
+        // HEAD changes nothing on a path that only takes a POST.
+        #expect(try LoopbackHTTPClient.send("HEAD", web.base + "/signout", headers: [("Cookie", cookie)]).status == 404)
+        #expect(try web.get("/", cookie: cookie).status == 200)
+    }
+
+    /// A script asking for a page's JSON twin gets its errors as JSON too, with the status.
+    @Test func aJSONTwinAnswersItsErrorsInJSON() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Max Member")
+        let cases: [(String, String?, Int, String)] = [
+            ("/actions?format=json", nil, 401, "sign in first"),
+            ("/outbox?format=json", cookie, 403, "only admins can see and change deliveries"),
+            ("/nowhere?format=json", cookie, 404, "there is no such page"),
+            ("/actions?status=someday&format=json", cookie, 400, "status"),
+        ]
+        for (path, session, status, message) in cases {
+            let reply = try web.get(path, cookie: session)
+            #expect(reply.status == status, "\(path)")
+            #expect(reply.header("Content-Type") == "application/json; charset=utf-8", "\(path)")
+            let body = try #require(try reply.json() as? [String: Any], "\(path): \(reply.body)")
+            #expect(body["status"] as? Int == status, "\(path)")
+            #expect((body["error"] as? String)?.contains(message) == true, "\(path): \(body)")
+        }
+        // Without format=json, the same error is a page.
+        #expect(try web.get("/nowhere", cookie: cookie).header("Content-Type") == "text/html; charset=utf-8")
+    }
+
     @Test func everyAnswerCarriesTheSecurityHeaders() throws {
         let web = try WebFixture()
         let cookie = try web.signIn("Ada Admin")
