@@ -3,7 +3,9 @@
 /// Every VEVENT is a holiday: its DTSTART date (`DTSTART;VALUE=DATE:20261224`, or the date part
 /// of a date-time), every day up to a later all-day DTEND, named by its SUMMARY.
 /// `RRULE:FREQ=YEARLY` (with INTERVAL, COUNT or UNTIL) repeats it within `years`; other
-/// recurrences are refused with their line.
+/// recurrences are refused with their line. As calendar applications do, EXDATE takes a repeat
+/// out, RDATE adds one, an event with the same UID and a RECURRENCE-ID replaces the repeat it
+/// names (moved, renamed, or `STATUS:CANCELLED`), and a cancelled event is no holiday.
 package enum ICalendarHolidays {
     /// A line of the file that cannot be used.
     package struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -18,27 +20,38 @@ package enum ICalendarHolidays {
         }
     }
 
+    /// One VEVENT as read.
+    private struct Event {
+        var line: Int
+        var start: CivilDate?
+        /// Exclusive.
+        var end: CivilDate?
+        var name = ""
+        var rule: (interval: Int, count: Int?, until: CivilDate?)?
+        var uid: String?
+        /// EXDATE: repeats taken out.
+        var excluded: Set<CivilDate> = []
+        /// RDATE: repeats added.
+        var added: [CivilDate] = []
+        /// RECURRENCE-ID: the repeat of the event with the same UID that this one replaces.
+        var replaces: CivilDate?
+        var cancelled = false
+    }
+
     package static func parse(_ text: String, years: ClosedRange<Int>) throws(ParseError) -> [Holiday] {
-        var holidays: [Holiday] = []
-        var event: (line: Int, start: CivilDate?, end: CivilDate?, name: String, rule: (Int, Int?, CivilDate?)?)?
+        var events: [(event: Event, start: CivilDate)] = []
+        var event: Event?
         for (line, content) in unfold(text) {
             let (name, parameters, value) = split(content)
             switch name {
             case "BEGIN" where value.uppercased() == "VEVENT":
-                event = (line, nil, nil, "", nil)
+                event = Event(line: line)
             case "END" where value.uppercased() == "VEVENT":
                 guard let current = event else { throw ParseError(line: line, message: "END:VEVENT without BEGIN:VEVENT") }
                 guard let start = current.start else {
                     throw ParseError(line: current.line, message: "event without DTSTART (expected DTSTART;VALUE=DATE:YYYYMMDD)")
                 }
-                let days = max(1, (current.end?.dayNumber ?? start.dayNumber + 1) - start.dayNumber)
-                let title = current.name.isEmpty ? "Holiday" : current.name
-                for first in occurrences(start, rule: current.rule, years: years) {
-                    for offset in 0..<min(days, 366) {
-                        let date = first.adding(days: offset)
-                        if years.contains(date.year) { holidays.append(Holiday(date: date, name: title)) }
-                    }
-                }
+                events.append((current, start))
                 event = nil
             case "DTSTART", "DTEND":
                 guard event != nil else { continue }
@@ -54,11 +67,53 @@ package enum ICalendarHolidays {
             case "RRULE":
                 guard event != nil else { continue }
                 event!.rule = try yearly(value, line: line)
+            case "UID":
+                if event != nil { event!.uid = value }
+            case "STATUS":
+                if event != nil { event!.cancelled = value.uppercased() == "CANCELLED" }
+            case "EXDATE", "RDATE":
+                guard event != nil else { continue }
+                for item in value.split(separator: ",") {
+                    // RDATE;VALUE=PERIOD:start/end: the period's start.
+                    let text = String(item.split(separator: "/").first ?? item)
+                    guard let date = date(text) else {
+                        throw ParseError(line: line, message: "expected \(name) as dates YYYYMMDD (or YYYYMMDDTHHMMSS), got \"\(item)\"")
+                    }
+                    if name == "EXDATE" { event!.excluded.insert(date) } else { event!.added.append(date) }
+                }
+            case "RECURRENCE-ID":
+                guard event != nil else { continue }
+                guard let date = date(value) else {
+                    throw ParseError(line: line, message: "expected RECURRENCE-ID as a date YYYYMMDD (or YYYYMMDDTHHMMSS), got \"\(value)\"")
+                }
+                event!.replaces = date
             default:
                 continue
             }
         }
         if let event { throw ParseError(line: event.line, message: "BEGIN:VEVENT without END:VEVENT") }
+
+        // Repeats replaced by another event of the same UID.
+        var replaced: [String: Set<CivilDate>] = [:]
+        for (event, _) in events {
+            if let uid = event.uid, let date = event.replaces { replaced[uid, default: []].insert(date) }
+        }
+        var holidays: [Holiday] = []
+        for (event, start) in events where !event.cancelled {
+            let days = max(1, (event.end?.dayNumber ?? start.dayNumber + 1) - start.dayNumber)
+            let title = event.name.isEmpty ? "Holiday" : event.name
+            var firsts = event.replaces == nil ? occurrences(start, rule: event.rule, years: years) + event.added : [start]
+            if event.replaces == nil {
+                let skipped = event.excluded.union(event.uid.flatMap { replaced[$0] } ?? [])
+                firsts = Array(Set(firsts).subtracting(skipped)).sorted()
+            }
+            for first in firsts {
+                for offset in 0..<min(days, 366) {
+                    let date = first.adding(days: offset)
+                    if years.contains(date.year) { holidays.append(Holiday(date: date, name: title)) }
+                }
+            }
+        }
         return holidays.sorted()
     }
 

@@ -113,8 +113,62 @@ private let calendars = Reference.shared.calendars.keys.sorted()
         #expect(holidays.filter { $0.name == "Stocktake; office closed" }.map(\.date.description) == ["2026-12-30", "2026-12-31"])
     }
 
+    /// What a calendar application shows is what counts: an exception date, an added date, a
+    /// repeat moved or cancelled by an event of the same UID, and a cancelled event.
+    @Test func exceptionsAddedDatesMovedAndCancelledRepeats() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:founders-day@example.com
+            DTSTART;VALUE=DATE:20260601
+            RRULE:FREQ=YEARLY;COUNT=5
+            EXDATE;VALUE=DATE:20280601,20290601
+            RDATE;VALUE=DATE:20271115
+            SUMMARY:Founders' day
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:founders-day@example.com
+            RECURRENCE-ID;VALUE=DATE:20270601
+            DTSTART;VALUE=DATE:20270604
+            SUMMARY:Founders' day (moved)
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:founders-day@example.com
+            RECURRENCE-ID;VALUE=DATE:20300601
+            DTSTART;VALUE=DATE:20300601
+            STATUS:CANCELLED
+            SUMMARY:Founders' day
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:closure@example.com
+            DTSTART;VALUE=DATE:20261228
+            DTEND;VALUE=DATE:20261231
+            STATUS:CANCELLED
+            SUMMARY:Year-end closure
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:other@example.com
+            RECURRENCE-ID;VALUE=DATE:20260601
+            DTSTART;VALUE=DATE:20260602
+            SUMMARY:Another calendar's event
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let holidays = try ICalendarHolidays.parse(text, years: 2020...2040)
+        #expect(holidays.map { "\($0.date) \($0.name)" } == [
+            "2026-06-01 Founders' day",
+            "2026-06-02 Another calendar's event",
+            "2027-06-04 Founders' day (moved)",
+            "2027-11-15 Founders' day",
+        ])
+    }
+
     @Test(arguments: [
         ("BEGIN:VEVENT\nSUMMARY:x\nEND:VEVENT\n", 1, "event without DTSTART (expected DTSTART;VALUE=DATE:YYYYMMDD)"),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nEXDATE;VALUE=DATE:20271224,2028\nEND:VEVENT\n", 3,
+         "expected EXDATE as dates YYYYMMDD (or YYYYMMDDTHHMMSS), got \"2028\""),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nRECURRENCE-ID:x\nEND:VEVENT\n", 3,
+         "expected RECURRENCE-ID as a date YYYYMMDD (or YYYYMMDDTHHMMSS), got \"x\""),
         ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261301\nEND:VEVENT\n", 2, "expected DTSTART as a date YYYYMMDD (or YYYYMMDDTHHMMSS), got \"20261301\""),
         ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261224\nRRULE:FREQ=YEARLY;BYMONTH=12\nEND:VEVENT\n", 3,
          "RRULE part BYMONTH is not supported for holidays (only FREQ=YEARLY with INTERVAL, COUNT, UNTIL)"),
