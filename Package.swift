@@ -96,7 +96,7 @@ let package = Package(
         // Workspace state in SQLite through GRDB.
         .target(
             name: "StateStore",
-            dependencies: ["MaturityModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MaturityModel", "Diagnostics", "Timekeeping", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The state in a PostgreSQL database that several instances share.
@@ -104,7 +104,7 @@ let package = Package(
             name: "PostgresState",
             dependencies: [
                 // Playbooks for DatabaseURL: the workspace's `state:` URL, checked by validate.
-                "StateStore", "MaturityModel", "Diagnostics", "Playbooks",
+                "StateStore", "MaturityModel", "Diagnostics", "Playbooks", "Timekeeping",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

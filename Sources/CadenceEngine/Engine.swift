@@ -85,9 +85,10 @@ package final class Engine: Sendable {
     ///   file, the output folder); delivery failures are recorded for retry, never thrown.
     package func tick(_ options: TickOptions = TickOptions()) async throws -> TickReport {
         let now = timeline.now
+        let started = timeline.monotonic
         // Also when a step below throws: the instance did tick (it is alive), and `doctor`
         // reports the failure from the state itself.
-        defer { recordInstance(now: now) }
+        defer { recordTick(now: now, duration: timeline.monotonic - started) }
         var report = TickReport(now: RFC3339.formatUTC(now), dryRun: false)
         report.warnings = workspace.warnings.map(\.description)
 
@@ -121,17 +122,13 @@ package final class Engine: Sendable {
         return report
     }
 
-    /// Notes in a shared state that this process ticked at `now` (the tick's clock, so a
-    /// replay at `--now` records that instant), for `status` and `doctor`.
-    ///
-    /// Only for PostgreSQL: there several instances tick and an operator needs to know which
-    /// are alive. On SQLite one process at a time ticks, and an idle tick must stay free of
-    /// write transactions (each is a durable commit: the idle tick's speed target), so
-    /// nothing is recorded. A failure is logged, never thrown: the tick's own work is done.
-    func recordInstance(now: Int64) {
-        guard workspace.sharesState else { return }
+    /// Notes that this process ticked at `now` (the tick's clock, so a replay at `--now`
+    /// records that instant) and how long the tick took: for `status` and `doctor`, which on
+    /// a shared state list the instances that are alive, and for `/metrics`. A failure is
+    /// logged, never thrown: the tick's own work is done.
+    func recordTick(now: Int64, duration: Duration) {
         do {
-            try store.recordInstance(name: instanceName, host: host, pid: pid, version: OpsCadenceVersion.current, now: now)
+            try store.recordTick(name: instanceName, host: host, pid: pid, version: OpsCadenceVersion.current, now: now, duration: duration)
         } catch {
             logger.warning("could not record this instance's tick", metadata: ["error": "\(error)"])
         }

@@ -370,6 +370,11 @@ enum Schema {
                     CREATE INDEX action_open ON action_item (playbook_id, done_at);
                     """)
         }
+        migrator.registerMigration("v9") { db in
+            // How long an instance's last tick took, for /metrics
+            // (`opscadence_last_tick_duration_seconds`); NULL until it ticks again.
+            try db.execute(sql: "ALTER TABLE instance ADD COLUMN last_tick_duration_ms INTEGER")
+        }
         return migrator
     }()
 }

@@ -46,7 +46,7 @@ package struct StateDump: Sendable, Equatable {
                 "lease_expires_at", "last_status", "last_error", "created_at", "finished_at",
             ]
         ),
-        ("instance", ["name", "host", "pid", "version", "started_at", "last_tick_at"]),
+        ("instance", ["name", "host", "pid", "version", "started_at", "last_tick_at", "last_tick_duration_ms"]),
     ]
 }
 

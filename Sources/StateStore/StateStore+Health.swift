@@ -76,15 +76,19 @@ package struct StateMetrics: Sendable, Equatable {
     package var deliveries: [String: Int]
     /// Queued deliveries whose time has come (pending or retrying, due at or before now).
     package var due: Int
-    /// When a tick last recorded progress, if ever.
+    /// When the last tick started (or, before any was noted, the last progress a tick
+    /// recorded), if ever.
     package var lastTickAt: Int64?
+    /// How long the last tick took, in seconds, if one was noted.
+    package var lastTickDuration: Double?
     /// Playbooks whose last tick failed.
     package var failingPlaybooks: Int
 
-    package init(deliveries: [String: Int], due: Int, lastTickAt: Int64?, failingPlaybooks: Int) {
+    package init(deliveries: [String: Int], due: Int, lastTickAt: Int64?, lastTickDuration: Double? = nil, failingPlaybooks: Int) {
         self.deliveries = deliveries
         self.due = due
         self.lastTickAt = lastTickAt
+        self.lastTickDuration = lastTickDuration
         self.failingPlaybooks = failingPlaybooks
     }
 }
@@ -92,16 +96,19 @@ package struct StateMetrics: Sendable, Equatable {
 extension SQLiteBackend {
     /// The numbers `/metrics` exports, read in one transaction.
     package func metrics(now: Int64) throws(StateError) -> StateMetrics {
-        try read { db in
+        let tick = lastTick()
+        return try read { db in
             var deliveries = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {
                 deliveries[row["state"]] = row["n"]
             }
+            let progress = try Int64.fetchOne(db, sql: "SELECT MAX(updated_at) FROM playbook_state")
             return StateMetrics(
                 deliveries: deliveries,
                 due: try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM delivery WHERE state IN ('pending', 'retrying') AND next_attempt_at <= ?", arguments: [now]) ?? 0,
-                lastTickAt: try Int64.fetchOne(db, sql: "SELECT MAX(updated_at) FROM playbook_state"),
+                lastTickAt: [progress, tick?.at].compactMap { $0 }.max(),
+                lastTickDuration: tick.map { Double($0.milliseconds) / 1000 },
                 failingPlaybooks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM playbook_state WHERE last_error IS NOT NULL") ?? 0)
         }
     }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Timekeeping
 
 /// One OpsCadence process that ticks on a shared state, as `status` and `doctor` list them.
 package struct InstanceRecord: Sendable, Hashable, Codable {
@@ -36,8 +38,15 @@ extension StateStore {
     /// Notes that the instance `name` (see ``InstanceRecord/name``) ticked at `now`, in one short transaction:
     /// the first call inserts it (`started_at` = `now`), later ones move `last_tick_at` (and
     /// the version, host and pid, which a name reused after a restart may change).
-    package func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64) throws(StateError) {
-        try backend.recordInstance(name: name, host: host, pid: pid, version: version, now: now)
+    package func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64, tickDuration: Duration? = nil) throws(StateError) {
+        try backend.recordInstance(name: name, host: host, pid: pid, version: version, now: now, tickDuration: tickDuration)
+    }
+
+    /// Notes that a tick of the instance `name` ended: it started at `now` and took `duration`
+    /// (`/metrics` shows the last one). PostgreSQL keeps it in the instance's row; SQLite in a
+    /// small file beside the state file, since an idle tick makes no commit there.
+    package func recordTick(name: String, host: String, pid: Int, version: String, now: Int64, duration: Duration) throws(StateError) {
+        try backend.recordTick(name: name, host: host, pid: pid, version: version, now: now, duration: duration)
     }
 
     /// Instances whose last tick is at or after `since`, newest tick first.
@@ -47,15 +56,45 @@ extension StateStore {
 }
 
 extension SQLiteBackend {
-    package func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64) throws(StateError) {
+    package func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64, tickDuration: Duration?) throws(StateError) {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO instance (name, host, pid, version, started_at, last_tick_at) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO instance (name, host, pid, version, started_at, last_tick_at, last_tick_duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (name) DO UPDATE SET host = excluded.host, pid = excluded.pid, version = excluded.version,
-                        last_tick_at = excluded.last_tick_at
-                    """, arguments: [name, host, pid, version, now, now])
+                        last_tick_at = excluded.last_tick_at, last_tick_duration_ms = excluded.last_tick_duration_ms
+                    """, arguments: [name, host, pid, version, now, now, tickDuration.map { Int64($0.milliseconds) }])
         }
+    }
+
+    /// `state.sqlite.last-tick` beside the state file: one process at a time ticks on SQLite, and
+    /// an idle tick must stay free of write transactions (each is a durable commit), so the
+    /// last tick is noted in a file, replaced whole (written aside, then renamed), not synced:
+    /// losing it to a power cut loses a metric, nothing else.
+    var lastTickPath: String { path + ".last-tick" }
+
+    package func recordTick(name: String, host: String, pid: Int, version: String, now: Int64, duration: Duration) throws(StateError) {
+        let text = "{\"at\": \(now), \"duration_ms\": \(duration.milliseconds)}\n"
+        let temporary = lastTickPath + ".\(getpid())"
+        guard let file = fopen(temporary, "w") else {
+            throw StateError(.unreadable, path: lastTickPath, detail: "cannot write it (\(String(cString: strerror(errno))))")
+        }
+        let written = fputs(text, file) >= 0
+        guard fclose(file) == 0, written, rename(temporary, lastTickPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw StateError(.unreadable, path: lastTickPath, detail: "cannot write it (\(reason))")
+        }
+    }
+
+    /// The last tick noted by ``recordTick(name:host:pid:version:now:duration:)``: when it
+    /// started and how long it took (milliseconds); nil if none was, or the file is not one.
+    func lastTick() -> (at: Int64, milliseconds: Int64)? {
+        guard let data = FileManager.default.contents(atPath: lastTickPath),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let at = (object["at"] as? NSNumber)?.int64Value, let milliseconds = (object["duration_ms"] as? NSNumber)?.int64Value
+        else { return nil }
+        return (at, milliseconds)
     }
 
     package func instances(seenSince since: Int64) throws(StateError) -> [InstanceRecord] {

@@ -591,8 +591,12 @@ package protocol StateBackend: AnyObject, Sendable {
     /// Who holds deliveries in flight now (unexpired leases), with how many each.
     func leaseHolders(now: Int64) throws(StateError) -> [(owner: String, count: Int)]
     /// Upserts the instance `name`: `started_at` stays from the first insert, `last_tick_at`
-    /// becomes `now`; one short transaction.
-    func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64) throws(StateError)
+    /// becomes `now` and `last_tick_duration_ms` the tick's duration (NULL if not given); one
+    /// short transaction.
+    func recordInstance(name: String, host: String, pid: Int, version: String, now: Int64, tickDuration: Duration?) throws(StateError)
+    /// Notes that a tick of the instance `name` ended: when it started (`now`) and how long it
+    /// took, for `/metrics`. Where a backend keeps it is its own choice (see each).
+    func recordTick(name: String, host: String, pid: Int, version: String, now: Int64, duration: Duration) throws(StateError)
     /// Instances whose last tick is at or after `since`, newest tick first (none when the
     /// state, opened read-only, predates the table).
     func instances(seenSince since: Int64) throws(StateError) -> [InstanceRecord]

@@ -518,10 +518,16 @@ extension WebServer {
         ]
         if let last = metrics.lastTickAt {
             lines += [
-                "# HELP opscadence_last_tick_timestamp_seconds When a tick last recorded progress (Unix time).",
+                "# HELP opscadence_last_tick_timestamp_seconds When the last tick started (Unix time).",
                 "# TYPE opscadence_last_tick_timestamp_seconds gauge", "opscadence_last_tick_timestamp_seconds \(last)",
-                "# HELP opscadence_last_tick_age_seconds Seconds since a tick last recorded progress.",
+                "# HELP opscadence_last_tick_age_seconds Seconds since the last tick started.",
                 "# TYPE opscadence_last_tick_age_seconds gauge", "opscadence_last_tick_age_seconds \(max(0, now - last))",
+            ]
+        }
+        if let duration = metrics.lastTickDuration {
+            lines += [
+                "# HELP opscadence_last_tick_duration_seconds How long the last tick took.",
+                "# TYPE opscadence_last_tick_duration_seconds gauge", "opscadence_last_tick_duration_seconds \(duration)",
             ]
         }
         return lines.joined(separator: "\n") + "\n"

@@ -20,7 +20,7 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)")
         let found = try checks(result)
         #expect(found["state"]?["level"] as? String == "ok")
-        #expect((found["state"]?["detail"] as? String)?.contains("schema v8, integrity ok") == true)
+        #expect((found["state"]?["detail"] as? String)?.contains("schema v9, integrity ok") == true)
         #expect(found["lock"]?["detail"] as? String == "free")
         #expect((found["libcurl"]?["detail"] as? String)?.hasPrefix("libcurl ") == true, "\(found)")
         #expect(found["ticks"]?["level"] as? String == "ok")

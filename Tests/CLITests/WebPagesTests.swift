@@ -235,8 +235,8 @@ import Testing
         #expect(try web.post(path, fields: [], headers: [("Origin", "https://evil.example")]).status == 403)
     }
 
-    @Test func metricsAnswerThisMachineOnly() throws {
-        let web = try WebFixture()
+    @Test(arguments: Backend.available) func metricsAnswerThisMachineOnly(backend: Backend) throws {
+        let web = try WebFixture(backend: backend)
         let metrics = try web.get("/metrics")
         #expect(metrics.status == 200)
         #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -245,6 +245,11 @@ import Testing
         #expect(metrics.body.contains("opscadence_deliveries{state=\"dead\"} 0\n"))
         #expect(metrics.body.contains("opscadence_deliveries_due 0\n"))
         #expect(metrics.body.contains("# TYPE opscadence_last_tick_age_seconds gauge\nopscadence_last_tick_age_seconds "))
+        // The fixture's tick, at --now (a tick's clock): its start and how long it took.
+        #expect(metrics.body.contains("opscadence_last_tick_timestamp_seconds 1796399400\n"))
+        let duration = try #require(metrics.body.split(separator: "\n").first { $0.hasPrefix("opscadence_last_tick_duration_seconds ") })
+        let seconds = try #require(Double(duration.split(separator: " ")[1]))
+        #expect(seconds >= 0 && seconds < 60)
         let proxied = try LoopbackHTTPClient.send("GET", web.base + "/metrics", headers: [("X-Forwarded-For", "203.0.113.9")])
         #expect(proxied.status == 403)
     }

@@ -160,7 +160,7 @@ import Testing
         _ = try first.commit(batch(1, at: t), watermarks: ["weekly": t], planKeys: [:], now: t)
         let second = try open(database)
         #expect(try second.deliveries(states: nil, limit: 10).count == 1)
-        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "8")
+        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "9")
         #expect(try database.psql("SELECT count(*) FROM pg_tables WHERE schemaname = '\(database.schema)'") == "\(StateDump.tables.count + 1)")
         let reader = try open(database, readOnly: true)
         #expect(try reader.watermarks() == ["weekly": t])
@@ -179,28 +179,29 @@ import Testing
         #expect(try reader.instances(seenSince: 0).isEmpty)
         #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "6")
         let upgraded = try open(database)
-        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "8")
+        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "9")
         #expect(try database.psql("SELECT count(*) FROM pg_tables WHERE schemaname = '\(database.schema)' AND tablename = 'instance'") == "1")
         #expect(try upgraded.deliveries(states: nil, limit: 10).count == 2 && upgraded.watermarks() == ["weekly": t])
-        try upgraded.recordInstance(name: "h:1", host: "h", pid: 1, version: "0.1.0", now: t)
+        try upgraded.recordInstance(name: "h:1", host: "h", pid: 1, version: "0.1.0", now: t, tickDuration: .milliseconds(40))
+        #expect(try upgraded.metrics(now: t).lastTickDuration == 0.04)
         #expect(try reader.instances(seenSince: 0).map(\.name) == ["h:1"])
-        #expect(try upgraded.health(now: t, thorough: false).schema == "v8")
+        #expect(try upgraded.health(now: t, thorough: false).schema == "v9")
         // Opening again changes nothing.
         _ = try open(database)
-        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "8")
+        #expect(try database.psql("SELECT version FROM \(database.schema).opscadence_schema") == "9")
     }
 
     @Test func aNewerSchemaIsRefusedForReadsAndWrites() throws {
         guard let database = TestDatabase.make() else { return }
         _ = try open(database)
-        try database.psql("UPDATE \(database.schema).opscadence_schema SET version = 9")
+        try database.psql("UPDATE \(database.schema).opscadence_schema SET version = 10")
         for readOnly in [false, true] {
             do {
                 _ = try open(database, readOnly: readOnly)
                 Issue.record("opened a newer schema (readOnly: \(readOnly))")
             } catch {
                 #expect(error.code == .newerSchema)
-                #expect(error.description.contains("newer opscadence (schema v9)"), "\(error)")
+                #expect(error.description.contains("newer opscadence (schema v10)"), "\(error)")
             }
         }
     }

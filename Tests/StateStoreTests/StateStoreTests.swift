@@ -72,7 +72,7 @@ extension StateRows {
         let claimed = try store.claimDueDeliveries(now: t, owner: "host:1", lease: 100, limit: 10)
         #expect(claimed.map(\.record.idempotencyKey) == ["k1"])
         #expect(claimed.first?.payload == nil)
-        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try store.sqlite!.read { db in try Schema.migrator.appliedIdentifiers(db) } == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(try store.sqlite!.read { db in try db.columns(in: "delivery").map(\.name) }.contains("payload") == false)
         #expect(try store.integrityCheck() == "ok")
         // Every other column is carried over in its place.
@@ -544,7 +544,26 @@ struct OpenedState {
         let metrics = try store.metrics(now: t)
         #expect(metrics.deliveries["dead"] == 1 && metrics.deliveries["delivered"] == 1 && metrics.due == 0)
         let health = try store.health(now: t)
-        #expect(health.integrity == "ok" && health.schema == "v8" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+        #expect(health.integrity == "ok" && health.schema == "v9" && health.deadDeliveries == 1 && health.abandonedClaims == 0)
+    }
+
+    /// A tick's end is noted with how long it took, for /metrics: on PostgreSQL in the
+    /// instance's row, on SQLite without a commit (an idle tick makes none), seen by another
+    /// connection all the same.
+    @Test(arguments: Backend.allCases) func aTickIsNotedWithItsDuration(_ backend: Backend) throws {
+        let t: Int64 = 1_796_652_000
+        guard let opened = try OpenedState.open(backend) else { return }
+        let store = opened.store
+        #expect(try store.metrics(now: t).lastTickDuration == nil)
+        let version = try store.version()
+        try store.recordTick(name: "h:/w", host: "h", pid: 7, version: "0.1.0", now: t, duration: .milliseconds(1234))
+        if backend == .sqlite { #expect(try store.version() == version) }
+        let other = try opened.reopen()
+        var metrics = try other.metrics(now: t + 30)
+        #expect(metrics.lastTickAt == t && metrics.lastTickDuration == 1.234)
+        try store.recordTick(name: "h:/w", host: "h", pid: 8, version: "0.1.0", now: t + 60, duration: .microseconds(20_100))
+        metrics = try other.metrics(now: t + 60)
+        #expect(metrics.lastTickAt == t + 60 && metrics.lastTickDuration == 0.021)
     }
 
     @Test(arguments: Backend.allCases) func instancesAreUpsertedKeepTheirStartAndAreListedNewestFirst(_ backend: Backend) throws {
