@@ -98,7 +98,8 @@ import Testing
             logs[index] += try runners[index].finish(daemon, timeout: 30).stderr
         }
 
-        let ids = server.requests.compactMap { $0.headers["webhook-id"] }
+        // On a loaded machine the test may run into 12:03, whose reminders are then sent too.
+        let ids = server.requests.compactMap { $0.headers["webhook-id"] }.filter { !$0.contains("T1203") && !$0.contains("T1204") }
         #expect(Set(ids) == expected)
         var seen = [String: Int]()
         for id in ids { seen[id, default: 0] += 1 }
@@ -110,7 +111,11 @@ import Testing
         #expect(unexplained.isEmpty, "\(unexplained.sorted())")
         // At most delivery.concurrency (4) on the wire at the kill, and at each instance at the restart.
         #expect(ids.count - Set(ids).count <= 4 + 3 * 4, "\(ids.count - Set(ids).count) repeats")
-        #expect(try cluster.psql("SELECT COUNT(*), COUNT(DISTINCT (playbook_id, scheduled_at)) FROM occurrence") == "90|90")
+        // Each occurrence recorded once; 90 of them at 12:01 and 12:02 (12:02:00Z is 1795003320).
+        #expect(
+            try cluster.psql(
+                "SELECT COUNT(*) = COUNT(DISTINCT (playbook_id, scheduled_at)), COUNT(*) FILTER (WHERE scheduled_at <= 1795003320) FROM occurrence")
+                == "t|90")
         let shares = logs.map { $0.components(separatedBy: "\"delivery delivered\"").count - 1 }
         // Shared: the two that ran throughout both sent. The restarted one starts its clock a
         // process start later than the others, and on a loaded machine may find the minute's
