@@ -1,6 +1,7 @@
 import Diagnostics
 import CadenceEngine
 import HTTPTypes
+import StateStore
 
 /// A request that cannot be served as asked: the status and the sentence the page shows.
 /// Input problems are 4xx with their text; a failure of the machine is a 500 whose text has
@@ -20,6 +21,10 @@ struct PageError: Error, Sendable {
             self = page
         } else if let change = error as? ChangeError, change.isConflict {
             self.init(.conflict, redact(change.description))
+        } else if let state = error as? StateError, state.code == .locked || state.code == .unavailable {
+            // Another process holds the state past the busy timeout, or the database server is
+            // away: nothing was changed, and the same request may succeed in a moment.
+            self.init(.serviceUnavailable, redact(state.description))
         } else if let error = error as? any UserFacingError {
             self.init(error.failure == .input ? .badRequest : .internalServerError, redact(error.description))
         } else {

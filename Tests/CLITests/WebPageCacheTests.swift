@@ -1,5 +1,6 @@
 import Foundation
 import OpsCadenceTesting
+import HTTPTypes
 import NIOCore
 import StateStore
 import Testing
@@ -204,5 +205,13 @@ import Testing
         ] {
             #expect(cache.response(for: other, csrf: "t") == nil)
         }
+    }
+
+    /// The state held by another process past the busy timeout, or a database server away:
+    /// 503, the same request may succeed in a moment; a state that cannot be used at all: 500.
+    @Test(arguments: [(StateError.Code.locked, 503), (.unavailable, 503), (.corrupted, 500)])
+    func aBusyStateIsServiceUnavailable(code: StateError.Code, status: Int) {
+        let error = StateError(code, path: "/srv/state.sqlite", detail: "locked by another process")
+        #expect(PageError(error, redact: { $0 }).status == .init(code: status))
     }
 }
