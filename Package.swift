@@ -138,6 +138,7 @@ let package = Package(
             dependencies: [
                 "Playbooks", "Agendas", "StateStore", "CadenceEngine", "MaturityModel", "Recurrence", "Timekeeping", "Diagnostics",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -16,14 +16,18 @@ package final class SQLiteBackend: StateBackend {
     /// The file path.
     package let path: String
     let writer: DatabaseQueue
-    /// Read-only connections for the session read of every web request
-    /// (``sessionAndVersion(tokenDigest:now:)``): each of the web server's threads takes one
-    /// that is free, so they read at the same time instead of waiting in turn for the one
-    /// connection, which cost more than the rest of serving a cached page. Opened when first
-    /// needed, so never more than the threads that read at once.
+    /// Read-only connections for reads (``read(_:)``, and the session read of every web
+    /// request, ``sessionAndVersion(tokenDigest:now:)``): each thread takes one that is free,
+    /// so reads run at the same time instead of waiting in turn for the one connection (which
+    /// cost the web server more than the rest of serving a cached page), and never wait for a
+    /// write (WAL lets readers read while a writer writes or waits for the lock). Opened when
+    /// first needed, so never more than the threads that read at once.
     private let readers = Mutex<[Reader]>([])
     private let readersOpened = Atomic<Int>(0)
     private let configuration: Configuration
+    /// The file the writer opened (device and inode): a reader opens the path, which must
+    /// still name that file.
+    private let file: (device: UInt64, inode: UInt64)?
 
     private struct Reader: @unchecked Sendable {
         /// ``StateVersion/connection``: the writer is 0.
@@ -64,6 +68,7 @@ package final class SQLiteBackend: StateBackend {
                 try queue.close()
             }
             writer = try DatabaseQueue(path: path, configuration: configuration)
+            file = Self.identity(of: path)
             try writer.read { db in try Schema.checkIdentity(db, path: path) }
             if !readOnly {
                 try Schema.migrator.migrate(writer)
@@ -75,6 +80,13 @@ package final class SQLiteBackend: StateBackend {
         } catch {
             throw StateError(mapping: error, path: path)
         }
+    }
+
+    deinit {
+        // The readers close first: SQLite folds the WAL into the file and deletes it only when
+        // the last connection closes, and only a connection that may write can; the writer,
+        // closing after this, leaves the folder as one file (what a copy of it backs up).
+        readers.withLock { $0.removeAll() }
     }
 
     /// Creates a new state file: built under a temporary name, then linked into place, so the
@@ -119,9 +131,12 @@ package final class SQLiteBackend: StateBackend {
         try mappingErrors { try writer.write(body) }
     }
 
-    /// Runs `body` in a read transaction.
+    /// Runs `body` in a read transaction, on a free read-only connection (see ``readers``):
+    /// reads never queue behind a write waiting for the file's lock, nor behind each other.
     package func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        try mappingErrors { try writer.read(body) }
+        guard let reader = takeReader() else { return try mappingErrors { try writer.read(body) } }
+        defer { giveBack(reader) }
+        return try mappingErrors { try reader.queue.read(body) }
     }
 
     /// Runs `body` on the connection as it is, outside any transaction, for reads of one
@@ -139,18 +154,32 @@ package final class SQLiteBackend: StateBackend {
     /// Runs `body` on a free read-only connection, outside any transaction, like
     /// ``readStatement(_:)``; also returns the connection's number. `body` must only read.
     package func readStatementConcurrently<T>(_ body: (Database) throws -> T) throws(StateError) -> (T, connection: Int) {
-        let reader: Reader
-        if let free = readers.withLock({ $0.popLast() }) {
-            reader = free
-        } else {
-            var readOnly = configuration
-            readOnly.readonly = true
-            readOnly.journalMode = .default
-            let queue = try mappingErrors { try DatabaseQueue(path: path, configuration: readOnly) }
-            reader = Reader(number: readersOpened.add(1, ordering: .relaxed).newValue, queue: queue)
-        }
-        defer { readers.withLock { $0.append(reader) } }
+        guard let reader = takeReader() else { return (try readStatement(body), 0) }
+        defer { giveBack(reader) }
         return (try mappingErrors { try reader.queue.inDatabase(body) }, reader.number)
+    }
+
+    /// A free read-only connection, opened if none is; nil if none can be opened (too many
+    /// open files, the file moved away since the writer opened it): the writer reads then, as
+    /// it can, from the file it has open.
+    private func takeReader() -> Reader? {
+        if let free = readers.withLock({ $0.popLast() }) { return free }
+        guard let file, Self.identity(of: path).map({ $0 == file }) == true else { return nil }
+        var readOnly = configuration
+        readOnly.readonly = true
+        readOnly.journalMode = .default
+        guard let queue = try? DatabaseQueue(path: path, configuration: readOnly) else { return nil }
+        return Reader(number: readersOpened.add(1, ordering: .relaxed).newValue, queue: queue)
+    }
+
+    private func giveBack(_ reader: Reader) {
+        readers.withLock { $0.append(reader) }
+    }
+
+    private static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
     }
 
     /// Where the state file's content stands, for caches of what is derived from it: any

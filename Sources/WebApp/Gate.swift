@@ -21,12 +21,32 @@ struct Gate: RouterMiddleware {
         "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Everything but a read may write to the state, and so wait for its lock: off the
+        // event loop (BlockingWork). HEAD arrives here as GET (HeadAsGet).
+        guard request.method == .get else {
+            return try await BlockingWork.run { try await handleHere(request, context: context, next: next) }
+        }
+        return try await handleHere(request, context: context, next: next)
+    }
+
+    private func handleHere(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let snapshot = server.cache.current()
         context.snapshot = snapshot
         var response: Response
         do {
-            try server.checkPeople(snapshot)
+            if request.cookies[Self.sessionCookie] != nil {
+                // Only a request with a session needs it (a static file or /healthz waits for
+                // no write). A failure (the state's lock held past the busy timeout) does not
+                // fail the page: someone no longer in `people:` is refused by `viewer` all the
+                // same, and the next request tries again.
+                do {
+                    try await server.checkPeople(snapshot)
+                } catch {
+                    context.logger.warning(
+                        "could not end the sessions of people no longer listed", metadata: ["error": "\(snapshot.workspace.redact("\(error)"))"])
+                }
+            }
             (context.viewer, context.stateVersion) = try viewer(of: request, workspace: snapshot.workspace)
             let path = request.uri.path
             // The router ignores empty segments (`//outbox` reaches /outbox): such a path is

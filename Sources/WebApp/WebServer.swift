@@ -93,10 +93,13 @@ package struct WebServer: Sendable {
             logger: logger)
     }
 
-    /// Ends the sessions of people no longer listed, once per workspace version.
-    func checkPeople(_ snapshot: WorkspaceCache.Snapshot) throws {
+    /// Ends the sessions of people no longer listed, once per workspace version (a write:
+    /// off the event loop, see ``BlockingWork``).
+    func checkPeople(_ snapshot: WorkspaceCache.Snapshot) async throws {
         guard peopleChecked.version.withLock({ $0 }) != snapshot.version else { return }
-        try store.revokeEveryone(except: snapshot.workspace.configuration.people.map(\.name))
+        try await BlockingWork.run {
+            try store.revokeEveryone(except: snapshot.workspace.configuration.people.map(\.name))
+        }
         peopleChecked.version.withLock { $0 = snapshot.version }
     }
 

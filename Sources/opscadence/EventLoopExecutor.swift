@@ -1,4 +1,5 @@
 import CConcurrencyHook
+import Logging
 import NIOCore
 import NIOPosix
 import StateStore
@@ -15,10 +16,12 @@ import Synchronization
 /// binary with the Swift runtime linked in statically: here the linker resolves it
 /// (CConcurrencyHook).
 ///
-/// Only with the SQLite state: PostgreSQL's backend waits for its futures (`wait()`), which
-/// SwiftNIO refuses on an event loop. Other work that blocks runs on its own threads
-/// (``NativeThread``, libcurl's), or is as short as a state read, as it was on the global pool,
-/// whose threads are as many as the cores, like the event loops.
+/// An event loop also reads, writes and accepts every connection it holds, so nothing may wait
+/// there: what may wait for the state file's lock (every request but a read, the people check,
+/// the scheduler of `run --listen`) runs on ``BlockingWork``'s threads; reads take read-only
+/// connections, which never wait for a writer; libcurl and the prefetch have threads of their
+/// own (``NativeThread``). Only with the SQLite state: PostgreSQL's backend waits for its
+/// futures (`wait()`), which SwiftNIO refuses on an event loop.
 enum EventLoopExecutor {
     private typealias Hook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
@@ -29,20 +32,27 @@ enum EventLoopExecutor {
     private static let next = Atomic<Int>(0)
 
     /// Installs the hook, once, before the server starts, if the state is SQLite; false if it
-    /// was not installed.
+    /// was not installed (logged when it should have been).
     @discardableResult
-    static func install(for store: StateStore) -> Bool {
+    static func install(for store: StateStore, logger: Logger) -> Bool {
         guard store.sqlite != nil else { return false }
-        let address = opscadence_enqueue_global_hook_address()
-        guard address.pointee == nil else { return false }
         _ = loops
-        return withUnsafeTemporaryAllocation(of: Hook.self, capacity: 1) { hook in
+        // The hook's type is the runtime's as SwiftNIO declares it, for the compilers SwiftNIO
+        // vouches for (its takeover has the same bound).
+        #if compiler(<6.6)
+        let installed = withUnsafeTemporaryAllocation(of: Hook.self, capacity: 1) { hook in
             hook.baseAddress!.initialize(to: { job, _ in EventLoopExecutor.enqueue(job) })
-            return hook.baseAddress!.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
-                address.pointee = function.pointee
-                return true
+            return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { function in
+                opscadence_install_enqueue_global_hook(function.pointee)
             }
         }
+        #else
+        let installed = false
+        #endif
+        if !installed {
+            logger.notice("requests run on Swift's global pool: its enqueue hook is not available")
+        }
+        return installed
     }
 
     /// On the loop of the thread that enqueues, when it is one (no thread switch); else on the

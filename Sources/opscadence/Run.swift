@@ -48,9 +48,12 @@ extension OpsCadence {
                 workspace: workspace, logger: logger)
             var services: [any Service] = [service]
             if listenOptions.listen != nil {
+                // The scheduler's ticks write and wait for the state's lock: off the event
+                // loops the web app may run its requests on (BlockingWork).
+                services = [OnBlockingWork(service: service)]
                 let (host, port) = try listenOptions.address(default: "127.0.0.1:8080")
                 let store = try workspaceOptions.openStore(workspace)
-                EventLoopExecutor.install(for: store)
+                EventLoopExecutor.install(for: store, logger: logger)
                 let server = try WebServer(
                     workspace: workspace, store: store,
                     options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))
@@ -66,5 +69,14 @@ extension OpsCadence {
                 throw CLIError(error.message, exitCode: 1)
             }
         }
+    }
+}
+
+/// A service run on ``BlockingWork``'s threads rather than Swift's global executor.
+struct OnBlockingWork: Service {
+    let service: any Service
+
+    func run() async throws {
+        try await BlockingWork.run { try await service.run() }
     }
 }

@@ -40,7 +40,7 @@ extension OpsCadence {
             let redactor = LiveRedactor(workspace)
             let logger = logging.makeLogger(label: "opscadence.serve", redactor: redactor, defaultLevel: .info)
             let store = try workspaceOptions.openStore(workspace)
-            EventLoopExecutor.install(for: store)
+            EventLoopExecutor.install(for: store, logger: logger)
             let server = try WebServer(
                 workspace: workspace, store: store,
                 options: .init(host: host, port: port, environment: ProcessInfo.processInfo.environment, timeline: timeline))

@@ -1,5 +1,6 @@
 import Foundation
 import OpsCadenceTesting
+import Synchronization
 import Testing
 
 /// `opscadence serve` over real HTTP on loopback: sign-in, CSRF, roles, escaping, changes and
@@ -64,6 +65,103 @@ import Testing
         // HEAD changes nothing on a path that only takes a POST.
         #expect(try LoopbackHTTPClient.send("HEAD", web.base + "/signout", headers: [("Cookie", cookie)]).status == 404)
         #expect(try web.get("/", cookie: cookie).status == 200)
+    }
+
+    /// A change waits for the state file's lock while another process holds it (a `tick` or a
+    /// command does, for a moment; here a Python connection in BEGIN IMMEDIATE, released by the
+    /// test), up to the busy timeout. Meanwhile every other request is answered at once: a
+    /// static file, a cached page, a page rendered anew. Two changes, so that with the event
+    /// loops as Swift's executor each loop would have one waiting on it.
+    @Test func changesWaitingForTheLockHoldUpNoOtherRequest() throws {
+        let web = try WebFixture()
+        let cookie = try web.signIn("Max Member")
+        let token = try web.csrf(cookie: cookie)
+        #expect(try web.get(WebFixture.review, cookie: cookie).status == 200)
+
+        let lock = try LockHolder(web.dir.file(".opscadence/state.sqlite"))
+        defer { lock.release() }
+
+        let answers = Mutex<[Int]>([])
+        let done = DispatchGroup()
+        for n in 0..<2 {
+            done.enter()
+            Thread {
+                let reply = try? web.post(
+                    "/actions", fields: [("csrf", token), ("playbook", "weekly-review"), ("text", "Waited for the lock \(n)")], cookie: cookie)
+                answers.withLock { $0.append(reply?.status ?? 0) }
+                done.leave()
+            }.start()
+        }
+        // For a second (the changes give up after the 5-second busy timeout: the lock is
+        // released well before, even on a loaded machine).
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(1)
+        var slowest = Duration.zero
+        var round = 0
+        while clock.now < end {
+            for path in ["/static/app.css", round % 2 == 0 ? WebFixture.review : "/actions?format=json&round=\(round)"] {
+                let started = clock.now
+                let reply = try web.get(path, cookie: cookie)
+                slowest = max(slowest, clock.now - started)
+                #expect(reply.status == 200, "\(path)")
+                // The changes are still waiting: nothing of theirs is recorded.
+                #expect(!reply.body.contains("Waited for the lock"), "\(path)")
+            }
+            round += 1
+        }
+        #expect(slowest < .seconds(1), "the slowest answer took \(slowest)")
+        #expect(answers.withLock { $0 }.isEmpty, "a change was answered while the lock was held")
+
+        lock.release()
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        #expect(answers.withLock { $0 } == [303, 303])
+        let items = try #require(try web.get("/actions?format=json", cookie: cookie).json() as? [String: Any])
+        #expect((items["items"] as? [[String: Any]])?.count == 2)
+    }
+
+    /// `run --listen`: the scheduler's tick waits for the state file's lock (held by another
+    /// process, up to the busy timeout) while the web app answers at once. The review's
+    /// reminder comes due at 15:45, ten seconds after `run` starts and once the lock is held.
+    @Test func aTickWaitingForTheLockHoldsUpNoRequestBesideIt() async throws {
+        let dir = TemporaryDirectory()
+        dir.write("opscadence.yaml", WebFixture.configuration)
+        dir.write("playbooks/weekly-review.yaml", WebFixture.weeklyReview)
+        let runner = CommandRunner(directory: dir.path)
+        let process = try runner.start(["run", "--listen", "127.0.0.1:0", "--now", "2026-12-04T15:44:50Z"])
+        defer { if process.process.isRunning { process.signal(SIGKILL) } }
+        var base: String?
+        let clock = ContinuousClock()
+        let started = clock.now
+        let lastTick = dir.file(".opscadence/state.sqlite.last-tick")
+        while (base == nil || !FileManager.default.fileExists(atPath: lastTick)) && process.process.isRunning && clock.now < started + .seconds(30) {
+            base = process.currentStdout.split(separator: "\n").first { $0.hasPrefix("serving ") }.map { String($0.dropFirst(8).dropLast()) }
+            usleep(10_000)
+        }
+        let url = try #require(base, "\(process.currentStderr)")
+        // The first tick is over (nothing was due): now another process holds the lock.
+        let lock = try LockHolder(dir.file(".opscadence/state.sqlite"))
+        defer { lock.release() }
+        try #require(clock.now - started < .seconds(8), "too late to hold the lock before 15:45")
+        let outbox = ["outbox", "--format", "json", "--now", "2026-12-04T15:46:00Z"]
+        // Until 15:45 and three seconds into the tick's wait for the lock.
+        var slowest = Duration.zero
+        while clock.now < started + .seconds(13) {
+            for path in ["/static/app.css", "/healthz"] {
+                let before = clock.now
+                #expect(try LoopbackHTTPClient.send("GET", url + path).status == 200, "\(path)")
+                slowest = max(slowest, clock.now - before)
+            }
+        }
+        #expect(slowest < .seconds(1), "the slowest answer took \(slowest)")
+        // The tick was waiting: the reminder it records (skipped: the target has no URL) is
+        // not there yet; once the lock is released, it is.
+        #expect(try runner.run(outbox).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        lock.release()
+        #expect(await waitUntil(timeout: .seconds(40), pollingEvery: .milliseconds(100)) {
+            (try? runner.run(outbox).stdout.contains("\"skipped\"")) == true
+        })
+        process.signal(SIGTERM)
+        #expect(try runner.finish(process, timeout: 30).status == 0)
     }
 
     /// A script asking for a page's JSON twin gets its errors as JSON too, with the status.
@@ -459,5 +557,41 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("hunter2") && !result.stderr.contains("short\"") && !result.stderr.contains(":pw@"))
+    }
+}
+
+/// Another process holding the SQLite state's write lock (a Python connection in
+/// `BEGIN IMMEDIATE`) until ``release()``.
+final class LockHolder: @unchecked Sendable {
+    private let process = Process()
+    private let input = Pipe()
+
+    init(_ path: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)\nc.execute('BEGIN IMMEDIATE')\n"
+                + "print('locked', flush=True)\nsys.stdin.read()\nc.execute('COMMIT')\n",
+            path,
+        ]
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("locked") {
+            let more = output.fileHandleForReading.availableData
+            guard !more.isEmpty else {
+                throw LoopbackHTTPClient.Failure(description: "the lock holder ended: \(String(decoding: said, as: UTF8.self))")
+            }
+            said.append(more)
+        }
+    }
+
+    /// Commits and ends; again changes nothing.
+    func release() {
+        guard process.isRunning else { return }
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
     }
 }

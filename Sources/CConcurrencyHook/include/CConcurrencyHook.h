@@ -1,12 +1,15 @@
 #ifndef OPSCADENCE_CCONCURRENCYHOOK_H
 #define OPSCADENCE_CCONCURRENCYHOOK_H
 
-/// Where the Swift runtime keeps `swift_task_enqueueGlobal_hook`: the function it calls, if
-/// set, for every job enqueued on the global concurrent executor.
+#include <stdbool.h>
+
+/// Sets the Swift runtime's `swift_task_enqueueGlobal_hook` (the function it calls, if set, for
+/// every job enqueued on the global concurrent executor) to `hook`, if nothing set it before:
+/// an atomic compare-and-exchange from NULL. Returns whether it was set.
 ///
 /// SwiftNIO installs its event loops there through `dlsym`, which cannot see the symbol in a
 /// binary linked with `--static-swift-stdlib` (it is hidden); a reference the linker resolves
 /// can.
-void *_Nullable *_Nonnull opscadence_enqueue_global_hook_address(void);
+bool opscadence_install_enqueue_global_hook(const void *_Nonnull hook);
 
 #endif
