@@ -35,7 +35,8 @@ struct Gate: RouterMiddleware {
         context.snapshot = snapshot
         var response: Response
         do {
-            if request.cookies[Self.sessionCookie] != nil {
+            let sessionToken = request.cookies[Self.sessionCookie]?.value
+            if sessionToken != nil {
                 // Only a request with a session needs it (a static file or /healthz waits for
                 // no write). A failure (the state's lock held past the busy timeout) does not
                 // fail the page: someone no longer in `people:` is refused by `viewer` all the
@@ -47,7 +48,7 @@ struct Gate: RouterMiddleware {
                         "could not end the sessions of people no longer listed", metadata: ["error": "\(snapshot.workspace.redact("\(error)"))"])
                 }
             }
-            (context.viewer, context.stateVersion) = try viewer(of: request, workspace: snapshot.workspace)
+            (context.viewer, context.stateVersion) = try viewer(of: sessionToken, workspace: snapshot.workspace)
             let path = request.uri.path
             // The router ignores empty segments (`//outbox` reaches /outbox): such a path is
             // refused here, so every check below sees the path the handler serves.
@@ -121,8 +122,8 @@ struct Gate: RouterMiddleware {
     /// The signed-in person, from the session cookie; nil when there is none, it is unknown or
     /// expired, or the person is no longer in `people:`. With a cookie, also the state's
     /// version, read with the session (the page cache's key).
-    private func viewer(of request: Request, workspace: Workspace) throws -> (Viewer?, StateVersion?) {
-        guard let token = request.cookies[Self.sessionCookie]?.value, Token.isWellFormed(token) else { return (nil, nil) }
+    private func viewer(of token: String?, workspace: Workspace) throws -> (Viewer?, StateVersion?) {
+        guard let token, Token.isWellFormed(token) else { return (nil, nil) }
         let digest = Token.digest(token, key: server.digestKey(workspace))
         let (session, version) = try server.store.sessionAndVersion(tokenDigest: digest, now: server.now)
         guard let session, let person = workspace.configuration.person(named: session.person) else { return (nil, version) }
