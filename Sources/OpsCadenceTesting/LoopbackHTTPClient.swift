@@ -36,32 +36,15 @@ package enum LoopbackHTTPClient {
         }
         let target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
             + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        let descriptor = try connect(host: host, port: port, timeout: timeout)
         defer { close(descriptor) }
-        var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "connect to \(host):\(port): \(String(cString: strerror(errno)))") }
 
         var head = "\(method) \(target) HTTP/1.1\r\nConnection: close\r\n"
         if !headers.contains(where: { $0.0.lowercased() == "host" }) { head += "Host: \(host):\(port)\r\n" }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         let bytes = Array((body ?? "").utf8)
         if body != nil || method == "POST" { head += "Content-Length: \(bytes.count)\r\n" }
-        let request = Array((head + "\r\n").utf8) + bytes
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
-            sent += n
-        }
+        try send(Array((head + "\r\n").utf8) + bytes, on: descriptor)
 
         // Read to the end of the body its Content-Length (or last chunk) announces: chromedriver
         // says `Connection: close` but keeps the socket open.
@@ -74,6 +57,55 @@ package enum LoopbackHTTPClient {
             received += buffer[0..<n]
         }
         return try parse(received, from: url)
+    }
+
+    /// Sends `requests` as they are, on one connection (keep-alive, pipelining), and returns
+    /// every byte answered until the server closes it: end the last request with
+    /// `Connection: close`.
+    package static func exchange(_ requests: String, with url: String, timeout: Duration = .seconds(60)) throws -> String {
+        guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
+            throw Failure(description: "not a loopback URL with a port: \(url)")
+        }
+        let descriptor = try connect(host: host, port: port, timeout: timeout)
+        defer { close(descriptor) }
+        try send(Array(requests.utf8), on: descriptor)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return String(decoding: received, as: UTF8.self) }
+            guard n > 0 else { throw Failure(description: "the connection to \(url) was not closed within \(timeout)") }
+            received += buffer[0..<n]
+        }
+    }
+
+    private static func connect(host: String, port: Int, timeout: Duration) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw Failure(description: "connect to \(host):\(port): \(reason)")
+        }
+        return descriptor
+    }
+
+    private static func send(_ request: [UInt8], on descriptor: Int32) throws {
+        var sent = 0
+        while sent < request.count {
+            let n = request[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+            sent += n
+        }
     }
 
     private static func headEnd(_ bytes: [UInt8]) -> Int? {
