@@ -10,7 +10,14 @@ extension PostgresBackend {
     package func dump() throws(StateError) -> StateDump {
         let tables = try read { transaction in
             try StateDump.tables.map { table in
-                let columns = table.columns.joined(separator: ", ")
+                // A schema of an older version, opened read-only, is not upgraded: a table it
+                // does not have yet has no rows, a column it does not have yet is NULL.
+                let present = Set(
+                    try transaction.rows(
+                        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = \(table.name)"
+                    ).map { try $0.string(0) })
+                guard !present.isEmpty else { return (table, [PostgresRandomAccessRow]()) }
+                let columns = table.columns.map { present.contains($0) ? $0 : "NULL" }.joined(separator: ", ")
                 let order = Self.orderKey[table.name] ?? table.columns[0]
                 return (table, try transaction.rows(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \(table.name) ORDER BY \(order)")))
             }

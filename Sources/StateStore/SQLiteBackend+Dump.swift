@@ -6,7 +6,15 @@ extension SQLiteBackend {
         try read { db in
             var dump = StateDump()
             for table in StateDump.tables {
-                let sql = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY rowid"
+                // A file of an older schema, opened read-only, is not migrated: a table it does
+                // not have yet has no rows, a column it does not have yet is NULL.
+                let present = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table.name]))
+                guard !present.isEmpty else {
+                    dump.rows[table.name] = []
+                    continue
+                }
+                let columns = table.columns.map { present.contains($0) ? $0 : "NULL" }
+                let sql = "SELECT \(columns.joined(separator: ", ")) FROM \(table.name) ORDER BY rowid"
                 dump.rows[table.name] = try Row.fetchAll(db, sql: sql).map { row in
                     (0..<table.columns.count).map { StateValue(row[$0] as DatabaseValue) }
                 }

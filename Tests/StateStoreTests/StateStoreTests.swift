@@ -566,6 +566,31 @@ struct OpenedState {
         #expect(metrics.lastTickAt == t + 60 && metrics.lastTickDuration == 0.021)
     }
 
+    /// `state copy` reads its source read-only, without upgrading it: a state of the schema
+    /// before (v8, before the tick's duration) is copied all the same, the new column empty.
+    @Test(arguments: Backend.allCases) func aStateOfTheSchemaBeforeIsCopiedAsItIs(_ backend: Backend) throws {
+        let t: Int64 = 1_796_652_000
+        guard let opened = try OpenedState.open(backend) else { return }
+        try opened.store.recordInstance(name: "h:1", host: "h", pid: 1, version: "0.1.0", now: t, tickDuration: .milliseconds(30))
+        try opened.store.createInvite(tokenDigest: "i1", person: "Sam", now: t, expiresAt: t + 100)
+        let older: StateStore
+        if let sqlite = opened.store.sqlite {
+            try sqlite.write { db in
+                try db.execute(sql: "ALTER TABLE instance DROP COLUMN last_tick_duration_ms; DELETE FROM grdb_migrations WHERE identifier = 'v9'")
+            }
+            older = try StateStore(path: sqlite.path, readOnly: true)
+        } else {
+            let database = try #require(opened.keep as? TestDatabase)
+            try database.psql(
+                "ALTER TABLE \(database.schema).instance DROP COLUMN last_tick_duration_ms; UPDATE \(database.schema).opscadence_schema SET version = 8")
+            let location = try PostgresLocation(database.url)
+            older = StateStore(backend: try PostgresBackend(location: location, readOnly: true), path: location.description)
+        }
+        let dump = try older.dump()
+        #expect(dump.rows["instance"] == [[.text("h:1"), .text("h"), .integer(1), .text("0.1.0"), .integer(t), .integer(t), .null]])
+        #expect(dump.rows["web_invite"]?.count == 1)
+    }
+
     @Test(arguments: Backend.allCases) func instancesAreUpsertedKeepTheirStartAndAreListedNewestFirst(_ backend: Backend) throws {
         let t: Int64 = 1_796_652_000
         guard let opened = try OpenedState.open(backend) else { return }
