@@ -74,13 +74,17 @@ extension SQLiteBackend {
     var lastTickPath: String { path + ".last-tick" }
 
     package func recordTick(name: String, host: String, pid: Int, version: String, now: Int64, duration: Duration) throws(StateError) {
-        let text = "{\"at\": \(now), \"duration_ms\": \(duration.milliseconds)}\n"
-        let temporary = lastTickPath + ".\(getpid())"
-        guard let file = fopen(temporary, "w") else {
+        let text = Array("{\"at\": \(now), \"duration_ms\": \(duration.milliseconds)}\n".utf8)
+        // A new file of its own (mkstemp: never a name another process or a link already holds).
+        var template = Array((lastTickPath + ".XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
             throw StateError(.unreadable, path: lastTickPath, detail: "cannot write it (\(String(cString: strerror(errno))))")
         }
-        let written = fputs(text, file) >= 0
-        guard fclose(file) == 0, written, rename(temporary, lastTickPath) == 0 else {
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let written = text.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == text.count
+        fchmod(descriptor, 0o644)
+        guard close(descriptor) == 0, written, rename(temporary, lastTickPath) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw StateError(.unreadable, path: lastTickPath, detail: "cannot write it (\(reason))")

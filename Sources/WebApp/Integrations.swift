@@ -71,8 +71,9 @@ extension WebServer {
         let replies = ChatReplies(
             workspace: context.workspace, store: store, timeline: options.timeline, logger: context.logger,
             owner: "serve:\(ProcessInfo.processInfo.processIdentifier)")
-        // Slack wants the request answered within 3 s: the reply goes out after it.
-        Task { try? await replies.send() }
+        // Slack wants the request answered within 3 s: the reply goes out after it, off the
+        // event loops (it writes to the state; see BlockingWork).
+        Task(executorPreference: BlockingWork.executor) { try? await replies.send() }
     }
 
     /// Carries out a verified action from a chat service; "already done" is an answer, not an error.

@@ -21,9 +21,9 @@ struct PageError: Error, Sendable {
             self = page
         } else if let change = error as? ChangeError, change.isConflict {
             self.init(.conflict, redact(change.description))
-        } else if let state = error as? StateError, state.code == .locked || state.code == .unavailable {
-            // Another process holds the state past the busy timeout, or the database server is
-            // away: nothing was changed, and the same request may succeed in a moment.
+        } else if let state = error as? StateError, state.code == .locked {
+            // Another process held the state past the busy timeout: this request's write did
+            // not start, and the same request may succeed in a moment.
             self.init(.serviceUnavailable, redact(state.description))
         } else if let error = error as? any UserFacingError {
             self.init(error.failure == .input ? .badRequest : .internalServerError, redact(error.description))

@@ -44,5 +44,13 @@ final class FeedCache: Sendable {
 
 /// Which workspace version's `people:` the sessions were last checked against.
 final class PeopleCheck: Sendable {
-    let version = Mutex<Int?>(nil)
+    struct State {
+        /// The workspace version whose people were last checked.
+        var version: Int?
+        /// The check under way, for which version: requests arriving meanwhile wait for it
+        /// rather than each writing (and each holding a thread while the state's lock is held).
+        var running: (version: Int, task: Task<Void, any Error>)?
+    }
+
+    let state = Mutex(State())
 }

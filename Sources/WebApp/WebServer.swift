@@ -93,14 +93,32 @@ package struct WebServer: Sendable {
             logger: logger)
     }
 
-    /// Ends the sessions of people no longer listed, once per workspace version (a write:
-    /// off the event loop, see ``BlockingWork``).
+    /// Ends the sessions of people no longer listed, once per workspace version: one write
+    /// (off the event loops, see ``BlockingWork``) that the requests arriving meanwhile wait
+    /// for; if it fails, the next request tries again.
     func checkPeople(_ snapshot: WorkspaceCache.Snapshot) async throws {
-        guard peopleChecked.version.withLock({ $0 }) != snapshot.version else { return }
-        try await BlockingWork.run {
-            try store.revokeEveryone(except: snapshot.workspace.configuration.people.map(\.name))
+        let version = snapshot.version
+        let names = snapshot.workspace.configuration.people.map(\.name)
+        let task: Task<Void, any Error>? = peopleChecked.state.withLock { state in
+            if state.version == version { return nil }
+            if let running = state.running, running.version == version { return running.task }
+            let task = Task(executorPreference: BlockingWork.executor) { [store] in _ = try store.revokeEveryone(except: names) }
+            state.running = (version, task)
+            return task
         }
-        peopleChecked.version.withLock { $0 = snapshot.version }
+        guard let task else { return }
+        do {
+            try await task.value
+            peopleChecked.state.withLock { state in
+                if state.running?.version == version { state.running = nil }
+                state.version = version
+            }
+        } catch {
+            peopleChecked.state.withLock { state in
+                if state.running?.version == version { state.running = nil }
+            }
+            throw error
+        }
     }
 
     /// Reads the workspace files again before the next request (what SIGHUP does).

@@ -207,9 +207,9 @@ import Testing
         }
     }
 
-    /// The state held by another process past the busy timeout, or a database server away:
-    /// 503, the same request may succeed in a moment; a state that cannot be used at all: 500.
-    @Test(arguments: [(StateError.Code.locked, 503), (.unavailable, 503), (.corrupted, 500)])
+    /// The state held by another process past the busy timeout: 503, the same request may
+    /// succeed in a moment; anything else (a connection lost mid-write may have committed): 500.
+    @Test(arguments: [(StateError.Code.locked, 503), (.unavailable, 500), (.corrupted, 500)])
     func aBusyStateIsServiceUnavailable(code: StateError.Code, status: Int) {
         let error = StateError(code, path: "/srv/state.sqlite", detail: "locked by another process")
         #expect(PageError(error, redact: { $0 }).status == .init(code: status))
