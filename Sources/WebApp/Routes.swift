@@ -77,8 +77,17 @@ extension WebServer {
                     tokenDigest: Token.digest(token, key: key), now: now,
                     session: (Token.digest(sessionToken, key: key), Token.random(), expiresAt))
             else { throw signInFailed(context) }
-            // Signing in again ends the session this browser had.
-            if let previous = context.viewer { try store.endSession(tokenDigest: previous.sessionDigest) }
+            // Signing in again ends the session this browser had. The link is used and the new
+            // session recorded by now: a failure here must not leave the browser without either
+            // (its old cookie is replaced all the same).
+            if let previous = context.viewer {
+                do {
+                    try store.endSession(tokenDigest: previous.sessionDigest)
+                } catch {
+                    context.logger.warning(
+                        "could not end the session this browser had", metadata: ["error": "\(context.workspace.redact("\(error)"))"])
+                }
+            }
             context.logger.notice("signed in", metadata: ["person": "\(person)"])
             var response = Response.redirect(to: "/")
             response.setCookie(
