@@ -102,11 +102,11 @@ package enum ICalendarHolidays {
         for (event, start) in events where !event.cancelled {
             let days = max(1, (event.end?.dayNumber ?? start.dayNumber + 1) - start.dayNumber)
             let title = event.name.isEmpty ? "Holiday" : event.name
-            var firsts = event.replaces == nil ? occurrences(start, rule: event.rule, years: years) + event.added : [start]
-            if event.replaces == nil {
-                let skipped = event.excluded.union(event.uid.flatMap { replaced[$0] } ?? [])
-                firsts = Array(Set(firsts).subtracting(skipped)).sorted()
-            }
+            // An override is its own one day; a series is its repeats and added dates, less the
+            // excluded and the replaced ones.
+            let skipped = event.excluded.union(event.uid.flatMap { replaced[$0] } ?? [])
+            let firsts = event.replaces != nil
+                ? [start] : Set(occurrences(start, rule: event.rule, years: years) + event.added).subtracting(skipped).sorted()
             for first in firsts {
                 for offset in 0..<min(days, 366) {
                     let date = first.adding(days: offset)

@@ -28,13 +28,14 @@ enum Schema {
         guard applied.isSubset(of: Set(migrator.migrations)) else {
             throw StateError(
                 .newerSchema, path: path,
-                detail: "written by a newer opscadence (schema \(applied.max { Schema.number($0) < Schema.number($1) } ?? "?")); this version knows up to \(migrator.migrations.last ?? "?"); upgrade opscadence")
+                detail: "written by a newer opscadence (schema \(Schema.newest(applied) ?? "?")); this version knows up to \(migrator.migrations.last ?? "?"); upgrade opscadence")
         }
     }
 
-    /// A migration's number (`v10` → 10): names compare as text otherwise, and `v9` would
-    /// come after `v10`.
-    static func number(_ identifier: String) -> Int { Int(identifier.dropFirst()) ?? 0 }
+    /// The newest of these migrations by number (`v10` after `v9`, which text order puts first).
+    static func newest(_ identifiers: some Sequence<String>) -> String? {
+        identifiers.max { Int($0.dropFirst()) ?? 0 < Int($1.dropFirst()) ?? 0 }
+    }
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()

@@ -58,7 +58,7 @@ extension SQLiteBackend {
             let check = thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check"
             return StateHealth(
                 integrity: try String.fetchAll(db, sql: check).joined(separator: "; "),
-                schema: try Schema.migrator.appliedIdentifiers(db).max { Schema.number($0) < Schema.number($1) } ?? "none",
+                schema: Schema.newest(try Schema.migrator.appliedIdentifiers(db)) ?? "none",
                 lastTickAt: try Int64.fetchOne(db, sql: "SELECT MAX(updated_at) FROM playbook_state"),
                 recordedPlaybooks: try String.fetchAll(db, sql: "SELECT playbook_id FROM playbook_state ORDER BY playbook_id"),
                 orphanedDeliveries: try Int.fetchOne(

@@ -186,8 +186,9 @@ struct Gate: RouterMiddleware {
 }
 
 /// HEAD as GET without the body (RFC 9110, 9.3.2), for every page: routed and answered as a
-/// GET, its headers kept (Content-Length too), the body dropped. Hummingbird routes HEAD only
-/// where a route was added for it.
+/// GET, its headers kept (Content-Length too), the body dropped. Hummingbird's
+/// `autoGenerateHeadEndpoints` would route HEAD to the GET handlers, but with the method
+/// unchanged the gate would treat it as a form post (origin and CSRF checks, BlockingWork).
 struct HeadAsGet<Responder: HTTPResponder>: HTTPResponder {
     let responder: Responder
 

@@ -107,18 +107,12 @@ package struct WebServer: Sendable {
             return task
         }
         guard let task else { return }
-        do {
-            try await task.value
-            peopleChecked.state.withLock { state in
-                if state.running?.version == version { state.running = nil }
-                state.version = version
-            }
-        } catch {
-            peopleChecked.state.withLock { state in
-                if state.running?.version == version { state.running = nil }
-            }
-            throw error
+        let result = await task.result
+        peopleChecked.state.withLock { state in
+            if state.running?.version == version { state.running = nil }
+            if case .success = result { state.version = version }
         }
+        try result.get()
     }
 
     /// Reads the workspace files again before the next request (what SIGHUP does).

@@ -18,7 +18,7 @@ import Synchronization
 ///
 /// An event loop also reads, writes and accepts every connection it holds, so nothing may wait
 /// there: what may wait for the state file's lock (every request but a read, the people check,
-/// the scheduler of `run --listen`) runs on ``BlockingWork``'s threads; reads take read-only
+/// a chat button's reply, the scheduler of `run --listen`) runs on ``BlockingWork``'s threads; reads take read-only
 /// connections, which never wait for a writer; libcurl and the prefetch have threads of their
 /// own (``NativeThread``). Only with the SQLite state: PostgreSQL's backend waits for its
 /// futures (`wait()`), which SwiftNIO refuses on an event loop.
